@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Abstractions;
+
+/// <summary>Creates destinations of one type. Registered as a keyed service under <see cref="Type"/>.</summary>
+public interface IDestinationConnector
+{
+    /// <summary>The connection type this connector serves, e.g. <c>slack</c>.</summary>
+    string Type { get; }
+
+    /// <summary>The sync modes and batch size the destination supports.</summary>
+    DestinationCapabilities Capabilities { get; }
+
+    /// <summary>Checks a connection's settings beyond their schema; returns every problem.</summary>
+    IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection);
+
+    /// <summary>Checks a sync's destination section (templates compile, required keys present); returns every problem.</summary>
+    IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync);
+
+    /// <summary>Creates the destination for <paramref name="connection"/>. Without credentials it is a dry run.</summary>
+    IDestination Create(ConnectionSettings connection);
+}
+
+/// <summary>What a destination can do.</summary>
+/// <param name="Modes">The sync modes it supports.</param>
+/// <param name="MaxBatchSize">The most records one <see cref="ISyncWriter.WriteAsync"/> call may carry.</param>
+public sealed record DestinationCapabilities(IReadOnlySet<SyncMode> Modes, int MaxBatchSize);
+
+/// <summary>One configured destination connection.</summary>
+/// <remarks>Thread-safe: syncs that share the connection share the instance (and its caches).</remarks>
+public interface IDestination
+{
+    /// <summary>When set, nothing goes to the vendor: each request is written as a JSON line to this file instead.</summary>
+    string? DryRunOutboxPath { get; }
+
+    /// <summary>Creates the writer for one sync; the sync's settings were validated by <see cref="IDestinationConnector.ValidateSync"/>.</summary>
+    ISyncWriter CreateWriter(SyncSettings sync);
+}
+
+/// <summary>Delivers records of one sync.</summary>
+/// <remarks>
+/// Not thread-safe: one run of one sync uses it at a time.
+/// <see cref="WriteAsync"/> throws <see cref="DestinationException"/> when the whole batch failed (authentication,
+/// the vendor unreachable after retries); then none of its records count as delivered. Otherwise it returns one
+/// <see cref="RecordOutcome"/> per record, in the order given: one bad record never fails its batch.
+/// </remarks>
+public interface ISyncWriter
+{
+    /// <summary>Sends <paramref name="records"/> (at most <see cref="DestinationCapabilities.MaxBatchSize"/>).</summary>
+    Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>The request body that <paramref name="record"/> would produce, without sending anything.</summary>
+    JsonNode Preview(SyncRecord record);
+}
+
+/// <summary>A record to deliver.</summary>
+/// <param name="Key">The row's primary key, as text.</param>
+/// <param name="Action">Why it is sent.</param>
+/// <param name="Payload">The mapped fields, by payload field name.</param>
+public sealed record SyncRecord(string Key, RecordAction Action, IReadOnlyDictionary<string, object?> Payload);
+
+/// <summary>How one record fared.</summary>
+/// <param name="Status">Delivered, or failed and whether retrying can help.</param>
+/// <param name="DestinationId">The vendor's id for what was created (e.g. a Slack message <c>ts</c>), when delivered.</param>
+/// <param name="Message">The vendor's reason, when it failed.</param>
+public sealed record RecordOutcome(OutcomeStatus Status, string? DestinationId = null, string? Message = null)
+{
+    public static RecordOutcome Sent(string? destinationId) => new(OutcomeStatus.Sent, destinationId);
+
+    public static RecordOutcome Retryable(string message) => new(OutcomeStatus.RetryableFailure, Message: message);
+
+    public static RecordOutcome Permanent(string message) => new(OutcomeStatus.PermanentFailure, Message: message);
+}
+
+/// <summary>The kinds of record outcome.</summary>
+public enum OutcomeStatus
+{
+    /// <summary>The vendor acknowledged the record.</summary>
+    Sent,
+
+    /// <summary>It failed for a reason that may pass (rate limit, outage); it is retried on the next run.</summary>
+    RetryableFailure,
+
+    /// <summary>The vendor rejected it (e.g. unknown channel); it is kept with the vendor's message.</summary>
+    PermanentFailure,
+}
+
+/// <summary>A whole batch failed; the message says why and is safe to show (no secrets).</summary>
+public sealed class DestinationException : Exception
+{
+    public DestinationException() { }
+
+    public DestinationException(string message) : base(message) { }
+
+    public DestinationException(string message, Exception innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,59 @@
+namespace ReverseEtl.Abstractions;
+
+/// <summary>Reads the rows of a model from a warehouse.</summary>
+/// <remarks>
+/// Implementations are thread-safe: one instance serves every sync that uses its connection, and each call to
+/// <see cref="QueryAsync"/> opens its own session. Rows stream: nothing is buffered beyond what the driver buffers.
+/// Column values are normalised to <see langword="null"/>, <see cref="string"/>, <see cref="long"/>, <see cref="decimal"/>,
+/// <see cref="double"/>, <see cref="bool"/>, <see cref="DateTime"/> (UTC), <see cref="DateOnly"/>, <see cref="TimeOnly"/>,
+/// <see cref="IReadOnlyList{T}"/> of values, or <see cref="IReadOnlyDictionary{TKey,TValue}"/> of string to value.
+/// A query that the warehouse rejects throws <see cref="WarehouseException"/> with the warehouse's message.
+/// </remarks>
+public interface IWarehouse
+{
+    /// <summary>Runs <paramref name="query"/> and returns its result, whose rows are read as they arrive.</summary>
+    Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>A query to run.</summary>
+/// <param name="Sql">The statement, in the warehouse's dialect.</param>
+/// <param name="Tag">Names the work (e.g. the sync) in the warehouse's own query history where it has one.</param>
+public sealed record WarehouseQuery(string Sql, string Tag);
+
+/// <summary>The streamed result of a query. Dispose it to release the session.</summary>
+public interface IWarehouseResult : IAsyncDisposable
+{
+    /// <summary>The result's columns, in order.</summary>
+    IReadOnlyList<WarehouseColumn> Columns { get; }
+
+    /// <summary>Reads the rows; each array has one value per column. Enumerate once.</summary>
+    IAsyncEnumerable<object?[]> ReadRowsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A result column.</summary>
+/// <param name="Name">The name as the warehouse reports it.</param>
+/// <param name="DataType">The warehouse's type name, for messages.</param>
+public sealed record WarehouseColumn(string Name, string DataType);
+
+/// <summary>Creates warehouses of one type from connection settings. Registered as a keyed service under <see cref="Type"/>.</summary>
+public interface IWarehouseConnector
+{
+    /// <summary>The connection type this connector serves.</summary>
+    string Type { get; }
+
+    /// <summary>Checks a connection's settings beyond their schema; returns every problem.</summary>
+    IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection);
+
+    /// <summary>Creates the warehouse for <paramref name="connection"/>; does not connect yet.</summary>
+    IWarehouse Create(ConnectionSettings connection);
+}
+
+/// <summary>The warehouse rejected a query or could not be reached.</summary>
+public sealed class WarehouseException : Exception
+{
+    public WarehouseException() { }
+
+    public WarehouseException(string message) : base(message) { }
+
+    public WarehouseException(string message, Exception innerException) : base(message, innerException) { }
+}

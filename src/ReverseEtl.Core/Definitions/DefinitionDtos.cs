@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ReverseEtl.Core.Definitions;
+
+// The shapes of the YAML files (after schema validation); the domain types are in ProjectDefinition.cs.
+internal sealed record FileDto(int Version, Dictionary<string, JsonObject>? Connections, Dictionary<string, ModelDto>? Models, Dictionary<string, SyncDto>? Syncs)
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+}
+
+internal sealed record ModelDto(string? Description, string Connection, JsonNode PrimaryKey, string? Sql, string? File)
+{
+    public IReadOnlyList<string> PrimaryKeyColumns => PrimaryKey is JsonArray array
+        ? array.Select(item => item!.GetValue<string>()).ToList()
+        : [PrimaryKey.GetValue<string>()];
+}
+
+internal sealed record SyncDto(
+    string? Description,
+    bool? Enabled,
+    string Model,
+    string Destination,
+    string Mode,
+    TriggerDto? Trigger,
+    Dictionary<string, string>? Fields,
+    ScheduleDto? Schedule,
+    int? BatchSize)
+{
+    /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Sections { get; init; }
+}
+
+internal sealed record TriggerDto(string? When, List<string>? On);
+
+internal sealed record ScheduleDto(string Cron, string? Timezone);

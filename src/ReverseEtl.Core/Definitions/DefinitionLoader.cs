@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Definitions;
+
+/// <summary>The outcome of loading the config folder: a project, or every problem found.</summary>
+public sealed record DefinitionLoadResult(ProjectDefinition? Project, IReadOnlyList<DefinitionError> Errors)
+{
+    public bool IsValid => Project is not null && Errors.Count == 0;
+}
+
+/// <summary>Reads every YAML file under the config folder, checks it against the schema and against itself, and builds the project.</summary>
+public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubstitution environment)
+{
+    private static readonly SchemaValidator Schema = SchemaValidator.Load();
+
+    public DefinitionLoadResult Load(RuntimePaths paths)
+    {
+        var errors = new List<DefinitionError>();
+        var files = FindFiles(paths.ConfigDirectory, errors);
+        var sections = new DefinitionSections();
+        foreach (var file in files)
+        {
+            ReadFile(file, sections, errors);
+        }
+
+        var project = new DefinitionValidator(catalog, paths, errors).Build(sections);
+        var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal)
+            .ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
+        return new DefinitionLoadResult(ordered.Count == 0 ? project : null, ordered);
+    }
+
+    private static List<string> FindFiles(string directory, List<DefinitionError> errors)
+    {
+        var root = new SourceLocation(directory, 1, 1);
+        if (!Directory.Exists(directory))
+        {
+            errors.Add(new DefinitionError(root, string.Empty, "the config folder does not exist (set --config or RETL_CONFIG_DIR)"));
+            return [];
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0)
+        {
+            errors.Add(new DefinitionError(root, string.Empty, "the config folder holds no .yaml files"));
+        }
+
+        return files;
+    }
+
+    private void ReadFile(string file, DefinitionSections sections, List<DefinitionError> errors)
+    {
+        var shown = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        var (root, map) = new YamlTreeReader(environment).Read(shown, File.ReadAllText(file), errors);
+        if (root is null)
+        {
+            return;
+        }
+
+        if (root is not JsonObject || !Schema.Validate(root, map, errors))
+        {
+            if (root is not JsonObject)
+            {
+                errors.Add(new DefinitionError(map.ValueAt(string.Empty), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
+            }
+
+            return;
+        }
+
+        var dto = root.Deserialize<FileDto>(FileDto.Options)!;
+        sections.Add(dto, map, errors);
+    }
+}
+
+/// <summary>The connections, models and syncs of every file, each with where it was defined.</summary>
+internal sealed class DefinitionSections
+{
+    public Dictionary<string, (JsonObject Body, DefinitionSource Source)> Connections { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, (ModelDto Body, DefinitionSource Source)> Models { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, (SyncDto Body, DefinitionSource Source)> Syncs { get; } = new(StringComparer.Ordinal);
+
+    public void Add(FileDto file, SourceMap map, List<DefinitionError> errors)
+    {
+        AddAll(Connections, file.Connections, "connections", map, errors);
+        AddAll(Models, file.Models, "models", map, errors);
+        AddAll(Syncs, file.Syncs, "syncs", map, errors);
+    }
+
+    private static void AddAll<T>(Dictionary<string, (T, DefinitionSource)> target, Dictionary<string, T>? items, string section, SourceMap map, List<DefinitionError> errors)
+    {
+        foreach (var (name, body) in items ?? [])
+        {
+            var source = new DefinitionSource(map, ConfigPath.Child(section, name));
+            if (target.TryGetValue(name, out var existing))
+            {
+                errors.Add(new DefinitionError(map.KeyAt(source.Path), source.Path, $"'{name}' is already defined at {existing.Item2.Map.KeyAt(existing.Item2.Path)}"));
+                continue;
+            }
+
+            target[name] = (body, source);
+        }
+    }
+}

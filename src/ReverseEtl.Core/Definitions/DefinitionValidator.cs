@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Quartz;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Definitions;
+
+/// <summary>Checks the definitions against each other and against their connectors, and builds the project.</summary>
+internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, RuntimePaths paths, List<DefinitionError> errors)
+{
+    public ProjectDefinition Build(DefinitionSections sections)
+    {
+        var connections = sections.Connections.Select(c => BuildConnection(c.Key, c.Value.Body, c.Value.Source))
+            .OfType<ConnectionDefinition>().ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var models = sections.Models.Select(m => BuildModel(m.Key, m.Value.Body, m.Value.Source, connections))
+            .OfType<ModelDefinition>().ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var syncs = sections.Syncs.Select(s => new SyncValidator(this, connections, models).Build(s.Key, s.Value.Body, s.Value.Source))
+            .OfType<SyncDefinition>().ToDictionary(s => s.Name, StringComparer.Ordinal);
+        return new ProjectDefinition(paths, connections, models, syncs);
+    }
+
+    internal ConnectorCatalog Catalog => catalog;
+
+    internal void Add(DefinitionSource source, string path, string message) => errors.Add(source.Error(path, message));
+
+    internal void AddProblems(DefinitionSource source, string section, IEnumerable<ConfigProblem> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Add(source, problem.Path.Length == 0 ? section : ConfigPath.Child(section, problem.Path), problem.Message);
+        }
+    }
+
+    private void CheckName(string name, DefinitionSource source)
+    {
+        if (!Name().IsMatch(name))
+        {
+            errors.Add(new DefinitionError(source.Map.KeyAt(source.Path), source.Path, $"the name '{name}' may hold only lower-case letters, digits, '-' and '_', and must start with a letter or digit"));
+        }
+    }
+
+    private ConnectionDefinition? BuildConnection(string name, JsonObject body, DefinitionSource source)
+    {
+        CheckName(name, source);
+        var (type, options) = body.First();
+        var settings = new ConnectionSettings(name, type, JsonSerializer.SerializeToElement(options), paths);
+        if (catalog.Warehouse(type) is { } warehouse)
+        {
+            AddProblems(source, type, warehouse.Validate(settings));
+            return new ConnectionDefinition(settings, IsWarehouse: true, source);
+        }
+
+        if (catalog.Destination(type) is { } destination)
+        {
+            AddProblems(source, type, destination.ValidateConnection(settings));
+            return new ConnectionDefinition(settings, IsWarehouse: false, source);
+        }
+
+        Add(source, type, $"no connector for type '{type}' is installed in this build");
+        return null;
+    }
+
+    private ModelDefinition? BuildModel(string name, ModelDto body, DefinitionSource source, IReadOnlyDictionary<string, ConnectionDefinition> connections)
+    {
+        CheckName(name, source);
+        if (!connections.TryGetValue(body.Connection, out var connection))
+        {
+            Add(source, "connection", $"no connection named '{body.Connection}'; defined: {Names(connections.Keys)}");
+        }
+        else if (!connection.IsWarehouse)
+        {
+            Add(source, "connection", $"'{body.Connection}' is a {connection.Settings.Type} connection, not a warehouse");
+        }
+
+        var keys = body.PrimaryKeyColumns;
+        foreach (var bad in keys.Where(k => !Identifier().IsMatch(k)))
+        {
+            Add(source, "primary_key", $"'{bad}' is not a plain column name (letters, digits, '_')");
+        }
+
+        var sql = ReadSql(body, source);
+        return sql is null ? null : new ModelDefinition(name, body.Connection, keys, sql, source);
+    }
+
+    private string? ReadSql(ModelDto body, DefinitionSource source)
+    {
+        if ((body.Sql is null) == (body.File is null))
+        {
+            Add(source, string.Empty, "give the query either inline as 'sql' or as a 'file', not both and not neither");
+            return null;
+        }
+
+        if (body.Sql is not null)
+        {
+            return body.Sql;
+        }
+
+        var file = Path.GetFullPath(Path.Combine(paths.ConfigDirectory, body.File!));
+        if (!File.Exists(file))
+        {
+            Add(source, "file", $"the file '{body.File}' does not exist (looked for {file})");
+            return null;
+        }
+
+        return File.ReadAllText(file);
+    }
+
+    internal void CheckSchedule(ScheduleDto schedule, DefinitionSource source)
+    {
+        try
+        {
+            _ = new CronExpression(schedule.Cron);
+        }
+        catch (FormatException ex)
+        {
+            Add(source, "schedule.cron", $"'{schedule.Cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): {ex.Message}");
+        }
+
+        if (schedule.Timezone is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            Add(source, "schedule.timezone", $"'{zone}' is not a known time zone; use an IANA name such as Europe/London");
+        }
+    }
+
+    internal static string Names(IEnumerable<string> names) =>
+        names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "(none)";
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex Name();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_$]*$")]
+    private static partial Regex Identifier();
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Definitions;
+
+/// <summary>Every definition under the config folder, validated.</summary>
+public sealed record ProjectDefinition(
+    RuntimePaths Paths,
+    IReadOnlyDictionary<string, ConnectionDefinition> Connections,
+    IReadOnlyDictionary<string, ModelDefinition> Models,
+    IReadOnlyDictionary<string, SyncDefinition> Syncs);
+
+/// <summary>Where a definition stands, for messages raised after loading (e.g. a column the model lacks).</summary>
+public sealed record DefinitionSource(SourceMap Map, string Path)
+{
+    public DefinitionError Error(string relativePath, string message)
+    {
+        var path = relativePath.Length == 0 ? Path : ConfigPath.Child(Path, relativePath);
+        return new DefinitionError(Map.ValueAt(path), path, message);
+    }
+}
+
+/// <summary>A warehouse or destination connection.</summary>
+public sealed record ConnectionDefinition(ConnectionSettings Settings, bool IsWarehouse, DefinitionSource Source)
+{
+    public string Name => Settings.Name;
+}
+
+/// <summary>A model: a query and the columns that identify its rows.</summary>
+public sealed record ModelDefinition(string Name, string Connection, IReadOnlyList<string> PrimaryKey, string Sql, DefinitionSource Source);
+
+/// <summary>A sync: which model goes to which destination, how, and when.</summary>
+public sealed record SyncDefinition(
+    string Name,
+    string Model,
+    string Destination,
+    SyncMode Mode,
+    TriggerDefinition Trigger,
+    IReadOnlyList<FieldMapping>? Fields,
+    ScheduleDefinition? Schedule,
+    int? BatchSize,
+    bool Enabled,
+    JsonElement DestinationOptions,
+    DefinitionSource Source)
+{
+    public SyncSettings Settings => new(Name, Mode, DestinationOptions);
+}
+
+/// <summary>When a trigger sync sends: the SQL condition (null: every row matches) and the transitions that send.</summary>
+public sealed record TriggerDefinition(string? When, IReadOnlySet<RecordAction> On)
+{
+    public static readonly TriggerDefinition Always = new(null, new HashSet<RecordAction> { RecordAction.Enter, RecordAction.Change });
+}
+
+/// <summary>A payload field and the model column it is read from.</summary>
+public sealed record FieldMapping(string Field, string Column);
+
+/// <summary>A Quartz cron expression and its IANA time zone.</summary>
+public sealed record ScheduleDefinition(string Cron, string TimeZone);

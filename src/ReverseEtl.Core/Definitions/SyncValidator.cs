@@ -1,0 +1,88 @@
+using System.Text.Json;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Definitions;
+
+/// <summary>Checks one sync against its model, its destination's capabilities and its destination section.</summary>
+internal sealed class SyncValidator(
+    DefinitionValidator owner,
+    IReadOnlyDictionary<string, ConnectionDefinition> connections,
+    IReadOnlyDictionary<string, ModelDefinition> models)
+{
+    public SyncDefinition? Build(string name, SyncDto body, DefinitionSource source)
+    {
+        if (!models.ContainsKey(body.Model))
+        {
+            owner.Add(source, "model", $"no model named '{body.Model}'; defined: {DefinitionValidator.Names(models.Keys)}");
+        }
+
+        var mode = body.Mode == "trigger" ? SyncMode.Trigger : SyncMode.Upsert;
+        var options = CheckDestination(name, body, mode, source);
+        if (body.Trigger is not null && mode != SyncMode.Trigger)
+        {
+            owner.Add(source, "trigger", "'trigger' applies only to 'mode: trigger'");
+        }
+
+        if (body.Schedule is { } schedule)
+        {
+            owner.CheckSchedule(schedule, source);
+        }
+
+        return new SyncDefinition(
+            name, body.Model, body.Destination, mode, BuildTrigger(body.Trigger),
+            body.Fields?.Select(f => new FieldMapping(f.Key, f.Value)).ToList(),
+            body.Schedule is { } s ? new ScheduleDefinition(s.Cron, s.Timezone ?? "UTC") : null,
+            body.BatchSize, body.Enabled ?? true, options, source);
+    }
+
+    private JsonElement CheckDestination(string name, SyncDto body, SyncMode mode, DefinitionSource source)
+    {
+        var sections = body.Sections ?? [];
+        if (!connections.TryGetValue(body.Destination, out var connection))
+        {
+            owner.Add(source, "destination", $"no connection named '{body.Destination}'; defined: {DefinitionValidator.Names(connections.Keys)}");
+            return default;
+        }
+
+        var type = connection.Settings.Type;
+        var connector = owner.Catalog.Destination(type);
+        if (connector is null)
+        {
+            owner.Add(source, "destination", $"'{body.Destination}' is a {type} connection, not a destination");
+            return default;
+        }
+
+        foreach (var other in sections.Keys.Where(k => k != type))
+        {
+            owner.Add(source, other, $"this sync sends to '{body.Destination}', a {type} connection; the '{other}' section does not apply");
+        }
+
+        if (!connector.Capabilities.Modes.Contains(mode))
+        {
+            var supported = string.Join(", ", connector.Capabilities.Modes.Select(m => m.ToString().ToLowerInvariant()));
+            owner.Add(source, "mode", $"'{body.Mode}' is not supported by {type} destinations; supported: {supported}");
+        }
+
+        var options = sections.GetValueOrDefault(type);
+        var problems = connector.ValidateSync(new SyncSettings(name, mode, options));
+        if (options.ValueKind == JsonValueKind.Undefined && problems.Count > 0)
+        {
+            owner.Add(source, string.Empty, $"missing required key '{type}' (the {type} settings of this sync)");
+            return options;
+        }
+
+        owner.AddProblems(source, type, problems);
+        return options;
+    }
+
+    private static TriggerDefinition BuildTrigger(TriggerDto? trigger)
+    {
+        if (trigger is null)
+        {
+            return new TriggerDefinition(null, new HashSet<RecordAction> { RecordAction.Enter });
+        }
+
+        var on = (trigger.On ?? ["enter"]).Select(t => t == "change" ? RecordAction.Change : RecordAction.Enter).ToHashSet();
+        return new TriggerDefinition(trigger.When, on);
+    }
+}

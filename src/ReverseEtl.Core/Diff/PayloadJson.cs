@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text.Json;
+
+namespace ReverseEtl.Core.Diff;
+
+/// <summary>Writes payload values as JSON in one canonical form, and hashes payloads by that form.</summary>
+public static class PayloadJson
+{
+    /// <summary>A stable 64-bit hash (XxHash3) of the payload's canonical JSON: same fields and values, same hash, on every machine.</summary>
+    public static ulong Hash(IReadOnlyDictionary<string, object?> payload)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteValue(writer, payload);
+        }
+
+        return XxHash3.HashToUInt64(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes a value as the warehouse layer normalised it; dictionaries keep their order.</summary>
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
+            case double d: writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); break;
+            case DateTime t: writer.WriteStringValue(FormatTimestamp(t)); break;
+            case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
+            case DateOnly d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case TimeOnly t: writer.WriteStringValue(t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)); break;
+            case IEnumerable<KeyValuePair<string, object?>> map: WriteObject(writer, map); break;
+            case IDictionary map: WriteObject(writer, map.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(Convert.ToString(k, CultureInfo.InvariantCulture)!, map[k]))); break;
+            case IEnumerable list: WriteArray(writer, list); break;
+            default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    /// <summary>Timestamps are UTC with the precision the warehouse gave, e.g. <c>2025-05-02T14:03:11Z</c>.</summary>
+    public static string FormatTimestamp(DateTime value) =>
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteObject(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> map)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, item) in map)
+        {
+            writer.WritePropertyName(key);
+            WriteValue(writer, item);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteArray(Utf8JsonWriter writer, IEnumerable list)
+    {
+        writer.WriteStartArray();
+        foreach (var item in list)
+        {
+            WriteValue(writer, item);
+        }
+
+        writer.WriteEndArray();
+    }
+}

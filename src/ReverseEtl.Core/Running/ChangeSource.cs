@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.State;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>Reads a sync's model and diffs it against the sync's state: the part that <c>run</c> and <c>plan</c> share.</summary>
+public static class ChangeSource
+{
+    /// <summary>Streams the sync's changes and rejections, counting rows read into <paramref name="counts"/>.</summary>
+    public static async IAsyncEnumerable<DiffEvent> ReadAsync(
+        ProjectRuntime runtime,
+        SyncDefinition sync,
+        ISyncStateStore state,
+        RunCounts counts,
+        Action<long>? progress,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var model = runtime.Project.Models[sync.Model];
+        var previous = await state.LoadRecordsAsync(sync.Name, cancellationToken);
+        var warehouse = runtime.Warehouse(model.Connection);
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.Build(model, sync), $"reverse-etl:{sync.Name}"), cancellationToken);
+        var mapper = RowMapper.Create(sync, model, result.Columns);
+        var rows = MapAsync(result.ReadRowsAsync(cancellationToken), mapper, counts, progress);
+        await foreach (var item in DiffEngine.DiffAsync(rows, previous, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>What a change asks of the destination: a send (and why), or nothing but a state update.</summary>
+    public static RecordAction? Decide(SyncDefinition sync, RowChange change)
+    {
+        if (change.Kind == ChangeKind.Removed)
+        {
+            return null;
+        }
+
+        if (sync.Mode == SyncMode.Upsert)
+        {
+            return change.Kind == ChangeKind.Added ? RecordAction.Enter : RecordAction.Change;
+        }
+
+        if (change.Entered && sync.Trigger.On.Contains(RecordAction.Enter))
+        {
+            return RecordAction.Enter;
+        }
+
+        return change.ChangedWhileMatching && sync.Trigger.On.Contains(RecordAction.Change) ? RecordAction.Change : null;
+    }
+
+    /// <summary>The state a change leaves behind when nothing is sent for it.</summary>
+    public static StateUpdate Quiet(RowChange change) => change.Row is { } row
+        ? new StateUpdate(change.Key, new RecordState(row.Hash, change.IsMatching))
+        : new StateUpdate(change.Key, null);
+
+    public static void Count(RowChange change, RunCounts counts)
+    {
+        switch (change.Kind)
+        {
+            case ChangeKind.Added: counts.Added++; break;
+            case ChangeKind.Changed: counts.Changed++; break;
+            default: counts.Removed++; break;
+        }
+    }
+
+    private static async IAsyncEnumerable<MappedRow> MapAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper, RunCounts counts, Action<long>? progress)
+    {
+        await foreach (var values in rows)
+        {
+            counts.RowsRead++;
+            if (counts.RowsRead % 50_000 == 0)
+            {
+                progress?.Invoke(counts.RowsRead);
+            }
+
+            yield return mapper.Map(counts.RowsRead, values);
+        }
+    }
+}

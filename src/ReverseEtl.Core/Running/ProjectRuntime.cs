@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>A loaded project with its warehouses and destinations, created once per connection on first use.</summary>
+public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog catalog)
+{
+    private readonly ConcurrentDictionary<string, IWarehouse> _warehouses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IDestination> _destinations = new(StringComparer.Ordinal);
+
+    public ProjectDefinition Project => project;
+
+    public IWarehouse Warehouse(string connection) => _warehouses.GetOrAdd(connection, name =>
+    {
+        var settings = project.Connections[name].Settings;
+        return catalog.Warehouse(settings.Type)!.Create(settings);
+    });
+
+    public IDestination Destination(string connection) => _destinations.GetOrAdd(connection, name =>
+    {
+        var settings = project.Connections[name].Settings;
+        return catalog.Destination(settings.Type)!.Create(settings);
+    });
+
+    public int MaxBatchSize(SyncDefinition sync)
+    {
+        var type = project.Connections[sync.Destination].Settings.Type;
+        var cap = catalog.Destination(type)!.Capabilities.MaxBatchSize;
+        return Math.Clamp(sync.BatchSize ?? cap, 1, cap);
+    }
+}
+
+/// <summary>A sync cannot run as defined (e.g. a mapped column the model does not return); the message names what to fix.</summary>
+public sealed class SyncDefinitionException : Exception
+{
+    public SyncDefinitionException() { }
+
+    public SyncDefinitionException(string message) : base(message) { }
+
+    public SyncDefinitionException(string message, Exception innerException) : base(message, innerException) { }
+}
