@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Warehouses.DuckDb;
+
+/// <summary>The <c>duckdb</c> connection section: <c>path</c> (relative to the data directory) and <c>demo</c>.</summary>
+public sealed record DuckDbOptions(string Path, bool Demo)
+{
+    public static DuckDbOptions From(ConnectionSettings connection)
+    {
+        var options = connection.Options;
+        var path = options.GetProperty("path").GetString()!;
+        var demo = options.TryGetProperty("demo", out var flag) && flag.ValueKind == JsonValueKind.True;
+        return new DuckDbOptions(System.IO.Path.GetFullPath(path, System.IO.Path.GetFullPath(connection.Paths.DataDirectory)), demo);
+    }
+}
+
+/// <summary>Creates DuckDB warehouses; a <c>demo: true</c> connection generates the demo tables on first use.</summary>
+public sealed class DuckDbConnector : IWarehouseConnector
+{
+    public string Type => "duckdb";
+
+    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection)
+    {
+        var options = DuckDbOptions.From(connection);
+        return options.Demo || File.Exists(options.Path)
+            ? []
+            : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)")];
+    }
+
+    public IWarehouse Create(ConnectionSettings connection) => new DuckDbWarehouse(DuckDbOptions.From(connection));
+}
+
+public static class DuckDbServiceCollectionExtensions
+{
+    /// <summary>Registers the <c>duckdb</c> warehouse connector.</summary>
+    public static IServiceCollection AddDuckDb(this IServiceCollection services) =>
+        services.AddSingleton<IWarehouseConnector, DuckDbConnector>();
+}
