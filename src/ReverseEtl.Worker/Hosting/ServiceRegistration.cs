@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.State;
+using ReverseEtl.Core.Templates;
+using ReverseEtl.Destinations.Slack;
+using ReverseEtl.State.Sqlite;
+using ReverseEtl.Warehouses.DuckDb;
+
+namespace ReverseEtl.Worker.Hosting;
+
+public static class ServiceRegistration
+{
+    /// <summary>Everything a verb needs: definitions, the runner, the state store, and one AddX() per connector.</summary>
+    public static IServiceCollection AddReverseEtl(this IServiceCollection services, RuntimePaths paths)
+    {
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ITemplateCompiler, LiquidTemplateCompiler>();
+        services.AddSingleton<ConnectorCatalog>();
+        services.AddSingleton(EnvironmentSubstitution.FromProcess());
+        services.AddSingleton<DefinitionLoader>();
+        services.AddSingleton<SyncRunner>();
+        services.AddSingleton<SyncPlanner>();
+        services.AddSingleton<ISyncStateStore>(sp => new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
+        services.AddDuckDb();
+        services.AddSlack();
+        return services;
+    }
+
+    /// <summary>Console logs on one line each, to standard error so that verbs' output stays clean on standard output.</summary>
+    public static ILoggingBuilder AddWorkerConsole(this ILoggingBuilder logging) => logging
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.UseUtcTimestamp = true;
+        })
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Quartz", LogLevel.Warning)
+        .SetMinimumLevel(LogLevel.Information);
+}

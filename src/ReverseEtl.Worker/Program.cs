@@ -1,0 +1,3 @@
+using ReverseEtl.Worker.Cli;
+
+return await ReverseEtlCommandLine.Build().Parse(args).InvokeAsync();
