@@ -22,7 +22,7 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
         var sections = new DefinitionSections();
         foreach (var file in files)
         {
-            ReadFile(file, sections, errors);
+            ReadFile(Path.GetDirectoryName(Path.GetFullPath(paths.ConfigDirectory))!, file, sections, errors);
         }
 
         var project = new DefinitionValidator(catalog, paths, errors).Build(sections);
@@ -52,9 +52,10 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
         return files;
     }
 
-    private void ReadFile(string file, DefinitionSections sections, List<DefinitionError> errors)
+    private void ReadFile(string shownFrom, string file, DefinitionSections sections, List<DefinitionError> errors)
     {
-        var shown = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        // Shown from the config folder's parent (config/syncs/x.yaml), the way ops teams know the files.
+        var shown = Path.GetRelativePath(shownFrom, file);
         var (root, map) = new YamlTreeReader(environment).Read(shown, File.ReadAllText(file), errors);
         if (root is null)
         {

@@ -1,0 +1,97 @@
+namespace ReverseEtl.IntegrationTests;
+
+public class DefinitionValidationTests
+{
+    private const string Connections = """
+        version: 1
+        connections:
+          wh:
+            duckdb: { path: wh.duckdb, demo: true }
+          chat:
+            slack: { token: "", base_url: "http://127.0.0.1:9/api" }
+        models:
+          accounts:
+            connection: wh
+            primary_key: account_id
+            sql: select 1 as account_id
+        """;
+
+    [Fact]
+    public async Task Load_EveryKindOfMistake_ReportsEachWithFileLineColumnPathAndValue()
+    {
+        await using var project = new TestProject()
+            .WithFile("base.yaml", Connections)
+            .WithFile("syncs.yaml", """
+                version: 1
+                syncs:
+                  alerts:
+                    model: acounts
+                    destination: wh
+                    mode: upsrt
+                    colour: blue
+                    schedule: { cron: "every monday", timezone: Mars/Olympus }
+                """);
+
+        Assert.Equal(
+            [
+                "config/syncs.yaml:6:11: syncs.alerts.mode: 'upsrt' is not allowed; expected one of: trigger, upsert",
+                "config/syncs.yaml:7:5: syncs.alerts.colour: unknown key 'colour'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, slack",
+            ],
+            project.Errors());
+    }
+
+    [Fact]
+    public async Task Load_ReferencesAndValuesWrong_ReportsEveryProblemAtOnce()
+    {
+        await using var project = new TestProject()
+            .WithFile("base.yaml", Connections)
+            .WithFile("syncs.yaml", """
+                version: 1
+                syncs:
+                  alerts:
+                    model: acounts
+                    destination: wh
+                    mode: trigger
+                    schedule: { cron: "every monday", timezone: Mars/Olympus }
+                    slack: { channel: "#x", text: "{{ row.name " }
+                """);
+
+        var errors = project.Errors();
+        Assert.Equal(4, errors.Count);
+        Assert.Equal("config/syncs.yaml:4:12: syncs.alerts.model: no model named 'acounts'; defined: accounts", errors[0]);
+        Assert.Equal("config/syncs.yaml:5:18: syncs.alerts.destination: 'wh' is a duckdb connection, not a destination", errors[1]);
+        Assert.StartsWith("config/syncs.yaml:7:21: syncs.alerts.schedule.cron: 'every monday' is not a valid Quartz cron expression", errors[2], StringComparison.Ordinal);
+        Assert.Equal("config/syncs.yaml:7:51: syncs.alerts.schedule.timezone: 'Mars/Olympus' is not a known time zone; use an IANA name such as Europe/London", errors[3]);
+    }
+
+    [Fact]
+    public async Task Load_UnsetEnvironmentVariableAndSyntaxError_NamesTheVariableAndTheSpot()
+    {
+        await using var project = new TestProject()
+            .WithFile("a.yaml", """
+                version: 1
+                connections:
+                  chat:
+                    slack: { token: "${RETL_TEST_SURELY_UNSET_VAR}" }
+                """)
+            .WithFile("b.yaml", "version: 1\nmodels: [unclosed\n");
+
+        var errors = project.Errors();
+        Assert.Equal("config/a.yaml:4:21: connections.chat.slack.token: environment variable 'RETL_TEST_SURELY_UNSET_VAR' is not set; set it, or give a default with ${RETL_TEST_SURELY_UNSET_VAR:-default}", errors[0]);
+        Assert.StartsWith("config/b.yaml:3:1: YAML syntax:", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_ShippedConfig_IsValid()
+    {
+        await using var project = new TestProject();
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
+        {
+            project.WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), File.ReadAllText(file));
+        }
+
+        var result = project.Load();
+        Assert.Empty(result.Errors);
+        Assert.Contains("stagnant-onboarding-alerts", result.Project!.Syncs.Keys);
+    }
+}
