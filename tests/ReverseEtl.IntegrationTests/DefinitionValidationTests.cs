@@ -60,8 +60,8 @@ public class DefinitionValidationTests
         Assert.Equal(4, errors.Count);
         Assert.Equal("config/syncs.yaml:4:12: syncs.alerts.model: no model named 'acounts'; defined: accounts", errors[0]);
         Assert.Equal("config/syncs.yaml:5:18: syncs.alerts.destination: 'wh' is a duckdb connection, not a destination", errors[1]);
-        Assert.StartsWith("config/syncs.yaml:7:21: syncs.alerts.schedule.cron: 'every monday' is not a valid Quartz cron expression", errors[2], StringComparison.Ordinal);
-        Assert.Equal("config/syncs.yaml:7:51: syncs.alerts.schedule.timezone: 'Mars/Olympus' is not a known time zone; use an IANA name such as Europe/London", errors[3]);
+        Assert.StartsWith("config/syncs.yaml:7:23: syncs.alerts.schedule.cron: 'every monday' is not a valid Quartz cron expression", errors[2], StringComparison.Ordinal);
+        Assert.Equal("config/syncs.yaml:7:49: syncs.alerts.schedule.timezone: 'Mars/Olympus' is not a known time zone; use an IANA name such as Europe/London", errors[3]);
     }
 
     [Fact]
