@@ -1,0 +1,38 @@
+using NJsonSchema;
+using NSwag;
+
+namespace ReverseEtl.IntegrationTests;
+
+/// <summary>
+/// Slack's published Web API description (../shared/contracts/slack-web-api-v2.json). It describes arguments as form
+/// parameters, so a request body is checked against a schema built from them: known names only, required ones present,
+/// each of its documented type (blocks and attachments may be JSON arrays in a JSON body).
+/// </summary>
+internal static class SlackContract
+{
+    private static readonly Lazy<OpenApiDocument> Document = new(() =>
+        OpenApiDocument.FromFileAsync(Path.Combine(RepositoryPaths.Contracts, "slack-web-api-v2.json")).GetAwaiter().GetResult());
+
+    public static IReadOnlyList<string> ValidateRequest(string method, string json)
+    {
+        var operation = Document.Value.Paths[$"/{method}"]["post"];
+        var schema = new JsonSchema { Type = JsonObjectType.Object, AllowAdditionalProperties = false };
+        foreach (var parameter in operation.Parameters.Where(p => p.Kind == OpenApiParameterKind.FormData))
+        {
+            var type = parameter.Name is "blocks" or "attachments" ? JsonObjectType.String | JsonObjectType.Array : parameter.Type;
+            schema.Properties[parameter.Name] = new JsonSchemaProperty { Type = type };
+            if (parameter.IsRequired)
+            {
+                schema.RequiredProperties.Add(parameter.Name);
+            }
+        }
+
+        return schema.Validate(json).Select(e => $"{e.Path}: {e.Kind}").ToList();
+    }
+
+    public static IReadOnlyList<string> ValidateResponse(string method, string verb, string json)
+    {
+        var schema = Document.Value.Paths[$"/{method}"][verb].Responses["200"].Schema.ActualSchema;
+        return schema.Validate(json).Select(e => $"{e.Path}: {e.Kind}").ToList();
+    }
+}
