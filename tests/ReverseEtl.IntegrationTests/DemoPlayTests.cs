@@ -1,0 +1,35 @@
+namespace ReverseEtl.IntegrationTests;
+
+public class DemoPlayTests
+{
+    [Fact]
+    public async Task ShippedAlertsOnDemo_SecondRunSendsNothing_OneNewlyStagnantAccountSendsExactlyOneAlert()
+    {
+        await using var project = new TestProject();
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file).Replace("${SLACK_BOT_TOKEN:-}", string.Empty, StringComparison.Ordinal);
+            project.WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), text);
+        }
+
+        var outbox = Path.Combine(project.Paths.OutboxDirectory, "slack.jsonl");
+        var first = await project.RunAsync("stagnant-onboarding-alerts");
+        var posts = PostCount(outbox);
+        Assert.Equal((3000L, 0L), (first.Counts.RowsRead, first.Counts.Failed));
+        Assert.Equal(first.Counts.Sent, posts);
+        Assert.InRange(posts, 100, 1000);
+
+        var second = await project.RunAsync("stagnant-onboarding-alerts");
+        Assert.Equal((0L, posts), (second.Counts.Sent, PostCount(outbox)));
+
+        project.Sql("demo-warehouse.duckdb", """
+            update account_activation set days_in_stage = 30
+            where account_id = (select min(account_id) from account_activation where not is_activated and days_in_stage < 7)
+            """);
+        var third = await project.RunAsync("stagnant-onboarding-alerts");
+        Assert.Equal((1L, posts + 1), (third.Counts.Sent, PostCount(outbox)));
+    }
+
+    private static long PostCount(string outbox) =>
+        File.ReadLines(outbox).Count(line => line.Contains("chat.postMessage", StringComparison.Ordinal));
+}
