@@ -28,6 +28,8 @@ public class DemoPlayTests
             """);
         var third = await project.RunAsync("stagnant-onboarding-alerts");
         Assert.Equal((1L, posts + 1), (third.Counts.Sent, PostCount(outbox)));
+        var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
+        Assert.Equal((0, (string?)null, 1L), (status.FailingRecords, status.LastFailure, status.Counts.Sent));
     }
 
     private static long PostCount(string outbox) =>

@@ -125,7 +125,7 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
                    r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
                    r.sent as Sent, r.failed as Failed, r.error as Error,
                    (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
-                   (select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as LastFailure
+                   cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
             from sync_runs r
             where r.id = (select max(id) from sync_runs x where x.sync = r.sync)
             order by r.sync
@@ -144,9 +144,25 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
 
     private static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private sealed record StatusRow(string Sync, long RunId, string StartedAt, string? FinishedAt, string Status, long RowsRead, long Rejected,
-        long Added, long Changed, long Removed, long Sent, long Failed, string? Error, long FailingRecords, string? LastFailure)
+    // Properties, not a constructor: SQLite reports a null column's type as a blob, which Dapper's constructor matching rejects.
+    private sealed class StatusRow
     {
+        public string Sync { get; init; } = "";
+        public long RunId { get; init; }
+        public string StartedAt { get; init; } = "";
+        public string? FinishedAt { get; init; }
+        public string Status { get; init; } = "";
+        public long RowsRead { get; init; }
+        public long Rejected { get; init; }
+        public long Added { get; init; }
+        public long Changed { get; init; }
+        public long Removed { get; init; }
+        public long Sent { get; init; }
+        public long Failed { get; init; }
+        public string? Error { get; init; }
+        public long FailingRecords { get; init; }
+        public string? LastFailure { get; init; }
+
         public SyncStatus ToStatus() => new(Sync, RunId, Parse(StartedAt), FinishedAt is null ? null : Parse(FinishedAt), Status,
             new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed },
             Error, (int)FailingRecords, LastFailure);
