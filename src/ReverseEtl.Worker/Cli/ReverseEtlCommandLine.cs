@@ -26,7 +26,7 @@ public static class ReverseEtlCommandLine
         root.SetAction((result, ct) => Verbs.ScheduleAsync(Paths(result, config), ct));
 
         var validate = new Command("validate", "Check every definition and report every problem as file:line:column: path: message.");
-        validate.SetAction((result, ct) => Verbs.ValidateAsync(Paths(result, config), ct));
+        validate.SetAction((result, _) => Verbs.ValidateAsync(Paths(result, config)));
 
         var plan = new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync };
         plan.SetAction((result, ct) => Verbs.PlanAsync(Paths(result, config), result.GetValue(sync), ct));

@@ -14,7 +14,7 @@ internal static class Verbs
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> ValidateAsync(RuntimePaths paths, CancellationToken cancellationToken)
+    public static async Task<int> ValidateAsync(RuntimePaths paths)
     {
         await using var services = Services(paths);
         var result = Load(services, paths);
@@ -23,7 +23,6 @@ internal static class Verbs
             Console.WriteLine($"OK: {project.Connections.Count} connections, {project.Models.Count} models, {project.Syncs.Count} syncs in {paths.ConfigDirectory}");
         }
 
-        await Task.CompletedTask.WaitAsync(cancellationToken);
         return result.IsValid ? Ok : InvalidDefinitions;
     }
 
