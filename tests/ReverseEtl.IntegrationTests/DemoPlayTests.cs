@@ -5,12 +5,7 @@ public class DemoPlayTests
     [Fact]
     public async Task ShippedAlertsOnDemo_SecondRunSendsNothing_OneNewlyStagnantAccountSendsExactlyOneAlert()
     {
-        await using var project = new TestProject();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
-        {
-            var text = File.ReadAllText(file).Replace("${SLACK_BOT_TOKEN:-}", string.Empty, StringComparison.Ordinal);
-            project.WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), text);
-        }
+        await using var project = new TestProject().WithShippedConfig();
 
         var outbox = Path.Combine(project.Paths.OutboxDirectory, "slack.jsonl");
         var first = await project.RunAsync("stagnant-onboarding-alerts");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using NJsonSchema;
 using NSwag;
 
@@ -6,12 +7,13 @@ namespace ReverseEtl.IntegrationTests;
 /// <summary>
 /// Slack's published Web API description (../shared/contracts/slack-web-api-v2.json). It describes arguments as form
 /// parameters, so a request body is checked against a schema built from them: known names only, required ones present,
-/// each of its documented type (blocks and attachments may be JSON arrays in a JSON body).
+/// each of its documented type (blocks and attachments may be JSON arrays in a JSON body). The 2021 description writes
+/// "one of these objects" as <c>items: [A, B]</c> on a schema that is not an array; that is read as <c>anyOf</c>
+/// (open to extra properties itself, since NJsonSchema closes Swagger 2 schemas that do not say).
 /// </summary>
 internal static class SlackContract
 {
-    private static readonly Lazy<OpenApiDocument> Document = new(() =>
-        OpenApiDocument.FromFileAsync(Path.Combine(RepositoryPaths.Contracts, "slack-web-api-v2.json")).GetAwaiter().GetResult());
+    private static readonly Lazy<OpenApiDocument> Document = new(Load);
 
     public static IReadOnlyList<string> ValidateRequest(string method, string json)
     {
@@ -34,5 +36,32 @@ internal static class SlackContract
     {
         var schema = Document.Value.Paths[$"/{method}"][verb].Responses["200"].Schema.ActualSchema;
         return schema.Validate(json).Select(e => $"{e.Path}: {e.Kind}").ToList();
+    }
+
+    private static OpenApiDocument Load()
+    {
+        var path = Path.Combine(RepositoryPaths.Contracts, "slack-web-api-v2.json");
+        var root = JsonNode.Parse(File.ReadAllText(path))!;
+        ItemsAsAnyOf(root);
+        return OpenApiDocument.FromJsonAsync(root.ToJsonString(), path).GetAwaiter().GetResult();
+    }
+
+    private static void ItemsAsAnyOf(JsonNode? node)
+    {
+        if (node is JsonObject schema)
+        {
+            if (schema["items"] is JsonArray alternatives && schema["type"]?.ToString() != "array")
+            {
+                schema.Remove("items");
+                schema["anyOf"] = alternatives;
+                schema["additionalProperties"] = true;
+            }
+
+            schema.Select(p => p.Value).ToList().ForEach(ItemsAsAnyOf);
+        }
+        else if (node is JsonArray array)
+        {
+            array.ToList().ForEach(ItemsAsAnyOf);
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace ReverseEtl.IntegrationTests;
 internal sealed class TestProject : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
 
     public TestProject()
     {
@@ -19,7 +20,9 @@ internal sealed class TestProject : IAsyncDisposable
         Paths = new RuntimePaths(Path.Combine(Root, "config"), Path.Combine(Root, "data"));
         Directory.CreateDirectory(Paths.ConfigDirectory);
         Directory.CreateDirectory(Paths.DataDirectory);
-        _services = Verbs.Services(Paths);
+        _environment["RETL_DATA_DIR"] = Paths.DataDirectory;
+        _environment["RETL_CONFIG_DIR"] = Paths.ConfigDirectory;
+        _services = Verbs.Services(Paths, Variable);
     }
 
     public string Root { get; }
@@ -35,6 +38,36 @@ internal sealed class TestProject : IAsyncDisposable
         File.WriteAllText(path, text);
         return this;
     }
+
+    /// <summary>Copies the shipped config/ folder in, leaving every credential unset so destinations write their dry-run outbox.</summary>
+    public TestProject WithShippedConfig()
+    {
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
+        {
+            WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), File.ReadAllText(file));
+        }
+
+        return this;
+    }
+
+    /// <summary>Sets a variable in this project's environment, which is all its definitions and command line see.</summary>
+    public TestProject WithVariable(string name, string value)
+    {
+        _environment[name] = value;
+        return this;
+    }
+
+    /// <summary>Runs the worker's command line in-process over this project's folders, with only the given environment.</summary>
+    public async Task<CliResult> CliAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var context = new CliContext(output, error, Variable);
+        var exit = await ReverseEtlCommandLine.Build(context).Parse(args).InvokeAsync();
+        return new CliResult(exit, output.ToString(), error.ToString());
+    }
+
+    private string? Variable(string name) => _environment.GetValueOrDefault(name);
 
     public DefinitionLoadResult Load() => _services.GetRequiredService<DefinitionLoader>().Load(Paths);
 
@@ -64,3 +97,6 @@ internal sealed class TestProject : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 }
+
+/// <summary>What a command line invocation returned and printed.</summary>
+internal sealed record CliResult(int ExitCode, string Output, string Error);

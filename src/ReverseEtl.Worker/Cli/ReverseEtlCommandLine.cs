@@ -10,12 +10,14 @@ public static class ReverseEtlCommandLine
     public const int SyncFailed = 1;
     public const int InvalidDefinitions = 2;
 
-    public static RootCommand Build()
+    public static RootCommand Build(CliContext? context = null)
     {
+        var cli = context ?? CliContext.Process;
+        var verbs = new Verbs(cli);
         var config = new Option<string>("--config")
         {
             Description = "The folder of YAML definitions (default: RETL_CONFIG_DIR, else ./config).",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RETL_CONFIG_DIR") is { Length: > 0 } dir ? dir : "config",
+            DefaultValueFactory = _ => cli.Variable("RETL_CONFIG_DIR") ?? "config",
             Recursive = true,
         };
         var sync = new Option<string?>("--sync") { Description = "Only this sync." };
@@ -23,21 +25,21 @@ public static class ReverseEtlCommandLine
 
         var root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.");
         root.Options.Add(config);
-        root.SetAction((result, ct) => Verbs.ScheduleAsync(Paths(result, config), ct));
+        root.SetAction((result, ct) => verbs.ScheduleAsync(Paths(cli, result, config), ct));
 
         var validate = new Command("validate", "Check every definition and report every problem as file:line:column: path: message.");
-        validate.SetAction((result, _) => Verbs.ValidateAsync(Paths(result, config)));
+        validate.SetAction((result, _) => verbs.ValidateAsync(Paths(cli, result, config)));
 
         var plan = new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync };
-        plan.SetAction((result, ct) => Verbs.PlanAsync(Paths(result, config), result.GetValue(sync), ct));
+        plan.SetAction((result, ct) => verbs.PlanAsync(Paths(cli, result, config), result.GetValue(sync), ct));
 
         var run = new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync };
         run.SetAction((result, ct) => result.GetValue(once)
-            ? Verbs.RunOnceAsync(Paths(result, config), result.GetValue(sync), ct)
-            : Verbs.ScheduleAsync(Paths(result, config), ct));
+            ? verbs.RunOnceAsync(Paths(cli, result, config), result.GetValue(sync), ct)
+            : verbs.ScheduleAsync(Paths(cli, result, config), ct));
 
         var status = new Command("status", "Show the last run of each sync and its failing records.");
-        status.SetAction((result, ct) => Verbs.StatusAsync(Paths(result, config), ct));
+        status.SetAction((result, ct) => verbs.StatusAsync(Paths(cli, result, config), ct));
 
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
@@ -46,9 +48,9 @@ public static class ReverseEtlCommandLine
         return root;
     }
 
-    private static RuntimePaths Paths(ParseResult result, Option<string> config)
+    private static RuntimePaths Paths(CliContext cli, ParseResult result, Option<string> config)
     {
-        var data = Environment.GetEnvironmentVariable("RETL_DATA_DIR") is { Length: > 0 } dir ? dir : "data";
+        var data = cli.Variable("RETL_DATA_DIR") ?? "data";
         return new RuntimePaths(Path.GetFullPath(result.GetValue(config)!), Path.GetFullPath(data));
     }
 }

@@ -10,25 +10,28 @@ using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 namespace ReverseEtl.Worker.Cli;
 
 /// <summary>What each verb does. Output for people goes to standard output; logs go to standard error.</summary>
-internal static class Verbs
+internal sealed class Verbs(CliContext cli)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> ValidateAsync(RuntimePaths paths)
+    /// <summary>Where this verb writes and reads its environment.</summary>
+    public CliContext Cli => cli;
+
+    public async Task<int> ValidateAsync(RuntimePaths paths)
     {
-        await using var services = Services(paths);
+        await using var services = Services(paths, cli.Environment);
         var result = Load(services, paths);
         if (result.Project is { } project)
         {
-            Console.WriteLine($"OK: {project.Connections.Count} connections, {project.Models.Count} models, {project.Syncs.Count} syncs in {paths.ConfigDirectory}");
+            cli.Output.WriteLine($"OK: {project.Connections.Count} connections, {project.Models.Count} models, {project.Syncs.Count} syncs in {paths.ConfigDirectory}");
         }
 
         return result.IsValid ? Ok : InvalidDefinitions;
     }
 
-    public static async Task<int> PlanAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    public async Task<int> PlanAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
     {
-        await using var services = Services(paths);
+        await using var services = Services(paths, cli.Environment);
         if (await PrepareAsync(services, paths, only, cancellationToken) is not var (runtime, syncs))
         {
             return InvalidDefinitions;
@@ -38,17 +41,17 @@ internal static class Verbs
         foreach (var sync in syncs)
         {
             var plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
-            Console.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send");
-            plan.Rejections.ToList().ForEach(r => Console.WriteLine($"  rejected {r}"));
-            plan.Samples.ToList().ForEach(s => Console.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
+            cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send");
+            plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
+            plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
         }
 
         return Ok;
     }
 
-    public static async Task<int> RunOnceAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    public async Task<int> RunOnceAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
     {
-        await using var services = Services(paths);
+        await using var services = Services(paths, cli.Environment);
         if (await PrepareAsync(services, paths, only, cancellationToken) is not var (runtime, syncs))
         {
             return InvalidDefinitions;
@@ -60,66 +63,66 @@ internal static class Verbs
         {
             var report = await runner.RunAsync(runtime, sync, cancellationToken);
             failed |= report.Status != RunStatus.Succeeded;
-            Console.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
+            cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
             if (report.DryRunOutbox is { } outbox)
             {
-                Console.WriteLine($"  dry run (no credentials): {report.Counts.Sent} message(s) written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing sent");
+                cli.Output.WriteLine($"  dry run (no credentials): {report.Counts.Sent} message(s) written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing sent");
             }
         }
 
         return failed ? SyncFailed : Ok;
     }
 
-    public static async Task<int> StatusAsync(RuntimePaths paths, CancellationToken cancellationToken)
+    public async Task<int> StatusAsync(RuntimePaths paths, CancellationToken cancellationToken)
     {
-        await using var services = Services(paths);
+        await using var services = Services(paths, cli.Environment);
         var state = services.GetRequiredService<ISyncStateStore>();
         await state.InitializeAsync(cancellationToken);
         var statuses = await state.GetStatusAsync(cancellationToken);
         if (statuses.Count == 0)
         {
-            Console.WriteLine("No sync has run yet.");
+            cli.Output.WriteLine("No sync has run yet.");
         }
 
         foreach (var s in statuses)
         {
-            Console.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
+            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
             if (s.FailingRecords > 0)
             {
-                Console.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure}");
+                cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure}");
             }
         }
 
         return Ok;
     }
 
-    public static Task<int> ScheduleAsync(RuntimePaths paths, CancellationToken cancellationToken) =>
-        ScheduledHost.RunAsync(paths, cancellationToken);
+    public Task<int> ScheduleAsync(RuntimePaths paths, CancellationToken cancellationToken) =>
+        ScheduledHost.RunAsync(this, paths, cancellationToken);
 
-    internal static ServiceProvider Services(RuntimePaths paths)
+    internal static ServiceProvider Services(RuntimePaths paths, Func<string, string?>? environment = null)
     {
-        var services = new ServiceCollection().AddReverseEtl(paths);
+        var services = new ServiceCollection().AddReverseEtl(paths, environment);
         services.AddLogging(logging => logging.AddWorkerConsole());
         return services.BuildServiceProvider();
     }
 
-    internal static DefinitionLoadResult Load(IServiceProvider services, RuntimePaths paths)
+    internal DefinitionLoadResult Load(IServiceProvider services, RuntimePaths paths)
     {
         var result = services.GetRequiredService<DefinitionLoader>().Load(paths);
         foreach (var error in result.Errors)
         {
-            Console.Error.WriteLine(error);
+            cli.Error.WriteLine(error);
         }
 
         if (!result.IsValid)
         {
-            Console.Error.WriteLine($"{result.Errors.Count} problem(s) in the definitions under {paths.ConfigDirectory}.");
+            cli.Error.WriteLine($"{result.Errors.Count} problem(s) in the definitions under {paths.ConfigDirectory}.");
         }
 
         return result;
     }
 
-    private static async Task<(ProjectRuntime, IReadOnlyList<SyncDefinition>)?> PrepareAsync(IServiceProvider services, RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    private async Task<(ProjectRuntime, IReadOnlyList<SyncDefinition>)?> PrepareAsync(IServiceProvider services, RuntimePaths paths, string? only, CancellationToken cancellationToken)
     {
         if (Load(services, paths).Project is not { } project)
         {
@@ -128,7 +131,7 @@ internal static class Verbs
 
         if (only is not null && !project.Syncs.ContainsKey(only))
         {
-            Console.Error.WriteLine($"No sync named '{only}'; defined: {string.Join(", ", project.Syncs.Keys.Order(StringComparer.Ordinal))}");
+            cli.Error.WriteLine($"No sync named '{only}'; defined: {string.Join(", ", project.Syncs.Keys.Order(StringComparer.Ordinal))}");
             return null;
         }
 

@@ -16,12 +16,12 @@ namespace ReverseEtl.Worker.Hosting;
 /// </summary>
 internal static class ScheduledHost
 {
-    public static async Task<int> RunAsync(RuntimePaths paths, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Verbs verbs, RuntimePaths paths, CancellationToken cancellationToken)
     {
         DefinitionLoadResult loaded;
-        await using (var probe = Verbs.Services(paths))
+        await using (var probe = Verbs.Services(paths, verbs.Cli.Environment))
         {
-            loaded = Verbs.Load(probe, paths);
+            loaded = verbs.Load(probe, paths);
         }
 
         if (loaded.Project is not { } project)
@@ -31,7 +31,7 @@ internal static class ScheduledHost
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddWorkerConsole();
-        builder.Services.AddReverseEtl(paths);
+        builder.Services.AddReverseEtl(paths, verbs.Cli.Environment);
         builder.Services.AddSingleton(sp => new ProjectRuntime(project, sp.GetRequiredService<ConnectorCatalog>()));
         builder.Services.AddHostedService<CronScheduler>();
         using var host = builder.Build();

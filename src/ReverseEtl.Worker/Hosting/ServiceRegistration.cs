@@ -14,13 +14,13 @@ namespace ReverseEtl.Worker.Hosting;
 public static class ServiceRegistration
 {
     /// <summary>Everything a verb needs: definitions, the runner, the state store, and one AddX() per connector.</summary>
-    public static IServiceCollection AddReverseEtl(this IServiceCollection services, RuntimePaths paths)
+    public static IServiceCollection AddReverseEtl(this IServiceCollection services, RuntimePaths paths, Func<string, string?>? environment = null)
     {
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITemplateCompiler, LiquidTemplateCompiler>();
         services.AddSingleton<ConnectorCatalog>();
-        services.AddSingleton(EnvironmentSubstitution.FromProcess());
+        services.AddSingleton(environment is null ? EnvironmentSubstitution.FromProcess() : new EnvironmentSubstitution(environment));
         services.AddSingleton<DefinitionLoader>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncPlanner>();

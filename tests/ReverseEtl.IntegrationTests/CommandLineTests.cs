@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace ReverseEtl.IntegrationTests;
+
+/// <summary>The verbs as a user calls them, on the shipped config and the demo warehouse, with no credentials set.</summary>
+public partial class CommandLineTests
+{
+    private const string Sync = "stagnant-onboarding-alerts";
+
+    [Fact]
+    public async Task Validate_ShippedConfig_SaysOkAndExitsZero()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+
+        var result = await project.CliAsync("validate");
+
+        Assert.Equal((0, string.Empty), (result.ExitCode, result.Error));
+        Assert.Matches(@"^OK: \d+ connections, \d+ models, \d+ syncs in ", result.Output);
+    }
+
+    [Fact]
+    public async Task Plan_BeforeAnyRun_CountsWhatWouldBeSentWithSamples_SendsNothingAndChangesNoState()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+
+        var plan = await project.CliAsync("plan", "--sync", Sync);
+
+        Assert.Equal(0, plan.ExitCode);
+        var counts = PlanLine().Match(plan.Output);
+        Assert.True(counts.Success, plan.Output);
+        Assert.Equal(("3000", "3000", "0", "0", "0"), (counts.Groups["rows"].Value, counts.Groups["added"].Value, counts.Groups["changed"].Value, counts.Groups["removed"].Value, counts.Groups["rejected"].Value));
+        Assert.Equal(3, Regex.Count(plan.Output, "  sample: "));
+        Assert.Contains("\"blocks\": [", plan.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(project.Paths.OutboxDirectory));
+        Assert.Equal("No sync has run yet.", (await project.CliAsync("status")).Output.Trim());
+
+        var run = await project.CliAsync("run", "--once", "--sync", Sync);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  dry run (no credentials): {counts.Groups["send"].Value} message(s) written to ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_AfterRun_ShowsTheRunAndPlanShowsNothingLeftToSend()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var run = await project.CliAsync("run", "--once");
+        var sent = Regex.Match(run.Output, @"(\d+) message\(s\) written").Groups[1].Value;
+
+        var status = await project.CliAsync("status");
+        var plan = await project.CliAsync("plan");
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Matches($@"^{Sync}: run 1 Succeeded at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ: .*\b{sent} sent\b", status.Output);
+        Assert.DoesNotContain("failing", status.Output, StringComparison.Ordinal);
+        Assert.Equal("0", PlanLine().Match(plan.Output).Groups["send"].Value);
+    }
+
+    [Fact]
+    public async Task PlanAndRun_UnknownSync_NameTheDefinedOnesAndExitTwo()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+
+        var plan = await project.CliAsync("plan", "--sync", "nope");
+        var run = await project.CliAsync("run", "--once", "--sync", "nope");
+
+        Assert.Equal((2, 2), (plan.ExitCode, run.ExitCode));
+        Assert.Equal($"No sync named 'nope'; defined: {Sync}", plan.Error.Trim());
+        Assert.Equal(plan.Error, run.Error);
+    }
+
+    [Fact]
+    public async Task Run_InvalidDefinitions_ReportsThemAndExitsTwoWithoutRunning()
+    {
+        await using var project = new TestProject().WithShippedConfig().WithFile("extra.yaml", "version: 1\nsyncs:\n  broken: { model: nowhere }\n");
+
+        var run = await project.CliAsync("run", "--once");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("config/extra.yaml:3:", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(project.Paths.DataDirectory, "state.db")));
+    }
+
+    [GeneratedRegex(@": (?<rows>\d+) rows, (?<added>\d+) added, (?<changed>\d+) changed, (?<removed>\d+) removed, (?<rejected>\d+) rejected; (?<send>\d+) to send")]
+    private static partial Regex PlanLine();
+}
