@@ -9,16 +9,26 @@ namespace ReverseEtl.Core.Diff;
 /// <summary>Writes payload values as JSON in one canonical form, and hashes payloads by that form.</summary>
 public static class PayloadJson
 {
+    private const int KeptBufferBytes = 1 << 20;
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     /// <summary>A stable 64-bit hash (XxHash3) of the payload's canonical JSON: same fields and values, same hash, on every machine.</summary>
     public static ulong Hash(IReadOnlyDictionary<string, object?> payload)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Buffer.ResetWrittenCount();
+        scratch.Writer.Reset(scratch.Buffer);
+        WriteValue(scratch.Writer, payload);
+        scratch.Writer.Flush();
+        var hash = XxHash3.HashToUInt64(scratch.Buffer.WrittenSpan);
+        if (scratch.Buffer.Capacity > KeptBufferBytes)
         {
-            WriteValue(writer, payload);
+            t_scratch = null;
         }
 
-        return XxHash3.HashToUInt64(buffer.WrittenSpan);
+        return hash;
     }
 
     /// <summary>Writes a value as the warehouse layer normalised it; dictionaries keep their order.</summary>
@@ -70,5 +80,15 @@ public static class PayloadJson
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>A buffer and writer reused by the hashes on one thread, so that hashing a row allocates little.</summary>
+    private sealed class Scratch
+    {
+        public Scratch() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }
