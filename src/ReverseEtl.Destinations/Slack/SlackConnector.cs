@@ -2,32 +2,21 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>The <c>slack</c> connection section: <c>token</c>, <c>base_url</c>, <c>timeout_seconds</c>.</summary>
-public sealed record SlackConnectionOptions(string? Token, Uri BaseUrl, TimeSpan AttemptTimeout)
+/// <summary>The <c>slack</c> connection section: <c>token</c>, and the shared <c>base_url</c>, <c>timeout_seconds</c>, <c>rate_limit</c>.</summary>
+public sealed record SlackConnectionOptions(string? Token, HttpConnectionOptions Http)
 {
     public const string DefaultBaseUrl = "https://slack.com/api";
 
-    public static SlackConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null)
-    {
-        var o = connection.Options;
-        var token = o.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        var baseText = o.TryGetProperty("base_url", out var b) ? b.GetString()! : DefaultBaseUrl;
-        if (!Uri.TryCreate(baseText, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-        {
-            problems?.Add(new ConfigProblem("base_url", $"'{baseText}' is not an absolute http(s) URL"));
-            baseUrl = new Uri(DefaultBaseUrl);
-        }
-
-        var seconds = o.TryGetProperty("timeout_seconds", out var s) ? s.GetDouble() : 30;
-        return new SlackConnectionOptions(string.IsNullOrWhiteSpace(token) ? null : token.Trim(), baseUrl, TimeSpan.FromSeconds(seconds));
-    }
+    public static SlackConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null) =>
+        new(HttpConnectionOptions.Text(connection.Options, "token"), HttpConnectionOptions.From(connection.Options, DefaultBaseUrl, problems));
 }
 
 /// <summary>Slack Web API destination: trigger messages to a user by email (DM) or a channel. One message per record.</summary>
-public sealed class SlackConnector(ITemplateCompiler templates, TimeProvider time, ILoggerFactory loggers) : IDestinationConnector
+public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : IDestinationConnector
 {
     public string Type => "slack";
 
@@ -54,12 +43,13 @@ public sealed class SlackConnector(ITemplateCompiler templates, TimeProvider tim
     }
 
     public IDestination Create(ConnectionSettings connection) =>
-        new SlackDestination(connection, SlackConnectionOptions.From(connection), templates, time, loggers.CreateLogger<SlackDestination>());
+        new SlackDestination(connection, SlackConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackDestination>());
 }
 
 public static class SlackServiceCollectionExtensions
 {
     /// <summary>Registers the <c>slack</c> destination connector.</summary>
-    public static IServiceCollection AddSlack(this IServiceCollection services) =>
-        services.AddSingleton<IDestinationConnector, SlackConnector>();
+    public static IServiceCollection AddSlack(this IServiceCollection services) => services
+        .AddDestinationHttp(new SlackHttpPolicy())
+        .AddSingleton<IDestinationConnector, SlackConnector>();
 }

@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Refit;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Destinations.DryRun;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>One Slack workspace connection: its HTTP pipeline (retries honouring Retry-After), its API client and its DM cache.</summary>
+/// <summary>One Slack workspace connection: its API client (through <see cref="DestinationHttp"/>) and its DM cache.</summary>
 internal sealed partial class SlackDestination : IDestination
 {
     private static readonly RefitSettings BaseSettings = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions
@@ -24,31 +21,26 @@ internal sealed partial class SlackDestination : IDestination
     private readonly ISlackApi _api;
     private readonly ConcurrentDictionary<string, string?> _directChannels = new(StringComparer.OrdinalIgnoreCase);
 
-    public SlackDestination(ConnectionSettings connection, SlackConnectionOptions options, ITemplateCompiler templates, TimeProvider time, ILogger logger)
+    public SlackDestination(ConnectionSettings connection, SlackConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger)
     {
         (_connection, _templates) = (connection, templates);
-        HttpMessageHandler transport;
+        DryRunTarget? dryRun = null;
         if (options.Token is null)
         {
             DryRunOutboxPath = Path.Combine(connection.Paths.OutboxDirectory, $"{connection.Name}.jsonl");
-            transport = new DryRunOutboxHandler(DryRunOutboxPath, SlackDryRun.Respond, time);
+            dryRun = new DryRunTarget(DryRunOutboxPath, SlackDryRun.Respond);
             LogDryRun(logger, connection.Name, DryRunOutboxPath);
         }
-        else
-        {
-            transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        }
 
-        var http = new HttpClient(new ResilienceHandler(Pipeline(options, time)) { InnerHandler = transport })
-        {
-            BaseAddress = options.BaseUrl,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        var policy = new SlackHttpPolicy();
+        var client = http.CreateClient(
+            new HttpConnection(policy, connection.Name, options.Token ?? connection.Name, options.Http.RateLimit ?? policy.DefaultRateLimit, options.Http.AttemptTimeout, dryRun),
+            options.Http.BaseUrl);
         var settings = new RefitSettings(BaseSettings.ContentSerializer)
         {
             AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(options.Token ?? "dry-run"),
         };
-        _api = RestService.For<ISlackApi>(http, settings);
+        _api = RestService.For<ISlackApi>(client, settings);
     }
 
     public string? DryRunOutboxPath { get; }
@@ -61,26 +53,6 @@ internal sealed partial class SlackDestination : IDestination
             ? new SlackWriter(_connection.Name, _api, template, _directChannels)
             : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
     }
-
-    /// <summary>Retries 429 (after Retry-After), 5xx and connection failures; each attempt has its own timeout.</summary>
-    private static ResiliencePipeline<HttpResponseMessage> Pipeline(SlackConnectionOptions options, TimeProvider time) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 4,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = TimeSpan.FromSeconds(60),
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Result.StatusCode: HttpStatusCode.TooManyRequests } => true,
-                    { Result: { } r } => (int)r.StatusCode >= 500,
-                    { Exception: HttpRequestException } => true,
-                    _ => false,
-                }),
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
 
     [LoggerMessage(2000, LogLevel.Warning, "Slack connection {Connection} has no token: dry run, requests are written to {Outbox}")]
     private static partial void LogDryRun(ILogger logger, string connection, string outbox);

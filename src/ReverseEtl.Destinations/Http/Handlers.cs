@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>Waits for the credential's pace before each attempt, and pauses it when the vendor says the quota is spent.</summary>
+internal sealed class SharedRateLimitHandler(SharedRateLimiters limiters, TimeProvider time) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var connection = HttpConnection.Of(request);
+        if (connection.DryRun is not null)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var pace = limiters.For(connection);
+        await pace.WaitAsync(time, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (connection.Policy.PauseUntil(response, time) is { } until)
+        {
+            pace.PauseUntil(until);
+        }
+
+        return response;
+    }
+}
+
+/// <summary>
+/// The end of the chain: the network, or for a connection without credentials the dry-run outbox, which appends each
+/// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>) and answers as the vendor would on success.
+/// </summary>
+internal sealed class OutboxOrNetworkHandler(TimeProvider time)
+    : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (HttpConnection.Of(request).DryRun is not { } target)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var text = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        var body = string.IsNullOrEmpty(text) ? null : ParseOrText(text);
+        var line = new JsonObject
+        {
+            ["at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+            ["method"] = request.Method.Method,
+            ["url"] = request.RequestUri?.ToString(),
+            ["body"] = body?.DeepClone(),
+        };
+        var gate = Gates.GetOrAdd(target.OutboxPath, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target.OutboxPath)!);
+            await File.AppendAllTextAsync(target.OutboxPath, line.ToJsonString() + "\n", cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        return target.Respond(request, body);
+    }
+
+    private static JsonNode ParseOrText(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text)!;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(text); // form-encoded bodies (OAuth token requests) are written as text
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>
+/// What a vendor's HTTP answers mean: which are worth retrying, how long the vendor asks us to wait, when to pause
+/// every sync that shares the credential, and how fast one credential may go. One instance per vendor, stateless.
+/// </summary>
+public abstract class VendorHttpPolicy
+{
+    /// <summary>The vendor's name, also the name of its <see cref="IHttpClientFactory"/> client, e.g. <c>hubspot</c>.</summary>
+    public abstract string Vendor { get; }
+
+    /// <summary>The pace one credential keeps when its connection does not set <c>rate_limit</c>.</summary>
+    public abstract RateLimit DefaultRateLimit { get; }
+
+    /// <summary>Whether to retry <paramref name="response"/> in this run, and after how long (null: jittered exponential backoff).</summary>
+    /// <remarks>The response content is buffered, so reading it here leaves it readable for the caller.</remarks>
+    public virtual async ValueTask<RetryAdvice> AdviseAsync(HttpResponseMessage response, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        await Task.CompletedTask;
+        var status = (int)response.StatusCode;
+        return status is 408 or 429 or >= 500 ? new RetryAdvice(true, RetryAfter(response, time)) : RetryAdvice.No;
+    }
+
+    /// <summary>Whether a request that timed out may be sent again (false where a repeat could write twice).</summary>
+    public virtual bool MayRepeatAfterTimeout(HttpRequestMessage request) => true;
+
+    /// <summary>Until when every request on this credential should wait, from the vendor's quota headers (null: no pause).</summary>
+    public virtual DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) => null;
+
+    /// <summary>The standard <c>Retry-After</c> header as a wait, in seconds or as a date.</summary>
+    protected static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(time);
+        return response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => Max(date - time.GetUtcNow()),
+            _ => null,
+        };
+    }
+
+    /// <summary>Never a negative wait.</summary>
+    protected static TimeSpan Max(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+
+    /// <summary>Whether the status is one of <paramref name="statuses"/>.</summary>
+    protected static bool Is(HttpResponseMessage response, params HttpStatusCode[] statuses) =>
+        statuses.Contains(response?.StatusCode ?? 0);
+}
+
+/// <summary>Whether to retry a response, and after how long the vendor asked (null: our own backoff).</summary>
+public sealed record RetryAdvice(bool Retry, TimeSpan? Delay)
+{
+    public static RetryAdvice No { get; } = new(false, null);
+}
+
+/// <summary>At most <see cref="Requests"/> requests per <see cref="Window"/> on one credential, across every sync.</summary>
+public sealed record RateLimit(int Requests, TimeSpan Window);
