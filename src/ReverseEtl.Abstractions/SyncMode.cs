@@ -8,6 +8,30 @@ public enum SyncMode
 
     /// <summary>Create or update one destination record per row.</summary>
     Upsert,
+
+    /// <summary>Update the destination record of each row; a row with no record there fails permanently, nothing is created.</summary>
+    UpdateOnly,
+
+    /// <summary>Create a destination record for each new row; later changes to the row are not sent.</summary>
+    CreateOnly,
+}
+
+/// <summary>The YAML names of <see cref="SyncMode"/>.</summary>
+public static class SyncModes
+{
+    /// <summary>The mode's name in YAML, e.g. <c>update_only</c>.</summary>
+    public static string Name(this SyncMode mode) => mode switch
+    {
+        SyncMode.Trigger => "trigger",
+        SyncMode.Upsert => "upsert",
+        SyncMode.UpdateOnly => "update_only",
+        SyncMode.CreateOnly => "create_only",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    /// <summary>The mode named <paramref name="name"/> in YAML (the schema has checked it is one).</summary>
+    public static SyncMode Parse(string name) =>
+        Enum.GetValues<SyncMode>().FirstOrDefault(m => m.Name() == name, SyncMode.Upsert);
 }
 
 /// <summary>Why a record is being sent.</summary>

@@ -36,7 +36,7 @@ public partial class CommandLineTests
 
         var run = await project.CliAsync("run", "--once", "--sync", Sync);
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains($"  dry run (no credentials): {counts.Groups["send"].Value} message(s) written to ", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"  dry run (no credentials): the requests for {counts.Groups["send"].Value} record(s) were written to ", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,13 +44,13 @@ public partial class CommandLineTests
     {
         await using var project = new TestProject().WithShippedConfig();
         var run = await project.CliAsync("run", "--once");
-        var sent = Regex.Match(run.Output, @"(\d+) message\(s\) written").Groups[1].Value;
+        var sent = Regex.Match(run.Output, $@"{Sync}: Succeeded: .* (\d+) sent").Groups[1].Value;
 
         var status = await project.CliAsync("status");
         var plan = await project.CliAsync("plan");
 
         Assert.Equal(0, status.ExitCode);
-        Assert.Matches($@"^{Sync}: run 1 Succeeded at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ: .*\b{sent} sent\b", status.Output);
+        Assert.Matches($@"(?m)^{Sync}: run \d+ Succeeded at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ: .*\b{sent} sent\b", status.Output);
         Assert.DoesNotContain("failing", status.Output, StringComparison.Ordinal);
         Assert.Equal("0", PlanLine().Match(plan.Output).Groups["send"].Value);
     }
@@ -64,7 +64,7 @@ public partial class CommandLineTests
         var run = await project.CliAsync("run", "--once", "--sync", "nope");
 
         Assert.Equal((2, 2), (plan.ExitCode, run.ExitCode));
-        Assert.Equal($"No sync named 'nope'; defined: {Sync}", plan.Error.Trim());
+        Assert.Equal($"No sync named 'nope'; defined: crm-partner-context-hubspot, {Sync}", plan.Error.Trim());
         Assert.Equal(plan.Error, run.Error);
     }
 

@@ -16,7 +16,7 @@ internal sealed class SyncValidator(
             owner.Add(source, "model", $"no model named '{body.Model}'; defined: {DefinitionValidator.Names(models.Keys)}");
         }
 
-        var mode = body.Mode == "trigger" ? SyncMode.Trigger : SyncMode.Upsert;
+        var mode = SyncModes.Parse(body.Mode);
         var options = CheckDestination(name, body, mode, source);
         if (body.Trigger is not null && mode != SyncMode.Trigger)
         {
@@ -59,7 +59,7 @@ internal sealed class SyncValidator(
 
         if (!connector.Capabilities.Modes.Contains(mode))
         {
-            var supported = string.Join(", ", connector.Capabilities.Modes.Select(m => m.ToString().ToLowerInvariant()));
+            var supported = string.Join(", ", connector.Capabilities.Modes.Order().Select(m => m.Name()));
             owner.Add(source, "mode", $"'{body.Mode}' is not supported by {type} destinations; supported: {supported}");
         }
 

@@ -38,9 +38,12 @@ public static class ChangeSource
             return null;
         }
 
-        if (sync.Mode == SyncMode.Upsert)
+        switch (sync.Mode)
         {
-            return change.Kind == ChangeKind.Added ? RecordAction.Enter : RecordAction.Change;
+            case SyncMode.Upsert or SyncMode.UpdateOnly:
+                return change.Kind == ChangeKind.Added ? RecordAction.Enter : RecordAction.Change;
+            case SyncMode.CreateOnly:
+                return change.Kind == ChangeKind.Added ? RecordAction.Enter : null;
         }
 
         if (change.Entered && sync.Trigger.On.Contains(RecordAction.Enter))

@@ -47,7 +47,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         var body = string.IsNullOrEmpty(text) ? null : ParseOrText(text);
         var line = new JsonObject
         {
-            ["at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+            ["at"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["method"] = request.Method.Method,
             ["url"] = request.RequestUri?.ToString(),
             ["body"] = body?.DeepClone(),

@@ -66,7 +66,7 @@ internal sealed class Verbs(CliContext cli)
             cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
             if (report.DryRunOutbox is { } outbox)
             {
-                cli.Output.WriteLine($"  dry run (no credentials): {report.Counts.Sent} message(s) written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing sent");
+                cli.Output.WriteLine($"  dry run (no credentials): the requests for {report.Counts.Sent} record(s) were written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing was sent");
             }
         }
 

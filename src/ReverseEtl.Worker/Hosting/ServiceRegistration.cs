@@ -5,6 +5,7 @@ using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.State;
 using ReverseEtl.Core.Templates;
+using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Slack;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -27,6 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISyncStateStore>(sp => new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
         services.AddSlack();
+        services.AddHubSpot();
         return services;
     }
 
@@ -41,5 +43,6 @@ public static class ServiceRegistration
         .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
         .AddFilter("Microsoft", LogLevel.Warning)
         .AddFilter("Quartz", LogLevel.Warning)
+        .AddFilter("Polly", LogLevel.Warning)
         .SetMinimumLevel(LogLevel.Information);
 }

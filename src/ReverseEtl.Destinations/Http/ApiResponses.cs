@@ -1,0 +1,28 @@
+using Refit;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>Reading Refit's <see cref="IApiResponse"/> the same way in every vendor.</summary>
+internal static class ApiResponses
+{
+    /// <summary>The response, or a run-stopping <see cref="DestinationException"/> when no answer came (network, timeout or open circuit, after retries).</summary>
+    public static async Task<T> ReceivedAsync<T>(this Task<T> call, string vendor, string connection)
+        where T : IApiResponse
+    {
+        var response = await call;
+        if (!response.IsReceived)
+        {
+            var cause = response.Error?.InnerException ?? response.Error;
+            throw new DestinationException($"{vendor} connection '{connection}': {vendor} could not be reached after retries ({cause?.GetType().Name}: {cause?.Message})", response.Error!);
+        }
+
+        return response;
+    }
+
+    /// <summary>The HTTP status as a number.</summary>
+    public static int Status(this IApiResponse response) => response.StatusCode is { } status ? (int)status : 0;
+
+    /// <summary>The body of an error answer, when there was one.</summary>
+    public static string? ErrorContent(this IApiResponse response) => (response.Error as ApiException)?.Content;
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>What HubSpot answers on success, for the dry-run outbox: record ids derived from the id property's value.</summary>
+internal static class HubSpotDryRun
+{
+    private const string At = "2025-05-20T08:00:00Z";
+
+    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        JsonObject answer = path switch
+        {
+            _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => new() { ["results"] = new JsonArray() },
+            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
+            _ => new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" },
+        };
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
+    }
+
+    private static JsonObject Results(JsonNode? body)
+    {
+        var results = new JsonArray();
+        foreach (var input in body?["inputs"]?.AsArray() ?? [])
+        {
+            var trace = input?["objectWriteTraceId"]?.GetValue<string>() ?? string.Empty;
+            var id = input?["id"]?.GetValue<string>() ?? trace;
+            results.Add(new JsonObject
+            {
+                ["id"] = "dry" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 6),
+                ["new"] = true,
+                ["archived"] = false,
+                ["createdAt"] = At,
+                ["updatedAt"] = At,
+                ["properties"] = input?["properties"]?.DeepClone(),
+                ["objectWriteTraceId"] = trace,
+            });
+        }
+
+        return new JsonObject { ["status"] = "COMPLETE", ["results"] = results, ["startedAt"] = At, ["completedAt"] = At };
+    }
+}

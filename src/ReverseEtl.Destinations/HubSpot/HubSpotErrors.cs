@@ -1,0 +1,47 @@
+using System.Text.Json;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>What HubSpot's errors mean for a record, a batch, or the whole run.</summary>
+internal static class HubSpotErrors
+{
+    public static HubSpotError? Parse(string? content)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<HubSpotError>(content, HubSpotDestination.Json);
+        }
+        catch (JsonException)
+        {
+            return new HubSpotError(null, null, content.Length > 300 ? content[..300] : content, null, null, null);
+        }
+    }
+
+    /// <summary>A 400 that every record of the batch would get alike: splitting the batch cannot help.</summary>
+    public static bool IsWholeRequest(HubSpotError? error) => error?.Message is { } m && (
+        m.Contains("non-unique", StringComparison.OrdinalIgnoreCase)
+        || m.Contains("PROPERTY_DOESNT_EXIST", StringComparison.Ordinal)
+        || m.Contains("does not exist", StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsTransientCategory(string? category) => category is "RATE_LIMITS" or "LOCKED" or "INTERNAL_ERROR";
+
+    public static string Describe(HubSpotError? error, int status) =>
+        error is null ? $"HTTP {status}" : $"{error.Category ?? $"HTTP {status}"}: {error.Message}";
+
+    /// <summary>The run-stopping error for a status that no split or retry can fix.</summary>
+    public static DestinationException Failure(string connection, int status, HubSpotError? error) => new($"HubSpot connection '{connection}': " + status switch
+    {
+        401 => "the token was refused (401); check the connection's token (HUBSPOT_TOKEN in the shipped config)",
+        403 => $"the token lacks a scope this sync needs (403): {error?.Message}",
+        429 when error?.PolicyName == "DAILY" => "the account's daily API limit is spent; the sync stops here and its remaining records go on the next run after HubSpot's daily reset",
+        429 => "still rate limited after retries; the remaining records go on the next run",
+        477 => "HubSpot is migrating the account (477); the remaining records go on the next run",
+        _ => $"{Describe(error, status)} (HTTP {status}{(status >= 500 ? ", after retries" : string.Empty)})",
+    });
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>
+/// HubSpot: a 429 names its policy: TEN_SECONDLY_ROLLING is retried after 10 s, DAILY is not retried (the run stops);
+/// 423 Locked after at least 2 s; 477 Migration in Progress after its Retry-After; 5xx with backoff. When
+/// <c>X-HubSpot-RateLimit-Remaining</c> reaches 0 the token pauses for the rest of the interval.
+/// Pace: 100 requests per 10 s per token (the Free and Starter limit); set <c>rate_limit</c> for higher tiers.
+/// </summary>
+internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
+{
+    public override string Vendor => "hubspot";
+
+    public override RateLimit DefaultRateLimit { get; } = new(100, TimeSpan.FromSeconds(10));
+
+    public override async ValueTask<RetryAdvice> AdviseAsync(HttpResponseMessage response, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return (int)response.StatusCode switch
+        {
+            429 => await PolicyNameAsync(response) == "DAILY"
+                ? RetryAdvice.No
+                : new RetryAdvice(true, RetryAfter(response, time) ?? TimeSpan.FromSeconds(10)),
+            423 => new RetryAdvice(true, Longer(RetryAfter(response, time), TimeSpan.FromSeconds(2))),
+            477 => new RetryAdvice(true, RetryAfter(response, time)),
+            >= 500 => new RetryAdvice(true, null),
+            _ => RetryAdvice.No,
+        };
+    }
+
+    public override DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) =>
+        Header(response, "X-HubSpot-RateLimit-Remaining") == 0 && Header(response, "X-HubSpot-RateLimit-Interval-Milliseconds") is { } interval
+            ? time.GetUtcNow().AddMilliseconds(interval)
+            : null;
+
+    /// <summary>The <c>policyName</c> of a 429 body, or null.</summary>
+    public static async Task<string?> PolicyNameAsync(HttpResponseMessage response)
+    {
+        await response.Content.LoadIntoBufferAsync();
+        try
+        {
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return body.RootElement.TryGetProperty("policyName", out var name) ? name.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan Longer(TimeSpan? asked, TimeSpan least) => asked is { } a && a > least ? a : least;
+
+    private static long? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>The <c>hubspot</c> connection section: <c>token</c>, and the shared <c>base_url</c>, <c>timeout_seconds</c>, <c>rate_limit</c>.</summary>
+public sealed record HubSpotConnectionOptions(string? Token, HttpConnectionOptions Http)
+{
+    public const string DefaultBaseUrl = "https://api.hubapi.com";
+
+    public static HubSpotConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null) =>
+        new(HttpConnectionOptions.Text(connection.Options, "token"), HttpConnectionOptions.From(connection.Options, DefaultBaseUrl, problems));
+}
+
+/// <summary>
+/// A sync's <c>hubspot</c> section: the <c>object</c> type, the unique <c>id_property</c> that records are matched by,
+/// and <c>create_properties</c> (name: label) to create as text properties when missing, in <c>property_group</c>.
+/// </summary>
+public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IReadOnlyDictionary<string, string> CreateProperties, string PropertyGroup)
+{
+    public static HubSpotSyncOptions From(SyncSettings sync, List<ConfigProblem> problems)
+    {
+        var o = sync.Options;
+        var objectType = HttpConnectionOptions.Text(o, "object") ?? "companies";
+        var idProperty = HttpConnectionOptions.Text(o, "id_property");
+        if (idProperty is null && sync.Mode != SyncMode.CreateOnly)
+        {
+            problems.Add(new ConfigProblem("id_property", $"'{sync.Mode.Name()}' matches records by a unique property; name it, e.g. id_property: product_account_id"));
+        }
+
+        var create = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("create_properties", out var props))
+        {
+            foreach (var p in props.EnumerateObject())
+            {
+                create[p.Name] = p.Value.GetString() ?? p.Name;
+            }
+        }
+
+        var group = HttpConnectionOptions.Text(o, "property_group") ?? (objectType == "contacts" ? "contactinformation" : "companyinformation");
+        return new HubSpotSyncOptions(objectType, idProperty ?? string.Empty, create, group);
+    }
+}

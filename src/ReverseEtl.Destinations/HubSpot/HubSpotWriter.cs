@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>
+/// Writes a batch with one call: <c>batch/upsert</c> (or <c>update</c>, <c>create</c>) by the unique id property.
+/// Rows sharing an id in one batch are sent once, the last one winning. A 207 maps each error back to its record;
+/// a 400 on several records is split in halves until the bad records are alone, so one bad value never fails the rest.
+/// </summary>
+internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : ISyncWriter
+{
+    private readonly HubSpotProperties _properties = new(connection, api, options);
+
+    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _properties.EnsureAsync(cancellationToken);
+            var batch = HubSpotBatch.Prepare(records, options, mode);
+            await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
+            return batch.Complete();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
+        {
+            throw new DestinationException($"HubSpot connection '{connection}': HubSpot could not be reached after retries ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+    }
+
+    public JsonNode Preview(SyncRecord record) =>
+        JsonSerializer.SerializeToNode(HubSpotBatch.Prepare([record], options, mode).Inputs.Single().Input, HubSpotDestination.Json)!;
+
+    private async Task SendAsync(List<HubSpotBatch.Pending> inputs, RecordOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        if (inputs.Count == 0)
+        {
+            return;
+        }
+
+        var response = await CallAsync(inputs, cancellationToken).ReceivedAsync("HubSpot", connection);
+        if (response.IsSuccessStatusCode && response.Content is { } result)
+        {
+            HubSpotBatch.Map(result, inputs, outcomes);
+            return;
+        }
+
+        var error = HubSpotErrors.Parse(response.ErrorContent());
+        if (response.Status() is 400 or 409 && !HubSpotErrors.IsWholeRequest(error))
+        {
+            if (inputs.Count == 1)
+            {
+                outcomes[inputs[0].Index] = RecordOutcome.Permanent(HubSpotErrors.Describe(error, response.Status()));
+                return;
+            }
+
+            await SendAsync(inputs.Take(inputs.Count / 2).ToList(), outcomes, cancellationToken);
+            await SendAsync(inputs.Skip(inputs.Count / 2).ToList(), outcomes, cancellationToken);
+            return;
+        }
+
+        throw HubSpotErrors.Failure(connection, response.Status(), error);
+    }
+
+    private Task<IApiResponse<HubSpotBatchResult>> CallAsync(IReadOnlyList<HubSpotBatch.Pending> inputs, CancellationToken cancellationToken) => mode switch
+    {
+        SyncMode.CreateOnly => api.CreateAsync(options.ObjectType, new HubSpotCreateInput(inputs.Select(i => new HubSpotCreateRecord(i.Input.Properties, i.Input.ObjectWriteTraceId)).ToList()), cancellationToken),
+        SyncMode.UpdateOnly => api.UpdateAsync(options.ObjectType, new HubSpotBatchInput(inputs.Select(i => i.Input).ToList()), cancellationToken),
+        _ => api.UpsertAsync(options.ObjectType, new HubSpotBatchInput(inputs.Select(i => i.Input).ToList()), cancellationToken),
+    };
+}
+
+/// <summary>HubSpot property values are strings: numbers and booleans in invariant form, lists joined with "; ", null as "" (clears).</summary>
+internal static class HubSpotValues
+{
+    public static string Format(object? value) => value switch
+    {
+        null => string.Empty,
+        string s => s,
+        bool b => b ? "true" : "false",
+        DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IEnumerable<KeyValuePair<string, object?>> map => JsonSerializer.Serialize(map.ToDictionary(p => p.Key, p => Format(p.Value))),
+        System.Collections.IEnumerable list => string.Join("; ", list.Cast<object?>().Select(Format)),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Refit;
+
+namespace ReverseEtl.Destinations.HubSpot;
+
+/// <summary>The HubSpot CRM calls the destination makes (objects v3, properties v3, associations v4).</summary>
+[Headers("Authorization: Bearer")]
+internal interface IHubSpotApi
+{
+    [Post("/crm/v3/objects/{objectType}/batch/upsert")]
+    Task<IApiResponse<HubSpotBatchResult>> UpsertAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
+
+    [Post("/crm/v3/objects/{objectType}/batch/update")]
+    Task<IApiResponse<HubSpotBatchResult>> UpdateAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
+
+    [Post("/crm/v3/objects/{objectType}/batch/create")]
+    Task<IApiResponse<HubSpotBatchResult>> CreateAsync(string objectType, [Body] HubSpotCreateInput body, CancellationToken cancellationToken);
+
+    [Get("/crm/v3/properties/{objectType}")]
+    Task<IApiResponse<HubSpotPropertyList>> ListPropertiesAsync(string objectType, CancellationToken cancellationToken);
+
+    [Post("/crm/v3/properties/{objectType}/batch/create")]
+    Task<IApiResponse<HubSpotPropertyList>> CreatePropertiesAsync(string objectType, [Body] HubSpotPropertyCreateBatch body, CancellationToken cancellationToken);
+}
+
+internal sealed record HubSpotBatchInput(IReadOnlyList<HubSpotUpsertInput> Inputs);
+
+/// <summary>One record: <see cref="Id"/> is the value of the unique property <see cref="IdProperty"/>.</summary>
+internal sealed record HubSpotUpsertInput(string Id, string IdProperty, IReadOnlyDictionary<string, string> Properties, string ObjectWriteTraceId);
+
+internal sealed record HubSpotCreateInput(IReadOnlyList<HubSpotCreateRecord> Inputs);
+
+internal sealed record HubSpotCreateRecord(IReadOnlyDictionary<string, string> Properties, string ObjectWriteTraceId);
+
+/// <summary>A 200 or 207 answer: <see cref="Errors"/> only on 207.</summary>
+internal sealed record HubSpotBatchResult(string? Status, IReadOnlyList<HubSpotRecordResult>? Results, IReadOnlyList<HubSpotError>? Errors);
+
+internal sealed record HubSpotRecordResult(string Id, string? ObjectWriteTraceId, IReadOnlyDictionary<string, string?>? Properties);
+
+/// <summary>HubSpot's StandardError, both as a whole answer (4xx) and as one entry of a 207's <c>errors</c>.</summary>
+internal sealed record HubSpotError(
+    string? Status,
+    string? Category,
+    string? Message,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Context,
+    [property: JsonPropertyName("policyName")] string? PolicyName,
+    string? ObjectWriteTraceId);
+
+internal sealed record HubSpotPropertyList(IReadOnlyList<HubSpotProperty>? Results);
+
+internal sealed record HubSpotProperty(string Name);
+
+internal sealed record HubSpotPropertyCreateBatch(IReadOnlyList<HubSpotPropertyCreate> Inputs);
+
+internal sealed record HubSpotPropertyCreate(string Name, string Label, string Type, string FieldType, string GroupName, bool? HasUniqueValue);
