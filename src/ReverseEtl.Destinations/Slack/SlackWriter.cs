@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Polly.Timeout;
 using Refit;
 using ReverseEtl.Abstractions;
 
@@ -46,14 +47,15 @@ internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessage
         {
             throw new DestinationException($"Slack connection '{connection}': HTTP {(int)ex.StatusCode} from {ex.Uri?.AbsolutePath} after retries", ex);
         }
-        catch (HttpRequestException ex)
+        catch (ApiRequestException ex) when (ex.InnerException is TimeoutRejectedException)
         {
-            throw new DestinationException($"Slack connection '{connection}': Slack could not be reached: {ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            // Slack posts are not idempotent: a timed-out post is not retried blindly in this run.
+            // Slack posts are not idempotent: a timed-out post is not repeated in this run; the next run sends it.
             return RecordOutcome.Retryable("timed out waiting for Slack; the message may or may not have been posted");
+        }
+        catch (ApiRequestException ex)
+        {
+            var cause = ex.InnerException ?? ex;
+            throw new DestinationException($"Slack connection '{connection}': Slack could not be reached after retries ({cause.GetType().Name}: {cause.Message})", ex);
         }
     }
 

@@ -1,0 +1,202 @@
+using ReverseEtl.Core.State;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ReverseEtl.IntegrationTests.Conformance;
+
+/// <summary>
+/// What every destination must do, against WireMock answering as its vendor documents: deliver each record once,
+/// wait as the vendor asks, retry outages, survive a timeout without losing or (where the API is not idempotent)
+/// repeating a write, fail one bad record alone, stop at once on bad credentials, and respect its batch limit.
+/// Every request body is checked against the vendor's contract.
+/// </summary>
+public abstract class DestinationConformanceTests : IDisposable
+{
+    protected const string Sync = "push";
+
+    protected WireMockServer Server { get; } = WireMockServer.Start();
+
+    /// <summary>The path of the call that writes records, e.g. <c>/crm/v3/objects/companies/batch/upsert</c>.</summary>
+    protected abstract string WritePath { get; }
+
+    protected abstract int MaxBatchSize { get; }
+
+    /// <summary>Whether a write that timed out is repeated in the same run (true where the vendor's write is idempotent).</summary>
+    protected abstract bool RepeatsAfterTimeout { get; }
+
+    /// <summary>The run's error when the vendor refuses the credential.</summary>
+    protected abstract string AuthError { get; }
+
+    /// <summary>The destination connection and the sync's destination section, as YAML lines (connection first).</summary>
+    protected abstract (string Connection, string SyncSection) Yaml(string baseUrl);
+
+    /// <summary>Answers every call as the vendor does on success.</summary>
+    protected abstract void AnswerSuccess();
+
+    /// <summary>The vendor's "too many requests" answer, asking for a short wait in its own way.</summary>
+    protected abstract IResponseBuilder RateLimited();
+
+    protected abstract IResponseBuilder AuthRefused();
+
+    /// <summary>Answers so that the record with <paramref name="key"/> is rejected and the others succeed.</summary>
+    protected abstract void RejectRecord(string key);
+
+    /// <summary>How many records one write request carries.</summary>
+    protected abstract int RecordsIn(ILogEntry request);
+
+    /// <summary>Every contract violation of the request's body.</summary>
+    protected abstract IReadOnlyList<string> ContractViolations(ILogEntry request);
+
+    [Fact]
+    public async Task Run_HappyPath_SendsEveryRecordOnceWithValidBodies_AndRerunSendsNothing()
+    {
+        AnswerSuccess();
+        await using var project = Project(rows: 3);
+
+        var first = await project.RunAsync(Sync);
+        var writes = Writes().Count;
+        var second = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.Succeeded, 3L, 0L), (first.Status, first.Counts.Sent, first.Counts.Failed));
+        Assert.Equal((RunStatus.Succeeded, 0L, writes), (second.Status, second.Counts.Sent, Writes().Count));
+        Assert.All(Server.LogEntries.Where(e => e.RequestMessage!.Method != "GET"), e => Assert.Empty(ContractViolations(e)));
+    }
+
+    [Fact]
+    public async Task Run_RateLimitedOnce_WaitsAsTheVendorAsksThenSends()
+    {
+        AnswerSuccess();
+        OnceThen(RateLimited());
+        await using var project = Project(rows: 1);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
+        Assert.Equal([429, 200], Writes().Select(Status));
+    }
+
+    [Fact]
+    public async Task Run_ServerErrorOnce_RetriesThenSends()
+    {
+        AnswerSuccess();
+        OnceThen(WireMockJson.Fixed(503, """{"message":"Service Unavailable"}"""));
+        await using var project = Project(rows: 1);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
+        Assert.Equal([503, 200], Writes().Select(Status));
+    }
+
+    [Fact]
+    public async Task Run_WriteTimesOutOnce_NothingLostAndRepeatedOnlyWhereIdempotent()
+    {
+        AnswerSuccess();
+        OnceThen(WireMockJson.Fixed(503, "{}").WithDelay(TimeSpan.FromSeconds(3)));
+        await using var project = Project(rows: 1);
+
+        var first = await project.RunAsync(Sync);
+        var second = await project.RunAsync(Sync);
+
+        await WhenLoggedAsync(writes: 2); // WireMock logs the slow answer only once it is given
+        Assert.Equal(2, Writes().Count);
+        Assert.Equal(RepeatsAfterTimeout ? (1L, 0L) : (0L, 1L), (first.Counts.Sent, second.Counts.Sent));
+        Assert.Single(await project.State.LoadRecordsAsync(Sync, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_OneRecordRejected_OthersSentAndTheRejectionKeptWithTheVendorsMessage()
+    {
+        AnswerSuccess();
+        RejectRecord("acc_002");
+        await using var project = Project(rows: 3);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.PartiallyFailed, 2L, 1L), (report.Status, report.Counts.Sent, report.Counts.Failed));
+        var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
+        Assert.Equal(1, status.FailingRecords);
+        Assert.StartsWith("acc_002: ", status.LastFailure, StringComparison.Ordinal);
+        Assert.Equal(["acc_001", "acc_003"], (await project.State.LoadRecordsAsync(Sync, CancellationToken.None)).Keys.Order());
+    }
+
+    [Fact]
+    public async Task Run_CredentialRefused_FailsWithOneClearErrorAndNoRetryStorm()
+    {
+        Server.Given(Request.Create().WithPath("/*")).AtPriority(1).RespondWith(AuthRefused());
+        await using var project = Project(rows: 3);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.Failed, AuthError), (report.Status, report.Error));
+        Assert.Single(Server.LogEntries);
+        Assert.Empty(await project.State.LoadRecordsAsync(Sync, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_MoreRecordsThanOneBatch_SplitsWithinTheVendorsLimit()
+    {
+        AnswerSuccess();
+        var rows = (2 * MaxBatchSize) + 1;
+        await using var project = Project(rows);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((long)rows, report.Counts.Sent);
+        Assert.Equal(rows, Writes().Sum(RecordsIn));
+        Assert.InRange(Writes().Max(RecordsIn), 1, MaxBatchSize);
+    }
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected List<ILogEntry> Writes() =>
+        Server.LogEntries.Where(e => e.RequestMessage!.Path == WritePath).OrderBy(e => e.RequestMessage!.DateTime).ToList();
+
+    private async Task WhenLoggedAsync(int writes)
+    {
+        for (var i = 0; i < 50 && Writes().Count < writes; i++)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    private static int Status(ILogEntry entry) => (int)entry.ResponseMessage!.StatusCode!;
+
+    /// <summary>The first write gets <paramref name="first"/>; later ones get the success answers.</summary>
+    private void OnceThen(IResponseBuilder first) =>
+        Server.Given(Request.Create().WithPath(WritePath)).InScenario("once").WillSetStateTo("answered").AtPriority(1).RespondWith(first);
+
+    private TestProject Project(int rows)
+    {
+        var project = new TestProject();
+        project.Sql("wh.duckdb", $"""
+            create table accounts as
+            select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, printf('user%d@customer.example', i) as email, i as days_in_stage
+            from range(1, {rows + 1}) t(i);
+            """);
+        var (connection, section) = Yaml(Server.Url!);
+        return project.WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              dest:
+            {{Indent(connection, 4)}}
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+            syncs:
+              {{Sync}}:
+                model: accounts
+                destination: dest
+            {{Indent(section, 4)}}
+            """);
+    }
+
+    private static string Indent(string yaml, int spaces) =>
+        string.Join("\n", yaml.Split('\n').Select(l => new string(' ', spaces) + l));
+}

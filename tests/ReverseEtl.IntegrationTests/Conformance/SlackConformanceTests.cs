@@ -1,0 +1,47 @@
+using WireMock.Logging;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace ReverseEtl.IntegrationTests.Conformance;
+
+/// <summary>Slack chat.postMessage to a channel: one message per record; posts are not idempotent, so a timed-out post waits for the next run.</summary>
+public sealed class SlackConformanceTests : DestinationConformanceTests
+{
+    private const string Post = "/api/chat.postMessage";
+    private const string PostOk = """{"ok":true,"channel":"C0123ABCDE","ts":"1747728000.000100","message":{"type":"message","text":"x","user":"U0BOT","ts":"1747728000.000100"}}""";
+
+    protected override string WritePath => Post;
+
+    protected override int MaxBatchSize => 1;
+
+    protected override bool RepeatsAfterTimeout => false;
+
+    protected override string AuthError =>
+        "Slack connection 'dest': chat.postMessage was refused with 'invalid_auth'; check the bot token and its scopes (chat:write, users:read.email, im:write)";
+
+    protected override (string Connection, string SyncSection) Yaml(string baseUrl) => (
+        $$"""slack: { token: xoxb-test, base_url: "{{baseUrl}}/api", timeout_seconds: 1 }""",
+        """
+        mode: trigger
+        trigger: { when: "days_in_stage >= 0" }
+        slack: { channel: C0123ABCDE, text: "{{ row.account_name }} ({{ row.account_id }})" }
+        """);
+
+    protected override void AnswerSuccess() =>
+        Server.Given(Request.Create().WithPath(Post).UsingPost()).AtPriority(100).RespondWith(WireMockJson.Fixed(200, PostOk));
+
+    protected override IResponseBuilder RateLimited() =>
+        WireMockJson.Fixed(429, """{"ok":false,"error":"ratelimited"}""").WithHeader("Retry-After", "1");
+
+    protected override IResponseBuilder AuthRefused() => WireMockJson.Fixed(200, """{"ok":false,"error":"invalid_auth"}""");
+
+    protected override void RejectRecord(string key) =>
+        Server.Given(Request.Create().WithPath(Post).UsingPost().WithBody(new WildcardMatcher($"*{key}*"))).AtPriority(50)
+            .RespondWith(WireMockJson.Fixed(200, """{"ok":false,"error":"channel_not_found"}"""));
+
+    protected override int RecordsIn(ILogEntry request) => 1;
+
+    protected override IReadOnlyList<string> ContractViolations(ILogEntry request) =>
+        SlackContract.ValidateRequest("chat.postMessage", request.RequestMessage!.Body!);
+}
