@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using ReverseEtl.Core.State;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.Server;
+
+namespace ReverseEtl.IntegrationTests.Conformance;
+
+/// <summary>What only HubSpot does: 400 on a batch, the daily limit, duplicate ids in a batch, and properties created when missing.</summary>
+public sealed class HubSpotDestinationTests : IDisposable
+{
+    private const string Upsert = HubSpotConformanceTests.Upsert;
+    private readonly WireMockServer _server = WireMockServer.Start();
+
+    [Fact]
+    public void CannedAnswers_AreWhatHubSpotDocuments()
+    {
+        var contract = OpenApiContract.Get("hubspot-crm-companies-v3.json");
+        var body = JsonNode.Parse("""{"inputs":[{"id":"acc_001","idProperty":"product_account_id","properties":{"name":"A"},"objectWriteTraceId":"acc_001"}]}""");
+
+        Assert.Empty(contract.ValidateResponse(Upsert, "post", "200", HubSpotAnswers.Results(body).ToJsonString()));
+        Assert.Empty(contract.ValidateResponse(Upsert, "post", "207", HubSpotAnswers.Results(body, rejected: "acc_001").ToJsonString()));
+        Assert.NotEmpty(contract.ValidateResponse(Upsert, "post", "200", """{"status":"COMPLETE","results":[{"id":1}]}"""));
+    }
+
+    [Fact]
+    public async Task Run_BatchRefusedWith400_SplitsUntilTheBadRecordIsAloneAndSendsTheRest()
+    {
+        Answer200();
+        _server.Given(Request.Create().WithPath(Upsert).WithBody(new WildcardMatcher("*acc_003*"))).AtPriority(1)
+            .RespondWith(WireMockJson.Fixed(400, HubSpotAnswers.Error("VALIDATION_ERROR", "Property values were not valid: [{\"isValid\":false,\"message\":\"bad\"}]")));
+        await using var project = Project(rows: 4);
+
+        var report = await project.RunAsync("push");
+
+        Assert.Equal((RunStatus.PartiallyFailed, 3L, 1L), (report.Status, report.Counts.Sent, report.Counts.Failed));
+        var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
+        Assert.Equal("acc_003: VALIDATION_ERROR: Property values were not valid: [{\"isValid\":false,\"message\":\"bad\"}]", status.LastFailure);
+        Assert.Equal([4, 2, 2, 1, 1], Writes().Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["inputs"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task Run_DailyLimitSpent_StopsAtOnceWithoutRetrying()
+    {
+        _server.Given(Request.Create().WithPath(Upsert)).RespondWith(WireMockJson.Fixed(429, HubSpotAnswers.RateLimited("DAILY")));
+        await using var project = Project(rows: 150);
+
+        var report = await project.RunAsync("push");
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Equal("HubSpot connection 'dest': the account's daily API limit is spent; the sync stops here and its remaining records go on the next run after HubSpot's daily reset", report.Error);
+        Assert.Single(Writes());
+    }
+
+    [Fact]
+    public async Task Run_TwoRowsWithTheSameId_SendsOneInputWithTheLastRowAndAcknowledgesBoth()
+    {
+        Answer200();
+        await using var project = Project(rows: 2, idColumn: "'acc_same'");
+
+        var report = await project.RunAsync("push");
+
+        Assert.Equal((2L, 0L), (report.Counts.Sent, report.Counts.Failed));
+        var input = Assert.Single(JsonNode.Parse(Assert.Single(Writes()).RequestMessage!.Body!)!["inputs"]!.AsArray());
+        Assert.Equal(("acc_same", "Account 2"), (input!["id"]!.GetValue<string>(), input["properties"]!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Run_PropertiesMissing_CreatesOnlyTheMissingOnesBeforeTheFirstBatch()
+    {
+        Answer200();
+        _server.Given(Request.Create().WithPath("/crm/v3/properties/companies").UsingGet())
+            .RespondWith(WireMockJson.Fixed(200, """{"results":[{"name":"product_account_id","label":"Product account ID","type":"string","fieldType":"text","groupName":"companyinformation","description":"","options":[]}]}"""));
+        _server.Given(Request.Create().WithPath("/crm/v3/properties/companies/batch/create").UsingPost())
+            .RespondWith(WireMockJson.Fixed(201, """{"status":"COMPLETE","results":[],"startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}"""));
+        await using var project = Project(rows: 1, createProperties: "create_properties: { product_account_id: Product account ID, days_in_stage: Days in stage }");
+
+        var report = await project.RunAsync("push");
+
+        Assert.Equal(1L, report.Counts.Sent);
+        var paths = _server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Select(e => e.RequestMessage!.Path).ToList();
+        Assert.Equal(["/crm/v3/properties/companies", "/crm/v3/properties/companies/batch/create", Upsert], paths);
+        var create = _server.LogEntries.Single(e => e.RequestMessage!.Path.EndsWith("batch/create", StringComparison.Ordinal)).RequestMessage!.Body!;
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-properties-v3.json").ValidateRequest("/crm/v3/properties/{objectType}/batch/create", "post", create));
+        Assert.Equal(["days_in_stage"], JsonNode.Parse(create)!["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    private void Answer200() =>
+        _server.Given(Request.Create().WithPath(Upsert).UsingPost()).AtPriority(100).RespondWith(WireMockJson.From(200, body => HubSpotAnswers.Results(body)));
+
+    private List<WireMock.Logging.ILogEntry> Writes() =>
+        _server.LogEntries.Where(e => e.RequestMessage!.Path == Upsert).OrderBy(e => e.RequestMessage!.DateTime).ToList();
+
+    private TestProject Project(int rows, string idColumn = "account_id", string createProperties = "")
+    {
+        var project = new TestProject();
+        project.Sql("wh.duckdb", $"""
+            create table accounts as
+            select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, i as days_in_stage from range(1, {rows + 1}) t(i);
+            """);
+        return project.WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}", timeout_seconds: 5 } }
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: "select *, {{idColumn}} as company_key from accounts" }
+            syncs:
+              push:
+                model: accounts
+                destination: dest
+                mode: upsert
+                fields: { product_account_id: company_key, name: account_name, days_in_stage: days_in_stage }
+                hubspot: { object: companies, id_property: product_account_id, {{createProperties}} }
+            """);
+    }
+}
