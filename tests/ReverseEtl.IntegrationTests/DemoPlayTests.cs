@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ReverseEtl.IntegrationTests;
 
 public class DemoPlayTests
@@ -25,6 +27,24 @@ public class DemoPlayTests
         Assert.Equal((1L, posts + 1), (third.Counts.Sent, PostCount(outbox)));
         var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
         Assert.Equal((0, (string?)null, 1L), (status.FailingRecords, status.LastFailure, status.Counts.Sent));
+    }
+
+    [Fact]
+    public async Task ShippedPartnerContextOnDemo_UpsertsEveryAccountWithOverlapsInBatchesOf100_RerunSendsNothing()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var outbox = Path.Combine(project.Paths.OutboxDirectory, "hubspot.jsonl");
+
+        var first = await project.RunAsync("crm-partner-context-hubspot");
+        var batches = File.ReadLines(outbox).Where(l => l.Contains("/batch/upsert", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l)!["body"]!["inputs"]!.AsArray()).ToList();
+        var second = await project.RunAsync("crm-partner-context-hubspot");
+
+        Assert.Equal((first.Counts.RowsRead, 0L), (first.Counts.Sent, first.Counts.Failed));
+        Assert.InRange(first.Counts.Sent, 1000, 3000);
+        Assert.Equal(first.Counts.Sent, batches.Sum(b => b.Count));
+        Assert.All(batches, b => Assert.InRange(b.Count, 1, 100));
+        Assert.Contains(batches.SelectMany(b => b), i => i!["properties"]!["best_help_partner_contact"]!.GetValue<string>().Contains('@', StringComparison.Ordinal));
+        Assert.Equal(0L, second.Counts.Sent);
     }
 
     private static long PostCount(string outbox) =>
