@@ -64,7 +64,9 @@ public partial class CommandLineTests
         var run = await project.CliAsync("run", "--once", "--sync", "nope");
 
         Assert.Equal((2, 2), (plan.ExitCode, run.ExitCode));
-        Assert.Equal($"No sync named 'nope'; defined: crm-partner-context-hubspot, {Sync}", plan.Error.Trim());
+        var defined = string.Join(", ", project.Load().Project!.Syncs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"No sync named 'nope'; defined: {defined}", plan.Error.Trim());
+        Assert.Contains(Sync, defined, StringComparison.Ordinal);
         Assert.Equal(plan.Error, run.Error);
     }
 

@@ -47,6 +47,22 @@ public class DemoPlayTests
         Assert.Equal(0L, second.Counts.Sent);
     }
 
+    [Fact]
+    public async Task ShippedPartnerCoOnboardingOnDemo_PostsEachNewOverlapOnAStagnantAccountOnce()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var outbox = Path.Combine(project.Paths.OutboxDirectory, "partner-webhook.jsonl");
+
+        var first = await project.RunAsync("partner-co-onboarding");
+        var texts = File.ReadLines(outbox).Select(l => JsonNode.Parse(l)!["body"]!["text"]!.GetValue<string>()).ToList();
+        var second = await project.RunAsync("partner-co-onboarding");
+
+        Assert.Equal((0L, (long)texts.Count), (first.Counts.Failed, first.Counts.Sent));
+        Assert.InRange(texts.Count, 10, 500);
+        Assert.All(texts, t => Assert.Contains(" is stuck in onboarding and is one of your ", t, StringComparison.Ordinal));
+        Assert.Equal(0L, second.Counts.Sent);
+    }
+
     private static long PostCount(string outbox) =>
         File.ReadLines(outbox).Count(line => line.Contains("chat.postMessage", StringComparison.Ordinal));
 }

@@ -11,13 +11,18 @@ internal static class ApiResponses
         where T : IApiResponse
     {
         var response = await call;
+        response.EnsureReceived(vendor, connection);
+        return response;
+    }
+
+    /// <summary>Throws a run-stopping <see cref="DestinationException"/> when no answer came.</summary>
+    public static void EnsureReceived(this IApiResponse response, string vendor, string connection)
+    {
         if (!response.IsReceived)
         {
             var cause = response.Error?.InnerException ?? response.Error;
             throw new DestinationException($"{vendor} connection '{connection}': {vendor} could not be reached after retries ({cause?.GetType().Name}: {cause?.Message})", response.Error!);
         }
-
-        return response;
     }
 
     /// <summary>The HTTP status as a number.</summary>

@@ -23,7 +23,7 @@ internal sealed class SlackMessageTemplate
     public bool UnfurlMedia => _options.TryGetProperty("unfurl_media", out var v) && v.ValueKind == JsonValueKind.True;
 
     /// <summary>Compiles every template in <paramref name="options"/>; each failure is a problem with its path.</summary>
-    public static SlackMessageTemplate Compile(JsonElement options, ITemplateCompiler compiler, List<ConfigProblem> problems)
+    public static SlackMessageTemplate Compile(JsonElement options, ITemplateCompiler compiler, List<ConfigProblem> problems, bool needsRecipient = true)
     {
         var templates = new Dictionary<string, ITemplate>(StringComparer.Ordinal);
         if (options.ValueKind == JsonValueKind.Object)
@@ -31,7 +31,7 @@ internal sealed class SlackMessageTemplate
             Collect(options, string.Empty, compiler, templates, problems);
         }
 
-        if (options.ValueKind == JsonValueKind.Object
+        if (needsRecipient && options.ValueKind == JsonValueKind.Object
             && !options.TryGetProperty("user_email", out _) && !options.TryGetProperty("channel", out _))
         {
             problems.Add(new ConfigProblem(string.Empty, "set 'channel', 'user_email' or both: the message needs a recipient"));

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReverseEtl.Abstractions;
@@ -12,7 +13,7 @@ namespace ReverseEtl.Worker.Cli;
 /// <summary>What each verb does. Output for people goes to standard output; logs go to standard error.</summary>
 internal sealed class Verbs(CliContext cli)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Where this verb writes and reads its environment.</summary>
     public CliContext Cli => cli;

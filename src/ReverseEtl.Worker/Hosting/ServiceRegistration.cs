@@ -28,6 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISyncStateStore>(sp => new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
         services.AddSlack();
+        services.AddSlackWebhook();
         services.AddHubSpot();
         return services;
     }
