@@ -7,8 +7,8 @@ namespace ReverseEtl.Destinations.Http;
 public static class DestinationHttpServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the vendor's named <see cref="IHttpClientFactory"/> client: resilience selected per connection, the
-    /// credential's shared pace, and the network or the dry-run outbox. Its request logging is removed: URLs can carry
+    /// Registers the vendor's named <see cref="IHttpClientFactory"/> client: resilience selected per connection (with the
+    /// credential's shared pace inside it), then the network or the dry-run outbox. Its request logging is removed: URLs can carry
     /// customer data (an email to look up), which must not reach the logs.
     /// </summary>
     public static IServiceCollection AddDestinationHttp(this IServiceCollection services, VendorHttpPolicy policy)
@@ -23,9 +23,9 @@ public static class DestinationHttpServiceCollectionExtensions
         client.AddResilienceHandler("retl", (builder, context) => DestinationPipeline.Configure(
                 builder,
                 context.ServiceProvider.GetRequiredService<DestinationHttp>().Connection(policy.Vendor, context.InstanceName),
+                context.ServiceProvider.GetRequiredService<SharedRateLimiters>(),
                 context.ServiceProvider.GetRequiredService<TimeProvider>()))
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpConnection.OptionsKey, out var connection) ? connection.PipelineKey : "(none)");
-        client.AddHttpMessageHandler(sp => new SharedRateLimitHandler(sp.GetRequiredService<SharedRateLimiters>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -7,14 +7,15 @@ namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
 /// The resilience pipeline of one connection: retries (jittered exponential backoff, or the wait the vendor asks for),
-/// a circuit breaker that stops hammering a vendor that is down, and a timeout per attempt.
+/// a circuit breaker that stops hammering a vendor that is down, the credential's shared pace (each attempt waits for a
+/// permit, outside its own timeout), and a timeout per attempt.
 /// </summary>
 internal static class DestinationPipeline
 {
     /// <summary>A vendor asking for a longer wait than this is not retried in this run: its records are retried next run.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, TimeProvider time)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, SharedRateLimiters limiters, TimeProvider time)
     {
         var policy = connection.Policy;
         builder
@@ -36,8 +37,14 @@ internal static class DestinationPipeline
                 SamplingDuration = TimeSpan.FromSeconds(60),
                 BreakDuration = TimeSpan.FromSeconds(30),
                 ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
-            })
-            .AddTimeout(connection.AttemptTimeout);
+            });
+        if (connection.DryRun is null)
+        {
+            var pace = limiters.For(connection);
+            builder.AddStrategy(_ => new PaceStrategy(pace, policy, time), new PaceStrategyOptions());
+        }
+
+        builder.AddTimeout(connection.AttemptTimeout);
     }
 
     private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, VendorHttpPolicy policy, TimeProvider time)

@@ -4,29 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
 
-/// <summary>Waits for the credential's pace before each attempt, and pauses it when the vendor says the quota is spent.</summary>
-internal sealed class SharedRateLimitHandler(SharedRateLimiters limiters, TimeProvider time) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var connection = HttpConnection.Of(request);
-        if (connection.DryRun is not null)
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
-
-        var pace = limiters.For(connection);
-        await pace.WaitAsync(time, cancellationToken);
-        var response = await base.SendAsync(request, cancellationToken);
-        if (connection.Policy.PauseUntil(response, time) is { } until)
-        {
-            pace.PauseUntil(until);
-        }
-
-        return response;
-    }
-}
-
 /// <summary>
 /// The end of the chain: the network, or for a connection without credentials the dry-run outbox, which appends each
 /// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>) and answers as the vendor would on success.

@@ -4,7 +4,6 @@ using Refit;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>The HubSpot CRM calls the destination makes (objects v3, properties v3, associations v4).</summary>
-[Headers("Authorization: Bearer")]
 internal interface IHubSpotApi
 {
     [Post("/crm/v3/objects/{objectType}/batch/upsert")]

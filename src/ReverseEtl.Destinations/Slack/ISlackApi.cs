@@ -5,7 +5,6 @@ using Refit;
 namespace ReverseEtl.Destinations.Slack;
 
 /// <summary>The Slack Web API methods the destination calls. Every answer carries <c>ok</c>; HTTP 200 does not mean success.</summary>
-[Headers("Authorization: Bearer")]
 public interface ISlackApi
 {
     [Post("/chat.postMessage")]

@@ -22,8 +22,13 @@ internal sealed record SlackWebhookMessage(
     [property: System.Text.Json.Serialization.JsonPropertyName("unfurl_media")] bool? UnfurlMedia = null);
 
 /// <summary>One incoming webhook: its client (through <see cref="DestinationHttp"/>). The URL is the secret: it is never logged.</summary>
-internal sealed partial class SlackWebhookDestination : IDestination
+internal sealed class SlackWebhookDestination : IDestination
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private readonly ConnectionSettings _connection;
     private readonly ITemplateCompiler _templates;
     private readonly ISlackWebhookApi _api;
@@ -31,23 +36,9 @@ internal sealed partial class SlackWebhookDestination : IDestination
     public SlackWebhookDestination(ConnectionSettings connection, SlackWebhookConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger)
     {
         (_connection, _templates) = (connection, templates);
-        DryRunTarget? dryRun = null;
-        var url = options.Url;
-        if (url is null)
-        {
-            DryRunOutboxPath = Path.Combine(connection.Paths.OutboxDirectory, $"{connection.Name}.jsonl");
-            dryRun = new DryRunTarget(DryRunOutboxPath, (_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok", Encoding.UTF8, "text/plain") });
-            url = new Uri("https://hooks.slack.com/services/dry-run");
-            LogDryRun(logger, connection.Name, DryRunOutboxPath);
-        }
-
-        var policy = new SlackWebhookHttpPolicy();
-        var client = http.CreateClient(
-            new HttpConnection(policy, connection.Name, url.ToString(), options.Http.RateLimit ?? policy.DefaultRateLimit, options.Http.AttemptTimeout, dryRun), url);
-        _api = RestService.For<ISlackWebhookApi>(client, new RefitSettings(new SystemTextJsonContentSerializer(new(System.Text.Json.JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        })));
+        var url = options.Url ?? new Uri("https://hooks.slack.com/services/dry-run");
+        var spec = new VendorApiSpec(new SlackWebhookHttpPolicy(), options.Url?.ToString(), options.Http, url, Answer, Json, BearerToken: false);
+        (_api, DryRunOutboxPath) = http.CreateApi<ISlackWebhookApi>(connection, spec, logger);
     }
 
     public string? DryRunOutboxPath { get; }
@@ -61,6 +52,6 @@ internal sealed partial class SlackWebhookDestination : IDestination
             : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
     }
 
-    [LoggerMessage(2200, LogLevel.Warning, "Slack webhook connection {Connection} has no url: dry run, requests are written to {Outbox}")]
-    private static partial void LogDryRun(ILogger logger, string connection, string outbox);
+    private static HttpResponseMessage Answer(HttpRequestMessage request, JsonNode? body) =>
+        new(HttpStatusCode.OK) { Content = new StringContent("ok", Encoding.UTF8, "text/plain") };
 }

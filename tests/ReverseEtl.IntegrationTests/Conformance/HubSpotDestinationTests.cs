@@ -85,6 +85,36 @@ public sealed class HubSpotDestinationTests : IDisposable
         Assert.Equal(["days_in_stage"], JsonNode.Parse(create)!["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Run_TwoSyncsOnOneToken_ShareItsPaceAndNeverExceedItTogether()
+    {
+        Answer200();
+        await using var project = Project(rows: 3, batchSize: 1, rateLimit: "requests: 2, per_seconds: 3");
+        project.WithFile("second.yaml", $$"""
+            version: 1
+            connections:
+              same-token: { hubspot: { token: pat-test, base_url: "{{_server.Url}}", rate_limit: { requests: 2, per_seconds: 3 } } }
+            syncs:
+              push-too:
+                model: accounts
+                destination: same-token
+                mode: upsert
+                batch_size: 1
+                fields: { product_account_id: company_key, name: account_name }
+                hubspot: { object: companies, id_property: product_account_id }
+            """);
+
+        var reports = await Task.WhenAll(project.RunAsync("push"), project.RunAsync("push-too"));
+
+        // Six calls on a token allowed two per 3 s, from two connections: any three consecutive calls span about a window
+        // (the sliding window frees permits a segment, 0.3 s, early; 2 s leaves room for timer jitter). Unshared, all six
+        // would come at once.
+        Assert.Equal(6L, reports.Sum(r => r.Counts.Sent));
+        var times = Writes().Select(e => e.RequestMessage!.DateTime).Order().ToList();
+        Assert.Equal(6, times.Count);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.True(times[i + 2] - times[i] >= TimeSpan.FromSeconds(2), $"calls {i} and {i + 2} came {times[i + 2] - times[i]} apart"));
+    }
+
     public void Dispose() => _server.Dispose();
 
     private void Answer200() =>
@@ -93,7 +123,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     private List<WireMock.Logging.ILogEntry> Writes() =>
         _server.LogEntries.Where(e => e.RequestMessage!.Path == Upsert).OrderBy(e => e.RequestMessage!.DateTime).ToList();
 
-    private TestProject Project(int rows, string idColumn = "account_id", string createProperties = "")
+    private TestProject Project(int rows, string idColumn = "account_id", string createProperties = "", int batchSize = 100, string rateLimit = "requests: 100, per_seconds: 10")
     {
         var project = new TestProject();
         project.Sql("wh.duckdb", $"""
@@ -104,7 +134,7 @@ public sealed class HubSpotDestinationTests : IDisposable
             version: 1
             connections:
               wh: { duckdb: { path: wh.duckdb } }
-              dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}", timeout_seconds: 5 } }
+              dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}", timeout_seconds: 5, rate_limit: { {{rateLimit}} } } }
             models:
               accounts: { connection: wh, primary_key: account_id, sql: "select *, {{idColumn}} as company_key from accounts" }
             syncs:
@@ -112,6 +142,7 @@ public sealed class HubSpotDestinationTests : IDisposable
                 model: accounts
                 destination: dest
                 mode: upsert
+                batch_size: {{batchSize}}
                 fields: { product_account_id: company_key, name: account_name, days_in_stage: days_in_stage }
                 hubspot: { object: companies, id_property: product_account_id, {{createProperties}} }
             """);
