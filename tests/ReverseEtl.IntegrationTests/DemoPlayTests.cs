@@ -63,6 +63,26 @@ public class DemoPlayTests
         Assert.Equal(0L, second.Counts.Sent);
     }
 
+    [Fact]
+    public async Task ShippedIntegrationNudgesOnDemo_WriteContactsWithCompaniesAndStageEvents_RerunSendsNothing()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var outbox = Path.Combine(project.Paths.OutboxDirectory, "intercom.jsonl");
+
+        var contacts = await project.RunAsync("intercom-onboarding-attributes");
+        var events = await project.RunAsync("intercom-stage-entered-events");
+        var lines = File.ReadLines(outbox).Select(l => JsonNode.Parse(l)!).ToList();
+        var again = await project.RunAsync("intercom-onboarding-attributes");
+
+        Assert.Equal((0L, 0L, contacts.Counts.RowsRead), (contacts.Counts.Failed, events.Counts.Failed, contacts.Counts.Sent));
+        Assert.InRange(contacts.Counts.Sent, 100, 5000);
+        Assert.InRange(events.Counts.Sent, 1, contacts.Counts.Sent);
+        Assert.Equal(contacts.Counts.Sent, lines.Count(l => l["url"]!.GetValue<string>().EndsWith("/contacts", StringComparison.Ordinal)));
+        Assert.Equal(events.Counts.Sent, lines.Count(l => l["url"]!.GetValue<string>().EndsWith("/events", StringComparison.Ordinal)));
+        Assert.All(lines.Where(l => l["url"]!.GetValue<string>().EndsWith("/events", StringComparison.Ordinal)), e => Assert.True(e["body"]!["created_at"]!.GetValue<long>() > 1_700_000_000));
+        Assert.Equal(0L, again.Counts.Sent);
+    }
+
     private static long PostCount(string outbox) =>
         File.ReadLines(outbox).Count(line => line.Contains("chat.postMessage", StringComparison.Ordinal));
 }

@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Sync {Sync}: more rejected rows or failed records than shown; `status` lists the failing records")]
     public static partial void MoreProblems(ILogger logger, string sync);
+
+    [LoggerMessage(1007, LogLevel.Error, "Sync {Sync}: run {RunId} stopped by an internal error")]
+    public static partial void RunCrashed(ILogger logger, string sync, long runId, Exception exception);
 }

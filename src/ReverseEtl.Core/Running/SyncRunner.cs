@@ -41,6 +41,13 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             (status, error) = (RunStatus.Failed, ex.Message);
             Log.RunFailed(_logger, sync.Name, runId, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect, not a user error: the run is recorded as failed (acknowledged records were kept) and the
+            // stack trace goes to the log, so that the other syncs still run.
+            (status, error) = (RunStatus.Failed, $"internal error ({ex.GetType().Name}: {ex.Message}); please report it");
+            Log.RunCrashed(_logger, sync.Name, runId, ex);
+        }
         finally
         {
             await _state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, counts, error), CancellationToken.None);

@@ -41,7 +41,9 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             gate.Release();
         }
 
-        return target.Respond(request, body);
+        var response = target.Respond(request, body);
+        response.RequestMessage = request;
+        return response;
     }
 
     private static JsonNode ParseOrText(string text)

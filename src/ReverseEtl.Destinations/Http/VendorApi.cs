@@ -22,7 +22,11 @@ public sealed record VendorApiSpec(
     Uri BaseUrl,
     Func<HttpRequestMessage, JsonNode?, HttpResponseMessage> DryRunAnswer,
     JsonSerializerOptions Json,
-    bool BearerToken = true);
+    bool BearerToken = true)
+{
+    /// <summary>Headers sent on every request, e.g. a pinned API version.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A vendor's Refit client for one connection, and where its dry run writes (null when it sends for real).</summary>
 public sealed record VendorApi<TApi>(TApi Api, string? DryRunOutboxPath);
@@ -50,6 +54,11 @@ public static partial class VendorApiExtensions
         if (spec.BearerToken)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", spec.Secret ?? "dry-run");
+        }
+
+        foreach (var (name, value) in spec.Headers)
+        {
+            client.DefaultRequestHeaders.Add(name, value);
         }
 
         return new VendorApi<TApi>(RestService.For<TApi>(client, new RefitSettings(new SystemTextJsonContentSerializer(spec.Json))), outbox);

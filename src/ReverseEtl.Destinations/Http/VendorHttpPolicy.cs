@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace ReverseEtl.Destinations.Http;
@@ -42,6 +43,13 @@ public abstract class VendorHttpPolicy
             _ => null,
         };
     }
+
+    /// <summary>A whole-number response header, or null when absent or not a number.</summary>
+    protected static long? Header(HttpResponseMessage response, string name) =>
+        response?.Headers.TryGetValues(name, out var values) == true
+        && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 
     /// <summary>Never a negative wait.</summary>
     protected static TimeSpan Max(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ReverseEtl.Destinations.Http;
 
@@ -52,9 +51,4 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
     }
 
     private static TimeSpan Longer(TimeSpan? asked, TimeSpan least) => asked is { } a && a > least ? a : least;
-
-    private static long? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
 }

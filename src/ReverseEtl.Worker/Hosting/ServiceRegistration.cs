@@ -6,6 +6,7 @@ using ReverseEtl.Core.Running;
 using ReverseEtl.Core.State;
 using ReverseEtl.Core.Templates;
 using ReverseEtl.Destinations.HubSpot;
+using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Slack;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -30,6 +31,7 @@ public static class ServiceRegistration
         services.AddSlack();
         services.AddSlackWebhook();
         services.AddHubSpot();
+        services.AddIntercom();
         return services;
     }
 

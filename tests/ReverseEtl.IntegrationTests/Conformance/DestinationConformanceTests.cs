@@ -29,8 +29,8 @@ public abstract class DestinationConformanceTests : IDisposable
     /// <summary>The run's error when the vendor refuses the credential.</summary>
     protected abstract string AuthError { get; }
 
-    /// <summary>The destination connection and the sync's destination section, as YAML lines (connection first).</summary>
-    protected abstract (string Connection, string SyncSection) Yaml(string baseUrl);
+    /// <summary>The destination connection (with <paramref name="timeoutSeconds"/> per attempt) and the sync's destination section, as YAML.</summary>
+    protected abstract (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds);
 
     /// <summary>Answers every call as the vendor does on success.</summary>
     protected abstract void AnswerSuccess();
@@ -59,7 +59,7 @@ public abstract class DestinationConformanceTests : IDisposable
         var writes = Writes().Count;
         var second = await project.RunAsync(Sync);
 
-        Assert.Equal((RunStatus.Succeeded, 3L, 0L), (first.Status, first.Counts.Sent, first.Counts.Failed));
+        Assert.Equal((RunStatus.Succeeded, 3L, 0L, (string?)null), (first.Status, first.Counts.Sent, first.Counts.Failed, first.Error));
         Assert.Equal((RunStatus.Succeeded, 0L, writes), (second.Status, second.Counts.Sent, Writes().Count));
         Assert.All(Server.LogEntries.Where(e => e.RequestMessage!.Method != "GET"), e => Assert.Empty(ContractViolations(e)));
     }
@@ -94,8 +94,8 @@ public abstract class DestinationConformanceTests : IDisposable
     public async Task Run_WriteTimesOutOnce_NothingLostAndRepeatedOnlyWhereIdempotent()
     {
         AnswerSuccess();
-        OnceThen(WireMockJson.Fixed(503, "{}").WithDelay(TimeSpan.FromSeconds(3)));
-        await using var project = Project(rows: 1);
+        OnceThen(WireMockJson.Fixed(503, "{}").WithDelay(TimeSpan.FromSeconds(6)));
+        await using var project = Project(rows: 1, timeoutSeconds: 2);
 
         var first = await project.RunAsync(Sync);
         var second = await project.RunAsync(Sync);
@@ -160,7 +160,7 @@ public abstract class DestinationConformanceTests : IDisposable
 
     private async Task WhenLoggedAsync(int writes)
     {
-        for (var i = 0; i < 50 && Writes().Count < writes; i++)
+        for (var i = 0; i < 100 && Writes().Count < writes; i++)
         {
             await Task.Delay(100);
         }
@@ -172,7 +172,7 @@ public abstract class DestinationConformanceTests : IDisposable
     private void OnceThen(IResponseBuilder first) =>
         Server.Given(Request.Create().WithPath(WritePath)).InScenario("once").WillSetStateTo("answered").AtPriority(1).RespondWith(first);
 
-    private TestProject Project(int rows)
+    private TestProject Project(int rows, int timeoutSeconds = 30)
     {
         var project = new TestProject();
         project.Sql("wh.duckdb", $"""
@@ -180,7 +180,7 @@ public abstract class DestinationConformanceTests : IDisposable
             select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, printf('user%d@customer.example', i) as email, i as days_in_stage
             from range(1, {rows + 1}) t(i);
             """);
-        var (connection, section) = Yaml(Server.Url!);
+        var (connection, section) = Yaml(Server.Url!, timeoutSeconds);
         return project.WithFile("project.yaml", $$"""
             version: 1
             connections:

@@ -19,8 +19,8 @@ public sealed class HubSpotConformanceTests : DestinationConformanceTests
     protected override string AuthError =>
         "HubSpot connection 'dest': the token was refused (401); check the connection's token (HUBSPOT_TOKEN in the shipped config)";
 
-    protected override (string Connection, string SyncSection) Yaml(string baseUrl) => (
-        $$"""hubspot: { token: pat-test, base_url: "{{baseUrl}}", timeout_seconds: 1 }""",
+    protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
+        $$"""hubspot: { token: pat-test, base_url: "{{baseUrl}}", timeout_seconds: {{timeoutSeconds}} }""",
         """
         mode: upsert
         fields: { product_account_id: account_id, name: account_name, days_in_stage: days_in_stage }

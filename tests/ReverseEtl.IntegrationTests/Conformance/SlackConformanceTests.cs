@@ -20,8 +20,8 @@ public sealed class SlackConformanceTests : DestinationConformanceTests
     protected override string AuthError =>
         "Slack connection 'dest': chat.postMessage was refused with 'invalid_auth'; check the bot token and its scopes (chat:write, users:read.email, im:write)";
 
-    protected override (string Connection, string SyncSection) Yaml(string baseUrl) => (
-        $$"""slack: { token: xoxb-test, base_url: "{{baseUrl}}/api", timeout_seconds: 1 }""",
+    protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
+        $$"""slack: { token: xoxb-test, base_url: "{{baseUrl}}/api", timeout_seconds: {{timeoutSeconds}} }""",
         """
         mode: trigger
         trigger: { when: "days_in_stage >= 0" }

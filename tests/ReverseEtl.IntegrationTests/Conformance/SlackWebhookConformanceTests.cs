@@ -19,8 +19,8 @@ public sealed class SlackWebhookConformanceTests : DestinationConformanceTests
     protected override string AuthError =>
         "Slack webhook connection 'dest': the webhook refused the message with 404 'no_service'; the webhook is revoked, its channel gone or archived, or posting is not allowed: check SLACK_WEBHOOK_URL";
 
-    protected override (string Connection, string SyncSection) Yaml(string baseUrl) => (
-        $$"""slack_webhook: { url: "{{baseUrl}}{{Hook}}", timeout_seconds: 1, rate_limit: { requests: 100, per_seconds: 1 } }""",
+    protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
+        $$"""slack_webhook: { url: "{{baseUrl}}{{Hook}}", timeout_seconds: {{timeoutSeconds}}, rate_limit: { requests: 100, per_seconds: 1 } }""",
         """
         mode: trigger
         trigger: { when: "days_in_stage >= 0" }

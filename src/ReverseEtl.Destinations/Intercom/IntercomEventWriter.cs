@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.Intercom;
+
+/// <summary>
+/// Data events, one call per record. <c>created_at</c> comes from the row, so that a retried event is the same event
+/// and Intercom deduplicates it (workspace, user, name, created_at). A user Intercom does not know yet (404) is retried
+/// next run: the contact sync may not have created it.
+/// </summary>
+internal sealed class IntercomEventWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : ISyncWriter
+{
+    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<RecordOutcome>(records.Count);
+        foreach (var record in records)
+        {
+            outcomes.Add(await WriteOneAsync(record, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    public JsonNode Preview(SyncRecord record) => Body(record.Payload);
+
+    private async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
+    {
+        var body = Body(record.Payload);
+        if (body["user_id"] is null || body["created_at"] is null)
+        {
+            return RecordOutcome.Permanent($"the event needs user_id ('{options.Field("user_id")}') and created_at ('{options.Field("created_at")}', a timestamp); one is empty");
+        }
+
+        var answer = await api.CreateEventAsync(body, cancellationToken).ReceivedAsync("Intercom", connection);
+        return answer.Status() switch
+        {
+            202 or 200 => RecordOutcome.Sent(null),
+            404 => RecordOutcome.Retryable($"create event: Intercom has no user with user_id '{body["user_id"]}' yet; retried next run"),
+            _ => IntercomErrors.Reject(connection, "create event", answer),
+        };
+    }
+
+    private JsonObject Body(IReadOnlyDictionary<string, object?> row)
+    {
+        var body = new JsonObject
+        {
+            ["event_name"] = options.Field("event_name"),
+            ["created_at"] = IntercomValues.UnixSeconds(row.GetValueOrDefault(options.Field("created_at")!)),
+            ["user_id"] = IntercomValues.Text(row.GetValueOrDefault(options.Field("user_id")!)),
+        };
+        if (options.Metadata.Count > 0)
+        {
+            body["metadata"] = new JsonObject(options.Metadata.Select(m => KeyValuePair.Create(m, IntercomValues.Node(row.GetValueOrDefault(m)))));
+        }
+
+        return body;
+    }
+}
