@@ -83,6 +83,21 @@ public class DemoPlayTests
         Assert.Equal(0L, again.Counts.Sent);
     }
 
+    [Fact]
+    public async Task ShippedPartnerContextOnDemo_ForSalesforce_UpsertsInCollectionsOf200ByExternalId()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var outbox = Path.Combine(project.Paths.OutboxDirectory, "salesforce.jsonl");
+
+        var first = await project.RunAsync("crm-partner-context-salesforce");
+        var calls = File.ReadLines(outbox).Select(l => JsonNode.Parse(l)!).ToList();
+
+        Assert.Equal((first.Counts.RowsRead, 0L), (first.Counts.Sent, first.Counts.Failed));
+        Assert.All(calls, c => Assert.EndsWith("/services/data/v62.0/composite/sobjects/Account/Product_Account_Id__c", c["url"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Equal(first.Counts.Sent, calls.Sum(c => c["body"]!["records"]!.AsArray().Count));
+        Assert.All(calls, c => Assert.Empty(Conformance.SalesforceAnswers.Violations(c["body"]!.ToJsonString())));
+    }
+
     private static long PostCount(string outbox) =>
         File.ReadLines(outbox).Count(line => line.Contains("chat.postMessage", StringComparison.Ordinal));
 }

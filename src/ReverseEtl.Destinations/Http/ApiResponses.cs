@@ -18,6 +18,11 @@ internal static class ApiResponses
     /// <summary>Throws a run-stopping <see cref="DestinationException"/> when no answer came.</summary>
     public static void EnsureReceived(this IApiResponse response, string vendor, string connection)
     {
+        if (!response.IsReceived && response.Error?.InnerException is DestinationException clear)
+        {
+            throw clear; // already says what is wrong (e.g. a refused token request, from a handler)
+        }
+
         if (!response.IsReceived)
         {
             var cause = response.Error?.InnerException ?? response.Error;

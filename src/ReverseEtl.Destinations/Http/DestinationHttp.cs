@@ -12,12 +12,21 @@ public sealed class DestinationHttp(IHttpMessageHandlerFactory handlers)
 {
     private readonly ConcurrentDictionary<(string Vendor, string Key), HttpConnection> _connections = new();
 
-    /// <summary>A client for <paramref name="connection"/> whose relative URLs resolve against <paramref name="baseUrl"/>.</summary>
-    public HttpClient CreateClient(HttpConnection connection, Uri baseUrl)
+    /// <summary>
+    /// A client for <paramref name="connection"/> whose relative URLs resolve against <paramref name="baseUrl"/>;
+    /// <paramref name="outer"/>, when given, sees each request before the retries (e.g. to add a token and renew it once).
+    /// </summary>
+    public HttpClient CreateClient(HttpConnection connection, Uri baseUrl, DelegatingHandler? outer = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connections[(connection.Policy.Vendor, connection.PipelineKey)] = connection;
-        var chain = new ConnectionHandler(connection) { InnerHandler = handlers.CreateHandler(connection.Policy.Vendor) };
+        HttpMessageHandler chain = new ConnectionHandler(connection) { InnerHandler = handlers.CreateHandler(connection.Policy.Vendor) };
+        if (outer is not null)
+        {
+            outer.InnerHandler = chain;
+            chain = outer;
+        }
+
         return new HttpClient(chain) { BaseAddress = WithTrailingSlash(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
     }
 

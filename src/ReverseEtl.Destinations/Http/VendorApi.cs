@@ -26,6 +26,9 @@ public sealed record VendorApiSpec(
 {
     /// <summary>Headers sent on every request, e.g. a pinned API version.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A handler that sees each request before the retries, e.g. one that adds an OAuth token and renews it.</summary>
+    public DelegatingHandler? Outer { get; init; }
 }
 
 /// <summary>A vendor's Refit client for one connection, and where its dry run writes (null when it sends for real).</summary>
@@ -50,7 +53,7 @@ public static partial class VendorApiExtensions
 
         var limit = spec.Http.RateLimit ?? spec.Policy.DefaultRateLimit;
         var client = http.CreateClient(
-            new HttpConnection(spec.Policy, connection.Name, spec.Secret ?? connection.Name, limit, spec.Http.AttemptTimeout, dryRun), spec.BaseUrl);
+            new HttpConnection(spec.Policy, connection.Name, spec.Secret ?? connection.Name, limit, spec.Http.AttemptTimeout, dryRun), spec.BaseUrl, spec.Outer);
         if (spec.BearerToken)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", spec.Secret ?? "dry-run");

@@ -7,6 +7,7 @@ using ReverseEtl.Core.State;
 using ReverseEtl.Core.Templates;
 using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
+using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -32,6 +33,7 @@ public static class ServiceRegistration
         services.AddSlackWebhook();
         services.AddHubSpot();
         services.AddIntercom();
+        services.AddSalesforce();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using ReverseEtl.Core.Running;
 using ReverseEtl.Core.State;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -40,6 +41,9 @@ public abstract class DestinationConformanceTests : IDisposable
 
     protected abstract IResponseBuilder AuthRefused();
 
+    /// <summary>The vendor's words for the rejection of <see cref="RejectRecord"/>, which <c>status</c> must show.</summary>
+    protected abstract string RejectionText { get; }
+
     /// <summary>Answers so that the record with <paramref name="key"/> is rejected and the others succeed.</summary>
     protected abstract void RejectRecord(string key);
 
@@ -73,8 +77,7 @@ public abstract class DestinationConformanceTests : IDisposable
 
         var report = await project.RunAsync(Sync);
 
-        Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
-        Assert.Equal([429, 200], Writes().Select(Status));
+        AssertRateLimitedRun(report, Writes().Select(Status).ToList());
     }
 
     [Fact]
@@ -119,6 +122,7 @@ public abstract class DestinationConformanceTests : IDisposable
         var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
         Assert.Equal(1, status.FailingRecords);
         Assert.StartsWith("acc_002: ", status.LastFailure, StringComparison.Ordinal);
+        Assert.Contains(RejectionText, status.LastFailure, StringComparison.Ordinal);
         Assert.Equal(["acc_001", "acc_003"], (await project.State.LoadRecordsAsync(Sync, CancellationToken.None)).Keys.Order());
     }
 
@@ -147,6 +151,13 @@ public abstract class DestinationConformanceTests : IDisposable
         Assert.Equal((long)rows, report.Counts.Sent);
         Assert.Equal(rows, Writes().Sum(RecordsIn));
         Assert.InRange(Writes().Max(RecordsIn), 1, MaxBatchSize);
+    }
+
+    /// <summary>What a run met with <see cref="RateLimited"/> once must show: by default, a wait and then the record sent.</summary>
+    protected virtual void AssertRateLimitedRun(SyncRunReport report, IReadOnlyList<int> writeStatuses)
+    {
+        Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
+        Assert.Equal([429, 200], writeStatuses);
     }
 
     public void Dispose()

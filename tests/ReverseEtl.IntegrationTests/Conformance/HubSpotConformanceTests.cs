@@ -34,6 +34,8 @@ public sealed class HubSpotConformanceTests : DestinationConformanceTests
 
     protected override IResponseBuilder AuthRefused() => WireMockJson.Fixed(401, HubSpotAnswers.Error("INVALID_AUTHENTICATION", "Authentication credentials not found."));
 
+    protected override string RejectionText => "VALIDATION_ERROR: Property values were not valid";
+
     protected override void RejectRecord(string key) =>
         Server.Given(Request.Create().WithPath(Upsert).UsingPost()).AtPriority(50).RespondWith(WireMockJson.From(207, body => HubSpotAnswers.Results(body, rejected: key)));
 

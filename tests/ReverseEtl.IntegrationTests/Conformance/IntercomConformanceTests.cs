@@ -40,6 +40,8 @@ public sealed class IntercomConformanceTests : DestinationConformanceTests
 
     protected override IResponseBuilder AuthRefused() => WireMockJson.Fixed(401, IntercomAnswers.Error("unauthorized", "Access Token Invalid"));
 
+    protected override string RejectionText => "parameter_invalid: Email address is invalid";
+
     protected override void RejectRecord(string key) =>
         Server.Given(Request.Create().WithPath("/contacts").UsingPost().WithBody(new WildcardMatcher($"*{key}*"))).AtPriority(50)
             .RespondWith(WireMockJson.Fixed(400, IntercomAnswers.Error("parameter_invalid", "Email address is invalid")));

@@ -36,6 +36,8 @@ public sealed class SlackConformanceTests : DestinationConformanceTests
 
     protected override IResponseBuilder AuthRefused() => WireMockJson.Fixed(200, """{"ok":false,"error":"invalid_auth"}""");
 
+    protected override string RejectionText => "chat.postMessage: channel_not_found";
+
     protected override void RejectRecord(string key) =>
         Server.Given(Request.Create().WithPath(Post).UsingPost().WithBody(new WildcardMatcher($"*{key}*"))).AtPriority(50)
             .RespondWith(WireMockJson.Fixed(200, """{"ok":false,"error":"channel_not_found"}"""));

@@ -34,6 +34,8 @@ public sealed class SlackWebhookConformanceTests : DestinationConformanceTests
 
     protected override IResponseBuilder AuthRefused() => Text(404, "no_service");
 
+    protected override string RejectionText => "webhook: invalid_payload";
+
     protected override void RejectRecord(string key) =>
         Server.Given(Request.Create().WithPath(Hook).UsingPost().WithBody(new WildcardMatcher($"*{key}*"))).AtPriority(50).RespondWith(Text(400, "invalid_payload"));
 

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.Salesforce;
+
+/// <summary>
+/// Upserts a batch by external id with <c>allOrNone: false</c>; results come back in order, one per record. Records
+/// refused with UNABLE_TO_LOCK_ROW are sent again alone after a jittered pause, twice at most, then left for the next
+/// run; other record errors are permanent. After each call the org's API usage (<c>Sforce-Limit-Info</c>) is checked:
+/// past <c>usage_limit_percent</c> the sync stops before its next batch.
+/// </summary>
+internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : ISyncWriter
+{
+    private const int LockRetries = 2;
+    private string? _stopped;
+
+    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        if (_stopped is { } reason)
+        {
+            throw new DestinationException(reason);
+        }
+
+        var outcomes = new RecordOutcome?[records.Count];
+        var pending = Enumerable.Range(0, records.Count).Where(i => HasExternalId(records[i], outcomes, i)).ToList();
+        for (var attempt = 0; pending.Count > 0; attempt++)
+        {
+            var results = await SendAsync(pending.Select(i => records[i]).ToList(), cancellationToken);
+            pending = SalesforceResults.Apply(pending, results, outcomes, lastAttempt: attempt == LockRetries);
+            if (pending.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds((500 << attempt) + Random.Shared.Next(250)), time, cancellationToken);
+            }
+        }
+
+        return outcomes.Select(o => o!).ToList();
+    }
+
+    public JsonNode Preview(SyncRecord record) => Record(record);
+
+    private bool HasExternalId(SyncRecord record, RecordOutcome?[] outcomes, int index)
+    {
+        if (record.Payload.GetValueOrDefault(sync.ExternalIdField) is not null and not "")
+        {
+            return true;
+        }
+
+        outcomes[index] = RecordOutcome.Permanent($"the external id field '{sync.ExternalIdField}' is empty or not among the sync's fields");
+        return false;
+    }
+
+    private async Task<List<SalesforceResult>> SendAsync(List<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["allOrNone"] = false, ["records"] = new JsonArray(records.Select(r => (JsonNode)Record(r)).ToArray()) };
+        var answer = await api.UpsertAsync(options.ApiVersion, sync.SObject, sync.ExternalIdField, body, cancellationToken).ReceivedAsync("Salesforce", connection);
+        _stopped = SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent);
+        if (!answer.IsSuccessStatusCode)
+        {
+            throw SalesforceErrors.Failure(connection, answer);
+        }
+
+        return answer.Content is { } results && results.Count == records.Count
+            ? results
+            : throw new DestinationException($"Salesforce connection '{connection}': {answer.Content?.Count ?? 0} results came back for {records.Count} records");
+    }
+
+    private JsonObject Record(SyncRecord record)
+    {
+        var json = new JsonObject { ["attributes"] = new JsonObject { ["type"] = sync.SObject } };
+        foreach (var (field, value) in record.Payload.Where(p => !string.Equals(p.Key, "Id", StringComparison.OrdinalIgnoreCase)))
+        {
+            json[field] = Value(value);
+        }
+
+        return json;
+    }
+
+    private static JsonNode? Value(object? value) => value switch
+    {
+        null => null,
+        string or bool or long or int or double or decimal => JsonValue.Create(value),
+        DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable list => string.Join(";", list.Cast<object?>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+}
