@@ -20,7 +20,8 @@ internal sealed class HubSpotBatch
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
-            var properties = records[i].Payload.ToDictionary(p => p.Key, p => HubSpotValues.Format(p.Value), StringComparer.Ordinal);
+            var properties = records[i].Payload.Where(p => p.Key != options.Associate?.Field)
+                .ToDictionary(p => p.Key, p => HubSpotValues.Format(p.Value), StringComparer.Ordinal);
             var id = mode == SyncMode.CreateOnly ? records[i].Key : properties.GetValueOrDefault(options.IdProperty, string.Empty);
             if (id.Length == 0)
             {

@@ -16,13 +16,16 @@ internal static class HubSpotDryRun
         JsonObject answer = path switch
         {
             _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => new() { ["results"] = new JsonArray() },
+            _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At },
+            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: body?["idProperty"]?.GetValue<string>()),
             _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
             _ => new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" },
         };
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
     }
 
-    private static JsonObject Results(JsonNode? body)
+    // A read finds every record asked for, and brings back the property it was read by.
+    private static JsonObject Results(JsonNode? body, string? readBy = null)
     {
         var results = new JsonArray();
         foreach (var input in body?["inputs"]?.AsArray() ?? [])
@@ -36,7 +39,7 @@ internal static class HubSpotDryRun
                 ["archived"] = false,
                 ["createdAt"] = At,
                 ["updatedAt"] = At,
-                ["properties"] = input?["properties"]?.DeepClone(),
+                ["properties"] = readBy is null ? input?["properties"]?.DeepClone() : new JsonObject { [readBy] = id },
                 ["objectWriteTraceId"] = trace,
             });
         }

@@ -19,6 +19,8 @@ public sealed record HubSpotConnectionOptions(string? Token, HttpConnectionOptio
 /// </summary>
 public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IReadOnlyDictionary<string, string> CreateProperties, string PropertyGroup)
 {
+    /// <summary>The record each written record is associated with (default association), when set.</summary>
+    public HubSpotAssociation? Associate { get; init; }
     public static HubSpotSyncOptions From(SyncSettings sync, List<ConfigProblem> problems)
     {
         var o = sync.Options;
@@ -39,6 +41,18 @@ public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IR
         }
 
         var group = HttpConnectionOptions.Text(o, "property_group") ?? (objectType == "contacts" ? "contactinformation" : "companyinformation");
-        return new HubSpotSyncOptions(objectType, idProperty ?? string.Empty, create, group);
+        return new HubSpotSyncOptions(objectType, idProperty ?? string.Empty, create, group) { Associate = HubSpotAssociation.From(o) };
     }
+}
+
+/// <summary>
+/// A sync's <c>associate</c> section: each record is associated (v4 default association) with the <c>object</c> whose
+/// unique <c>id_property</c> equals the payload field <c>field</c>. That field is used to find it, not written.
+/// </summary>
+public sealed record HubSpotAssociation(string ObjectType, string IdProperty, string Field)
+{
+    public static HubSpotAssociation? From(JsonElement options) =>
+        options.ValueKind == JsonValueKind.Object && options.TryGetProperty("associate", out var a)
+            ? new HubSpotAssociation(a.GetProperty("object").GetString()!, a.GetProperty("id_property").GetString()!, a.GetProperty("field").GetString()!)
+            : null;
 }

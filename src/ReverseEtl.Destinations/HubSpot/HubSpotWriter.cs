@@ -17,6 +17,7 @@ namespace ReverseEtl.Destinations.HubSpot;
 internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : ISyncWriter
 {
     private readonly HubSpotProperties _properties = new(connection, api, options);
+    private readonly HubSpotAssociations _associations = new(connection, api, options);
 
     public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
@@ -25,7 +26,9 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
             await _properties.EnsureAsync(cancellationToken);
             var batch = HubSpotBatch.Prepare(records, options, mode);
             await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
-            return batch.Complete();
+            var outcomes = batch.Complete().ToArray<RecordOutcome?>();
+            await _associations.ApplyAsync(records, outcomes, cancellationToken);
+            return outcomes.Select(o => o!).ToList();
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {

@@ -15,6 +15,12 @@ internal interface IHubSpotApi
     [Post("/crm/v3/objects/{objectType}/batch/create")]
     Task<IApiResponse<HubSpotBatchResult>> CreateAsync(string objectType, [Body] HubSpotCreateInput body, CancellationToken cancellationToken);
 
+    [Post("/crm/v3/objects/{objectType}/batch/read")]
+    Task<IApiResponse<HubSpotBatchResult>> ReadAsync(string objectType, [Body] HubSpotReadInput body, CancellationToken cancellationToken);
+
+    [Post("/crm/v4/associations/{fromType}/{toType}/batch/associate/default")]
+    Task<IApiResponse<string>> AssociateAsync(string fromType, string toType, [Body] HubSpotAssociationInput body, CancellationToken cancellationToken);
+
     [Get("/crm/v3/properties/{objectType}")]
     Task<IApiResponse<HubSpotPropertyList>> ListPropertiesAsync(string objectType, CancellationToken cancellationToken);
 
@@ -52,3 +58,12 @@ internal sealed record HubSpotProperty(string Name);
 internal sealed record HubSpotPropertyCreateBatch(IReadOnlyList<HubSpotPropertyCreate> Inputs);
 
 internal sealed record HubSpotPropertyCreate(string Name, string Label, string Type, string FieldType, string GroupName, bool? HasUniqueValue);
+
+/// <summary>Reads records by a unique property; <see cref="Properties"/> brings that property back to match results to ids.</summary>
+internal sealed record HubSpotReadInput(string IdProperty, IReadOnlyList<HubSpotObjectId> Inputs, IReadOnlyList<string> Properties, IReadOnlyList<string> PropertiesWithHistory);
+
+internal sealed record HubSpotObjectId(string Id);
+
+internal sealed record HubSpotAssociationInput(IReadOnlyList<HubSpotAssociationPair> Inputs);
+
+internal sealed record HubSpotAssociationPair(HubSpotObjectId From, HubSpotObjectId To);

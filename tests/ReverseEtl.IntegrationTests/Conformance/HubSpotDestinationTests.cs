@@ -115,6 +115,56 @@ public sealed class HubSpotDestinationTests : IDisposable
         Assert.All(Enumerable.Range(0, 4), i => Assert.True(times[i + 2] - times[i] >= TimeSpan.FromSeconds(2), $"calls {i} and {i + 2} came {times[i + 2] - times[i]} apart"));
     }
 
+    [Fact]
+    public async Task Run_ContactsAssociatedWithTheirCompany_ReadsCompanyIdsThenAssociatesAndRetriesAMissingCompany()
+    {
+        const string contacts = "/crm/v3/objects/contacts/batch/upsert";
+        const string read = "/crm/v3/objects/companies/batch/read";
+        const string associate = "/crm/v4/associations/contacts/companies/batch/associate/default";
+        _server.Given(Request.Create().WithPath(contacts)).RespondWith(WireMockJson.From(200, b => HubSpotAnswers.Results(b)));
+        _server.Given(Request.Create().WithPath(read)).RespondWith(WireMockJson.Fixed(207, """
+            {"status":"COMPLETE","results":[{"id":"9001","properties":{"product_account_id":"acc_001"},"createdAt":"2025-05-20T08:00:00Z","updatedAt":"2025-05-20T08:00:00Z","archived":false}],
+             "numErrors":1,"errors":[{"status":"error","category":"OBJECT_NOT_FOUND","message":"Could not get some COMPANY objects, they may be deleted or not exist.","context":{"ids":["acc_002"]},"errors":[],"links":{}}],
+             "startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}
+            """));
+        _server.Given(Request.Create().WithPath(associate)).RespondWith(WireMockJson.Fixed(200, """{"status":"COMPLETE","results":[],"startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}"""));
+        var project = new TestProject();
+        await using var _ = project;
+        project.Sql("wh.duckdb", """
+            create table users as select * from (values ('u1', 'a@customer.example', 'acc_001'), ('u2', 'b@customer.example', 'acc_002')) t(user_id, email, account_id);
+            """);
+        project.WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}" } }
+            models:
+              users: { connection: wh, primary_key: user_id, sql: select * from users }
+            syncs:
+              people:
+                model: users
+                destination: dest
+                mode: upsert
+                hubspot:
+                  object: contacts
+                  id_property: email
+                  associate: { object: companies, id_property: product_account_id, field: account_id }
+            """);
+
+        var report = await project.RunAsync("people");
+
+        Assert.Equal((1L, 1L), (report.Counts.Sent, report.Counts.Failed));
+        var status = Assert.Single(await project.State.GetStatusAsync(CancellationToken.None));
+        Assert.Equal("u2: no companies record has product_account_id 'acc_002' yet; the association is retried next run", status.LastFailure);
+        var bodies = _server.LogEntries.ToDictionary(e => e.RequestMessage!.Path, e => e.RequestMessage!.Body!);
+        Assert.DoesNotContain("account_id", bodies[contacts], StringComparison.Ordinal);
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-contacts-v3.json").ValidateRequest(contacts, "post", bodies[contacts]));
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-companies-v3.json").ValidateRequest(read, "post", bodies[read]));
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-associations-v4.json").ValidateRequest("/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default", "post", bodies[associate]));
+        var pair = Assert.Single(JsonNode.Parse(bodies[associate])!["inputs"]!.AsArray())!;
+        Assert.Equal(("1a@customer.example", "9001"), (pair["from"]!["id"]!.GetValue<string>(), pair["to"]!["id"]!.GetValue<string>()));
+    }
+
     public void Dispose() => _server.Dispose();
 
     private void Answer200() =>
