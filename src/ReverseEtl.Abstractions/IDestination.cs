@@ -39,7 +39,7 @@ public interface IDestination
 
 /// <summary>Delivers records of one sync.</summary>
 /// <remarks>
-/// Not thread-safe: one run of one sync uses it at a time.
+/// Not thread-safe: one run of one sync uses it at a time. A batch holds either writes or, for a mirror sync, deletes.
 /// <see cref="WriteAsync"/> throws <see cref="DestinationException"/> when the whole batch failed (authentication,
 /// the vendor unreachable after retries); then none of its records count as delivered. Otherwise it returns one
 /// <see cref="RecordOutcome"/> per record, in the order given: one bad record never fails its batch.
@@ -56,8 +56,12 @@ public interface ISyncWriter
 /// <summary>A record to deliver.</summary>
 /// <param name="Key">The row's primary key, as text.</param>
 /// <param name="Action">Why it is sent.</param>
-/// <param name="Payload">The mapped fields, by payload field name.</param>
-public sealed record SyncRecord(string Key, RecordAction Action, IReadOnlyDictionary<string, object?> Payload);
+/// <param name="Payload">The mapped fields, by payload field name (empty for <see cref="RecordAction.Delete"/>).</param>
+public sealed record SyncRecord(string Key, RecordAction Action, IReadOnlyDictionary<string, object?> Payload)
+{
+    /// <summary>For a delete: the vendor's id of the record, as the destination returned it when the record was written.</summary>
+    public string? DestinationId { get; init; }
+}
 
 /// <summary>How one record fared.</summary>
 /// <param name="Status">Delivered, or failed and whether retrying can help.</param>

@@ -14,6 +14,9 @@ public enum SyncMode
 
     /// <summary>Create a destination record for each new row; later changes to the row are not sent.</summary>
     CreateOnly,
+
+    /// <summary>Upsert, and delete the destination record of a row that left the model (within the sync's delete limit).</summary>
+    Mirror,
 }
 
 /// <summary>The YAML names of <see cref="SyncMode"/>.</summary>
@@ -26,6 +29,7 @@ public static class SyncModes
         SyncMode.Upsert => "upsert",
         SyncMode.UpdateOnly => "update_only",
         SyncMode.CreateOnly => "create_only",
+        SyncMode.Mirror => "mirror",
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 
@@ -42,4 +46,7 @@ public enum RecordAction
 
     /// <summary>The row changed while it kept matching.</summary>
     Change,
+
+    /// <summary>The row left the model: a mirror sync deletes its destination record.</summary>
+    Delete,
 }

@@ -34,8 +34,8 @@ public class DefinitionValidationTests
 
         Assert.Equal(
             [
-                "config/syncs.yaml:6:11: syncs.alerts.mode: 'upsrt' is not allowed; expected one of: trigger, upsert, update_only, create_only",
-                "config/syncs.yaml:7:5: syncs.alerts.colour: unknown key 'colour'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, slack, hubspot, slack_webhook, intercom, salesforce",
+                "config/syncs.yaml:6:11: syncs.alerts.mode: 'upsrt' is not allowed; expected one of: trigger, upsert, update_only, create_only, mirror",
+                "config/syncs.yaml:7:5: syncs.alerts.colour: unknown key 'colour'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, slack, hubspot, slack_webhook, intercom, salesforce",
             ],
             project.Errors());
     }
@@ -79,6 +79,39 @@ public class DefinitionValidationTests
         var errors = project.Errors();
         Assert.Equal("config/a.yaml:4:21: connections.chat.slack.token: environment variable 'RETL_TEST_SURELY_UNSET_VAR' is not set; set it, or give a default with ${RETL_TEST_SURELY_UNSET_VAR:-default}", errors[0]);
         Assert.StartsWith("config/b.yaml:3:1: YAML syntax:", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_ModeTheDestinationCannotDo_NamesTheModesItCan()
+    {
+        await using var project = new TestProject()
+            .WithFile("base.yaml", Connections)
+            .WithFile("syncs.yaml", """
+                version: 1
+                connections:
+                  crm: { intercom: { token: "" } }
+                syncs:
+                  alerts:
+                    model: accounts
+                    destination: chat
+                    mode: mirror
+                    delete_limit_percent: 50
+                    slack: { channel: "#x", text: hi }
+                  events:
+                    model: accounts
+                    destination: crm
+                    mode: upsert
+                    delete_limit_percent: 5
+                    intercom: { object: events, event_name: x, user_id: account_id, created_at: account_id }
+                """);
+
+        Assert.Equal(
+            [
+                "config/syncs.yaml:8:11: syncs.alerts.mode: 'mirror' is not supported by slack destinations; supported: trigger",
+                "config/syncs.yaml:15:27: syncs.events.delete_limit_percent: 'delete_limit_percent' applies only to 'mode: mirror'",
+                "config/syncs.yaml:16:25: syncs.events.intercom.object: events are written with mode 'trigger', not 'upsert'",
+            ],
+            project.Errors());
     }
 
     [Fact]

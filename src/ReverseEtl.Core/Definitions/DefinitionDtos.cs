@@ -30,7 +30,8 @@ internal sealed record SyncDto(
     TriggerDto? Trigger,
     Dictionary<string, string>? Fields,
     ScheduleDto? Schedule,
-    int? BatchSize)
+    int? BatchSize,
+    double? DeleteLimitPercent)
 {
     /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
     [JsonExtensionData]

@@ -43,6 +43,9 @@ public sealed record SyncDefinition(
     JsonElement DestinationOptions,
     DefinitionSource Source)
 {
+    /// <summary>A mirror sync deletes at most this share of the records it synced; more stops the run before any delete.</summary>
+    public double DeleteLimitPercent { get; init; } = 20;
+
     public SyncSettings Settings => new(Name, Mode, DestinationOptions);
 }
 

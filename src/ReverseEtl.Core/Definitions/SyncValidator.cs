@@ -23,6 +23,11 @@ internal sealed class SyncValidator(
             owner.Add(source, "trigger", "'trigger' applies only to 'mode: trigger'");
         }
 
+        if (body.DeleteLimitPercent is not null && mode != SyncMode.Mirror)
+        {
+            owner.Add(source, "delete_limit_percent", "'delete_limit_percent' applies only to 'mode: mirror'");
+        }
+
         if (body.Schedule is { } schedule)
         {
             owner.CheckSchedule(schedule, source);
@@ -32,7 +37,10 @@ internal sealed class SyncValidator(
             name, body.Model, body.Destination, mode, BuildTrigger(body.Trigger),
             body.Fields?.Select(f => new FieldMapping(f.Key, f.Value)).ToList(),
             body.Schedule is { } s ? new ScheduleDefinition(s.Cron, s.Timezone ?? "UTC") : null,
-            body.BatchSize, body.Enabled ?? true, options, source);
+            body.BatchSize, body.Enabled ?? true, options, source)
+        {
+            DeleteLimitPercent = body.DeleteLimitPercent ?? 20,
+        };
     }
 
     private JsonElement CheckDestination(string name, SyncDto body, SyncMode mode, DefinitionSource source)

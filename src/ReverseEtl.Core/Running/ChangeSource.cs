@@ -20,6 +20,7 @@ public static class ChangeSource
     {
         var model = runtime.Project.Models[sync.Model];
         var previous = await state.LoadRecordsAsync(sync.Name, cancellationToken);
+        counts.Held = previous.Count;
         var warehouse = runtime.Warehouse(model.Connection);
         await using var result = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.Build(model, sync), $"reverse-etl:{sync.Name}"), cancellationToken);
         var mapper = RowMapper.Create(sync, model, result.Columns);
@@ -35,12 +36,12 @@ public static class ChangeSource
     {
         if (change.Kind == ChangeKind.Removed)
         {
-            return null;
+            return sync.Mode == SyncMode.Mirror ? RecordAction.Delete : null;
         }
 
         switch (sync.Mode)
         {
-            case SyncMode.Upsert or SyncMode.UpdateOnly:
+            case SyncMode.Upsert or SyncMode.UpdateOnly or SyncMode.Mirror:
                 return change.Kind == ChangeKind.Added ? RecordAction.Enter : RecordAction.Change;
             case SyncMode.CreateOnly:
                 return change.Kind == ChangeKind.Added ? RecordAction.Enter : null;

@@ -33,7 +33,7 @@ public sealed class SyncPlanner(ISyncStateStore state)
             if (ChangeSource.Decide(sync, change) is { } action)
             {
                 toSend++;
-                if (bodies.Count < samples)
+                if (action != RecordAction.Delete && bodies.Count < samples)
                 {
                     bodies.Add(writer.Preview(new SyncRecord(change.Key, action, change.Row!.Payload)));
                 }

@@ -18,7 +18,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     private readonly ISyncStateStore _state = state;
     private readonly ILogger _logger = logger;
     private const int QuietBatch = 1_000;
-    private const int ProblemsLogged = 20;
+    internal const int ProblemsLogged = 20;
 
     public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         {
             (status, error) = (RunStatus.Cancelled, "stopped before the end; acknowledged records were kept");
         }
-        catch (Exception ex) when (ex is WarehouseException or DestinationException or SyncDefinitionException)
+        catch (Exception ex) when (ex is WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException)
         {
             (status, error) = (RunStatus.Failed, ex.Message);
             Log.RunFailed(_logger, sync.Name, runId, ex.Message);
@@ -59,8 +59,9 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
     private async Task ExecuteAsync(ProjectRuntime runtime, SyncDefinition sync, ISyncWriter writer, long runId, RunCounts counts, CancellationToken cancellationToken)
     {
-        var batch = new Outbound(this, sync, writer, runId, counts, runtime.MaxBatchSize(sync));
+        var batch = new Outbound(_state, _logger, sync, writer, runId, counts, runtime.MaxBatchSize(sync));
         var quiet = new List<StateUpdate>();
+        var deletes = new MirrorDeletes(_state, sync);
         var changes = ChangeSource.ReadAsync(runtime, sync, _state, counts, rows => Log.Progress(_logger, sync.Name, rows), cancellationToken);
         await foreach (var item in changes)
         {
@@ -73,9 +74,16 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
             var change = (RowChange)item;
             ChangeSource.Count(change, counts);
-            if (ChangeSource.Decide(sync, change) is { } action)
+            var action = ChangeSource.Decide(sync, change);
+            if (action is RecordAction.Delete)
             {
-                await batch.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
+                deletes.Add(change);
+                continue;
+            }
+
+            if (action is not null)
+            {
+                await batch.AddAsync(change, new SyncRecord(change.Key, action.Value, change.Row!.Payload), cancellationToken);
                 continue;
             }
 
@@ -89,74 +97,14 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
         await batch.FlushAsync(cancellationToken);
         await _state.ApplyAsync(sync.Name, quiet, CancellationToken.None);
+        await deletes.SendAsync(batch, counts.Held, cancellationToken);
     }
 
-    private static void LogProblem(long seen, Action log)
+    internal static void LogProblem(long seen, Action log)
     {
         if (seen <= ProblemsLogged)
         {
             log();
-        }
-    }
-
-    /// <summary>The records waiting for the destination, sent a batch at a time.</summary>
-    private sealed class Outbound(SyncRunner owner, SyncDefinition sync, ISyncWriter writer, long runId, RunCounts counts, int size)
-    {
-        private readonly List<(RowChange Change, SyncRecord Record)> _pending = new(size);
-        private bool _warned;
-
-        public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
-        {
-            _pending.Add((change, record));
-            if (_pending.Count >= size)
-            {
-                await FlushAsync(cancellationToken);
-            }
-        }
-
-        public async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-
-            var outcomes = await writer.WriteAsync(_pending.Select(p => p.Record).ToList(), cancellationToken);
-            if (outcomes.Count != _pending.Count)
-            {
-                throw new InvalidOperationException($"The {sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
-            }
-
-            var updates = new List<StateUpdate>();
-            var failures = new List<RecordFailure>();
-            for (var i = 0; i < outcomes.Count; i++)
-            {
-                var (change, outcome) = (_pending[i].Change, outcomes[i]);
-                if (outcome.Status == OutcomeStatus.Sent)
-                {
-                    updates.Add(new StateUpdate(change.Key, new RecordState(change.Row!.Hash, change.IsMatching), outcome.DestinationId));
-                    continue;
-                }
-
-                failures.Add(new RecordFailure(change.Key, outcome.Status == OutcomeStatus.RetryableFailure, outcome.Message ?? "no reason given"));
-                LogProblem(counts.Rejected + counts.Failed + failures.Count, () => Log.RecordFailed(owner._logger, sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
-            }
-
-            // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-            await owner._state.ApplyAsync(sync.Name, updates, CancellationToken.None);
-            await owner._state.RecordFailuresAsync(sync.Name, runId, failures, CancellationToken.None);
-            (counts.Sent, counts.Failed) = (counts.Sent + updates.Count, counts.Failed + failures.Count);
-            WarnOnce();
-            _pending.Clear();
-        }
-
-        private void WarnOnce()
-        {
-            if (!_warned && counts.Rejected + counts.Failed > ProblemsLogged)
-            {
-                _warned = true;
-                Log.MoreProblems(owner._logger, sync.Name);
-            }
         }
     }
 }

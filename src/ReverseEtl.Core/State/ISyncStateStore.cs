@@ -17,6 +17,9 @@ public interface ISyncStateStore
     /// <summary>The state of every key of <paramref name="sync"/>.</summary>
     Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken);
 
+    /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
+    Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
     /// <summary>Stores or deletes keys' state, and clears their failures.</summary>
     Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken);
 

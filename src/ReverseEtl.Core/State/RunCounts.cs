@@ -5,6 +5,9 @@ public sealed class RunCounts
 {
     public long RowsRead { get; set; }
 
+    /// <summary>How many keys the sync's state held when the run started.</summary>
+    public long Held { get; set; }
+
     public long Rejected { get; set; }
 
     public long Added { get; set; }

@@ -14,7 +14,7 @@ public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory logger
     public string Type => "hubspot";
 
     public DestinationCapabilities Capabilities { get; } =
-        new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.UpdateOnly, SyncMode.CreateOnly }, MaxBatchSize);
+        new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.UpdateOnly, SyncMode.CreateOnly, SyncMode.Mirror }, MaxBatchSize);
 
     public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
     {

@@ -13,15 +13,18 @@ internal static class HubSpotDryRun
     public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
     {
         var path = request.RequestUri!.AbsolutePath;
-        JsonObject answer = path switch
+        JsonObject? answer = path switch
         {
             _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => new() { ["results"] = new JsonArray() },
             _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At },
+            _ when path.EndsWith("/batch/archive", StringComparison.Ordinal) => null,
             _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: body?["idProperty"]?.GetValue<string>()),
             _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
             _ => new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" },
         };
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
+        return answer is null
+            ? new HttpResponseMessage(HttpStatusCode.NoContent)
+            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
     }
 
     // A read finds every record asked for, and brings back the property it was read by.

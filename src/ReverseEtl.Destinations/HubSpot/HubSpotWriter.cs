@@ -23,6 +23,11 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
     {
         try
         {
+            if (records is [{ Action: RecordAction.Delete }, ..])
+            {
+                return await ArchiveAsync(records, cancellationToken);
+            }
+
             await _properties.EnsureAsync(cancellationToken);
             var batch = HubSpotBatch.Prepare(records, options, mode);
             await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
@@ -68,6 +73,24 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
         }
 
         throw HubSpotErrors.Failure(connection, response.Status(), error);
+    }
+
+    /// <summary>Mirror deletes: archives the records by the HubSpot ids recorded when they were written (204; unknown ids are ignored by HubSpot).</summary>
+    private async Task<IReadOnlyList<RecordOutcome>> ArchiveAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        var known = records.Where(r => r.DestinationId is not null).Select(r => new HubSpotObjectId(r.DestinationId!)).ToList();
+        if (known.Count > 0)
+        {
+            var answer = await api.ArchiveAsync(options.ObjectType, new HubSpotArchiveInput(known), cancellationToken).ReceivedAsync("HubSpot", connection);
+            if (!answer.IsSuccessStatusCode)
+            {
+                throw HubSpotErrors.Failure(connection, answer.Status(), HubSpotErrors.Parse(answer.ErrorContent()));
+            }
+        }
+
+        return records.Select(r => r.DestinationId is null
+            ? RecordOutcome.Permanent("no HubSpot id was recorded when this record was written, so it cannot be archived; archive it in HubSpot")
+            : RecordOutcome.Sent(null)).ToList();
     }
 
     private Task<IApiResponse<HubSpotBatchResult>> CallAsync(IReadOnlyList<HubSpotBatch.Pending> inputs, CancellationToken cancellationToken) => mode switch

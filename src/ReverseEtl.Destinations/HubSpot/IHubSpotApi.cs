@@ -15,6 +15,9 @@ internal interface IHubSpotApi
     [Post("/crm/v3/objects/{objectType}/batch/create")]
     Task<IApiResponse<HubSpotBatchResult>> CreateAsync(string objectType, [Body] HubSpotCreateInput body, CancellationToken cancellationToken);
 
+    [Post("/crm/v3/objects/{objectType}/batch/archive")]
+    Task<IApiResponse<string>> ArchiveAsync(string objectType, [Body] HubSpotArchiveInput body, CancellationToken cancellationToken);
+
     [Post("/crm/v3/objects/{objectType}/batch/read")]
     Task<IApiResponse<HubSpotBatchResult>> ReadAsync(string objectType, [Body] HubSpotReadInput body, CancellationToken cancellationToken);
 
@@ -67,3 +70,5 @@ internal sealed record HubSpotObjectId(string Id);
 internal sealed record HubSpotAssociationInput(IReadOnlyList<HubSpotAssociationPair> Inputs);
 
 internal sealed record HubSpotAssociationPair(HubSpotObjectId From, HubSpotObjectId To);
+
+internal sealed record HubSpotArchiveInput(IReadOnlyList<HubSpotObjectId> Inputs);

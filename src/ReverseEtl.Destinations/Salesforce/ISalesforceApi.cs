@@ -9,6 +9,9 @@ internal interface ISalesforceApi
 {
     [Patch("/services/data/{version}/composite/sobjects/{sobject}/{externalIdField}")]
     Task<IApiResponse<List<SalesforceResult>>> UpsertAsync(string version, string sobject, string externalIdField, [Body] JsonObject body, CancellationToken cancellationToken);
+
+    [Delete("/services/data/{version}/composite/sobjects")]
+    Task<IApiResponse<List<SalesforceResult>>> DeleteAsync(string version, [Query(CollectionFormat.Csv)] IEnumerable<string> ids, string allOrNone, CancellationToken cancellationToken);
 }
 
 /// <summary>The OAuth 2.0 token endpoint (client credentials or JWT bearer), on the login URL or My Domain.</summary>

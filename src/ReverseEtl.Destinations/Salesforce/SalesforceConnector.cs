@@ -6,14 +6,14 @@ using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Salesforce;
 
-/// <summary>Salesforce destination: sObject Collections upsert by external id, up to 200 records a call.</summary>
+/// <summary>Salesforce destination: sObject Collections upsert by external id (and delete, for mirror), up to 200 records a call.</summary>
 public sealed class SalesforceConnector(DestinationHttp http, TimeProvider time, ILoggerFactory loggers) : IDestinationConnector
 {
     public const int MaxBatchSize = 200;
 
     public string Type => "salesforce";
 
-    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert }, MaxBatchSize);
+    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Mirror }, MaxBatchSize);
 
     public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
     {

@@ -59,6 +59,12 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
     private static HttpResponseMessage DryRunAnswer(HttpRequestMessage request, JsonNode? body)
     {
         var results = new JsonArray();
+        if (request.Method == HttpMethod.Delete)
+        {
+            var ids = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query)["ids"]?.Split(',') ?? [];
+            ids.ToList().ForEach(id => results.Add(new JsonObject { ["id"] = id, ["success"] = true, ["errors"] = new JsonArray() }));
+        }
+
         foreach (var record in body?["records"]?.AsArray() ?? [])
         {
             var id = "001DRY" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(record!.ToJsonString())), 0, 6);

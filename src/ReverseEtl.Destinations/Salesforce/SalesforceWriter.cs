@@ -23,6 +23,11 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
             throw new DestinationException(reason);
         }
 
+        if (records is [{ Action: RecordAction.Delete }, ..])
+        {
+            return await DeleteAsync(records, cancellationToken);
+        }
+
         var outcomes = new RecordOutcome?[records.Count];
         var pending = Enumerable.Range(0, records.Count).Where(i => HasExternalId(records[i], outcomes, i)).ToList();
         for (var attempt = 0; pending.Count > 0; attempt++)
@@ -39,6 +44,29 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
     }
 
     public JsonNode Preview(SyncRecord record) => Record(record);
+
+    /// <summary>Mirror deletes, by the ids recorded when the records were written; one already deleted counts as deleted.</summary>
+    private async Task<IReadOnlyList<RecordOutcome>> DeleteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        var known = records.Where(r => r.DestinationId is not null).ToList();
+        var results = new Dictionary<string, RecordOutcome>(StringComparer.Ordinal);
+        if (known.Count > 0)
+        {
+            var answer = await api.DeleteAsync(options.ApiVersion, known.Select(r => r.DestinationId!), "false", cancellationToken).ReceivedAsync("Salesforce", connection);
+            _stopped = SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent);
+            if (!answer.IsSuccessStatusCode || answer.Content is not { } list || list.Count != known.Count)
+            {
+                throw SalesforceErrors.Failure(connection, answer);
+            }
+
+            var outcomes = new RecordOutcome?[known.Count];
+            SalesforceResults.Apply(Enumerable.Range(0, known.Count).ToList(), list, outcomes, lastAttempt: true, alreadyDone: "ENTITY_IS_DELETED");
+            results = known.Select((r, i) => (r.Key, outcomes[i]!)).ToDictionary(p => p.Key, p => p.Item2, StringComparer.Ordinal);
+        }
+
+        return records.Select(r => results.GetValueOrDefault(r.Key)
+            ?? RecordOutcome.Permanent("no Salesforce id was recorded when this record was written, so it cannot be deleted; delete it in Salesforce")).ToList();
+    }
 
     private bool HasExternalId(SyncRecord record, RecordOutcome?[] outcomes, int index)
     {

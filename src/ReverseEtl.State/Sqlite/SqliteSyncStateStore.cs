@@ -40,6 +40,15 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
         return records;
     }
 
+    public async Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, string Id)>(new CommandDefinition(
+            "select key, destination_id from sync_records where sync = @sync and key in @keys and destination_id is not null",
+            new { sync, keys }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => r.Id, StringComparer.Ordinal);
+    }
+
     public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
     {
         if (updates.Count == 0)

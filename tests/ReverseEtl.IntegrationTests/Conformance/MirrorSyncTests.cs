@@ -1,0 +1,105 @@
+using ReverseEtl.Core.State;
+using WireMock.RequestBuilders;
+using WireMock.Server;
+
+namespace ReverseEtl.IntegrationTests.Conformance;
+
+/// <summary>Mirror syncs: a row that leaves the model deletes its destination record, by the id recorded when it was written, within the delete limit.</summary>
+public sealed class MirrorSyncTests : IDisposable
+{
+    private readonly WireMockServer _server = WireMockServer.Start();
+
+    [Fact]
+    public async Task HubSpot_RowLeavesTheModel_ArchivesItsRecordByTheRecordedIdAndForgetsIt()
+    {
+        AnswerHubSpot();
+        await using var project = HubSpotProject(rows: 5);
+        await project.RunAsync("mirror");
+
+        project.Sql("wh.duckdb", "delete from accounts where account_id = 'acc_003'");
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal((RunStatus.Succeeded, 1L, 1L), (second.Status, second.Counts.Removed, second.Counts.Sent));
+        var archive = _server.LogEntries.Single(e => e.RequestMessage!.Path.EndsWith("/batch/archive", StringComparison.Ordinal)).RequestMessage!.Body!;
+        Assert.Equal("""{"inputs":[{"id":"1003"}]}""", archive);
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-companies-v3.json").ValidateRequest("/crm/v3/objects/companies/batch/archive", "post", archive));
+        Assert.DoesNotContain("acc_003", (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Keys);
+    }
+
+    [Fact]
+    public async Task HubSpot_MostRowsLeaveTheModel_StopsBeforeAnyDeleteAndSaysHowToProceed()
+    {
+        AnswerHubSpot();
+        await using var project = HubSpotProject(rows: 5);
+        await project.RunAsync("mirror");
+
+        project.Sql("wh.duckdb", "delete from accounts where account_id <> 'acc_001'");
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal(RunStatus.Failed, second.Status);
+        Assert.Equal("sync 'mirror': the mirror would delete 4 of the 5 records it holds (80%), more than delete_limit_percent 20; nothing was deleted. If the model is right, raise delete_limit_percent for a run", second.Error);
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path.EndsWith("/batch/archive", StringComparison.Ordinal));
+        Assert.Equal(5, (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Salesforce_RowLeavesTheModel_DeletesItsRecordByTheRecordedId()
+    {
+        SalesforceAnswers.Token(_server);
+        _server.Given(Request.Create().WithPath(SalesforceConformanceTests.Upsert).UsingPatch()).RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
+        _server.Given(Request.Create().WithPath("/services/data/v62.0/composite/sobjects").UsingDelete())
+            .RespondWith(WireMockJson.Fixed(200, """[{"id":"001xx0000000002","success":true,"errors":[]}]"""));
+        await using var project = Project(rows: 5, """
+            dest: { salesforce: { login_url: "{{url}}", client_id: cid, client_secret: secret } }
+            """.Replace("{{url}}", _server.Url, StringComparison.Ordinal), """
+            fields: { Product_Account_Id__c: account_id, Name: account_name }
+            salesforce: { sobject: Account, external_id_field: Product_Account_Id__c }
+            """);
+        await project.RunAsync("mirror");
+
+        project.Sql("wh.duckdb", "delete from accounts where account_id = 'acc_002'");
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal((RunStatus.Succeeded, 1L), (second.Status, second.Counts.Sent));
+        var delete = _server.LogEntries.Single(e => e.RequestMessage!.Method == "DELETE").RequestMessage!;
+        Assert.Equal(("001xx0000000002", "false"), (delete.Query!["ids"][0], delete.Query["allOrNone"][0]));
+        Assert.Equal(4, (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Count);
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    private void AnswerHubSpot()
+    {
+        _server.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/upsert")).RespondWith(WireMockJson.From(200, b => HubSpotAnswers.Results(b)));
+        _server.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/archive")).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(204));
+    }
+
+    private TestProject HubSpotProject(int rows) => Project(rows, $$"""
+        dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}" } }
+        """, """
+        fields: { product_account_id: account_id, name: account_name }
+        hubspot: { object: companies, id_property: product_account_id }
+        """);
+
+    private static TestProject Project(int rows, string connection, string section)
+    {
+        var project = new TestProject();
+        project.Sql("wh.duckdb", $"""
+            create table accounts as select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name from range(1, {rows + 1}) t(i);
+            """);
+        return project.WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              {{connection.Trim()}}
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+            syncs:
+              mirror:
+                model: accounts
+                destination: dest
+                mode: mirror
+            {{string.Join("\n", section.Trim().Split('\n').Select(l => "    " + l))}}
+            """);
+    }
+}
