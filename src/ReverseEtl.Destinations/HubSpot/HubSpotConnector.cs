@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -7,35 +6,22 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>HubSpot CRM destination: objects created or updated in batches of up to 100 by a unique property.</summary>
-public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory loggers) : IDestinationConnector
+public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
     public const int MaxBatchSize = 100;
 
-    public string Type => "hubspot";
+    public override string Type => "hubspot";
 
-    public DestinationCapabilities Capabilities { get; } =
+    public override DestinationCapabilities Capabilities { get; } =
         new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.UpdateOnly, SyncMode.CreateOnly, SyncMode.Mirror }, MaxBatchSize);
 
-    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
-    {
-        var problems = new List<ConfigProblem>();
-        HubSpotConnectionOptions.From(connection, problems);
-        return problems;
-    }
+    protected override string SectionHint => "naming the object and id_property";
 
-    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
-    {
-        if (sync.Options.ValueKind != JsonValueKind.Object)
-        {
-            return [new ConfigProblem(string.Empty, "the sync needs a 'hubspot' section naming the object and id_property")];
-        }
+    protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => HubSpotConnectionOptions.From(connection, problems);
 
-        var problems = new List<ConfigProblem>();
-        HubSpotSyncOptions.From(sync, problems);
-        return problems;
-    }
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => HubSpotSyncOptions.From(sync, problems);
 
-    public IDestination Create(ConnectionSettings connection) =>
+    public override IDestination Create(ConnectionSettings connection) =>
         new HubSpotDestination(connection, HubSpotConnectionOptions.From(connection), http, loggers.CreateLogger<HubSpotDestination>());
 }
 

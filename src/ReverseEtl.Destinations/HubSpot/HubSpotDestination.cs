@@ -32,6 +32,6 @@ internal sealed class HubSpotDestination : IDestination
         var options = HubSpotSyncOptions.From(sync, problems);
         return problems.Count == 0
             ? new HubSpotWriter(_connection.Name, _api, options, sync.Mode)
-            : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+            : throw DestinationConnector.Invalid(sync, problems);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -7,33 +6,20 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Intercom;
 
 /// <summary>Intercom destination: contacts (upsert, with company and tags) and data events (trigger).</summary>
-public sealed class IntercomConnector(DestinationHttp http, ILoggerFactory loggers) : IDestinationConnector
+public sealed class IntercomConnector(DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public string Type => "intercom";
+    public override string Type => "intercom";
 
     // Intercom has no batch endpoint: a batch is a run of single calls, acknowledged together.
-    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Trigger }, MaxBatchSize: 50);
+    public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Trigger }, MaxBatchSize: 50);
 
-    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
-    {
-        var problems = new List<ConfigProblem>();
-        IntercomConnectionOptions.From(connection, problems);
-        return problems;
-    }
+    protected override string SectionHint => "naming the object and its fields";
 
-    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
-    {
-        if (sync.Options.ValueKind != JsonValueKind.Object)
-        {
-            return [new ConfigProblem(string.Empty, "the sync needs an 'intercom' section naming the object and its fields")];
-        }
+    protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => IntercomConnectionOptions.From(connection, problems);
 
-        var problems = new List<ConfigProblem>();
-        IntercomSyncOptions.From(sync, problems);
-        return problems;
-    }
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => IntercomSyncOptions.From(sync, problems);
 
-    public IDestination Create(ConnectionSettings connection) =>
+    public override IDestination Create(ConnectionSettings connection) =>
         new IntercomDestination(connection, IntercomConnectionOptions.From(connection), http, loggers.CreateLogger<IntercomDestination>());
 }
 

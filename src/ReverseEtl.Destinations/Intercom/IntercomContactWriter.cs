@@ -9,35 +9,22 @@ namespace ReverseEtl.Destinations.Intercom;
 /// or slow create becomes a PUT to the id Intercom names). A new contact, or one new to the sync, is attached to its
 /// company (created or updated once per run) and tagged.
 /// </summary>
-internal sealed class IntercomContactWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : ISyncWriter
+internal sealed class IntercomContactWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : OneByOneWriter
 {
     private readonly IntercomAttributes _attributes = new(connection, api, options);
     private readonly IntercomCompanies _companies = new(connection, api, options);
 
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count > 0)
-        {
-            await _attributes.EnsureAsync(records[0].Payload, cancellationToken);
-        }
+    protected override Task BeforeBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) =>
+        records.Count > 0 ? _attributes.EnsureAsync(records[0].Payload, cancellationToken) : Task.CompletedTask;
 
-        var outcomes = new List<RecordOutcome>(records.Count);
-        foreach (var record in records)
-        {
-            outcomes.Add(await WriteOneAsync(record, cancellationToken));
-        }
-
-        return outcomes;
-    }
-
-    public JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => new JsonObject
     {
         ["contact"] = Body(record.Payload),
         ["company"] = options.Company is null ? null : _companies.Body(record.Payload),
         ["tags"] = new JsonArray(options.Tags.Select(t => (JsonNode)JsonValue.Create(t)).ToArray()),
     };
 
-    private async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
+    protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {
         if (IntercomValues.Text(record.Payload.GetValueOrDefault(options.Field("external_id")!)) is not { Length: > 0 } externalId)
         {

@@ -36,7 +36,7 @@ internal sealed class IntercomDestination : IDestination
         var options = IntercomSyncOptions.From(sync, problems);
         if (problems.Count > 0)
         {
-            throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+            throw DestinationConnector.Invalid(sync, problems);
         }
 
         return options.Kind == IntercomObjectKind.Events

@@ -9,22 +9,11 @@ namespace ReverseEtl.Destinations.Intercom;
 /// and Intercom deduplicates it (workspace, user, name, created_at). A user Intercom does not know yet (404) is retried
 /// next run: the contact sync may not have created it.
 /// </summary>
-internal sealed class IntercomEventWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : ISyncWriter
+internal sealed class IntercomEventWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : OneByOneWriter
 {
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<RecordOutcome>(records.Count);
-        foreach (var record in records)
-        {
-            outcomes.Add(await WriteOneAsync(record, cancellationToken));
-        }
+    public override JsonNode Preview(SyncRecord record) => Body(record.Payload);
 
-        return outcomes;
-    }
-
-    public JsonNode Preview(SyncRecord record) => Body(record.Payload);
-
-    private async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
+    protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {
         var body = Body(record.Payload);
         if (body["user_id"] is null || body["created_at"] is null)

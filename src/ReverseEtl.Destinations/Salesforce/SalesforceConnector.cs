@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -7,34 +6,21 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>Salesforce destination: sObject Collections upsert by external id (and delete, for mirror), up to 200 records a call.</summary>
-public sealed class SalesforceConnector(DestinationHttp http, TimeProvider time, ILoggerFactory loggers) : IDestinationConnector
+public sealed class SalesforceConnector(DestinationHttp http, TimeProvider time, ILoggerFactory loggers) : DestinationConnector
 {
     public const int MaxBatchSize = 200;
 
-    public string Type => "salesforce";
+    public override string Type => "salesforce";
 
-    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Mirror }, MaxBatchSize);
+    public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Mirror }, MaxBatchSize);
 
-    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
-    {
-        var problems = new List<ConfigProblem>();
-        SalesforceConnectionOptions.From(connection, problems);
-        return problems;
-    }
+    protected override string SectionHint => "naming the sobject and external_id_field";
 
-    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
-    {
-        if (sync.Options.ValueKind != JsonValueKind.Object)
-        {
-            return [new ConfigProblem(string.Empty, "the sync needs a 'salesforce' section naming the sobject and external_id_field")];
-        }
+    protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => SalesforceConnectionOptions.From(connection, problems);
 
-        var problems = new List<ConfigProblem>();
-        SalesforceSyncOptions.From(sync, problems);
-        return problems;
-    }
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => SalesforceSyncOptions.From(sync, problems);
 
-    public IDestination Create(ConnectionSettings connection) =>
+    public override IDestination Create(ConnectionSettings connection) =>
         new SalesforceDestination(connection, SalesforceConnectionOptions.From(connection), http, time, loggers.CreateLogger<SalesforceDestination>());
 }
 

@@ -50,7 +50,7 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
         var options = SalesforceSyncOptions.From(sync, problems);
         return problems.Count == 0
             ? new SalesforceWriter(_connection.Name, _api, options, _options, _time)
-            : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+            : throw DestinationConnector.Invalid(sync, problems);
     }
 
     public void Dispose() => _auth?.Dispose();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -16,33 +15,20 @@ public sealed record SlackConnectionOptions(string? Token, HttpConnectionOptions
 }
 
 /// <summary>Slack Web API destination: trigger messages to a user by email (DM) or a channel. One message per record.</summary>
-public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : IDestinationConnector
+public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public string Type => "slack";
+    public override string Type => "slack";
 
     // One message per batch: each post is recorded as delivered before the next is sent, so a crash can't post twice.
-    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
+    public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
 
-    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
-    {
-        var problems = new List<ConfigProblem>();
-        SlackConnectionOptions.From(connection, problems);
-        return problems;
-    }
+    protected override string SectionHint => "with the message";
 
-    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
-    {
-        if (sync.Options.ValueKind != JsonValueKind.Object)
-        {
-            return [new ConfigProblem(string.Empty, "the sync needs a 'slack' section with the message")];
-        }
+    protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => SlackConnectionOptions.From(connection, problems);
 
-        var problems = new List<ConfigProblem>();
-        SlackMessageTemplate.Compile(sync.Options, templates, problems);
-        return problems;
-    }
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => SlackMessageTemplate.Compile(sync.Options, templates, problems);
 
-    public IDestination Create(ConnectionSettings connection) =>
+    public override IDestination Create(ConnectionSettings connection) =>
         new SlackDestination(connection, SlackConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackDestination>());
 }
 

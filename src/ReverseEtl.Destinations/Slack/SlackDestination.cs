@@ -35,6 +35,6 @@ internal sealed class SlackDestination : IDestination
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems);
         return problems.Count == 0
             ? new SlackWriter(_connection.Name, _api, template, _directChannels)
-            : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+            : throw DestinationConnector.Invalid(sync, problems);
     }
 }

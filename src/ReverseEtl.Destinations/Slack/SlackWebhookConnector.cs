@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -14,32 +13,19 @@ public sealed record SlackWebhookConnectionOptions(Uri? Url, HttpConnectionOptio
 }
 
 /// <summary>Slack incoming webhook destination: trigger messages to the webhook's fixed channel, one per record.</summary>
-public sealed class SlackWebhookConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : IDestinationConnector
+public sealed class SlackWebhookConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public string Type => "slack_webhook";
+    public override string Type => "slack_webhook";
 
-    public DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
+    public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
 
-    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
-    {
-        var problems = new List<ConfigProblem>();
-        SlackWebhookConnectionOptions.From(connection, problems);
-        return problems;
-    }
+    protected override string SectionHint => "with the message";
 
-    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
-    {
-        if (sync.Options.ValueKind != JsonValueKind.Object)
-        {
-            return [new ConfigProblem(string.Empty, "the sync needs a 'slack_webhook' section with the message")];
-        }
+    protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => SlackWebhookConnectionOptions.From(connection, problems);
 
-        var problems = new List<ConfigProblem>();
-        SlackMessageTemplate.Compile(sync.Options, templates, problems, needsRecipient: false);
-        return problems;
-    }
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => SlackMessageTemplate.Compile(sync.Options, templates, problems, needsRecipient: false);
 
-    public IDestination Create(ConnectionSettings connection) =>
+    public override IDestination Create(ConnectionSettings connection) =>
         new SlackWebhookDestination(connection, SlackWebhookConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackWebhookDestination>());
 }
 

@@ -49,7 +49,7 @@ internal sealed class SlackWebhookDestination : IDestination
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems, needsRecipient: false);
         return problems.Count == 0
             ? new SlackWebhookWriter(_connection.Name, _api, template)
-            : throw new DestinationException($"sync '{sync.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+            : throw DestinationConnector.Invalid(sync, problems);
     }
 
     private static HttpResponseMessage Answer(HttpRequestMessage request, JsonNode? body) =>

@@ -10,26 +10,15 @@ namespace ReverseEtl.Destinations.Slack;
 /// record; 403, 404 and 410 (<c>invalid_token</c>, <c>no_service</c>, <c>channel_not_found</c>, <c>channel_is_archived</c>)
 /// mean the webhook itself is dead, so the run stops with the code.
 /// </summary>
-internal sealed class SlackWebhookWriter(string connection, ISlackWebhookApi api, SlackMessageTemplate template) : ISyncWriter
+internal sealed class SlackWebhookWriter(string connection, ISlackWebhookApi api, SlackMessageTemplate template) : OneByOneWriter
 {
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<RecordOutcome>(records.Count);
-        foreach (var record in records)
-        {
-            outcomes.Add(await WriteOneAsync(record, cancellationToken));
-        }
-
-        return outcomes;
-    }
-
-    public JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => new JsonObject
     {
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
     };
 
-    private async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
+    protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {
         var message = new SlackWebhookMessage(template.RenderText(record.Payload), template.RenderBlocks(record.Payload),
             template.UnfurlLinks ? true : null, template.UnfurlMedia ? true : null);

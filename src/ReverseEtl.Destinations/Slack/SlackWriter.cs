@@ -3,24 +3,14 @@ using System.Text.Json.Nodes;
 using Polly.Timeout;
 using Refit;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
 /// <summary>Posts one message per record: to the user found by email (DM), else to the channel.</summary>
-internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels) : ISyncWriter
+internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels) : OneByOneWriter
 {
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<RecordOutcome>(records.Count);
-        foreach (var record in records)
-        {
-            outcomes.Add(await WriteOneAsync(record, cancellationToken));
-        }
-
-        return outcomes;
-    }
-
-    public JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => new JsonObject
     {
         ["user_email"] = template.Render("user_email", record.Payload),
         ["channel"] = template.Render("channel", record.Payload),
@@ -28,7 +18,7 @@ internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessage
         ["blocks"] = template.RenderBlocks(record.Payload),
     };
 
-    private async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
+    protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {
         try
         {

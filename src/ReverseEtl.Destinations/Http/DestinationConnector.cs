@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>What every destination connector does alike: collect a section's problems, and require the sync's section.</summary>
+public abstract class DestinationConnector : IDestinationConnector
+{
+    public abstract string Type { get; }
+
+    public abstract DestinationCapabilities Capabilities { get; }
+
+    /// <summary>What the sync's section must name, for the message when it is missing, e.g. "with the message".</summary>
+    protected abstract string SectionHint { get; }
+
+    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection)
+    {
+        var problems = new List<ConfigProblem>();
+        CheckConnection(connection, problems);
+        return problems;
+    }
+
+    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        if (sync.Options.ValueKind != JsonValueKind.Object)
+        {
+            return [new ConfigProblem(string.Empty, $"the sync needs a '{Type}' section {SectionHint}")];
+        }
+
+        var problems = new List<ConfigProblem>();
+        CheckSync(sync, problems);
+        return problems;
+    }
+
+    public abstract IDestination Create(ConnectionSettings connection);
+
+    /// <summary>The error for a writer asked of a sync whose section is invalid (validation normally stops that first).</summary>
+    public static DestinationException Invalid(SyncSettings sync, IEnumerable<ConfigProblem> problems) =>
+        new($"sync '{sync?.Name}': {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}");
+
+    protected abstract void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems);
+
+    protected abstract void CheckSync(SyncSettings sync, List<ConfigProblem> problems);
+}
+
+/// <summary>A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.</summary>
+public abstract class OneByOneWriter : ISyncWriter
+{
+    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await BeforeBatchAsync(records, cancellationToken);
+        var outcomes = new List<RecordOutcome>(records.Count);
+        foreach (var record in records)
+        {
+            outcomes.Add(await WriteOneAsync(record, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    public abstract JsonNode Preview(SyncRecord record);
+
+    /// <summary>Work due before the first record of a batch (e.g. making sure custom attributes exist).</summary>
+    protected virtual Task BeforeBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected abstract Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken);
+}
