@@ -9,14 +9,14 @@ namespace ReverseEtl.IntegrationTests;
 
 public sealed class SlackEndToEndTests : IDisposable
 {
-    private const string PostOk = """{"ok":true,"channel":"D0123ABCDE","ts":"1747728000.000100","message":{"type":"message","text":"x","user":"U0BOT","ts":"1747728000.000100"}}""";
-    private const string LookupOk = """
+    internal const string PostOk = """{"ok":true,"channel":"D0123ABCDE","ts":"1747728000.000100","message":{"type":"message","text":"x","user":"U0BOT","ts":"1747728000.000100"}}""";
+    internal const string LookupOk = """
         {"ok":true,"user":{"id":"U0123CSM1","name":"csm","is_bot":false,"is_app_user":false,"updated":1747728000,
         "profile":{"real_name":"Casey Smith","display_name":"casey","avatar_hash":"ge3b51ca72de","real_name_normalized":"Casey Smith",
         "display_name_normalized":"casey","title":"CSM","phone":"","skype":"","status_text":"","status_emoji":"","fields":null,
         "email":"csm@example.com"}}}
         """;
-    private const string OpenOk = """{"ok":true,"channel":{"id":"D0123ABCDE"}}""";
+    internal const string OpenOk = """{"ok":true,"channel":{"id":"D0123ABCDE"}}""";
 
     private readonly WireMockServer _slack = WireMockServer.Start();
 
