@@ -11,6 +11,7 @@ using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
+using ReverseEtl.Warehouses.Postgres;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -29,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncPlanner>();
         services.AddSingleton<ISyncStateStore>(sp => new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
+        services.AddPostgres();
         services.AddSlack();
         services.AddSlackWebhook();
         services.AddHubSpot();

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Warehouses.Postgres;
+
+/// <summary>The <c>postgres</c> connection section: <c>connection_string</c>, from an environment variable (it holds the password).</summary>
+public sealed record PostgresOptions(string ConnectionString)
+{
+    public static PostgresOptions From(ConnectionSettings connection) =>
+        new(connection.Options.TryGetProperty("connection_string", out var c) ? c.GetString() ?? string.Empty : string.Empty);
+
+    /// <summary>Host, port and database, for messages: never the password.</summary>
+    public string Describe()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}
+
+/// <summary>Creates PostgreSQL warehouses.</summary>
+public sealed class PostgresConnector : IWarehouseConnector
+{
+    public string Type => "postgres";
+
+    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection)
+    {
+        var text = PostgresOptions.From(connection).ConnectionString;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [new ConfigProblem("connection_string", "is empty; set it, e.g. connection_string: ${POSTGRES_CONNECTION_STRING}")];
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(text);
+            return [];
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword, never the password's value.
+            return [new ConfigProblem("connection_string", $"is not a valid Npgsql connection string: {ex.Message}")];
+        }
+    }
+
+    public IWarehouse Create(ConnectionSettings connection) => new PostgresWarehouse(PostgresOptions.From(connection));
+}
+
+public static class PostgresServiceCollectionExtensions
+{
+    /// <summary>Registers the <c>postgres</c> warehouse connector.</summary>
+    public static IServiceCollection AddPostgres(this IServiceCollection services) =>
+        services.AddSingleton<IWarehouseConnector, PostgresConnector>();
+}

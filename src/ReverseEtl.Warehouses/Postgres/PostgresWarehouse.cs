@@ -1,0 +1,118 @@
+using System.Collections;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Npgsql;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Warehouses.Postgres;
+
+/// <summary>
+/// Queries PostgreSQL through Npgsql, one pooled connection per query, in a read-only transaction, streaming rows as
+/// they arrive. The query's tag is set as <c>application_name</c>, so that it shows in <c>pg_stat_activity</c>.
+/// </summary>
+public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _source = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
+
+    public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await _source.OpenConnectionAsync(cancellationToken);
+            await using (var setup = new NpgsqlCommand("select set_config('application_name', @tag, false)", connection))
+            {
+                setup.Parameters.AddWithValue("tag", query.Tag);
+                await setup.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
+            {
+                await readOnly.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var command = new NpgsqlCommand(query.Sql, connection, transaction);
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return new Result(connection, transaction, command, reader);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or PostgresException)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private sealed class Result(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlCommand command, NpgsqlDataReader reader) : IWarehouseResult
+    {
+        public IReadOnlyList<WarehouseColumn> Columns { get; } = Enumerable.Range(0, reader.FieldCount)
+            .Select(i => new WarehouseColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToList();
+
+        public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var values = new object?[reader.FieldCount];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = reader.IsDBNull(i) ? null : PostgresValues.Normalize(reader.GetValue(i), reader.GetDataTypeName(i));
+                }
+
+                yield return values;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync();
+            await command.DisposeAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Maps Npgsql's CLR values to the value set of the warehouse boundary.</summary>
+internal static class PostgresValues
+{
+    public static object? Normalize(object? value, string dataType) => value switch
+    {
+        null or DBNull => null,
+        string s when dataType is "json" or "jsonb" => Json(s),
+        string or bool or long or decimal or double or DateOnly or TimeOnly => value,
+        int or short => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        float f => (double)f,
+        DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc),
+        DateTimeOffset t => t.UtcDateTime,
+        TimeSpan t => TimeOnly.FromTimeSpan(t),
+        Guid g => g.ToString(),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        IEnumerable list => list.Cast<object?>().Select(v => Normalize(v, string.Empty)).ToList(),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static object? Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return FromJson(document.RootElement);
+    }
+
+    private static object? FromJson(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToList(),
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l : element.GetDecimal(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+}

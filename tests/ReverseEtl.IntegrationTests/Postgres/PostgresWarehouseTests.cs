@@ -1,0 +1,92 @@
+using Npgsql;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.State;
+using ReverseEtl.Warehouses.Postgres;
+
+namespace ReverseEtl.IntegrationTests.Postgres;
+
+/// <summary>PostgreSQL as a warehouse, for real: a server the tests start.</summary>
+[Collection(UsesPostgres.Name)]
+public sealed class PostgresWarehouseTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Query_EveryCommonType_IsNormalisedToTheBoundaryValues()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await ExecuteAsync(connectionString, """
+            create table t (i int, b bigint, n numeric(10,2), r real, d double precision, f boolean, s text, dt date, tm time,
+                            ts timestamp, tz timestamptz, j jsonb, a text[], u uuid, z text);
+            insert into t values (7, 9000000000, 12.34, 1.5, 2.25, true, 'x', '2025-04-01', '14:03:11', '2025-05-02 14:03:11',
+                                  '2025-05-20 10:00:00+02', '{"k":[1,"v"]}', array['salesforce','slack'], 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', null);
+            """);
+        await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var row = await result.ReadRowsAsync(CancellationToken.None).SingleAsync();
+
+        Assert.Equal("i b n r d f s dt tm ts tz j a u z".Split(' '), result.Columns.Select(c => c.Name));
+        Assert.Equal([7L, 9_000_000_000L, 12.34m, 1.5d, 2.25d, true, "x", new DateOnly(2025, 4, 1), new TimeOnly(14, 3, 11)], row[..9]);
+        Assert.Equal((new DateTime(2025, 5, 2, 14, 3, 11, DateTimeKind.Utc), DateTimeKind.Utc), ((DateTime)row[9]!, ((DateTime)row[9]!).Kind));
+        Assert.Equal(new DateTime(2025, 5, 20, 8, 0, 0, DateTimeKind.Utc), row[10]);
+        var json = Assert.IsType<Dictionary<string, object?>>(row[11]);
+        Assert.Equal([1L, "v"], Assert.IsType<List<object?>>(json["k"]));
+        Assert.Equal(["salesforce", "slack"], Assert.IsType<List<object?>>(row[12]));
+        Assert.Equal(("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", null), (row[13], row[14]));
+    }
+
+    [Fact]
+    public async Task Query_Rejected_SaysWhereAndWhyWithoutThePassword()
+    {
+        var connectionString = await server.CreateDatabaseAsync() + ";Password=hunter2";
+        await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
+
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => warehouse.QueryAsync(new WarehouseQuery("select nope from nowhere", "reverse-etl:alerts"), CancellationToken.None));
+
+        Assert.StartsWith($"PostgreSQL (127.0.0.1:{server.Port}/retl_test_", error.Message, StringComparison.Ordinal);
+        Assert.Contains(") rejected the query for reverse-etl:alerts: 42P01: relation \"nowhere\" does not exist", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_OnPostgres_SendsWhatEntersOnceAndThenOnlyTheNewlyStagnantAccount()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await ExecuteAsync(connectionString, """
+            create table account_activation as
+            select 'acc_' || lpad(i::text, 4, '0') as account_id, 'Account ' || i as account_name, (i % 30) as days_in_stage, i % 5 = 0 as is_activated
+            from generate_series(1, 200) i;
+            """);
+        await using var project = new TestProject().WithVariable("POSTGRES_CONNECTION_STRING", connectionString).WithFile("project.yaml", """
+            version: 1
+            connections:
+              pg: { postgres: { connection_string: "${POSTGRES_CONNECTION_STRING}" } }
+              chat: { slack: { token: "" } }
+            models:
+              accounts: { connection: pg, primary_key: account_id, sql: select * from account_activation }
+            syncs:
+              alerts:
+                model: accounts
+                destination: chat
+                mode: trigger
+                trigger: { when: "not is_activated and days_in_stage >= 14" }
+                slack: { channel: "#cs", text: "{{ row.account_name }} stuck {{ row.days_in_stage }} days" }
+            """);
+
+        var first = await project.RunAsync("alerts");
+        var second = await project.RunAsync("alerts");
+        await ExecuteAsync(connectionString, "update account_activation set days_in_stage = 20 where account_id = 'acc_0001'");
+        var third = await project.RunAsync("alerts");
+
+        Assert.Equal((RunStatus.Succeeded, 200L), (first.Status, first.Counts.RowsRead));
+        Assert.Equal(Enumerable.Range(1, 200).Count(i => i % 5 != 0 && i % 30 >= 14), first.Counts.Sent);
+        Assert.Equal((0L, 1L), (second.Counts.Sent, third.Counts.Sent));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
