@@ -9,6 +9,7 @@ using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
+using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
@@ -28,7 +29,10 @@ public static class ServiceRegistration
         services.AddSingleton<DefinitionLoader>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncPlanner>();
-        services.AddSingleton<ISyncStateStore>(sp => new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
+        // RETL_STATE_CONNECTION_STRING (PostgreSQL) shares the state between replicas; without it, SQLite under the data directory.
+        services.AddSingleton<ISyncStateStore>(sp => (environment ?? Environment.GetEnvironmentVariable)("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
+            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>())
+            : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
         services.AddPostgres();
         services.AddSlack();

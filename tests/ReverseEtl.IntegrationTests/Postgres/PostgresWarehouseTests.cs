@@ -48,15 +48,17 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task Sync_OnPostgres_SendsWhatEntersOnceAndThenOnlyTheNewlyStagnantAccount()
+    public async Task Sync_OnPostgresWithStateInPostgres_SendsWhatEntersOnceAndThenOnlyTheNewlyStagnantAccount()
     {
         var connectionString = await server.CreateDatabaseAsync();
+        var stateDatabase = await server.CreateDatabaseAsync();
         await ExecuteAsync(connectionString, """
             create table account_activation as
             select 'acc_' || lpad(i::text, 4, '0') as account_id, 'Account ' || i as account_name, (i % 30) as days_in_stage, i % 5 = 0 as is_activated
             from generate_series(1, 200) i;
             """);
-        await using var project = new TestProject().WithVariable("POSTGRES_CONNECTION_STRING", connectionString).WithFile("project.yaml", """
+        await using var project = new TestProject().WithVariable("POSTGRES_CONNECTION_STRING", connectionString)
+            .WithVariable("RETL_STATE_CONNECTION_STRING", stateDatabase).WithFile("project.yaml", """
             version: 1
             connections:
               pg: { postgres: { connection_string: "${POSTGRES_CONNECTION_STRING}" } }
@@ -80,6 +82,12 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
         Assert.Equal((RunStatus.Succeeded, 200L), (first.Status, first.Counts.RowsRead));
         Assert.Equal(Enumerable.Range(1, 200).Count(i => i % 5 != 0 && i % 30 >= 14), first.Counts.Sent);
         Assert.Equal((0L, 1L), (second.Counts.Sent, third.Counts.Sent));
+        Assert.False(File.Exists(Path.Combine(project.Paths.DataDirectory, "state.db")));
+        await using var state = new NpgsqlConnection(stateDatabase);
+        await state.OpenAsync();
+        await using var count = new NpgsqlCommand("select count(*) from sync_records where sync = 'alerts'", state);
+        Assert.Equal(200L, await count.ExecuteScalarAsync());
+        Assert.Matches(@"^alerts: run 3 Succeeded at ", (await project.CliAsync("status")).Output);
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

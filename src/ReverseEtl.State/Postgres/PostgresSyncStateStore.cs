@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace ReverseEtl.State.Postgres;
+
+/// <summary>
+/// The sync state in PostgreSQL, for deployments with several replicas: every worker sees the same state. Tables live
+/// in the connection's schema (set <c>Search Path</c> in the connection string to choose one). Migrations run under an
+/// advisory lock, so replicas starting together migrate once.
+/// </summary>
+public sealed class PostgresSyncStateStore(string connectionString, TimeProvider time) : SqlSyncStateStore(time), IAsyncDisposable
+{
+    private const long MigrationLock = 0x7265_746C_6D69_67; // "retlmig"
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    protected override string KeyIn => "= any(@keys)";
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _source.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("select pg_advisory_xact_lock(@MigrationLock)", new { MigrationLock }, transaction);
+        await connection.ExecuteAsync("create table if not exists retl_schema_version (version int not null)", transaction: transaction);
+        var current = await connection.ExecuteScalarAsync<int?>("select max(version) from retl_schema_version", transaction: transaction) ?? 0;
+        var assembly = typeof(PostgresSyncStateStore).Assembly;
+        var migrations = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("postgres.", StringComparison.Ordinal))
+            .Select(n => (Name: n, Version: int.Parse(n.AsSpan(9, 4), provider: System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(m => m.Version > current)
+            .OrderBy(m => m.Version);
+        foreach (var (name, version) in migrations)
+        {
+            await using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            await connection.ExecuteAsync(await reader.ReadToEndAsync(cancellationToken), transaction: transaction);
+            await connection.ExecuteAsync("insert into retl_schema_version (version) values (@version)", new { version }, transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    protected override object Time(DateTimeOffset value) => value.ToUniversalTime();
+
+    protected override DateTimeOffset ReadTime(object value) => value switch
+    {
+        DateTimeOffset t => t,
+        DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
+        _ => throw new InvalidOperationException($"A timestamp came back as {value.GetType().Name}."),
+    };
+}

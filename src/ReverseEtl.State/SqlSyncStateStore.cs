@@ -1,0 +1,181 @@
+using System.Data.Common;
+using Dapper;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.State;
+
+namespace ReverseEtl.State;
+
+/// <summary>
+/// The sync state in a SQL database: the statements every dialect shares (both SQLite and PostgreSQL take
+/// <c>insert … on conflict … do update</c> and <c>returning</c>); each dialect opens connections, migrates its schema
+/// and stores timestamps its own way.
+/// </summary>
+public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await MigrateAsync(connection, cancellationToken);
+    }
+
+    public async Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select key, hash, matched from sync_records where sync = @sync";
+        var parameter = command.CreateParameter();
+        (parameter.ParameterName, parameter.Value) = ("sync", sync);
+        command.Parameters.Add(parameter);
+        var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records[reader.GetString(0)] = new RecordState(unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return records;
+    }
+
+    public async Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, string Id)>(new CommandDefinition(
+            $"select key, destination_id from sync_records where sync = @sync and key {KeyIn} and destination_id is not null",
+            new { sync, keys = keys.ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => r.Id, StringComparer.Ordinal);
+    }
+
+    public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Time(time.GetUtcNow());
+        foreach (var update in updates)
+        {
+            var sql = update.State is null
+                ? "delete from sync_records where sync = @Sync and key = @Key;"
+                : """
+                  insert into sync_records (sync, key, hash, matched, destination_id, updated_at)
+                  values (@Sync, @Key, @Hash, @Matched, @DestinationId, @Now)
+                  on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched,
+                      destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at;
+                  """;
+            await connection.ExecuteAsync(sql + " delete from record_failures where sync = @Sync and key = @Key;", new
+            {
+                Sync = sync,
+                update.Key,
+                Hash = unchecked((long)(update.State?.Hash ?? 0)),
+                Matched = update.State?.Matched ?? false,
+                update.DestinationId,
+                Now = now,
+            }, transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task RecordFailuresAsync(string sync, long runId, IReadOnlyCollection<RecordFailure> failures, CancellationToken cancellationToken)
+    {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Time(time.GetUtcNow());
+        await connection.ExecuteAsync(
+            """
+            insert into record_failures (sync, key, run_id, retryable, message, failed_at)
+            values (@Sync, @Key, @RunId, @Retryable, @Message, @Now)
+            on conflict (sync, key) do update set run_id = excluded.run_id, retryable = excluded.retryable,
+                message = excluded.message, failed_at = excluded.failed_at
+            """,
+            failures.Select(f => new { Sync = sync, f.Key, RunId = runId, f.Retryable, f.Message, Now = now }),
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(
+            "insert into sync_runs (sync, started_at, status) values (@sync, @at, 'Running') returning id",
+            new { sync, at = Time(startedAt) });
+    }
+
+    public async Task FinishRunAsync(long runId, RunResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        await using var connection = await OpenAsync(cancellationToken);
+        var c = result.Counts;
+        await connection.ExecuteAsync(
+            """
+            update sync_runs set finished_at = @At, status = @Status, rows_read = @RowsRead, rejected = @Rejected,
+                added = @Added, changed = @Changed, removed = @Removed, sent = @Sent, failed = @Failed, error = @Error
+            where id = @RunId
+            """,
+            new { RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed, c.Sent, c.Failed, result.Error });
+    }
+
+    public async Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StatusRow>(
+            """
+            select r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
+                   r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
+                   r.sent as Sent, r.failed as Failed, r.error as Error,
+                   (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
+                   cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
+            from sync_runs r
+            where r.id = (select max(id) from sync_runs x where x.sync = r.sync)
+            order by r.sync
+            """);
+        return rows.Select(r => r.ToStatus(ReadTime)).ToList();
+    }
+
+    /// <summary>How this dialect tests a key against the list parameter <c>@keys</c> (Dapper expands it for SQLite; PostgreSQL takes an array).</summary>
+    protected virtual string KeyIn => "in @keys";
+
+    /// <summary>An open connection.</summary>
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates or upgrades the schema, safely when several workers start at once.</summary>
+    protected abstract Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>A timestamp as this dialect stores it.</summary>
+    protected abstract object Time(DateTimeOffset value);
+
+    /// <summary>A stored timestamp back.</summary>
+    protected abstract DateTimeOffset ReadTime(object value);
+
+    // Properties, not a constructor: SQLite reports a null column's type as a blob, which Dapper's constructor matching rejects.
+    private sealed class StatusRow
+    {
+        public string Sync { get; init; } = "";
+        public long RunId { get; init; }
+        public object StartedAt { get; init; } = "";
+        public object? FinishedAt { get; init; }
+        public string Status { get; init; } = "";
+        public long RowsRead { get; init; }
+        public long Rejected { get; init; }
+        public long Added { get; init; }
+        public long Changed { get; init; }
+        public long Removed { get; init; }
+        public long Sent { get; init; }
+        public long Failed { get; init; }
+        public string? Error { get; init; }
+        public long FailingRecords { get; init; }
+        public string? LastFailure { get; init; }
+
+        public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), FinishedAt is null ? null : read(FinishedAt), Status,
+            new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed },
+            Error, (int)FailingRecords, LastFailure);
+    }
+}
