@@ -9,6 +9,8 @@ namespace ReverseEtl.Core.Definitions;
 /// <summary>Checks the definitions against each other and against their connectors, and builds the project.</summary>
 internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, RuntimePaths paths, List<DefinitionError> errors)
 {
+    private readonly HashSet<string> _usedWarehouses = new(StringComparer.Ordinal);
+
     public ProjectDefinition Build(DefinitionSections sections)
     {
         var connections = sections.Connections.Select(c => BuildConnection(c.Key, c.Value.Body, c.Value.Source))
@@ -47,8 +49,7 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
         var settings = new ConnectionSettings(name, type, JsonSerializer.SerializeToElement(options), paths);
         if (catalog.Warehouse(type) is { } warehouse)
         {
-            AddProblems(source, type, warehouse.Validate(settings));
-            return new ConnectionDefinition(settings, IsWarehouse: true, source);
+            return new ConnectionDefinition(settings, IsWarehouse: true, source) { DeferredProblems = warehouse.Validate(settings) };
         }
 
         if (catalog.Destination(type) is { } destination)
@@ -71,6 +72,10 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
         else if (!connection.IsWarehouse)
         {
             Add(source, "connection", $"'{body.Connection}' is a {connection.Settings.Type} connection, not a warehouse");
+        }
+        else if (_usedWarehouses.Add(connection.Name))
+        {
+            AddProblems(connection.Source, connection.Settings.Type, connection.DeferredProblems);
         }
 
         var keys = body.PrimaryKeyColumns;

@@ -24,6 +24,9 @@ public sealed record DefinitionSource(SourceMap Map, string Path)
 public sealed record ConnectionDefinition(ConnectionSettings Settings, bool IsWarehouse, DefinitionSource Source)
 {
     public string Name => Settings.Name;
+
+    /// <summary>A warehouse connection's problems, reported only when a model uses it (so an unused one may lack its credentials).</summary>
+    internal IReadOnlyList<ConfigProblem> DeferredProblems { get; init; } = [];
 }
 
 /// <summary>A model: a query and the columns that identify its rows.</summary>

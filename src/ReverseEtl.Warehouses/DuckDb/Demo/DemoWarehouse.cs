@@ -19,7 +19,7 @@ public static class DemoWarehouse
         using (var connection = new DuckDBConnection($"Data Source={temporary}"))
         {
             connection.Open();
-            Execute(connection, Schema);
+            Execute(connection, TableDefinitions);
             new DemoDataWriter(connection, new Random(20250520)).Write(accounts);
             Execute(connection, "checkpoint");
         }
@@ -34,7 +34,8 @@ public static class DemoWarehouse
         command.ExecuteNonQuery();
     }
 
-    private const string Schema = """
+    /// <summary>The demo tables' definitions; valid DuckDB and PostgreSQL, so that the demo can be loaded into either.</summary>
+    public const string TableDefinitions = """
         create table account_activation (
             account_id varchar not null primary key, account_name varchar not null, account_domain varchar,
             csm_email varchar, onboarding_stage varchar not null, stage_entered_at timestamp not null,

@@ -1,5 +1,6 @@
 -- One row per active partner overlap, with the account's onboarding state and CSM, and how many days ago the overlap
 -- was first seen, counted to the model's refresh time (so the demo's output does not depend on today's date).
+-- PostgreSQL dialect of models/duckdb/partner_overlaps.sql: the same columns and rows.
 select
     o.overlap_id,
     o.partner_name,
@@ -8,7 +9,7 @@ select
     o.partner_account_owner_name,
     o.partner_account_owner_email,
     o.overlap_first_seen_at,
-    floor((epoch(o.model_refreshed_at) - epoch(o.overlap_first_seen_at)) / 86400) as days_since_first_seen,
+    cast(floor((extract(epoch from o.model_refreshed_at) - extract(epoch from o.overlap_first_seen_at)) / 86400) as bigint) as days_since_first_seen,
     a.account_id,
     a.account_name,
     a.account_domain,
