@@ -4,15 +4,22 @@ using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
-/// <summary>The <c>duckdb</c> connection section: <c>path</c> (relative to the data directory) and <c>demo</c>.</summary>
+/// <summary>
+/// The <c>duckdb</c> connection section: <c>path</c> (relative to the data directory) and <c>demo</c>. Files a model
+/// reads (<c>read_parquet('x.parquet')</c>, <c>read_csv('x.csv')</c>) are also found relative to the data directory.
+/// </summary>
 public sealed record DuckDbOptions(string Path, bool Demo)
 {
+    /// <summary>Where relative file names in a model's SQL are looked up.</summary>
+    public string FileSearchPath { get; init; } = string.Empty;
+
     public static DuckDbOptions From(ConnectionSettings connection)
     {
         var options = connection.Options;
         var path = options.GetProperty("path").GetString()!;
         var demo = options.TryGetProperty("demo", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return new DuckDbOptions(System.IO.Path.GetFullPath(path, System.IO.Path.GetFullPath(connection.Paths.DataDirectory)), demo);
+        var data = System.IO.Path.GetFullPath(connection.Paths.DataDirectory);
+        return new DuckDbOptions(System.IO.Path.GetFullPath(path, data), demo) { FileSearchPath = data };
     }
 }
 

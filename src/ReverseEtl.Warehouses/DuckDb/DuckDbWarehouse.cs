@@ -18,6 +18,12 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await using (var search = connection.CreateCommand())
+            {
+                search.CommandText = $"set file_search_path = '{options.FileSearchPath.Replace("'", "''", StringComparison.Ordinal)}'";
+                await search.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             var command = connection.CreateCommand();
             command.CommandText = query.Sql;
             var reader = await command.ExecuteReaderAsync(cancellationToken);
