@@ -45,6 +45,24 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
         return rows.ToDictionary(r => r.Key, r => r.Id, StringComparer.Ordinal);
     }
 
+    public async Task<Dictionary<string, string>> LoadColumnsAsync(string sync, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Name, string DataType)>(new CommandDefinition(
+            "select name, data_type from sync_columns where sync = @sync", new { sync }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Name, r => r.DataType, StringComparer.Ordinal);
+    }
+
+    public async Task SaveColumnsAsync(string sync, IReadOnlyDictionary<string, string> columns, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("delete from sync_columns where sync = @sync", new { sync }, transaction);
+        await connection.ExecuteAsync("insert into sync_columns (sync, name, data_type) values (@Sync, @Name, @DataType)",
+            columns.Select(c => new { Sync = sync, Name = c.Key, DataType = c.Value }), transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
     {
         if (updates.Count == 0)

@@ -9,13 +9,14 @@ namespace ReverseEtl.Core.Running;
 /// <summary>Reads a sync's model and diffs it against the sync's state: the part that <c>run</c> and <c>plan</c> share.</summary>
 public static class ChangeSource
 {
-    /// <summary>Streams the sync's changes and rejections, counting rows read into <paramref name="counts"/>.</summary>
+    /// <summary>Streams the sync's changes and rejections, counting rows read into <paramref name="counts"/>. A plan saves nothing.</summary>
     public static async IAsyncEnumerable<DiffEvent> ReadAsync(
         ProjectRuntime runtime,
         SyncDefinition sync,
         ISyncStateStore state,
         RunCounts counts,
         Action<long>? progress,
+        bool planning,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var model = runtime.Project.Models[sync.Model];
@@ -24,6 +25,7 @@ public static class ChangeSource
         var warehouse = runtime.Warehouse(model.Connection);
         await using var result = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.Build(model, sync), $"reverse-etl:{sync.Name}"), cancellationToken);
         var mapper = RowMapper.Create(sync, model, result.Columns);
+        await SchemaGuard.CheckAsync(state, sync, model, mapper, save: !planning, accept: runtime.AcceptSchemaChanges, cancellationToken);
         var rows = MapAsync(result.ReadRowsAsync(cancellationToken), mapper, counts, progress);
         await foreach (var item in DiffEngine.DiffAsync(rows, previous, cancellationToken))
         {

@@ -12,6 +12,9 @@ public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog c
 
     public ProjectDefinition Project => project;
 
+    /// <summary>Columns whose type changed since the last run are accepted (and saved) instead of stopping the sync.</summary>
+    public bool AcceptSchemaChanges { get; init; }
+
     public IWarehouse Warehouse(string connection) => _warehouses.GetOrAdd(connection, name =>
     {
         var settings = project.Connections[name].Settings;

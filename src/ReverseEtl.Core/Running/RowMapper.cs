@@ -17,6 +17,9 @@ public sealed class RowMapper
         (_fields, _keys, _keyNames, _match) = (fields, keys, keyNames, match);
     }
 
+    /// <summary>The columns the sync reads (mapped fields and the primary key), with their warehouse types.</summary>
+    public IReadOnlyDictionary<string, string> UsedColumns { get; private init; } = new Dictionary<string, string>();
+
     /// <summary>Resolves the columns; throws <see cref="SyncDefinitionException"/> naming every column the model lacks.</summary>
     public static RowMapper Create(SyncDefinition sync, ModelDefinition model, IReadOnlyList<WarehouseColumn> columns)
     {
@@ -40,7 +43,12 @@ public sealed class RowMapper
             wanted.Select(f => (f.Field, index[f.Column])).ToArray(),
             model.PrimaryKey.Select(k => index[k]).ToArray(),
             model.PrimaryKey.ToArray(),
-            index[ModelQuery.MatchColumn]);
+            index[ModelQuery.MatchColumn])
+        {
+            UsedColumns = wanted.Select(f => f.Column).Concat(model.PrimaryKey)
+                .Select(c => columns[index[c]]).DistinctBy(c => c.Name.ToLowerInvariant())
+                .ToDictionary(c => c.Name.ToLowerInvariant(), c => c.DataType, StringComparer.Ordinal),
+        };
     }
 
     public MappedRow Map(long number, object?[] values)

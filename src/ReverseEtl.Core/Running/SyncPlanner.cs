@@ -19,7 +19,7 @@ public sealed class SyncPlanner(ISyncStateStore state)
         var bodies = new List<JsonNode>();
         var rejections = new List<string>();
         long toSend = 0;
-        await foreach (var item in ChangeSource.ReadAsync(runtime, sync, state, counts, null, cancellationToken))
+        await foreach (var item in ChangeSource.ReadAsync(runtime, sync, state, counts, null, planning: true, cancellationToken))
         {
             if (item is RowRejected rejected)
             {

@@ -62,7 +62,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         var batch = new Outbound(_state, _logger, sync, writer, runId, counts, runtime.MaxBatchSize(sync));
         var quiet = new List<StateUpdate>();
         var deletes = new MirrorDeletes(_state, sync);
-        var changes = ChangeSource.ReadAsync(runtime, sync, _state, counts, rows => Log.Progress(_logger, sync.Name, rows), cancellationToken);
+        var changes = ChangeSource.ReadAsync(runtime, sync, _state, counts, rows => Log.Progress(_logger, sync.Name, rows), planning: false, cancellationToken);
         await foreach (var item in changes)
         {
             if (item is RowRejected rejected)

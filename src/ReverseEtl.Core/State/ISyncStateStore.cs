@@ -20,6 +20,12 @@ public interface ISyncStateStore
     /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
     Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
+    /// <summary>The columns (lower-case name to warehouse type) the sync read on its last run, empty before its first.</summary>
+    Task<Dictionary<string, string>> LoadColumnsAsync(string sync, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the sync's saved columns.</summary>
+    Task SaveColumnsAsync(string sync, IReadOnlyDictionary<string, string> columns, CancellationToken cancellationToken);
+
     /// <summary>Stores or deletes keys' state, and clears their failures.</summary>
     Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken);
 

@@ -22,6 +22,7 @@ public static class ReverseEtlCommandLine
         };
         var sync = new Option<string?>("--sync") { Description = "Only this sync." };
         var once = new Option<bool>("--once") { Description = "Run every enabled sync (or --sync) once, then exit." };
+        var acceptSchema = new Option<bool>("--accept-schema-changes") { Description = "Accept mapped columns whose type changed since the last run, instead of stopping the sync." };
 
         var root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.");
         root.Options.Add(config);
@@ -33,9 +34,9 @@ public static class ReverseEtlCommandLine
         var plan = new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync };
         plan.SetAction((result, ct) => verbs.PlanAsync(Paths(cli, result, config), result.GetValue(sync), ct));
 
-        var run = new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync };
+        var run = new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema };
         run.SetAction((result, ct) => result.GetValue(once)
-            ? verbs.RunOnceAsync(Paths(cli, result, config), result.GetValue(sync), ct)
+            ? verbs.RunOnceAsync(Paths(cli, result, config), result.GetValue(sync), result.GetValue(acceptSchema), ct)
             : verbs.ScheduleAsync(Paths(cli, result, config), ct));
 
         var status = new Command("status", "Show the last run of each sync and its failing records.");

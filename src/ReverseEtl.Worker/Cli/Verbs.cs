@@ -50,10 +50,10 @@ internal sealed class Verbs(CliContext cli)
         return Ok;
     }
 
-    public async Task<int> RunOnceAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    public async Task<int> RunOnceAsync(RuntimePaths paths, string? only, bool acceptSchemaChanges, CancellationToken cancellationToken)
     {
         await using var services = Services(paths, cli.Environment);
-        if (await PrepareAsync(services, paths, only, cancellationToken) is not var (runtime, syncs))
+        if (await PrepareAsync(services, paths, only, cancellationToken, acceptSchemaChanges) is not var (runtime, syncs))
         {
             return InvalidDefinitions;
         }
@@ -65,7 +65,7 @@ internal sealed class Verbs(CliContext cli)
             var report = await runner.RunAsync(runtime, sync, cancellationToken);
             failed |= report.Status != RunStatus.Succeeded;
             cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
-            if (report.DryRunOutbox is { } outbox)
+            if (report.DryRunOutbox is { } outbox && (report.Counts.Sent > 0 || report.Status == RunStatus.Succeeded))
             {
                 cli.Output.WriteLine($"  dry run (no credentials): the requests for {report.Counts.Sent} record(s) were written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing was sent");
             }
@@ -123,7 +123,7 @@ internal sealed class Verbs(CliContext cli)
         return result;
     }
 
-    private async Task<(ProjectRuntime, IReadOnlyList<SyncDefinition>)?> PrepareAsync(IServiceProvider services, RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    private async Task<(ProjectRuntime, IReadOnlyList<SyncDefinition>)?> PrepareAsync(IServiceProvider services, RuntimePaths paths, string? only, CancellationToken cancellationToken, bool acceptSchemaChanges = false)
     {
         if (Load(services, paths).Project is not { } project)
         {
@@ -138,6 +138,6 @@ internal sealed class Verbs(CliContext cli)
 
         await services.GetRequiredService<ISyncStateStore>().InitializeAsync(cancellationToken);
         var syncs = project.Syncs.Values.Where(s => only is null ? s.Enabled : s.Name == only).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-        return (new ProjectRuntime(project, services.GetRequiredService<ConnectorCatalog>()), syncs);
+        return (new ProjectRuntime(project, services.GetRequiredService<ConnectorCatalog>()) { AcceptSchemaChanges = acceptSchemaChanges }, syncs);
     }
 }
