@@ -32,4 +32,4 @@ select
     ) as best_help_partner_contact
 from account_activation a
 join ranked r on r.account_id = a.account_id
-group by all
+group by a.account_id, a.account_name, a.account_domain, a.onboarding_stage, a.days_in_stage, a.is_activated

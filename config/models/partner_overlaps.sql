@@ -1,6 +1,5 @@
 -- One row per active partner overlap, with the account's onboarding state and CSM, and how many days ago the overlap
 -- was first seen, counted to the model's refresh time (so the demo's output does not depend on today's date).
--- PostgreSQL dialect of models/duckdb/partner_overlaps.sql: the same columns and rows.
 select
     o.overlap_id,
     o.partner_name,
