@@ -57,3 +57,16 @@ public sealed class WarehouseException : Exception
 
     public WarehouseException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// What a warehouse offers for a diff computed in the warehouse (<c>diff: warehouse</c>): a hash of a whole row, and
+/// literals to fetch rows by key. A warehouse without it diffs in the worker only.
+/// </summary>
+public interface IWarehouseDialect
+{
+    /// <summary>An SQL expression hashing every column of the row named <paramref name="rowName"/>, as hex text (e.g. md5 of its JSON).</summary>
+    string RowHash(string rowName);
+
+    /// <summary>An SQL literal of a key value as the warehouse returned it (text, whole number, decimal, date, timestamp, boolean).</summary>
+    string Literal(object? value);
+}

@@ -22,7 +22,7 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "select key, hash, matched from sync_records where sync = @sync";
+        command.CommandText = "select key, hash, matched, row_hash from sync_records where sync = @sync";
         var parameter = command.CreateParameter();
         (parameter.ParameterName, parameter.Value) = ("sync", sync);
         command.Parameters.Add(parameter);
@@ -30,7 +30,8 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            records[reader.GetString(0)] = new RecordState(unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+            records[reader.GetString(0)] = new RecordState(
+                unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), unchecked((ulong)reader.GetInt64(3)));
         }
 
         return records;
@@ -78,9 +79,9 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
             var sql = update.State is null
                 ? "delete from sync_records where sync = @Sync and key = @Key;"
                 : """
-                  insert into sync_records (sync, key, hash, matched, destination_id, updated_at)
-                  values (@Sync, @Key, @Hash, @Matched, @DestinationId, @Now)
-                  on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched,
+                  insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
+                  values (@Sync, @Key, @Hash, @Matched, @RowHash, @DestinationId, @Now)
+                  on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
                       destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at;
                   """;
             await connection.ExecuteAsync(sql + " delete from record_failures where sync = @Sync and key = @Key;", new
@@ -89,6 +90,7 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
                 update.Key,
                 Hash = unchecked((long)(update.State?.Hash ?? 0)),
                 Matched = update.State?.Matched ?? false,
+                RowHash = unchecked((long)(update.State?.RowHash ?? 0)),
                 update.DestinationId,
                 Now = now,
             }, transaction);

@@ -31,7 +31,8 @@ internal sealed record SyncDto(
     Dictionary<string, string>? Fields,
     ScheduleDto? Schedule,
     int? BatchSize,
-    double? DeleteLimitPercent)
+    double? DeleteLimitPercent,
+    string? Diff)
 {
     /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
     [JsonExtensionData]

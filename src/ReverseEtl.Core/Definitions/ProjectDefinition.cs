@@ -49,6 +49,9 @@ public sealed record SyncDefinition(
     /// <summary>A mirror sync deletes at most this share of the records it synced; more stops the run before any delete.</summary>
     public double DeleteLimitPercent { get; init; } = 20;
 
+    /// <summary>The warehouse hashes each row and only new or changed rows are fetched (<c>diff: warehouse</c>), instead of every row.</summary>
+    public bool DiffInWarehouse { get; init; }
+
     public SyncSettings Settings => new(Name, Mode, DestinationOptions);
 }
 

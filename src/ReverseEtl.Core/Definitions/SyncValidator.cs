@@ -40,6 +40,7 @@ internal sealed class SyncValidator(
             body.BatchSize, body.Enabled ?? true, options, source)
         {
             DeleteLimitPercent = body.DeleteLimitPercent ?? 20,
+            DiffInWarehouse = body.Diff == "warehouse",
         };
     }
 

@@ -1,10 +1,17 @@
 namespace ReverseEtl.Core.Diff;
 
-/// <summary>What the sync last delivered for a key: the payload hash, and whether the row matched the sync's condition.</summary>
-public readonly record struct RecordState(ulong Hash, bool Matched);
+/// <summary>
+/// What the sync last delivered for a key: the payload hash, whether the row matched the sync's condition, and (for a
+/// diff in the warehouse) the warehouse's hash of the whole row, 0 when unknown.
+/// </summary>
+public readonly record struct RecordState(ulong Hash, bool Matched, ulong RowHash = 0);
 
 /// <summary>A model row after mapping: its key (or why it has none), whether it matches, its payload and hash.</summary>
-public sealed record MappedRow(long Number, string? Key, string? KeyProblem, bool Matches, ulong Hash, IReadOnlyDictionary<string, object?> Payload);
+public sealed record MappedRow(long Number, string? Key, string? KeyProblem, bool Matches, ulong Hash, IReadOnlyDictionary<string, object?> Payload)
+{
+    /// <summary>The warehouse's hash of the whole row, for a diff in the warehouse; 0 otherwise.</summary>
+    public ulong RowHash { get; init; }
+}
 
 /// <summary>Something the diff found.</summary>
 public abstract record DiffEvent;
@@ -37,3 +44,6 @@ public sealed record RowChange(string Key, ChangeKind Kind, bool WasMatching, bo
     /// <summary>The row changed and matches both before and now.</summary>
     public bool ChangedWhileMatching => Kind == ChangeKind.Changed && WasMatching && IsMatching;
 }
+
+/// <summary>A row whose warehouse hash changed while its payload did not (an unmapped column changed): only the stored row hash moves.</summary>
+public sealed record RowRehashed(string Key, RecordState State) : DiffEvent;

@@ -23,15 +23,39 @@ public static class ChangeSource
         var previous = await state.LoadRecordsAsync(sync.Name, cancellationToken);
         counts.Held = previous.Count;
         var warehouse = runtime.Warehouse(model.Connection);
+        if (sync.DiffInWarehouse)
+        {
+            var rows = new WarehouseRows(runtime, sync, model, warehouse, warehouse as IWarehouseDialect ?? throw NoDialect(sync, model), previous, state, counts, planning);
+            await foreach (var item in DiffEngine.DiffAsync(rows.ReadAsync(cancellationToken), previous, cancellationToken))
+            {
+                foreach (var rehashed in rows.TakeRehashed())
+                {
+                    yield return rehashed;
+                }
+
+                yield return item;
+            }
+
+            foreach (var rehashed in rows.TakeRehashed())
+            {
+                yield return rehashed;
+            }
+
+            yield break;
+        }
+
         await using var result = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.Build(model, sync), $"reverse-etl:{sync.Name}"), cancellationToken);
         var mapper = RowMapper.Create(sync, model, result.Columns);
         await SchemaGuard.CheckAsync(state, sync, model, mapper, save: !planning, accept: runtime.AcceptSchemaChanges, cancellationToken);
-        var rows = MapAsync(result.ReadRowsAsync(cancellationToken), mapper, counts, progress);
-        await foreach (var item in DiffEngine.DiffAsync(rows, previous, cancellationToken))
+        var mapped = MapAsync(result.ReadRowsAsync(cancellationToken), mapper, counts, progress);
+        await foreach (var item in DiffEngine.DiffAsync(mapped, previous, cancellationToken))
         {
             yield return item;
         }
     }
+
+    private static SyncDefinitionException NoDialect(SyncDefinition sync, ModelDefinition model) =>
+        new($"sync '{sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{model.Connection}' cannot, so use 'diff: worker'");
 
     /// <summary>What a change asks of the destination: a send (and why), or nothing but a state update.</summary>
     public static RecordAction? Decide(SyncDefinition sync, RowChange change)
@@ -59,7 +83,7 @@ public static class ChangeSource
 
     /// <summary>The state a change leaves behind when nothing is sent for it.</summary>
     public static StateUpdate Quiet(RowChange change) => change.Row is { } row
-        ? new StateUpdate(change.Key, new RecordState(row.Hash, change.IsMatching))
+        ? new StateUpdate(change.Key, new RecordState(row.Hash, change.IsMatching, row.RowHash))
         : new StateUpdate(change.Key, null);
 
     public static void Count(RowChange change, RunCounts counts)

@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
@@ -10,14 +11,44 @@ public static class ModelQuery
 
     public static string Build(ModelDefinition model, SyncDefinition sync)
     {
-        var condition = sync.Mode == Abstractions.SyncMode.Trigger && sync.Trigger.When is { } when ? when : "1 = 1";
-        var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
         return $"""
-            select retl_model__.*, ({condition}) as {MatchColumn}
+            select retl_model__.*, ({Condition(sync)}) as {MatchColumn}
             from (
-            {body}
+            {Body(model)}
             ) as retl_model__
-            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"))}
+            order by {Keys(model)}
             """;
     }
+
+    /// <summary>The column that carries the warehouse's hash of the whole row (diff: warehouse).</summary>
+    public const string RowHashColumn = "retl_row_hash__";
+
+    /// <summary>Keys, row hashes and the trigger condition only, ordered by key: what a diff in the warehouse reads of every row.</summary>
+    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect) => $"""
+        select {Keys(model)}, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
+        from (
+        {Body(model)}
+        ) as retl_model__
+        order by {Keys(model)}
+        """;
+
+    /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes.</summary>
+    public static string BuildFetch(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, IEnumerable<object?[]> keys)
+    {
+        var tuples = string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"));
+        return $"""
+            select retl_model__.*, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
+            from (
+            {Body(model)}
+            ) as retl_model__
+            where ({Keys(model)}) in ({tuples})
+            order by {Keys(model)}
+            """;
+    }
+
+    private static string Condition(SyncDefinition sync) => sync.Mode == SyncMode.Trigger && sync.Trigger.When is { } when ? when : "1 = 1";
+
+    private static string Body(ModelDefinition model) => model.Sql.Trim().TrimEnd(';').TrimEnd();
+
+    private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
 }

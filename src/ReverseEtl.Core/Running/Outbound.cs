@@ -41,7 +41,7 @@ internal sealed class Outbound(ISyncStateStore state, ILogger logger, SyncDefini
             var (change, outcome) = (_pending[i].Change, outcomes[i]);
             if (outcome.Status == OutcomeStatus.Sent)
             {
-                updates.Add(new StateUpdate(change.Key, change.Row is { } row ? new RecordState(row.Hash, change.IsMatching) : null, outcome.DestinationId));
+                updates.Add(new StateUpdate(change.Key, change.Row is { } row ? new RecordState(row.Hash, change.IsMatching, row.RowHash) : null, outcome.DestinationId));
                 continue;
             }
 

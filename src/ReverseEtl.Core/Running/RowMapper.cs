@@ -29,12 +29,13 @@ public sealed class RowMapper
             index.TryAdd(columns[i].Name, i);
         }
 
-        var wanted = sync.Fields ?? columns.Where(c => !c.Name.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase))
+        var wanted = sync.Fields ?? columns
+            .Where(c => !c.Name.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase) && !c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase))
             .Select(c => new FieldMapping(c.Name.ToLowerInvariant(), c.Name)).ToList();
         var missing = wanted.Select(f => f.Column).Concat(model.PrimaryKey).Where(c => !index.ContainsKey(c)).Distinct().ToList();
         if (missing.Count > 0)
         {
-            var available = string.Join(", ", columns.Select(c => c.Name).Where(n => n != ModelQuery.MatchColumn));
+            var available = string.Join(", ", columns.Select(c => c.Name).Where(n => n is not ModelQuery.MatchColumn and not ModelQuery.RowHashColumn));
             throw new SyncDefinitionException(
                 $"sync '{sync.Name}': model '{model.Name}' returns no column {string.Join(", ", missing.Select(m => $"'{m}'"))}; it returns: {available}");
         }

@@ -28,6 +28,11 @@ public sealed class SyncPlanner(ISyncStateStore state)
                 continue;
             }
 
+            if (item is RowRehashed)
+            {
+                continue; // only a stored row hash would move, and a plan changes no state
+            }
+
             var change = (RowChange)item;
             ChangeSource.Count(change, counts);
             if (ChangeSource.Decide(sync, change) is { } action)

@@ -72,6 +72,12 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
                 continue;
             }
 
+            if (item is RowRehashed rehashed)
+            {
+                quiet.Add(new StateUpdate(rehashed.Key, rehashed.State));
+                continue;
+            }
+
             var change = (RowChange)item;
             ChangeSource.Count(change, counts);
             var action = ChangeSource.Decide(sync, change);

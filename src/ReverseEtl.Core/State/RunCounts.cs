@@ -5,6 +5,9 @@ public sealed class RunCounts
 {
     public long RowsRead { get; set; }
 
+    /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
+    public long RowsFetched { get; set; }
+
     /// <summary>How many keys the sync's state held when the run started.</summary>
     public long Held { get; set; }
 

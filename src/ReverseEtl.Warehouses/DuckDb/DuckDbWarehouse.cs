@@ -7,7 +7,7 @@ using ReverseEtl.Warehouses.DuckDb.Demo;
 namespace ReverseEtl.Warehouses.DuckDb;
 
 /// <summary>Queries a DuckDB file, read-only, one connection per query.</summary>
-public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse
+public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
 {
     private readonly Lock _demoGate = new();
 
@@ -35,6 +35,10 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse
             throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}", ex);
         }
     }
+
+    public string RowHash(string rowName) => $"md5(cast(to_json({rowName}) as varchar))";
+
+    public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
     private void EnsureDemo()
     {

@@ -11,7 +11,7 @@ namespace ReverseEtl.Warehouses.Postgres;
 /// Queries PostgreSQL through Npgsql, one pooled connection per query, in a read-only transaction, streaming rows as
 /// they arrive. The query's tag is set as <c>application_name</c>, so that it shows in <c>pg_stat_activity</c>.
 /// </summary>
-public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IAsyncDisposable
+public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IWarehouseDialect, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
 
@@ -48,6 +48,10 @@ public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IAs
             throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex);
         }
     }
+
+    public string RowHash(string rowName) => $"md5(cast(row_to_json({rowName}) as text))";
+
+    public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 

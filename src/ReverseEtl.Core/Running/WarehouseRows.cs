@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.State;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// The rows of a diff in the warehouse (<c>diff: warehouse</c>): every key is read with the warehouse's hash of its
+/// whole row; a key whose hash and match are as stored becomes a row the diff sees as unchanged, without its payload;
+/// only new or changed keys are fetched whole, a thousand at a time. The diff that follows is the worker's own, so the
+/// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
+/// </summary>
+internal sealed class WarehouseRows(
+    ProjectRuntime runtime, SyncDefinition sync, ModelDefinition model, IWarehouse warehouse, IWarehouseDialect dialect,
+    Dictionary<string, RecordState> previous, ISyncStateStore state, RunCounts counts, bool planning)
+{
+    private const int FetchChunk = 1_000;
+    private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
+    private readonly Queue<RowRehashed> _rehashed = new();
+    private readonly List<(long Number, object?[] Key)> _pending = [];
+    private RowMapper? _mapper;
+
+    /// <summary>The rows whose stored row hash must move although nothing is sent, gathered since the last call.</summary>
+    public IEnumerable<RowRehashed> TakeRehashed()
+    {
+        while (_rehashed.TryDequeue(out var item))
+        {
+            yield return item;
+        }
+    }
+
+    public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var keyCount = model.PrimaryKey.Count;
+        await using var keys = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.BuildKeys(model, sync, dialect), Tag), cancellationToken);
+        var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
+        await foreach (var values in keys.ReadRowsAsync(cancellationToken))
+        {
+            var number = ++counts.RowsRead;
+            var key = values[..keyCount];
+            var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
+            if (group.Count > 0 && (text is null || text != group[0].Text))
+            {
+                foreach (var row in await SettleAsync(group, cancellationToken))
+                {
+                    yield return row;
+                }
+            }
+
+            group.Add((number, key, text, Hash(values[keyCount]), values[keyCount + 1] is true));
+        }
+
+        foreach (var row in await SettleAsync(group, cancellationToken))
+        {
+            yield return row;
+        }
+
+        foreach (var row in await FetchAsync(cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    private string Tag => $"reverse-etl:{sync.Name}";
+
+    // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch.
+    private async Task<List<MappedRow>> SettleAsync(List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)> group, CancellationToken cancellationToken)
+    {
+        var rows = new List<MappedRow>();
+        var first = group[0];
+        if (first.Text is null || group.Count > 1)
+        {
+            rows.AddRange(group.Select(g => Placeholder(g.Number, g.Text, g.Key, g.Matches)));
+        }
+        else if (previous.TryGetValue(first.Text, out var before) && before.RowHash == first.Hash && before.Matched == first.Matches)
+        {
+            rows.Add(new MappedRow(first.Number, first.Text, null, before.Matched, before.Hash, NoPayload) { RowHash = before.RowHash });
+        }
+        else
+        {
+            _pending.Add((first.Number, first.Key));
+        }
+
+        group.Clear();
+        if (_pending.Count >= FetchChunk)
+        {
+            rows.AddRange(await FetchAsync(cancellationToken));
+        }
+
+        return rows;
+    }
+
+    private MappedRow Placeholder(long number, string? text, object?[] key, bool matches)
+    {
+        _ = RowKey.TryFormat(key, out _, out var bad);
+        return text is null
+            ? new MappedRow(number, null, $"primary key column '{model.PrimaryKey[bad]}' is null or empty", matches, 0, NoPayload)
+            : new MappedRow(number, text, null, matches, 0, NoPayload);
+    }
+
+    private async Task<List<MappedRow>> FetchAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<MappedRow>();
+        if (_pending.Count == 0)
+        {
+            return rows;
+        }
+
+        var sql = ModelQuery.BuildFetch(model, sync, dialect, _pending.Select(p => p.Key));
+        _pending.Clear();
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery(sql, Tag), cancellationToken);
+        if (_mapper is null)
+        {
+            _mapper = RowMapper.Create(sync, model, result.Columns);
+            await SchemaGuard.CheckAsync(state, sync, model, _mapper, save: !planning, accept: runtime.AcceptSchemaChanges, cancellationToken);
+        }
+
+        var hashIndex = result.Columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)).i;
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            counts.RowsFetched++;
+            var row = _mapper.Map(counts.RowsFetched, values) with { RowHash = Hash(values[hashIndex]) };
+            if (row.Key is { } key && previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
+            {
+                _rehashed.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    // The first 16 hex digits of the warehouse's hash; never 0, which means "unknown" in the state.
+    private static ulong Hash(object? value) =>
+        value is string hex && hex.Length >= 16 && ulong.TryParse(hex.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hash) && hash != 0 ? hash : 1;
+}

@@ -1,0 +1,2 @@
+-- The warehouse's hash of the whole row, for syncs that diff in the warehouse (0: unknown).
+alter table sync_records add column row_hash bigint not null default 0;

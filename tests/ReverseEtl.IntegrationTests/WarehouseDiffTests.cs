@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using ReverseEtl.Core.Running;
+using ReverseEtl.IntegrationTests.Postgres;
+
+namespace ReverseEtl.IntegrationTests;
+
+/// <summary>
+/// The diff in the warehouse gives exactly the changes of the diff in the worker, run after run (new, changed, removed,
+/// duplicated and keyless rows, a change in an unmapped column), while fetching only the new or changed rows.
+/// </summary>
+public abstract class WarehouseDiffTests
+{
+    private protected abstract Task<TestProject> ProjectAsync();
+
+    private protected abstract Task ExecuteAsync(TestProject project, string sql);
+
+    [Fact]
+    public async Task Run_SameDataBothWays_SameRequestsAndOnlyChangedRowsFetched()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table accounts as
+            select 'acc_' || lpad(cast(i as varchar), 4, '0') as account_id, 'Account ' || cast(i as varchar) as account_name,
+                   i % 40 as days_in_stage, 'note ' || cast(i as varchar) as internal_note
+            from generate_series(1, 500) as t(i)
+            """);
+
+        var first = await RunBothAsync(project);
+        Assert.Equal((500L, 500L), (first.Warehouse.Counts.Sent, first.Warehouse.Counts.RowsFetched));
+
+        await ExecuteAsync(project, """
+            update accounts set days_in_stage = days_in_stage + 1 where account_id in ('acc_0001', 'acc_0002', 'acc_0003');
+            update accounts set internal_note = 'edited' where account_id in ('acc_0010', 'acc_0011', 'acc_0012', 'acc_0013', 'acc_0014');
+            delete from accounts where account_id in ('acc_0100', 'acc_0101');
+            insert into accounts values ('acc_9001', 'New 1', 1, 'n'), ('acc_9002', 'New 2', 2, 'n'), ('acc_0200', 'Duplicate', 3, 'n'), (null, 'No key', 4, 'n');
+            """);
+        var second = await RunBothAsync(project);
+        var third = await RunBothAsync(project);
+
+        Assert.Equal((2L, 3L, 2L, 3L), (second.Worker.Counts.Added, second.Worker.Counts.Changed, second.Worker.Counts.Removed, second.Worker.Counts.Rejected));
+        Assert.Equal(second.Worker.Counts.ToString(), second.Warehouse.Counts.ToString());
+        Assert.Equal(3L + 5 + 2, second.Warehouse.Counts.RowsFetched);
+        Assert.Equal((0L, 0L), (third.Warehouse.Counts.Sent, third.Warehouse.Counts.RowsFetched));
+        Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
+    }
+
+    private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project) =>
+        (await project.RunAsync("by-worker"), await project.RunAsync("by-warehouse"));
+
+    // Every request body, in order, with the dry-run ids (derived from the bodies) as they are.
+    private static List<string> Requests(TestProject project, string outbox) =>
+        File.ReadLines(Path.Combine(project.Paths.OutboxDirectory, $"{outbox}.jsonl")).Select(l => JsonNode.Parse(l)!["body"]?.ToJsonString() ?? "").ToList();
+
+    protected static string Yaml(string warehouseConnection) => $$"""
+        version: 1
+        connections:
+          wh: {{warehouseConnection}}
+          worker: { hubspot: { token: "" } }
+          warehouse: { hubspot: { token: "" } }
+        models:
+          accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+        syncs:
+          by-worker:
+            model: accounts
+            destination: worker
+            mode: mirror
+            delete_limit_percent: 50
+            fields: { product_account_id: account_id, name: account_name, days_in_stage: days_in_stage }
+            hubspot: { object: companies, id_property: product_account_id }
+          by-warehouse:
+            model: accounts
+            destination: warehouse
+            mode: mirror
+            delete_limit_percent: 50
+            diff: warehouse
+            fields: { product_account_id: account_id, name: account_name, days_in_stage: days_in_stage }
+            hubspot: { object: companies, id_property: product_account_id }
+        """;
+}
+
+public sealed class WarehouseDiffOnDuckDbTests : WarehouseDiffTests
+{
+    private protected override Task<TestProject> ProjectAsync() =>
+        Task.FromResult(new TestProject().WithFile("project.yaml", Yaml("{ duckdb: { path: wh.duckdb } }")));
+
+    private protected override Task ExecuteAsync(TestProject project, string sql)
+    {
+        project.Sql("wh.duckdb", sql);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(UsesPostgres.Name)]
+public sealed class WarehouseDiffOnPostgresTests(PostgresServer server) : WarehouseDiffTests
+{
+    private string _connectionString = string.Empty;
+
+    private protected override async Task<TestProject> ProjectAsync()
+    {
+        _connectionString = await server.CreateDatabaseAsync();
+        return new TestProject().WithVariable("PG", _connectionString).WithFile("project.yaml", Yaml("""{ postgres: { connection_string: "${PG}" } }"""));
+    }
+
+    private protected override async Task ExecuteAsync(TestProject project, string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
