@@ -13,6 +13,7 @@ using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
+using ReverseEtl.Warehouses.Snowflake;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -35,6 +36,7 @@ public static class ServiceRegistration
             : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
         services.AddPostgres();
+        services.AddSnowflake();
         services.AddSlack();
         services.AddSlackWebhook();
         services.AddHubSpot();

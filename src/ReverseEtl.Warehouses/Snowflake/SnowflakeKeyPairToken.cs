@@ -1,0 +1,67 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Warehouses.Snowflake;
+
+/// <summary>
+/// Key-pair JWT for the SQL API: RS256 with the user's private key; <c>iss</c> = ACCOUNT.USER.SHA256:fingerprint of
+/// the public key, <c>sub</c> = ACCOUNT.USER; valid 59 minutes and renewed after 54. The account is normalised as
+/// Snowflake's drivers do: without <c>.global</c>, cut at the first '.', else at the first '-'; upper case.
+/// </summary>
+internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(59);
+    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(54);
+    private readonly Lock _gate = new();
+    private RSA? _key;
+    private (string Token, DateTimeOffset IssuedAt)? _current;
+
+    public static string AccountName(string account)
+    {
+        var cut = account.Contains(".global", StringComparison.OrdinalIgnoreCase) ? account.IndexOf('-', StringComparison.Ordinal) : account.IndexOf('.', StringComparison.Ordinal);
+        return (cut > 0 ? account[..cut] : account).ToUpperInvariant();
+    }
+
+    public static string Fingerprint(RSA key) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+
+    /// <summary>The current token; a new one when there is none, it is older than 54 minutes, or <paramref name="renew"/>.</summary>
+    public string Get(bool renew = false)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            if (renew || _current is not { } current || now - current.IssuedAt >= Renewal)
+            {
+                _current = (Create(now), now);
+            }
+
+            return _current.Value.Token;
+        }
+    }
+
+    public void Dispose() => _key?.Dispose();
+
+    private string Create(DateTimeOffset now)
+    {
+        if (_key is null)
+        {
+            _key = RSA.Create();
+            _key.ImportFromPem(File.ReadAllText(options.PrivateKeyPath!));
+        }
+
+        var subject = $"{AccountName(options.Account)}.{options.User!.ToUpperInvariant()}";
+        var claims = new JsonObject
+        {
+            ["iss"] = $"{subject}.{Fingerprint(_key)}",
+            ["sub"] = subject,
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = (now + Lifetime).ToUnixTimeSeconds(),
+        };
+        var header = Base64Url.EncodeToString("""{"alg":"RS256","typ":"JWT"}"""u8);
+        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+        var signature = _key.SignData(Encoding.ASCII.GetBytes($"{header}.{payload}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
+    }
+}
