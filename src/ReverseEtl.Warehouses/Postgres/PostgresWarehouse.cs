@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Npgsql;
 using ReverseEtl.Abstractions;
 
@@ -90,7 +89,7 @@ internal static class PostgresValues
     public static object? Normalize(object? value, string dataType) => value switch
     {
         null or DBNull => null,
-        string s when dataType is "json" or "jsonb" => Json(s),
+        string s when dataType is "json" or "jsonb" => Sql.JsonValues.Parse(s),
         string or bool or long or decimal or double or DateOnly or TimeOnly => value,
         int or short => Convert.ToInt64(value, CultureInfo.InvariantCulture),
         float f => (double)f,
@@ -101,22 +100,5 @@ internal static class PostgresValues
         byte[] bytes => Convert.ToBase64String(bytes),
         IEnumerable list => list.Cast<object?>().Select(v => Normalize(v, string.Empty)).ToList(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-    };
-
-    private static object? Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return FromJson(document.RootElement);
-    }
-
-    private static object? FromJson(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
-        JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToList(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l : element.GetDecimal(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
     };
 }

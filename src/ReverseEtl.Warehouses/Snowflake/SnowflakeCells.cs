@@ -28,7 +28,7 @@ internal static class SnowflakeCells
             "time" => TimeOnly.FromTimeSpan(TimeSpan.FromTicks(Ticks(text))),
             "timestamp_ntz" or "timestamp_ltz" => Timestamp(text),
             "timestamp_tz" => Timestamp(text.Split(' ')[0]),
-            "variant" or "object" or "array" => Json(text),
+            "variant" or "object" or "array" => Sql.JsonValues.Parse(text),
             _ => text,
         };
     }
@@ -43,21 +43,4 @@ internal static class SnowflakeCells
         var fraction = parts.Length > 1 ? long.Parse(parts[1].PadRight(7, '0')[..7], CultureInfo.InvariantCulture) : 0;
         return whole + (whole < 0 ? -fraction : fraction);
     }
-
-    private static object? Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return FromJson(document.RootElement);
-    }
-
-    private static object? FromJson(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
-        JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToList(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l : element.GetDecimal(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
 }
