@@ -51,6 +51,14 @@ public abstract class VendorHttpPolicy
             ? value
             : null;
 
+    /// <summary>The response body as text, buffered so that the caller can still read it after the policy has.</summary>
+    protected static async Task<string> BodyAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        await response.Content.LoadIntoBufferAsync();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Never a negative wait.</summary>
     protected static TimeSpan Max(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
 

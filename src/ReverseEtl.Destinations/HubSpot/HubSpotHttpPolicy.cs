@@ -38,10 +38,10 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
     /// <summary>The <c>policyName</c> of a 429 body, or null.</summary>
     public static async Task<string?> PolicyNameAsync(HttpResponseMessage response)
     {
-        await response.Content.LoadIntoBufferAsync();
+        var text = await BodyAsync(response);
         try
         {
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            using var body = JsonDocument.Parse(text);
             return body.RootElement.TryGetProperty("policyName", out var name) ? name.GetString() : null;
         }
         catch (JsonException)

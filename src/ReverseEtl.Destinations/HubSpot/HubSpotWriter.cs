@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Refit;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
@@ -21,24 +19,18 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
 
     public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
-        try
+        // No answer at all (network, timeout, open circuit) comes back in the IApiResponse: ReceivedAsync turns it into a DestinationException.
+        if (records is [{ Action: RecordAction.Delete }, ..])
         {
-            if (records is [{ Action: RecordAction.Delete }, ..])
-            {
-                return await ArchiveAsync(records, cancellationToken);
-            }
+            return await ArchiveAsync(records, cancellationToken);
+        }
 
-            await _properties.EnsureAsync(cancellationToken);
-            var batch = HubSpotBatch.Prepare(records, options, mode);
-            await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
-            var outcomes = batch.Complete().ToArray<RecordOutcome?>();
-            await _associations.ApplyAsync(records, outcomes, cancellationToken);
-            return outcomes.Select(o => o!).ToList();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
-        {
-            throw new DestinationException($"HubSpot connection '{connection}': HubSpot could not be reached after retries ({ex.GetType().Name}: {ex.Message})", ex);
-        }
+        await _properties.EnsureAsync(cancellationToken);
+        var batch = HubSpotBatch.Prepare(records, options, mode);
+        await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
+        var outcomes = batch.Complete().ToArray<RecordOutcome?>();
+        await _associations.ApplyAsync(records, outcomes, cancellationToken);
+        return outcomes.Select(o => o!).ToList();
     }
 
     public JsonNode Preview(SyncRecord record) =>

@@ -20,8 +20,7 @@ internal sealed class SalesforceHttpPolicy : VendorHttpPolicy
         ArgumentNullException.ThrowIfNull(response);
         if ((int)response.StatusCode == 403)
         {
-            await response.Content.LoadIntoBufferAsync();
-            var body = await response.Content.ReadAsStringAsync();
+            var body = await BodyAsync(response);
             return body.Contains("ConcurrentPerOrgLongTxn", StringComparison.Ordinal) ? new RetryAdvice(true, null) : RetryAdvice.No;
         }
 

@@ -15,9 +15,16 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
         DefaultTimeout = 30,
     }.ToString();
 
+    private bool _folderReady;
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        if (!_folderReady)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+            _folderReady = true;
+        }
+
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;

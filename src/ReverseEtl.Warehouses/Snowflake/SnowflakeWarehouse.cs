@@ -130,7 +130,7 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
     {
         private readonly IReadOnlyList<SnowflakeColumn> _columns = first.ResultSetMetaData?.RowType ?? [];
 
-        public IReadOnlyList<WarehouseColumn> Columns => _columns.Select(c => new WarehouseColumn(c.Name, c.Type.ToUpperInvariant())).ToList();
+        public IReadOnlyList<WarehouseColumn> Columns { get; } = (first.ResultSetMetaData?.RowType ?? []).Select(c => new WarehouseColumn(c.Name, c.Type.ToUpperInvariant())).ToList();
 
         public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
