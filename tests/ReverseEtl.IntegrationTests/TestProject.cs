@@ -87,7 +87,7 @@ internal sealed class TestProject : IAsyncDisposable
         var project = Load();
         Assert.Empty(project.Errors);
         await State.InitializeAsync(CancellationToken.None);
-        var runtime = new ProjectRuntime(project.Project!, _services.GetRequiredService<ConnectorCatalog>());
+        await using var runtime = new ProjectRuntime(project.Project!, _services.GetRequiredService<ConnectorCatalog>());
         return await _services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], CancellationToken.None);
     }
 

@@ -4,8 +4,11 @@ using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>A loaded project with its warehouses and destinations, created once per connection on first use.</summary>
-public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog catalog)
+/// <summary>
+/// A loaded project with its warehouses and destinations, created once per connection on first use and disposed with
+/// it (connection pools, HTTP clients, keys).
+/// </summary>
+public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog catalog) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IWarehouse> _warehouses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IDestination> _destinations = new(StringComparer.Ordinal);
@@ -26,6 +29,22 @@ public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog c
         var settings = project.Connections[name].Settings;
         return catalog.Destination(settings.Type)!.Create(settings);
     });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var created in _warehouses.Values.Cast<object>().Concat(_destinations.Values))
+        {
+            switch (created)
+            {
+                case IAsyncDisposable async:
+                    await async.DisposeAsync();
+                    break;
+                case IDisposable sync:
+                    sync.Dispose();
+                    break;
+            }
+        }
+    }
 
     public int MaxBatchSize(SyncDefinition sync)
     {

@@ -38,6 +38,8 @@ internal sealed class Verbs(CliContext cli)
             return InvalidDefinitions;
         }
 
+        await using var disposeRuntime = runtime;
+
         var planner = services.GetRequiredService<SyncPlanner>();
         foreach (var sync in syncs)
         {
@@ -57,6 +59,8 @@ internal sealed class Verbs(CliContext cli)
         {
             return InvalidDefinitions;
         }
+
+        await using var disposeRuntime = runtime;
 
         var runner = services.GetRequiredService<SyncRunner>();
         var failed = false;
