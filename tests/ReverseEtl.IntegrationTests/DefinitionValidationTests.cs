@@ -115,6 +115,45 @@ public class DefinitionValidationTests
     }
 
     [Fact]
+    public async Task Load_DialectFiles_ChosenByTheConnectionsType()
+    {
+        await using var project = new TestProject()
+            .WithFile("models/duckdb.sql", "select 'duckdb' as account_id")
+            .WithFile("models/postgres.sql", "select 'postgres' as account_id")
+            .WithFile("project.yaml", """
+                version: 1
+                connections:
+                  wh: { duckdb: { path: wh.duckdb, demo: true } }
+                models:
+                  chosen: { connection: wh, primary_key: account_id, file: models/postgres.sql, dialect_files: { duckdb: models/duckdb.sql } }
+                  fallback: { connection: wh, primary_key: account_id, sql: select 1 as account_id, dialect_files: { postgres: models/postgres.sql } }
+                """);
+
+        var models = project.Load().Project!.Models;
+
+        Assert.Equal(("select 'duckdb' as account_id", "select 1 as account_id"), (models["chosen"].Sql, models["fallback"].Sql));
+    }
+
+    [Fact]
+    public async Task Load_DialectFilesWrong_NamesTheTypeOrTheMissingFileEvenWhenNotChosen()
+    {
+        await using var project = new TestProject().WithFile("models/duckdb.sql", "select 1 as account_id").WithFile("project.yaml", """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb, demo: true } }
+            models:
+              broken: { connection: wh, primary_key: account_id, file: models/duckdb.sql, dialect_files: { snowflake: models/snowflake.sql, oracle: models/duckdb.sql } }
+            """);
+
+        Assert.Equal(
+            [
+                $"config/project.yaml:5:107: models.broken.dialect_files.snowflake: the file 'models/snowflake.sql' does not exist (looked for {Path.Combine(project.Paths.ConfigDirectory, "models", "snowflake.sql")})",
+                "config/project.yaml:5:137: models.broken.dialect_files.oracle: 'oracle' is not a warehouse type; use one of: duckdb, postgres, snowflake",
+            ],
+            project.Errors());
+    }
+
+    [Fact]
     public async Task Load_ShippedConfig_IsValid()
     {
         await using var project = new TestProject();

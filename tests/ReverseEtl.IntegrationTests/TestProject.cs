@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Definitions;
@@ -90,6 +91,13 @@ internal sealed class TestProject : IAsyncDisposable
         await using var runtime = new ProjectRuntime(project.Project!, _services.GetRequiredService<ConnectorCatalog>());
         return await _services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], CancellationToken.None);
     }
+
+    /// <summary>The requests a destination wrote to its dry-run outbox, in order, without their timestamps.</summary>
+    public List<string> OutboxRequests(string outbox) =>
+        File.ReadLines(Path.Combine(Paths.OutboxDirectory, $"{outbox}.jsonl"))
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .Select(o => { o.Remove("at"); return o.ToJsonString(); })
+            .ToList();
 
     public async ValueTask DisposeAsync()
     {

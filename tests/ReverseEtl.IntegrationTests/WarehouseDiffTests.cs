@@ -110,3 +110,24 @@ public sealed class WarehouseDiffOnPostgresTests(PostgresServer server) : Wareho
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The same, reading Snowflake's SQL API served by WireMock and answered from a DuckDB file.</summary>
+public sealed class WarehouseDiffOnSnowflakeTests : WarehouseDiffTests, IDisposable
+{
+    private Snowflake.SnowflakeOnDuckDb? _snowflake;
+
+    private protected override Task<TestProject> ProjectAsync()
+    {
+        var project = new TestProject();
+        _snowflake = new Snowflake.SnowflakeOnDuckDb(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), []);
+        return Task.FromResult(project.WithFile("project.yaml", Yaml($$"""{ snowflake: { account: myorg-myaccount, token: pat-secret, base_url: "{{_snowflake.Url}}" } }""")));
+    }
+
+    private protected override Task ExecuteAsync(TestProject project, string sql)
+    {
+        project.Sql("wh.duckdb", sql);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _snowflake?.Dispose();
+}

@@ -10,6 +10,8 @@ public sealed class ConnectorCatalog(IEnumerable<IWarehouseConnector> warehouses
 
     public IReadOnlyCollection<string> DestinationTypes => _destinations.Keys;
 
+    public IReadOnlyCollection<string> WarehouseTypes => _warehouses.Keys;
+
     public IWarehouseConnector? Warehouse(string type) => _warehouses.GetValueOrDefault(type);
 
     public IDestinationConnector? Destination(string type) => _destinations.GetValueOrDefault(type);

@@ -14,7 +14,7 @@ internal sealed record FileDto(int Version, Dictionary<string, JsonObject>? Conn
     };
 }
 
-internal sealed record ModelDto(string? Description, string Connection, JsonNode PrimaryKey, string? Sql, string? File)
+internal sealed record ModelDto(string? Description, string Connection, JsonNode PrimaryKey, string? Sql, string? File, Dictionary<string, string>? DialectFiles)
 {
     public IReadOnlyList<string> PrimaryKeyColumns => PrimaryKey is JsonArray array
         ? array.Select(item => item!.GetValue<string>()).ToList()

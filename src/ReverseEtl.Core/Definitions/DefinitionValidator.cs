@@ -78,17 +78,21 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
             AddProblems(connection.Source, connection.Settings.Type, connection.DeferredProblems);
         }
 
+        var dialect = connection is { IsWarehouse: true } ? connection.Settings.Type : null;
+
         var keys = body.PrimaryKeyColumns;
         foreach (var bad in keys.Where(k => !Identifier().IsMatch(k)))
         {
             Add(source, "primary_key", $"'{bad}' is not a plain column name (letters, digits, '_')");
         }
 
-        var sql = ReadSql(body, source);
+        var sql = ReadSql(body, source, dialect);
         return sql is null ? null : new ModelDefinition(name, body.Connection, keys, sql, source);
     }
 
-    private string? ReadSql(ModelDto body, DefinitionSource source)
+    // The query: a dialect's own file when the connection's type has one, else 'file' or the inline 'sql'. Every file
+    // named is checked, so a broken path shows up before the day the connection changes.
+    private string? ReadSql(ModelDto body, DefinitionSource source, string? dialect)
     {
         if ((body.Sql is null) == (body.File is null))
         {
@@ -96,15 +100,28 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
             return null;
         }
 
-        if (body.Sql is not null)
+        string? chosen = null;
+        foreach (var (type, path) in body.DialectFiles ?? [])
         {
-            return body.Sql;
+            var at = ConfigPath.Child("dialect_files", type);
+            if (catalog.Warehouse(type) is null)
+            {
+                Add(source, at, $"'{type}' is not a warehouse type; use one of: {Names(catalog.WarehouseTypes)}");
+            }
+
+            var text = ReadFile(source, at, path);
+            chosen = type == dialect ? text : chosen;
         }
 
-        var file = Path.GetFullPath(Path.Combine(paths.ConfigDirectory, body.File!));
+        return chosen ?? body.Sql ?? ReadFile(source, "file", body.File!);
+    }
+
+    private string? ReadFile(DefinitionSource source, string at, string path)
+    {
+        var file = Path.GetFullPath(Path.Combine(paths.ConfigDirectory, path));
         if (!File.Exists(file))
         {
-            Add(source, "file", $"the file '{body.File}' does not exist (looked for {file})");
+            Add(source, at, $"the file '{path}' does not exist (looked for {file})");
             return null;
         }
 

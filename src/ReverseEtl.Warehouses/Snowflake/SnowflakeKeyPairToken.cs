@@ -43,14 +43,35 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
 
     public void Dispose() => _key?.Dispose();
 
+    // An unencrypted PKCS#8 (or PKCS#1) PEM, or an encrypted PKCS#8 PEM with its passphrase.
+    private RSA LoadKey()
+    {
+        var key = RSA.Create();
+        try
+        {
+            var pem = File.ReadAllText(options.PrivateKeyPath!);
+            if (options.PrivateKeyPassphrase is { } passphrase)
+            {
+                key.ImportFromEncryptedPem(pem, passphrase);
+            }
+            else
+            {
+                key.ImportFromPem(pem);
+            }
+
+            return key;
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException or IOException)
+        {
+            key.Dispose();
+            var hint = options.PrivateKeyPassphrase is null ? " (an encrypted key needs private_key_passphrase)" : string.Empty;
+            throw new ReverseEtl.Abstractions.WarehouseException($"The Snowflake private key '{options.PrivateKeyPath}' could not be read{hint}: {ex.Message}", ex);
+        }
+    }
+
     private string Create(DateTimeOffset now)
     {
-        if (_key is null)
-        {
-            _key = RSA.Create();
-            _key.ImportFromPem(File.ReadAllText(options.PrivateKeyPath!));
-        }
-
+        _key ??= LoadKey();
         var subject = $"{AccountName(options.Account)}.{options.User!.ToUpperInvariant()}";
         var claims = new JsonObject
         {

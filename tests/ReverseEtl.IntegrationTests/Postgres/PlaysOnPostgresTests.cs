@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ReverseEtl.IntegrationTests.Postgres;
 
 /// <summary>The shipped plays, unchanged, on the demo data in PostgreSQL: RETL_WAREHOUSE is the only switch.</summary>
@@ -23,16 +21,9 @@ public sealed class PlaysOnPostgresTests(PostgresServer server)
         Assert.False(File.Exists(Path.Combine(onPostgres.Paths.DataDirectory, "demo-warehouse.duckdb")), "no DuckDB demo on the postgres run");
         foreach (var outbox in new[] { "slack", "hubspot", "salesforce", "intercom", "partner-webhook" })
         {
-            var expected = Requests(onDuckDb, outbox);
+            var expected = onDuckDb.OutboxRequests(outbox);
             Assert.True(expected.Count > 10, $"{outbox}: the DuckDB run wrote {expected.Count} requests");
-            Assert.Equal(expected, Requests(onPostgres, outbox));
+            Assert.Equal(expected, onPostgres.OutboxRequests(outbox));
         }
     }
-
-    // The outbox lines without their timestamp.
-    private static List<string> Requests(TestProject project, string outbox) =>
-        File.ReadLines(Path.Combine(project.Paths.OutboxDirectory, $"{outbox}.jsonl"))
-            .Select(l => JsonNode.Parse(l)!.AsObject())
-            .Select(o => { o.Remove("at"); return o.ToJsonString(); })
-            .ToList();
 }

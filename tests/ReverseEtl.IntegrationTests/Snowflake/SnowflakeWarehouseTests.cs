@@ -1,8 +1,8 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Warehouses.Snowflake;
 using WireMock.RequestBuilders;
@@ -24,7 +24,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).RespondWith(Json(202, Accepted));
         _server.Given(Request.Create().WithPath($"{Statements}/{Handle}").UsingGet().WithParam("partition", "1"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", "gzip")
-                .WithBody(Gzip("""{"data":[["2","Beta",null,null,null,null,null,null,null,null,null]]}""")));
+                .WithBody(SnowflakeCellEncoder.Gzip("""{"data":[["2","Beta",null,null,null,null,null,null,null,null,null]]}""")));
         _server.Given(Request.Create().WithPath($"{Statements}/{Handle}").UsingGet()).AtPriority(100).RespondWith(Json(200, ResultSet));
         using var warehouse = Warehouse("token: pat-secret");
 
@@ -106,6 +106,34 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public async Task KeyPair_RenewedOnceWhenSnowflakeRefusesTheTokenAndBeforeItExpires()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        _server.Given(Request.Create().WithPath(Statements).UsingPost()).AtPriority(100).RespondWith(Json(200, OneRow));
+        using var key = RSA.Create(2048);
+        var folder = Directory.CreateTempSubdirectory("retl-sf-").FullName;
+        File.WriteAllText(Path.Combine(folder, "rsa_key.p8"), key.ExportPkcs8PrivateKeyPem());
+        using var warehouse = Warehouse($"private_key_path: {Path.Combine(folder, "rsa_key.p8")}, user: reverse_etl", time: time);
+
+        await QueryAsync(warehouse);
+        var first = _server.LogEntries.Single().RequestMessage!.Headers!["Authorization"][0];
+        _server.Given(Request.Create().WithPath(Statements).UsingPost().WithHeader("Authorization", first)).AtPriority(1)
+            .RespondWith(Json(401, """{"code":"390144","message":"JWT token is invalid."}"""));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await QueryAsync(warehouse);
+        time.Advance(TimeSpan.FromMinutes(54));
+        await QueryAsync(warehouse);
+
+        var sent = _server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Select(e => (Token: e.RequestMessage!.Headers!["Authorization"][0]["Bearer ".Length..], Status: (int)e.ResponseMessage!.StatusCode!)).ToList();
+        Assert.Equal([200, 401, 200, 200], sent.Select(s => s.Status));
+        Assert.Equal(3, sent.Select(s => s.Token).Distinct().Count());
+        Assert.Equal(sent[0].Token, sent[1].Token);
+        var issued = sent.Select(s => JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(s.Token.Split('.')[1]))!["iat"]!.GetValue<long>() - time.Start.ToUnixTimeSeconds()).ToList();
+        Assert.Equal([0L, 0L, 60L, 55 * 60L], issued);
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("myorg-myaccount", "MYORG-MYACCOUNT")]
     [InlineData("xy12345.us-east-1", "XY12345")]
@@ -115,26 +143,26 @@ public sealed class SnowflakeWarehouseTests : IDisposable
 
     public void Dispose() => _server.Dispose();
 
-    private SnowflakeWarehouse Warehouse(string credentials, string account = "myorg-myaccount")
+    private static async Task QueryAsync(SnowflakeWarehouse warehouse)
+    {
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select 1", "t"), CancellationToken.None);
+        Assert.Single(await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
+    }
+
+    private SnowflakeWarehouse Warehouse(string credentials, string account = "myorg-myaccount", TimeProvider? time = null)
     {
         var yaml = JsonNode.Parse("{" + string.Join(",", $"account: {account}, {credentials}, base_url: {_server.Url}, warehouse: REVERSE_ETL_WH, database: ANALYTICS, schema: MARTS, role: REVERSE_ETL"
             .Split(", ").Select(p => p.Split(": ", 2)).Select(p => $"\"{p[0]}\":\"{p[1]}\"")) + "}")!;
         var settings = new ConnectionSettings("sf", "snowflake", JsonSerializer.SerializeToElement(yaml), new RuntimePaths(Path.GetTempPath(), Path.GetTempPath()));
-        return new SnowflakeWarehouse(SnowflakeOptions.From(settings), TimeProvider.System);
+        return new SnowflakeWarehouse(SnowflakeOptions.From(settings), time ?? TimeProvider.System);
     }
 
     private static IResponseBuilder Json(int status, string body) => Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 
-    private static byte[] Gzip(string text)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        return output.ToArray();
-    }
+    private const string OneRow = """
+        {"resultSetMetaData":{"numRows":1,"format":"jsonv2","rowType":[{"name":"1","type":"fixed","scale":0,"nullable":false}],"partitionInfo":[{"rowCount":1,"uncompressedSize":3}]},
+         "data":[["1"]],"code":"090001","sqlState":"00000","message":"Statement executed successfully.","statementHandle":"01b3","statementStatusUrl":"/api/v2/statements/01b3"}
+        """;
 
     private const string Accepted = $$"""{"code":"333334","message":"Asynchronous execution in progress. Use provided query id to perform query monitoring and management.","statementHandle":"{{Handle}}","statementStatusUrl":"/api/v2/statements/{{Handle}}"}""";
 

@@ -1,0 +1,31 @@
+-- One row per account and stage entry, with the partners that have the account as a customer
+-- (active overlaps whose partner population is Customers) and whether they share an account owner.
+-- Snowflake dialect of models/duckdb/account_onboarding.sql: the same columns and rows. ARRAY_AGG returns an empty
+-- array for an account without such partners, so the count turns that into NULL as the other dialects give.
+select
+    a.account_id,
+    a.account_name,
+    a.account_domain,
+    a.csm_email,
+    a.onboarding_stage,
+    a.stage_entered_at,
+    a.days_in_stage,
+    a.is_activated,
+    iff(
+        count(o.overlap_id) = 0,
+        null,
+        array_agg(
+            object_construct_keep_null(
+                'partner_name', o.partner_name,
+                'partner_type', o.partner_type,
+                'owner_name', o.partner_account_owner_name,
+                'owner_email', o.partner_account_owner_email
+            )
+        ) within group (order by o.partner_type, o.partner_name)
+    ) as customer_partners
+from account_activation a
+left join account_partner_overlaps o
+    on o.account_id = a.account_id
+   and o.is_active
+   and o.partner_population = 'Customers'
+group by a.account_id, a.account_name, a.account_domain, a.csm_email, a.onboarding_stage, a.stage_entered_at, a.days_in_stage, a.is_activated
