@@ -44,7 +44,7 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
     public void Dispose() => _key?.Dispose();
 
     // An unencrypted PKCS#8 (or PKCS#1) PEM, or an encrypted PKCS#8 PEM with its passphrase.
-    private RSA LoadKey()
+    internal static RSA LoadKey(SnowflakeOptions options)
     {
         var key = RSA.Create();
         try
@@ -71,7 +71,7 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
 
     private string Create(DateTimeOffset now)
     {
-        _key ??= LoadKey();
+        _key ??= LoadKey(options);
         var subject = $"{AccountName(options.Account)}.{options.User!.ToUpperInvariant()}";
         var claims = new JsonObject
         {

@@ -56,6 +56,23 @@ public sealed record SnowflakeOptions(
         {
             problems.Add(new ConfigProblem("private_key_path", File.Exists(key) ? "key-pair authentication needs 'user'" : $"'{key}' does not exist"));
         }
+        else if (PrivateKeyPath is not null)
+        {
+            CheckKey(problems);
+        }
+    }
+
+    // The key is read once here so that a wrong passphrase or a damaged file is reported before any run.
+    private void CheckKey(List<ConfigProblem> problems)
+    {
+        try
+        {
+            SnowflakeKeyPairToken.LoadKey(this).Dispose();
+        }
+        catch (WarehouseException ex)
+        {
+            problems.Add(new ConfigProblem("private_key_path", ex.Message));
+        }
     }
 
     private static string? Text(JsonElement o, string name) =>

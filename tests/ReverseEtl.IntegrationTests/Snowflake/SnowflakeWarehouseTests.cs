@@ -134,6 +134,27 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public async Task KeyPair_EncryptedKey_ReadWithItsPassphrase_AndAWrongOneNamedAtValidation()
+    {
+        _server.Given(Request.Create().WithPath(Statements).UsingPost()).RespondWith(Json(200, OneRow));
+        using var key = RSA.Create(2048);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("retl-sf-").FullName, "rsa_key.p8");
+        File.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem("correct horse", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        using var warehouse = Warehouse($"private_key_path: {path}, private_key_passphrase: correct horse, user: reverse_etl");
+
+        await QueryAsync(warehouse);
+
+        var jwt = _server.LogEntries.Single().RequestMessage!.Headers!["Authorization"][0]["Bearer ".Length..].Split('.');
+        Assert.True(key.VerifyData(Encoding.ASCII.GetBytes($"{jwt[0]}.{jwt[1]}"), System.Buffers.Text.Base64Url.DecodeFromChars(jwt[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var problems = new SnowflakeConnector(TimeProvider.System).Validate(Settings($"private_key_path: {path}, private_key_passphrase: wrong, user: reverse_etl", "myorg-myaccount"));
+        var problem = Assert.Single(problems);
+        Assert.Equal("private_key_path", problem.Path);
+        Assert.StartsWith($"The Snowflake private key '{path}' could not be read: ", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", problem.Message, StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
     [Theory]
     [InlineData("myorg-myaccount", "MYORG-MYACCOUNT")]
     [InlineData("xy12345.us-east-1", "XY12345")]
@@ -149,12 +170,14 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Assert.Single(await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
     }
 
-    private SnowflakeWarehouse Warehouse(string credentials, string account = "myorg-myaccount", TimeProvider? time = null)
+    private SnowflakeWarehouse Warehouse(string credentials, string account = "myorg-myaccount", TimeProvider? time = null) =>
+        new(SnowflakeOptions.From(Settings(credentials, account)), time ?? TimeProvider.System);
+
+    private ConnectionSettings Settings(string credentials, string account)
     {
         var yaml = JsonNode.Parse("{" + string.Join(",", $"account: {account}, {credentials}, base_url: {_server.Url}, warehouse: REVERSE_ETL_WH, database: ANALYTICS, schema: MARTS, role: REVERSE_ETL"
             .Split(", ").Select(p => p.Split(": ", 2)).Select(p => $"\"{p[0]}\":\"{p[1]}\"")) + "}")!;
-        var settings = new ConnectionSettings("sf", "snowflake", JsonSerializer.SerializeToElement(yaml), new RuntimePaths(Path.GetTempPath(), Path.GetTempPath()));
-        return new SnowflakeWarehouse(SnowflakeOptions.From(settings), time ?? TimeProvider.System);
+        return new ConnectionSettings("sf", "snowflake", JsonSerializer.SerializeToElement(yaml), new RuntimePaths(Path.GetTempPath(), Path.GetTempPath()));
     }
 
     private static IResponseBuilder Json(int status, string body) => Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
