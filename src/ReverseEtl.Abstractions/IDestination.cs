@@ -87,6 +87,9 @@ public enum OutcomeStatus
 
     /// <summary>The vendor rejected it (e.g. unknown channel); it is kept with the vendor's message.</summary>
     PermanentFailure,
+
+    /// <summary>Not attempted because the run is stopping: its state is left as it was, so the next run sends it.</summary>
+    Deferred,
 }
 
 /// <summary>A whole batch failed; the message says why and is safe to show (no secrets).</summary>

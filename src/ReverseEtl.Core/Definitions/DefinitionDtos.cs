@@ -41,4 +41,4 @@ internal sealed record SyncDto(
 
 internal sealed record TriggerDto(string? When, List<string>? On);
 
-internal sealed record ScheduleDto(string Cron, string? Timezone);
+internal sealed record ScheduleDto(string Cron, string? Timezone, string? Misfire);

@@ -39,6 +39,11 @@ internal sealed class Outbound(ISyncStateStore state, ILogger logger, SyncDefini
         for (var i = 0; i < outcomes.Count; i++)
         {
             var (change, outcome) = (_pending[i].Change, outcomes[i]);
+            if (outcome.Status == OutcomeStatus.Deferred)
+            {
+                continue;
+            }
+
             if (outcome.Status == OutcomeStatus.Sent)
             {
                 updates.Add(new StateUpdate(change.Key, change.Row is { } row ? new RecordState(row.Hash, change.IsMatching, row.RowHash) : null, outcome.DestinationId));

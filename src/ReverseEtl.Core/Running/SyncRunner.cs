@@ -103,6 +103,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
         await batch.FlushAsync(cancellationToken);
         await _state.ApplyAsync(sync.Name, quiet, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested(); // records deferred by a stop are not a success
         await deletes.SendAsync(batch, counts.Held, cancellationToken);
     }
 

@@ -45,7 +45,11 @@ public abstract class DestinationConnector : IDestinationConnector
     protected abstract void CheckSync(SyncSettings sync, List<ConfigProblem> problems);
 }
 
-/// <summary>A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.</summary>
+/// <summary>
+/// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
+/// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
+/// delivered) and the rest of the batch is deferred to the next run.
+/// </summary>
 public abstract class OneByOneWriter : ISyncWriter
 {
     public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
@@ -55,7 +59,9 @@ public abstract class OneByOneWriter : ISyncWriter
         var outcomes = new List<RecordOutcome>(records.Count);
         foreach (var record in records)
         {
-            outcomes.Add(await WriteOneAsync(record, cancellationToken));
+            outcomes.Add(cancellationToken.IsCancellationRequested
+                ? new RecordOutcome(OutcomeStatus.Deferred, Message: "not sent: the run was stopped")
+                : await WriteOneAsync(record, CancellationToken.None));
         }
 
         return outcomes;

@@ -45,17 +45,24 @@ public static class ServiceRegistration
         return services;
     }
 
-    /// <summary>Console logs on one line each, to standard error so that verbs' output stays clean on standard output.</summary>
-    public static ILoggingBuilder AddWorkerConsole(this ILoggingBuilder logging) => logging
-        .AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.UseUtcTimestamp = true;
-        })
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-        .AddFilter("Microsoft", LogLevel.Warning)
-        .AddFilter("Quartz", LogLevel.Warning)
-        .AddFilter("Polly", LogLevel.Warning)
-        .SetMinimumLevel(LogLevel.Information);
+    /// <summary>
+    /// Logs to standard error, so that verbs' output stays clean on standard output: one line of text each on a
+    /// terminal, one JSON object each otherwise (a container's log collector). <c>RETL_LOG_FORMAT=json|text</c> overrides.
+    /// </summary>
+    public static ILoggingBuilder AddWorkerConsole(this ILoggingBuilder logging, Func<string, string?>? environment = null)
+    {
+        var format = (environment ?? Environment.GetEnvironmentVariable)("RETL_LOG_FORMAT") is { Length: > 0 } chosen
+            ? chosen.ToLowerInvariant()
+            : Console.IsErrorRedirected ? "json" : "text";
+        _ = format == "json"
+            ? logging.AddJsonConsole(o => (o.TimestampFormat, o.UseUtcTimestamp) = ("yyyy-MM-ddTHH:mm:ss.fffZ", true))
+            : logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat, o.UseUtcTimestamp) = (true, "HH:mm:ss ", true));
+        return logging
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            .AddFilter("Quartz", LogLevel.Warning)
+            .AddFilter("Polly", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information);
+    }
 }

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace ReverseEtl.Worker.Hosting;
+
+/// <summary>
+/// The long-running worker's settings, from the environment: <c>RETL_HEALTH_PORT</c> (liveness and readiness, default
+/// 8080; 0 turns them off), <c>RETL_SHUTDOWN_SECONDS</c> (how long a stop waits for the batch in flight, default 25, to
+/// fit Kubernetes' default grace period of 30 s), <c>RETL_STATE_CONNECTION_STRING</c> (PostgreSQL: the schedules are
+/// clustered there too) and <c>RETL_INSTANCE_ID</c> (this replica's name in the cluster, default host name and process id).
+/// </summary>
+internal sealed record WorkerSettings(int HealthPort, TimeSpan ShutdownTimeout, string? SharedState, string InstanceId)
+{
+    public static WorkerSettings From(Func<string, string?> environment)
+    {
+        var port = Number(environment, "RETL_HEALTH_PORT", 8080, 0, 65535);
+        var shutdown = Number(environment, "RETL_SHUTDOWN_SECONDS", 25, 1, 3600);
+        var shared = environment("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } s ? s : null;
+        var instance = environment("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : $"{Environment.MachineName}-{Environment.ProcessId}";
+        return new WorkerSettings(port, TimeSpan.FromSeconds(shutdown), shared, instance);
+    }
+
+    private static int Number(Func<string, string?> environment, string name, int fallback, int min, int max)
+    {
+        var text = environment(name);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name}='{text}' is not a whole number from {min} to {max}.");
+    }
+
+    /// <summary>The record's text never includes the state connection string (it holds a password).</summary>
+    public override string ToString() => $"health port {HealthPort}, shutdown {ShutdownTimeout.TotalSeconds} s, instance {InstanceId}, {(SharedState is null ? "in-memory" : "clustered")} schedules";
+}
