@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.IntegrationTests.Hosting;
+
+/// <summary>The worker as its own process (the built reverse-etl.dll), with JSON logs captured and SIGTERM sent as Kubernetes sends it.</summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    public WorkerProcess(TestProject project, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Program);
+        args.ToList().ForEach(start.ArgumentList.Add);
+        start.Environment["RETL_CONFIG_DIR"] = project.Paths.ConfigDirectory;
+        start.Environment["RETL_DATA_DIR"] = project.Paths.DataDirectory;
+        start.Environment["RETL_LOG_FORMAT"] = "json";
+        start.Environment["RETL_HEALTH_PORT"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+    }
+
+    /// <summary>The worker as it was built beside this test assembly (same configuration and framework), with its own dependencies.</summary>
+    public static string Program { get; } = Path.Combine(
+        RepositoryPaths.Root, "src", "ReverseEtl.Worker", "bin",
+        Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))!),
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)), "reverse-etl.dll");
+
+    /// <summary>Every JSON log line so far.</summary>
+    public ConcurrentQueue<JsonObject> Logs { get; } = new();
+
+    /// <summary>Every line that was not JSON (command output, a crash).</summary>
+    public ConcurrentQueue<string> Text { get; } = new();
+
+    public IEnumerable<JsonObject> Events(int eventId) => Logs.Where(l => l["EventId"]?.GetValue<int>() == eventId);
+
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The exit code, or a failure naming the logs when the process did not exit in time.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the worker did not exit within {within}; last lines: {string.Join("\n", Text.TakeLast(10))}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        if (line.StartsWith('{') && JsonNode.Parse(line) is JsonObject json)
+        {
+            Logs.Enqueue(json);
+            return;
+        }
+
+        Text.Enqueue(line);
+    }
+}
