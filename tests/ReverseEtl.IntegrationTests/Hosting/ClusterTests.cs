@@ -1,0 +1,77 @@
+using Npgsql;
+using Xunit.Abstractions;
+using ReverseEtl.IntegrationTests.Postgres;
+
+namespace ReverseEtl.IntegrationTests.Hosting;
+
+/// <summary>Two worker processes sharing one PostgreSQL: every scheduled fire runs exactly once, on one of them.</summary>
+[Collection(UsesPostgres.Name)]
+public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TwoWorkers_ShareTheSchedules_EachFireRunsOnce()
+    {
+        var state = await server.CreateDatabaseAsync();
+        await using var first = Project();
+        await using var second = Project();
+        var fires = new List<(string Sync, string Fire, string Instance)>();
+        await using (var a = new WorkerProcess(first, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-a" }, "run"))
+        await using (var b = new WorkerProcess(second, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-b" }, "run"))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(12));
+            a.Terminate();
+            b.Terminate();
+            Assert.Equal((0, 0), (await a.ExitCodeAsync(TimeSpan.FromSeconds(30)), await b.ExitCodeAsync(TimeSpan.FromSeconds(30))));
+            fires.AddRange(a.Events(3001).Concat(b.Events(3001)).Select(e => e["State"]!).Select(s =>
+                (s["Sync"]!.GetValue<string>(), s["ScheduledFire"]!.ToString(), s["Instance"]!.GetValue<string>())));
+        }
+
+        output.WriteLine(string.Join(", ", fires.GroupBy(f => (f.Sync, f.Instance)).Select(g => $"{g.Key.Sync} on {g.Key.Instance}: {g.Count()}")));
+        Assert.Empty(fires.GroupBy(f => (f.Sync, f.Fire)).Where(g => g.Count() > 1).Select(g => $"{g.Key} ran on {string.Join(", ", g.Select(f => f.Instance))}"));
+        foreach (var sync in new[] { "every-second", "every-two-seconds" })
+        {
+            var times = fires.Where(f => f.Sync == sync).Select(f => DateTimeOffset.Parse(f.Fire, System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            Assert.True(times.Count >= 4, $"{sync}: {times.Count} fires");
+            var step = sync == "every-second" ? 1 : 2;
+            Assert.All(times.Zip(times.Skip(1)), pair => Assert.Equal(step, (pair.Second - pair.First).TotalSeconds));
+            Assert.Equal(times.Count, await RunsAsync(state, sync));
+        }
+    }
+
+    private static async Task<long> RunsAsync(string state, string sync)
+    {
+        await using var connection = new NpgsqlConnection(state);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from sync_runs where sync = @sync", connection);
+        command.Parameters.AddWithValue("sync", sync);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // Each worker has its own data folder (its DuckDB copy and dry-run outbox); the state and the schedules are shared.
+    private static TestProject Project()
+    {
+        var project = new TestProject().WithFile("project.yaml", """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              chat: { slack: { token: "" } }
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+            syncs:
+              every-second:
+                model: accounts
+                destination: chat
+                mode: trigger
+                schedule: { cron: "0/1 * * * * ?" }
+                slack: { channel: "#cs", text: "{{ row.account_id }}" }
+              every-two-seconds:
+                model: accounts
+                destination: chat
+                mode: trigger
+                schedule: { cron: "0/2 * * * * ?", misfire: skip }
+                slack: { channel: "#cs", text: "{{ row.account_id }}" }
+            """);
+        project.Sql("wh.duckdb", "create table accounts as select 'acc_' || cast(i as varchar) as account_id from range(5) t(i)");
+        return project;
+    }
+}
