@@ -3,7 +3,7 @@ using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Worker.Cli;
 
-/// <summary>The verbs: validate, plan, run, status; with no verb the worker runs the syncs' schedules.</summary>
+/// <summary>The verbs: validate, plan, run, status, health; with no verb the worker runs the syncs' schedules.</summary>
 public static class ReverseEtlCommandLine
 {
     public const int Ok = 0;
@@ -42,10 +42,14 @@ public static class ReverseEtlCommandLine
         var status = new Command("status", "Show the last run of each sync and its failing records.");
         status.SetAction((result, ct) => verbs.StatusAsync(Paths(cli, result, config), ct));
 
+        var health = new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK.");
+        health.SetAction((_, ct) => verbs.HealthAsync(ct));
+
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
         root.Subcommands.Add(run);
         root.Subcommands.Add(status);
+        root.Subcommands.Add(health);
         return root;
     }
 

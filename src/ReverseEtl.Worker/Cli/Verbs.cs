@@ -101,6 +101,23 @@ internal sealed class Verbs(CliContext cli)
         return Ok;
     }
 
+    public async Task<int> HealthAsync(CancellationToken cancellationToken)
+    {
+        var port = WorkerSettings.From(cli.Variable).HealthPort;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var answer = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz/ready"), cancellationToken);
+            cli.Output.Write(await answer.Content.ReadAsStringAsync(cancellationToken));
+            return answer.IsSuccessStatusCode ? Ok : SyncFailed;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            cli.Error.WriteLine($"No worker answered on port {port}: {ex.Message}");
+            return SyncFailed;
+        }
+    }
+
     public Task<int> ScheduleAsync(RuntimePaths paths, CancellationToken cancellationToken) =>
         ScheduledHost.RunAsync(this, paths, cancellationToken);
 
