@@ -75,7 +75,14 @@ internal sealed partial class HealthListener(int port, HealthCheckService checks
                 return;
             }
 
-            await AnswerAsync(request, stoppingToken);
+            try
+            {
+                await AnswerAsync(request, stoppingToken);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException)
+            {
+                LogAnswerFailed(logger, ex.Message); // a probe that hung up must not stop the worker
+            }
         }
     }
 
@@ -95,6 +102,9 @@ internal sealed partial class HealthListener(int port, HealthCheckService checks
         await context.Response.OutputStream.WriteAsync(body, cancellationToken);
         context.Response.Close();
     }
+
+    [LoggerMessage(3011, LogLevel.Debug, "A health probe went away before its answer: {Reason}")]
+    private static partial void LogAnswerFailed(ILogger logger, string reason);
 
     [LoggerMessage(3010, LogLevel.Information, "Health endpoints on port {Port}: /healthz/live and /healthz/ready")]
     private static partial void LogListening(ILogger logger, int port);
