@@ -17,6 +17,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     private const string Handle = "019c06a4-0000-df4f-0000-00100006589e";
     private const string Statements = "/api/v2/statements";
     private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly string _keys = Directory.CreateTempSubdirectory("retl-sf-").FullName;
 
     [Fact]
     public async Task Query_PolledThenTwoPartitions_DecodesEveryTypeAndSendsWhatTheApiRequires()
@@ -89,9 +90,8 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     {
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).RespondWith(Json(200, ResultSet.Replace("{\"rowCount\":1,\"uncompressedSize\":40},", "", StringComparison.Ordinal)));
         using var key = RSA.Create(2048);
-        var folder = Directory.CreateTempSubdirectory("retl-sf-").FullName;
-        File.WriteAllText(Path.Combine(folder, "rsa_key.p8"), key.ExportPkcs8PrivateKeyPem());
-        using var warehouse = Warehouse($"private_key_path: {Path.Combine(folder, "rsa_key.p8")}, user: reverse_etl", account: "myorg-myaccount");
+        var keyFile = KeyFile(key.ExportPkcs8PrivateKeyPem());
+        using var warehouse = Warehouse($"private_key_path: {keyFile}, user: reverse_etl", account: "myorg-myaccount");
 
         await using var result = await warehouse.QueryAsync(new WarehouseQuery("select 1", "t"), CancellationToken.None);
 
@@ -103,7 +103,6 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Assert.Equal(($"MYORG-MYACCOUNT.REVERSE_ETL.{fingerprint}", "MYORG-MYACCOUNT.REVERSE_ETL"), (claims["iss"]!.GetValue<string>(), claims["sub"]!.GetValue<string>()));
         Assert.Equal(59 * 60, claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
         Assert.Equal("KEYPAIR_JWT", request.Headers["X-Snowflake-Authorization-Token-Type"][0]);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -112,9 +111,8 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).AtPriority(100).RespondWith(Json(200, OneRow));
         using var key = RSA.Create(2048);
-        var folder = Directory.CreateTempSubdirectory("retl-sf-").FullName;
-        File.WriteAllText(Path.Combine(folder, "rsa_key.p8"), key.ExportPkcs8PrivateKeyPem());
-        using var warehouse = Warehouse($"private_key_path: {Path.Combine(folder, "rsa_key.p8")}, user: reverse_etl", time: time);
+        var keyFile = KeyFile(key.ExportPkcs8PrivateKeyPem());
+        using var warehouse = Warehouse($"private_key_path: {keyFile}, user: reverse_etl", time: time);
 
         await QueryAsync(warehouse);
         var first = _server.LogEntries.Single().RequestMessage!.Headers!["Authorization"][0];
@@ -131,7 +129,6 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Assert.Equal(sent[0].Token, sent[1].Token);
         var issued = sent.Select(s => JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(s.Token.Split('.')[1]))!["iat"]!.GetValue<long>() - time.Start.ToUnixTimeSeconds()).ToList();
         Assert.Equal([0L, 0L, 60L, 55 * 60L], issued);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -139,8 +136,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     {
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).RespondWith(Json(200, OneRow));
         using var key = RSA.Create(2048);
-        var path = Path.Combine(Directory.CreateTempSubdirectory("retl-sf-").FullName, "rsa_key.p8");
-        File.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem("correct horse", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        var path = KeyFile(key.ExportEncryptedPkcs8PrivateKeyPem("correct horse", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
         using var warehouse = Warehouse($"private_key_path: {path}, private_key_passphrase: correct horse, user: reverse_etl");
 
         await QueryAsync(warehouse);
@@ -152,7 +148,6 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Assert.Equal("private_key_path", problem.Path);
         Assert.StartsWith($"The Snowflake private key '{path}' could not be read: ", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", problem.Message, StringComparison.Ordinal);
-        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
     [Theory]
@@ -162,7 +157,19 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     public void AccountName_IsNormalisedAsSnowflakesDriversDo(string account, string expected) =>
         Assert.Equal(expected, SnowflakeKeyPairToken.AccountName(account));
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        Directory.Delete(_keys, recursive: true);
+    }
+
+    // A private key file in this test's own folder, deleted with it.
+    private string KeyFile(string pem)
+    {
+        var path = Path.Combine(_keys, "rsa_key.p8");
+        File.WriteAllText(path, pem);
+        return path;
+    }
 
     private static async Task QueryAsync(SnowflakeWarehouse warehouse)
     {
