@@ -121,12 +121,24 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public abstract Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken);
+
     public async Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(
             "insert into sync_runs (sync, started_at, status) values (@sync, @at, 'Running') returning id",
-            new { sync, at = Time(startedAt) });
+            new { sync, at = Time(startedAt) }, transaction);
+        await connection.ExecuteAsync(
+            """
+            update sync_runs set finished_at = @at, status = @status,
+                error = 'the process running it stopped before the end (killed, crashed or its node lost); acknowledged records were kept and run ' || @id || ' took over'
+            where sync = @sync and finished_at is null and id <> @id
+            """,
+            new { sync, at = Time(startedAt), status = nameof(RunStatus.Abandoned), id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
     }
 
     public async Task FinishRunAsync(long runId, RunResult result, CancellationToken cancellationToken)

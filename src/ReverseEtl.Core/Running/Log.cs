@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(1007, LogLevel.Error, "Sync {Sync}: run {RunId} stopped by an internal error")]
     public static partial void RunCrashed(ILogger logger, string sync, long runId, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Sync {Sync} is already running in another process (another replica or a run --once); this run was skipped")]
+    public static partial void AlreadyRunning(ILogger logger, string sync);
 }

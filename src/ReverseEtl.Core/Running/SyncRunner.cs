@@ -20,7 +20,23 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     private const int QuietBatch = 1_000;
     internal const int ProblemsLogged = 20;
 
+    /// <summary>
+    /// Runs the sync, unless it is already running in another process (another replica, or a <c>run --once</c>): then it
+    /// is skipped, since two runs at once would send the same changes twice.
+    /// </summary>
     public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    {
+        await using var held = await _state.TryLockAsync(sync.Name, cancellationToken);
+        if (held is null)
+        {
+            Log.AlreadyRunning(_logger, sync.Name);
+            return new SyncRunReport(sync.Name, 0, RunStatus.Skipped, new RunCounts(), "already running in another process; this run was skipped", null);
+        }
+
+        return await RunLockedAsync(runtime, sync, cancellationToken);
+    }
+
+    private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
         var runId = await _state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
         Log.RunStarted(_logger, sync.Name, runId);

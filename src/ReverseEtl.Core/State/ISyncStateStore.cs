@@ -32,7 +32,17 @@ public interface ISyncStateStore
     /// <summary>Keeps the latest failure of each key, with the vendor's message.</summary>
     Task RecordFailuresAsync(string sync, long runId, IReadOnlyCollection<RecordFailure> failures, CancellationToken cancellationToken);
 
-    /// <summary>Opens a run and returns its id.</summary>
+    /// <summary>
+    /// Takes the sync's run lock, held until the handle is disposed, or returns null when another process holds it (a
+    /// scheduled run on another replica, or a <c>run --once</c>). The lock dies with the process that holds it, so a
+    /// crash never leaves a sync locked.
+    /// </summary>
+    Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a run and returns its id. The caller holds the sync's lock, so a run of the sync still open was left by a
+    /// process that died: it is closed as <see cref="RunStatus.Abandoned"/>, naming the run that took over.
+    /// </summary>
     Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken);
 
     /// <summary>Closes a run with its counts and, when it failed, its error.</summary>
@@ -65,6 +75,12 @@ public enum RunStatus
 
     /// <summary>The run was stopped (shutdown); acknowledged records were kept.</summary>
     Cancelled,
+
+    /// <summary>The process running it died (killed, crashed, node lost); acknowledged records were kept and a later run took over.</summary>
+    Abandoned,
+
+    /// <summary>Not run: the sync was already running in another process. Not recorded as a run.</summary>
+    Skipped,
 }
 
 /// <summary>What a sync's last run did, for <c>status</c>.</summary>

@@ -16,6 +16,30 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
+    /// <summary>
+    /// A session advisory lock on a connection of its own, held for the run. PostgreSQL drops it with the connection:
+    /// at once when the process dies, and within about a minute when its node is lost (the keepalives set here).
+    /// </summary>
+    public override async Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken)
+    {
+        var key = SyncLock(sync);
+        var connection = await _source.OpenConnectionAsync(cancellationToken);
+        var held = false;
+        try
+        {
+            await connection.ExecuteAsync("set tcp_keepalives_idle = 20; set tcp_keepalives_interval = 10; set tcp_keepalives_count = 3");
+            held = await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@key)", new { key });
+            return held ? new AdvisoryLock(connection, key) : null;
+        }
+        finally
+        {
+            if (!held)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     protected override string KeyIn => "= any(@keys)";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -44,6 +68,10 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         await transaction.CommitAsync(cancellationToken);
     }
 
+    // A 64-bit key per sync name, the same in every replica and PostgreSQL version (hashtext() may change between versions).
+    private static long SyncLock(string sync) =>
+        unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("reverse-etl sync " + sync)));
+
     protected override object Time(DateTimeOffset value) => value.ToUniversalTime();
 
     protected override DateTimeOffset ReadTime(object value) => value switch
@@ -52,4 +80,15 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
         _ => throw new InvalidOperationException($"A timestamp came back as {value.GetType().Name}."),
     };
+
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (connection)
+            {
+                await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key });
+            }
+        }
+    }
 }

@@ -30,6 +30,29 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
         return connection;
     }
 
+    /// <summary>
+    /// An exclusive lock on a file beside the database (<c>locks/SYNC.lock</c>), held open for the run; the operating
+    /// system releases it when the process dies. Processes sharing the data folder on one machine see each other's locks.
+    /// </summary>
+    public override Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "locks");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            return Task.FromResult<IAsyncDisposable?>(new FileStream(Path.Combine(folder, sync + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException ex) when (HeldElsewhere(ex))
+        {
+            return Task.FromResult<IAsyncDisposable?>(null);
+        }
+    }
+
+    // The file is locked by another process: EWOULDBLOCK from flock on Linux (11) and macOS (35), a sharing or lock
+    // violation on Windows. Any other error (a full disk, no permission) is not "running elsewhere" and is thrown.
+    private static bool HeldElsewhere(IOException ex) =>
+        ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
     protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("pragma journal_mode = wal");

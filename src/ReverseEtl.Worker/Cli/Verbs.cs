@@ -67,7 +67,7 @@ internal sealed class Verbs(CliContext cli)
         foreach (var sync in syncs)
         {
             var report = await runner.RunAsync(runtime, sync, cancellationToken);
-            failed |= report.Status != RunStatus.Succeeded;
+            failed |= report.Status is not (RunStatus.Succeeded or RunStatus.Skipped);
             cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
             if (report.DryRunOutbox is { } outbox && (report.Counts.Sent > 0 || report.Status == RunStatus.Succeeded))
             {

@@ -21,7 +21,7 @@ public sealed class ShutdownTests : IDisposable
 
         await using (var worker = new WorkerProcess(project, environment, "run"))
         {
-            await WaitUntilAsync(() => Posts().Count >= 15, worker);
+            await worker.WaitUntilAsync(() => Posts().Count >= 15);
             worker.Terminate();
             Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromSeconds(20)));
         }
@@ -64,14 +64,4 @@ public sealed class ShutdownTests : IDisposable
     // The text of every message posted, in order.
     private List<string> Posts() => _slack.LogEntries.OrderBy(e => e.RequestMessage!.DateTime)
         .Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["text"]!.GetValue<string>()).ToList();
-
-    private static async Task WaitUntilAsync(Func<bool> condition, WorkerProcess worker)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), $"timed out; worker said: {string.Join("\n", worker.Text.TakeLast(10))} {string.Join("\n", worker.Logs.TakeLast(5).Select(l => l["Message"]))}");
-    }
 }

@@ -66,14 +66,30 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Waits up to 90 s for <paramref name="condition"/>, or fails with the worker's last words.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 900 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), $"timed out; the worker said: {string.Join("\n", Text.TakeLast(10))} {string.Join("\n", Logs.TakeLast(8).Select(l => l["Message"]))}");
+    }
+
+    /// <summary>SIGKILL, as when a node dies or the kernel's OOM killer strikes: no chance to finish anything.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 

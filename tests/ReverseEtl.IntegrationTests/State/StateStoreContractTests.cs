@@ -1,3 +1,4 @@
+using Dapper;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.State;
 using ReverseEtl.IntegrationTests.Postgres;
@@ -12,6 +13,9 @@ public abstract class StateStoreContractTests
     private static readonly DateTimeOffset At = new(2025, 5, 20, 8, 0, 0, TimeSpan.Zero);
 
     protected abstract Task<ISyncStateStore> CreateAsync();
+
+    /// <summary>A second store on the state <see cref="CreateAsync"/> made last, as another process would open it.</summary>
+    protected abstract ISyncStateStore OpenAgain();
 
     [Fact]
     public async Task Apply_StoresHashesAndMatchesKeepsTheDestinationIdAndDeletes()
@@ -55,6 +59,45 @@ public abstract class StateStoreContractTests
 
         Assert.Single(await store.LoadRecordsAsync("s", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task TryLock_OneHolderPerSyncAcrossStores_FreeAgainOnceReleased()
+    {
+        var store = await CreateAsync();
+        var other = OpenAgain();
+
+        var held = await store.TryLockAsync("s", CancellationToken.None);
+        Assert.NotNull(held);
+        Assert.Null(await other.TryLockAsync("s", CancellationToken.None));
+        await using (var elsewhere = await other.TryLockAsync("t", CancellationToken.None))
+        {
+            Assert.NotNull(elsewhere);
+        }
+
+        await held.DisposeAsync();
+        await using var again = await other.TryLockAsync("s", CancellationToken.None);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public async Task StartRun_ClosesARunLeftOpenByADeadProcessAsAbandoned()
+    {
+        var store = await CreateAsync();
+        var dead = await store.StartRunAsync("s", At, CancellationToken.None);
+        var untouched = await store.StartRunAsync("t", At, CancellationToken.None);
+
+        var next = await store.StartRunAsync("s", At.AddMinutes(5), CancellationToken.None);
+        await store.FinishRunAsync(next, new RunResult(At.AddMinutes(6), RunStatus.Succeeded, new RunCounts(), null), CancellationToken.None);
+
+        var runs = await RunsAsync();
+        Assert.Equal(("Abandoned", At.AddMinutes(5)), (runs[dead].Status, runs[dead].FinishedAt));
+        Assert.Contains($"run {next} took over", runs[dead].Error, StringComparison.Ordinal);
+        Assert.Equal(("Running", (DateTimeOffset?)null), (runs[untouched].Status, runs[untouched].FinishedAt));
+        Assert.Equal("Succeeded", runs[next].Status);
+    }
+
+    /// <summary>Every run, by id (the status verb shows only the last of each sync).</summary>
+    protected abstract Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync();
 }
 
 public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
@@ -63,11 +106,24 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    private string _path = "";
+
     protected override async Task<ISyncStateStore> CreateAsync()
     {
-        var store = new SqliteSyncStateStore(Path.Combine(_folder, $"{Guid.NewGuid():N}.db"), TimeProvider.System);
+        _path = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
+        var store = new SqliteSyncStateStore(_path, TimeProvider.System);
         await store.InitializeAsync(CancellationToken.None);
         return store;
+    }
+
+    protected override ISyncStateStore OpenAgain() => new SqliteSyncStateStore(_path, TimeProvider.System);
+
+    protected override async Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
+        var rows = await connection.QueryAsync<(long Id, string Status, string? FinishedAt, string? Error)>("select id, status, finished_at, error from sync_runs");
+        return rows.ToDictionary(r => r.Id, r => (r.Status, r.FinishedAt is null ? (DateTimeOffset?)null
+            : DateTimeOffset.Parse(r.FinishedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal), r.Error));
     }
 }
 
@@ -84,11 +140,27 @@ public sealed class PostgresStateStoreTests(PostgresServer server) : StateStoreC
         }
     }
 
+    private string _database = "";
+
     protected override async Task<ISyncStateStore> CreateAsync()
     {
-        var store = new PostgresSyncStateStore(await server.CreateDatabaseAsync(), TimeProvider.System);
-        _stores.Add(store);
+        _database = await server.CreateDatabaseAsync();
+        var store = (PostgresSyncStateStore)OpenAgain();
         await store.InitializeAsync(CancellationToken.None);
         return store;
+    }
+
+    protected override ISyncStateStore OpenAgain()
+    {
+        var store = new PostgresSyncStateStore(_database, TimeProvider.System);
+        _stores.Add(store);
+        return store;
+    }
+
+    protected override async Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        var rows = await connection.QueryAsync<(long Id, string Status, DateTime? FinishedAt, string? Error)>("select id, status, finished_at, error from sync_runs");
+        return rows.ToDictionary(r => r.Id, r => (r.Status, r.FinishedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : (DateTimeOffset?)null, r.Error));
     }
 }

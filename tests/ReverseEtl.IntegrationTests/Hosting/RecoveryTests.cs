@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using Xunit.Abstractions;
+using ReverseEtl.IntegrationTests.Postgres;
+
+namespace ReverseEtl.IntegrationTests.Hosting;
+
+/// <summary>
+/// A replica killed mid-run (SIGKILL: no chance to finish anything) has its run taken up by another replica, which
+/// delivers the rest; and a run asked for on demand while the scheduled one is under way is skipped, not run twice.
+/// </summary>
+[Collection(UsesPostgres.Name)]
+public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper output) : IDisposable
+{
+    private const int Accounts = 60;
+    private readonly WireMockServer _slack = WireMockServer.Start();
+
+    [Fact]
+    public async Task ReplicaKilledMidRun_AnotherReplicaRecoversTheRunAndSendsOnlyTheRest()
+    {
+        var state = await StartAsync();
+        await using var first = Project(_slack.Url!);
+        await using var second = Project(_slack.Url!);
+        await using (var a = new WorkerProcess(first, Environment(state, "worker-a"), "run"))
+        {
+            await a.WaitUntilAsync(() => Posts().Count >= 15);
+            await a.KillAsync();
+        }
+
+        var beforeKill = Posts();
+        await using var b = new WorkerProcess(second, Environment(state, "worker-b"), "run");
+        await b.WaitUntilAsync(() => Posts().Distinct().Count() == Accounts);
+        b.Terminate();
+        Assert.Equal(0, await b.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+
+        var all = Posts();
+        output.WriteLine($"killed after {beforeKill.Count} posts; {all.Count} posts in all");
+        Assert.Contains(b.Events(3001), e => string.Equals(e["State"]!["Recovering"]!.ToString(), "true", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(Accounts, all.Distinct().Count());
+        Assert.InRange(all.Count - Accounts, 0, 1); // at most the message in flight when the replica died
+        Assert.Equal(beforeKill, all.Take(beforeKill.Count));
+        var runs = await RunsAsync(state);
+        Assert.Equal("Abandoned", runs[0].Status);
+        Assert.Contains($"run {runs[1].Id} took over", runs[0].Error, StringComparison.Ordinal);
+        Assert.Equal("Succeeded", runs[1].Status);
+    }
+
+    [Fact]
+    public async Task RunOnceWhileTheScheduledRunIsUnderWay_IsSkippedAndNothingIsSentTwice()
+    {
+        var state = await StartAsync();
+        await using var project = Project(_slack.Url!);
+        await using (var worker = new WorkerProcess(project, Environment(state, "worker-a"), "run"))
+        {
+            await worker.WaitUntilAsync(() => Posts().Count >= 5);
+            var onDemand = await project.WithVariable("RETL_STATE_CONNECTION_STRING", state).WithVariable("SLACK_BOT_TOKEN", "xoxb-test")
+                .CliAsync("run", "--once", "--sync", "alerts");
+            Assert.Equal(0, onDemand.ExitCode);
+            Assert.Contains("alerts: Skipped", onDemand.Output, StringComparison.Ordinal);
+            Assert.Contains("already running in another process", onDemand.Output, StringComparison.Ordinal);
+            await worker.WaitUntilAsync(() => Posts().Count >= Accounts);
+            worker.Terminate();
+            Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(Accounts, Posts().Count);
+        Assert.Equal(Accounts, Posts().Distinct().Count());
+    }
+
+    public void Dispose() => _slack.Dispose();
+
+    private async Task<string> StartAsync()
+    {
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody(SlackEndToEndTests.PostOk).WithDelay(TimeSpan.FromMilliseconds(150)));
+        return await server.CreateDatabaseAsync();
+    }
+
+    private static Dictionary<string, string> Environment(string state, string instance) => new()
+    {
+        ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = instance, ["SLACK_BOT_TOKEN"] = "xoxb-test",
+    };
+
+    private static async Task<List<(long Id, string Status, string? Error)>> RunsAsync(string state)
+    {
+        await using var connection = new NpgsqlConnection(state);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select id, status, error from sync_runs order by id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var runs = new List<(long, string, string?)>();
+        while (await reader.ReadAsync())
+        {
+            runs.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return runs;
+    }
+
+    // Every second, so that the first replica starts at once; a run sends one message per account, 150 ms each (Slack's
+    // default limit of 50 a minute lifted, so that a run takes 9 s).
+    private static TestProject Project(string slackUrl)
+    {
+        var project = new TestProject().WithFile("project.yaml", $$$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              chat: { slack: { token: "${SLACK_BOT_TOKEN:-}", base_url: "{{{slackUrl}}}/api", rate_limit: { requests: 1000, per_seconds: 1 } } }
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+            syncs:
+              alerts:
+                model: accounts
+                destination: chat
+                mode: trigger
+                trigger: { when: "days_in_stage >= 0" }
+                schedule: { cron: "0/1 * * * * ?" }
+                slack: { channel: "#cs", text: "{{ row.account_id }} is stuck" }
+            """);
+        project.Sql("wh.duckdb", $"create table accounts as select 'acc_' || lpad(cast(i as varchar), 3, '0') as account_id, i as days_in_stage from range({Accounts}) t(i)");
+        return project;
+    }
+
+    private List<string> Posts() => _slack.LogEntries.OrderBy(e => e.RequestMessage!.DateTime)
+        .Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["text"]!.GetValue<string>()).ToList();
+}
