@@ -83,13 +83,13 @@ internal sealed class TestProject : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    public async Task<SyncRunReport> RunAsync(string sync)
+    public async Task<SyncRunReport> RunAsync(string sync, CancellationToken stop = default)
     {
         var project = Load();
         Assert.Empty(project.Errors);
         await State.InitializeAsync(CancellationToken.None);
         await using var runtime = new ProjectRuntime(project.Project!, _services.GetRequiredService<ConnectorCatalog>());
-        return await _services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], CancellationToken.None);
+        return await _services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], stop);
     }
 
     /// <summary>The requests a destination wrote to its dry-run outbox, in order, without their timestamps.</summary>

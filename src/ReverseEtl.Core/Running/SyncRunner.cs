@@ -121,6 +121,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         await _state.ApplyAsync(sync.Name, quiet, CancellationToken.None);
         cancellationToken.ThrowIfCancellationRequested(); // records deferred by a stop are not a success
         await deletes.SendAsync(batch, counts.Held, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     internal static void LogProblem(long seen, Action log)

@@ -11,13 +11,14 @@ namespace ReverseEtl.Destinations.HubSpot;
 /// Writes a batch with one call: <c>batch/upsert</c> (or <c>update</c>, <c>create</c>) by the unique id property.
 /// Rows sharing an id in one batch are sent once, the last one winning. A 207 maps each error back to its record;
 /// a 400 on several records is split in halves until the bad records are alone, so one bad value never fails the rest.
+/// A batch begun when the run is stopped is finished (a create cut off mid-call could be applied and then sent again).
 /// </summary>
-internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : ISyncWriter
+internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : WholeBatchWriter
 {
     private readonly HubSpotProperties _properties = new(connection, api, options);
     private readonly HubSpotAssociations _associations = new(connection, api, options);
 
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<RecordOutcome>> WriteBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
         // No answer at all (network, timeout, open circuit) comes back in the IApiResponse: ReceivedAsync turns it into a DestinationException.
         if (records is [{ Action: RecordAction.Delete }, ..])
@@ -33,7 +34,7 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
         return outcomes.Select(o => o!).ToList();
     }
 
-    public JsonNode Preview(SyncRecord record) =>
+    public override JsonNode Preview(SyncRecord record) =>
         JsonSerializer.SerializeToNode(HubSpotBatch.Prepare([record], options, mode).Inputs.Single().Input, HubSpotDestination.Json)!;
 
     private async Task SendAsync(List<HubSpotBatch.Pending> inputs, RecordOutcome?[] outcomes, CancellationToken cancellationToken)

@@ -9,14 +9,14 @@ namespace ReverseEtl.Destinations.Salesforce;
 /// Upserts a batch by external id with <c>allOrNone: false</c>; results come back in order, one per record. Records
 /// refused with UNABLE_TO_LOCK_ROW are sent again alone after a jittered pause, twice at most, then left for the next
 /// run; other record errors are permanent. After each call the org's API usage (<c>Sforce-Limit-Info</c>) is checked:
-/// past <c>usage_limit_percent</c> the sync stops before its next batch.
+/// past <c>usage_limit_percent</c> the sync stops before its next batch. A batch begun when the run is stopped is finished.
 /// </summary>
-internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : ISyncWriter
+internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : WholeBatchWriter
 {
     private const int LockRetries = 2;
     private string? _stopped;
 
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<RecordOutcome>> WriteBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
         if (_stopped is { } reason)
         {
@@ -43,7 +43,7 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
         return outcomes.Select(o => o!).ToList();
     }
 
-    public JsonNode Preview(SyncRecord record) => Record(record);
+    public override JsonNode Preview(SyncRecord record) => Record(record);
 
     /// <summary>Mirror deletes, by the ids recorded when the records were written; one already deleted counts as deleted.</summary>
     private async Task<IReadOnlyList<RecordOutcome>> DeleteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)

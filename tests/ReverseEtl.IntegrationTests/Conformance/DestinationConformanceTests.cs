@@ -153,6 +153,34 @@ public abstract class DestinationConformanceTests : IDisposable
         Assert.InRange(Writes().Max(RecordsIn), 1, MaxBatchSize);
     }
 
+    [Fact]
+    public async Task Run_StoppedWhileAWriteIsInFlight_TheWriteFinishesAndIsRecorded_TheRestWaitsForTheNextRun()
+    {
+        AnswerSuccess();
+        Server.AddGlobalProcessingDelay(TimeSpan.FromMilliseconds(700));
+        await using var project = Project(rows: 3, batchSize: 1);
+        using var stop = new CancellationTokenSource();
+
+        var running = project.RunAsync(Sync, stop.Token);
+        while (Writes().Count == 0 && !running.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(200); // the first write was answered; the second is now in flight (each answer takes 700 ms)
+        await stop.CancelAsync();
+        var stopped = await running;
+        await WhenLoggedAsync(writes: (int)stopped.Counts.Sent);
+        var sentBeforeStop = Writes().Sum(RecordsIn);
+        var rerun = await project.RunAsync(Sync);
+
+        Assert.Equal(RunStatus.Cancelled, stopped.Status);
+        Assert.Equal((2L, 2), (stopped.Counts.Sent, sentBeforeStop)); // the write in flight finished and was recorded
+        Assert.Equal((RunStatus.Succeeded, 1L), (rerun.Status, rerun.Counts.Sent));
+        Assert.Equal(3, Writes().Sum(RecordsIn)); // so none was sent twice
+        Assert.Equal(3, (await project.State.LoadRecordsAsync(Sync, CancellationToken.None)).Count);
+    }
+
     /// <summary>What a run met with <see cref="RateLimited"/> once must show: by default, a wait and then the record sent.</summary>
     protected virtual void AssertRateLimitedRun(SyncRunReport report, IReadOnlyList<int> writeStatuses)
     {
@@ -183,7 +211,7 @@ public abstract class DestinationConformanceTests : IDisposable
     private void OnceThen(IResponseBuilder first) =>
         Server.Given(Request.Create().WithPath(WritePath)).InScenario("once").WillSetStateTo("answered").AtPriority(1).RespondWith(first);
 
-    private TestProject Project(int rows, int timeoutSeconds = 30)
+    private TestProject Project(int rows, int timeoutSeconds = 30, int? batchSize = null)
     {
         var project = new TestProject();
         project.Sql("wh.duckdb", $"""
@@ -204,6 +232,7 @@ public abstract class DestinationConformanceTests : IDisposable
               {{Sync}}:
                 model: accounts
                 destination: dest
+                {{(batchSize is { } size ? $"batch_size: {size}" : string.Empty)}}
             {{Indent(section, 4)}}
             """);
     }
