@@ -10,7 +10,8 @@ namespace ReverseEtl.Worker.Hosting;
 /// Quartz schedules from the syncs' YAML: one durable job per scheduled sync, never running twice at once, and a cron
 /// trigger in the sync's time zone. A missed fire runs once (the default) or is skipped (<c>misfire: skip</c>). With a
 /// PostgreSQL state store the schedules are Quartz's clustered ADO.NET job store in the same database, so replicas
-/// share them: each fire runs on one replica. Jobs request recovery, for a run whose replica died.
+/// share them: each fire runs on one replica, and a run whose replica died is recovered by another (jobs request
+/// recovery). Across processes, the sync's lock in the state store keeps a second run out (see <c>SyncRunner</c>).
 /// </summary>
 internal static class SyncSchedules
 {
