@@ -36,7 +36,7 @@ internal static partial class ScheduledHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.AddReverseEtl(paths, verbs.Cli.Environment);
         builder.Services.AddSingleton(sp => new ProjectRuntime(project, sp.GetRequiredService<ConnectorCatalog>()));
-        builder.Services.AddSyncSchedules(project, settings);
+        builder.Services.AddSyncSchedules(settings);
         builder.Services.AddHealthEndpoints(settings);
         using var host = builder.Build();
         await host.Services.GetRequiredService<ISyncStateStore>().InitializeAsync(cancellationToken);

@@ -18,7 +18,7 @@ internal static class SyncSchedules
     public const string Group = "syncs";
     public const string SyncKey = "sync";
 
-    public static IServiceCollection AddSyncSchedules(this IServiceCollection services, ProjectDefinition project, WorkerSettings settings)
+    public static IServiceCollection AddSyncSchedules(this IServiceCollection services, WorkerSettings settings)
     {
         services.AddQuartz(quartz =>
         {
@@ -32,6 +32,7 @@ internal static class SyncSchedules
                 quartz.UsePersistentStore(store =>
                 {
                     store.UsePostgres(connectionString);
+                    store.ConfigureStore(o => o.MisfireThreshold = settings.MisfireThreshold);
                     store.UseSystemTextJsonSerializer();
                     store.ProvisionSchema();
                     store.UseClustering(c => (c.CheckinInterval, c.CheckinMisfireThreshold) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
@@ -39,27 +40,23 @@ internal static class SyncSchedules
             }
             else
             {
-                quartz.UseInMemoryStore(_ => { });
-            }
-
-            foreach (var sync in project.Syncs.Values.Where(s => s.Enabled && s.Schedule is not null))
-            {
-                Add(quartz, sync, sync.Schedule!);
+                quartz.UseInMemoryStore(store => store.MisfireThreshold = settings.MisfireThreshold);
             }
         });
+        services.AddTransient<SyncJob>();
+        services.AddHostedService<ScheduleReconciler>(); // before Quartz's own: the schedules are in line when it starts
         return services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 
-    private static void Add(IQuartzBuilder quartz, SyncDefinition sync, ScheduleDefinition schedule)
-    {
-        var key = new JobKey(sync.Name, Group);
-        quartz.AddJob<SyncJob>(job => job.WithIdentity(key).StoreDurably().DisallowConcurrentExecution().RequestRecovery().UsingJobData(SyncKey, sync.Name));
-        quartz.AddTrigger(trigger => trigger.ForJob(key).WithIdentity(sync.Name, Group).WithCronSchedule(schedule.Cron, cron =>
+    public static IJobDetail Job(SyncDefinition sync) => JobBuilder.Create<SyncJob>().WithIdentity(sync.Name, Group)
+        .StoreDurably().DisallowConcurrentExecution().RequestRecovery().UsingJobData(SyncKey, sync.Name).Build();
+
+    public static ICronTrigger Trigger(SyncDefinition sync, ScheduleDefinition schedule) => (ICronTrigger)TriggerBuilder.Create()
+        .ForJob(sync.Name, Group).WithIdentity(sync.Name, Group).WithCronSchedule(schedule.Cron, cron =>
         {
             cron.InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone));
             cron.WithMisfireInstruction(schedule.SkipMisfires ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed);
-        }));
-    }
+        }).Build();
 }
 
 /// <summary>Runs one sync for a Quartz fire. A stop (SIGTERM) cancels the run between batches; the batch in flight finishes.</summary>
@@ -70,8 +67,7 @@ internal sealed partial class SyncJob(ProjectRuntime runtime, SyncRunner runner,
         var name = context.MergedJobDataMap.GetString(SyncSchedules.SyncKey) ?? context.JobDetail.Key.Name;
         if (!runtime.Project.Syncs.TryGetValue(name, out var sync) || !sync.Enabled || sync.Schedule is null)
         {
-            LogGone(logger, name);
-            await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
+            LogNotHere(logger, name); // a replica on older YAML during a rollout: the replica that stored the schedule owns it
             return;
         }
 
@@ -86,6 +82,6 @@ internal sealed partial class SyncJob(ProjectRuntime runtime, SyncRunner runner,
     [LoggerMessage(3002, LogLevel.Information, "Sync {Sync}: {Status}: {Counts}; next run at {Next:u}")]
     private static partial void LogDone(ILogger logger, string sync, string status, string counts, DateTimeOffset? next);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Sync {Sync} is no longer scheduled in the YAML; its stored schedule was removed")]
-    private static partial void LogGone(ILogger logger, string sync);
+    [LoggerMessage(3003, LogLevel.Warning, "Sync {Sync} is scheduled by another replica's YAML but not by this one's (a rollout under way?); this fire was skipped here")]
+    private static partial void LogNotHere(ILogger logger, string sync);
 }

@@ -51,6 +51,8 @@ public sealed class ScheduleChangeTests(PostgresServer server)
         Assert.Equal(0, await restarted.ExitCodeAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(0, Fires(restarted, "dropped"));
+        Assert.Equal(["dropped"], restarted.Events(3004).Select(Sync));
+        Assert.Equal(["kept"], restarted.Events(3005).Select(Sync));
         var kept = restarted.Events(3001).Where(e => Sync(e) == "kept")
             .Select(e => DateTimeOffset.Parse(e["State"]!["ScheduledFire"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
         Assert.Contains(kept.Zip(kept.Skip(1)), pair => (pair.Second - pair.First).TotalSeconds == 1); // the new cron, not every 3 s

@@ -1,0 +1,67 @@
+using System.Globalization;
+using ReverseEtl.IntegrationTests.Postgres;
+
+namespace ReverseEtl.IntegrationTests.Hosting;
+
+/// <summary>
+/// A fire missed while no worker was up (the schedules kept in PostgreSQL): <c>misfire: run_once</c> runs it once as
+/// soon as a worker starts, <c>misfire: skip</c> waits for the next fire.
+/// </summary>
+[Collection(UsesPostgres.Name)]
+public sealed class MisfireTests(PostgresServer server)
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task FireMissedWhileNoWorkerWasUp_RunOnceRunsItAtStart_SkipWaitsForTheNextFire()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["RETL_STATE_CONNECTION_STRING"] = await server.CreateDatabaseAsync(), ["RETL_MISFIRE_SECONDS"] = "1",
+        };
+        await using var project = Project();
+        await using (var first = new WorkerProcess(project, environment, "run"))
+        {
+            await first.WaitUntilAsync(() => first.Events(3001).Select(Sync).Distinct().Count() == 2);
+            first.Terminate();
+            Assert.Equal(0, await first.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        // Stay down past the next fire by more than the misfire threshold, and start well before the one after.
+        var missed = NextFire(TimeProvider.System.GetUtcNow());
+        await Task.Delay(missed + TimeSpan.FromSeconds(1.5) - TimeProvider.System.GetUtcNow());
+        await using var second = new WorkerProcess(project, environment, "run");
+        await second.WaitUntilAsync(() => second.Events(3001).Select(Sync).Distinct().Count() == 2);
+        second.Terminate();
+        Assert.Equal(0, await second.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+
+        var next = missed + Every;
+        Assert.InRange(FirstFire(second, "run-once"), missed, next - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(next, FirstFire(second, "skip"));
+    }
+
+    private static DateTimeOffset NextFire(DateTimeOffset after) =>
+        new(after.UtcTicks - (after.UtcTicks % Every.Ticks) + Every.Ticks, TimeSpan.Zero);
+
+    private static string Sync(System.Text.Json.Nodes.JsonObject logEvent) => logEvent["State"]!["Sync"]!.GetValue<string>();
+
+    private static DateTimeOffset FirstFire(WorkerProcess worker, string sync) => worker.Events(3001).Where(e => Sync(e) == sync)
+        .Select(e => DateTimeOffset.Parse(e["State"]!["ScheduledFire"]!.ToString(), CultureInfo.InvariantCulture)).Min();
+
+    private static TestProject Project()
+    {
+        var project = new TestProject().WithFile("project.yaml", """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              chat: { slack: { token: "" } }
+            models:
+              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+            syncs:
+              run-once: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+              skip: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+            """);
+        project.Sql("wh.duckdb", "create table accounts as select 'acc_' || cast(i as varchar) as account_id from range(3) t(i)");
+        return project;
+    }
+}
