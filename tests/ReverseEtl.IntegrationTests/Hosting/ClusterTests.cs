@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Xunit.Abstractions;
 using ReverseEtl.IntegrationTests.Postgres;
@@ -41,37 +42,13 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
     private static async Task<long> RunsAsync(string state, string sync)
     {
         await using var connection = new NpgsqlConnection(state);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from sync_runs where sync = @sync", connection);
-        command.Parameters.AddWithValue("sync", sync);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return await connection.ExecuteScalarAsync<long>("select count(*) from sync_runs where sync = @sync", new { sync });
     }
 
     // Each worker has its own data folder (its DuckDB copy and dry-run outbox); the state and the schedules are shared.
-    private static TestProject Project()
-    {
-        var project = new TestProject().WithFile("project.yaml", """
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              chat: { slack: { token: "" } }
-            models:
-              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
-            syncs:
-              every-second:
-                model: accounts
-                destination: chat
-                mode: trigger
-                schedule: { cron: "0/1 * * * * ?" }
-                slack: { channel: "#cs", text: "{{ row.account_id }}" }
-              every-two-seconds:
-                model: accounts
-                destination: chat
-                mode: trigger
-                schedule: { cron: "0/2 * * * * ?", misfire: skip }
-                slack: { channel: "#cs", text: "{{ row.account_id }}" }
-            """);
-        project.Sql("wh.duckdb", "create table accounts as select 'acc_' || cast(i as varchar) as account_id from range(5) t(i)");
-        return project;
-    }
+    private static TestProject Project() => WorkerProjects.DryRun("""
+        syncs:
+          every-second: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          every-two-seconds: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/2 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+        """, accounts: 5);
 }

@@ -22,7 +22,7 @@ public sealed class MisfireTests(PostgresServer server)
         await using var project = Project();
         await using (var first = new WorkerProcess(project, environment, "run"))
         {
-            await first.WaitUntilAsync(() => first.Events(3001).Select(Sync).Distinct().Count() == 2);
+            await first.WaitUntilAsync(() => first.Events(3001).Select(WorkerProjects.Sync).Distinct().Count() == 2);
             first.Terminate();
             Assert.Equal(0, await first.ExitCodeAsync(TimeSpan.FromSeconds(30)));
         }
@@ -31,7 +31,7 @@ public sealed class MisfireTests(PostgresServer server)
         var missed = NextFire(TimeProvider.System.GetUtcNow());
         await Task.Delay(missed + TimeSpan.FromSeconds(1.5) - TimeProvider.System.GetUtcNow());
         await using var second = new WorkerProcess(project, environment, "run");
-        await second.WaitUntilAsync(() => second.Events(3001).Select(Sync).Distinct().Count() == 2);
+        await second.WaitUntilAsync(() => second.Events(3001).Select(WorkerProjects.Sync).Distinct().Count() == 2);
         second.Terminate();
         Assert.Equal(0, await second.ExitCodeAsync(TimeSpan.FromSeconds(30)));
 
@@ -43,25 +43,12 @@ public sealed class MisfireTests(PostgresServer server)
     private static DateTimeOffset NextFire(DateTimeOffset after) =>
         new(after.UtcTicks - (after.UtcTicks % Every.Ticks) + Every.Ticks, TimeSpan.Zero);
 
-    private static string Sync(System.Text.Json.Nodes.JsonObject logEvent) => logEvent["State"]!["Sync"]!.GetValue<string>();
-
-    private static DateTimeOffset FirstFire(WorkerProcess worker, string sync) => worker.Events(3001).Where(e => Sync(e) == sync)
+    private static DateTimeOffset FirstFire(WorkerProcess worker, string sync) => worker.Events(3001).Where(e => WorkerProjects.Sync(e) == sync)
         .Select(e => DateTimeOffset.Parse(e["State"]!["ScheduledFire"]!.ToString(), CultureInfo.InvariantCulture)).Min();
 
-    private static TestProject Project()
-    {
-        var project = new TestProject().WithFile("project.yaml", """
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              chat: { slack: { token: "" } }
-            models:
-              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
-            syncs:
-              run-once: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-              skip: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-            """);
-        project.Sql("wh.duckdb", "create table accounts as select 'acc_' || cast(i as varchar) as account_id from range(3) t(i)");
-        return project;
-    }
+    private static TestProject Project() => WorkerProjects.DryRun("""
+        syncs:
+          run-once: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          skip: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/5 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+        """, accounts: 3);
 }

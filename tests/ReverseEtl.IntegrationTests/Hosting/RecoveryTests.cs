@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
+using Dapper;
 using Npgsql;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 using Xunit.Abstractions;
 using ReverseEtl.IntegrationTests.Postgres;
@@ -22,8 +20,8 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
     public async Task ReplicaKilledMidRun_AnotherReplicaRecoversTheRunAndSendsOnlyTheRest()
     {
         var state = await StartAsync();
-        await using var first = Project(_slack.Url!);
-        await using var second = Project(_slack.Url!);
+        await using var first = WorkerProjects.SlackAlerts(_slack, Accounts);
+        await using var second = WorkerProjects.SlackAlerts(_slack, Accounts);
         await using (var a = new WorkerProcess(first, Environment(state, "worker-a"), "run"))
         {
             await a.WaitUntilAsync(() => Posts().Count >= 15);
@@ -52,7 +50,7 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
     public async Task RunOnceWhileTheScheduledRunIsUnderWay_IsSkippedAndNothingIsSentTwice()
     {
         var state = await StartAsync();
-        await using var project = Project(_slack.Url!);
+        await using var project = WorkerProjects.SlackAlerts(_slack, Accounts);
         await using (var worker = new WorkerProcess(project, Environment(state, "worker-a"), "run"))
         {
             await worker.WaitUntilAsync(() => Posts().Count >= 5);
@@ -74,8 +72,7 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
 
     private async Task<string> StartAsync()
     {
-        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
-            .WithHeader("Content-Type", "application/json").WithBody(SlackEndToEndTests.PostOk).WithDelay(TimeSpan.FromMilliseconds(150)));
+        WorkerProjects.AnswerPosts(_slack);
         return await server.CreateDatabaseAsync();
     }
 
@@ -87,42 +84,8 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
     private static async Task<List<(long Id, string Status, string? Error)>> RunsAsync(string state)
     {
         await using var connection = new NpgsqlConnection(state);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select id, status, error from sync_runs order by id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var runs = new List<(long, string, string?)>();
-        while (await reader.ReadAsync())
-        {
-            runs.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        }
-
-        return runs;
+        return (await connection.QueryAsync<(long, string, string?)>("select id, status, error from sync_runs order by id")).ToList();
     }
 
-    // Every second, so that the first replica starts at once; a run sends one message per account, 150 ms each (Slack's
-    // default limit of 50 a minute lifted, so that a run takes 9 s).
-    private static TestProject Project(string slackUrl)
-    {
-        var project = new TestProject().WithFile("project.yaml", $$$"""
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              chat: { slack: { token: "${SLACK_BOT_TOKEN:-}", base_url: "{{{slackUrl}}}/api", rate_limit: { requests: 1000, per_seconds: 1 } } }
-            models:
-              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
-            syncs:
-              alerts:
-                model: accounts
-                destination: chat
-                mode: trigger
-                trigger: { when: "days_in_stage >= 0" }
-                schedule: { cron: "0/1 * * * * ?" }
-                slack: { channel: "#cs", text: "{{ row.account_id }} is stuck" }
-            """);
-        project.Sql("wh.duckdb", $"create table accounts as select 'acc_' || lpad(cast(i as varchar), 3, '0') as account_id, i as days_in_stage from range({Accounts}) t(i)");
-        return project;
-    }
-
-    private List<string> Posts() => _slack.LogEntries.OrderBy(e => e.RequestMessage!.DateTime)
-        .Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["text"]!.GetValue<string>()).ToList();
+    private List<string> Posts() => WorkerProjects.Posts(_slack);
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using ReverseEtl.IntegrationTests.Postgres;
 
@@ -51,45 +52,21 @@ public sealed class ScheduleChangeTests(PostgresServer server)
         Assert.Equal(0, await restarted.ExitCodeAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(0, Fires(restarted, "dropped"));
-        Assert.Equal(["dropped"], restarted.Events(3004).Select(Sync));
-        Assert.Equal(["kept"], restarted.Events(3005).Select(Sync));
-        var kept = restarted.Events(3001).Where(e => Sync(e) == "kept")
+        Assert.Equal(["dropped"], restarted.Events(3004).Select(WorkerProjects.Sync));
+        Assert.Equal(["kept"], restarted.Events(3005).Select(WorkerProjects.Sync));
+        var kept = restarted.Events(3001).Where(e => WorkerProjects.Sync(e) == "kept")
             .Select(e => DateTimeOffset.Parse(e["State"]!["ScheduledFire"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
         Assert.Contains(kept.Zip(kept.Skip(1)), pair => (pair.Second - pair.First).TotalSeconds == 1); // the new cron, not every 3 s
         Assert.Equal(["added", "kept"], await StoredJobsAsync(state));
     }
 
-    private static int Fires(WorkerProcess worker, string sync) => worker.Events(3001).Count(e => Sync(e) == sync);
-
-    private static string Sync(System.Text.Json.Nodes.JsonObject logEvent) => logEvent["State"]!["Sync"]!.GetValue<string>();
+    private static int Fires(WorkerProcess worker, string sync) => worker.Events(3001).Count(e => WorkerProjects.Sync(e) == sync);
 
     private static async Task<List<string>> StoredJobsAsync(string state)
     {
         await using var connection = new NpgsqlConnection(state);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select job_name from qrtz_job_details order by job_name", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var jobs = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            jobs.Add(reader.GetString(0));
-        }
-
-        return jobs;
+        return (await connection.QueryAsync<string>("select job_name from qrtz_job_details order by job_name")).ToList();
     }
 
-    private static TestProject Project(string syncs)
-    {
-        var project = new TestProject().WithFile("project.yaml", $$"""
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              chat: { slack: { token: "" } }
-            models:
-              accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
-            {{syncs}}
-            """);
-        project.Sql("wh.duckdb", "create table accounts as select 'acc_' || cast(i as varchar) as account_id from range(3) t(i)");
-        return project;
-    }
+    private static TestProject Project(string syncs) => WorkerProjects.DryRun(syncs, accounts: 3);
 }
