@@ -23,6 +23,11 @@ internal static class ApiResponses
             throw clear; // already says what is wrong (e.g. a refused token request, from a handler)
         }
 
+        if (!response.IsReceived && response.Error?.InnerException is Polly.CircuitBreaker.BrokenCircuitException open)
+        {
+            throw new DestinationException($"{vendor} connection '{connection}': {vendor} has been failing (server errors or no answer on most recent calls), so calls to it are paused for {DestinationPipeline.BreakDuration.TotalSeconds:0} s; the records stay due for the next run", open);
+        }
+
         if (!response.IsReceived)
         {
             var cause = response.Error?.InnerException ?? response.Error;

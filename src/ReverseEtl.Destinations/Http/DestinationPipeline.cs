@@ -15,6 +15,9 @@ internal static class DestinationPipeline
     /// <summary>A vendor asking for a longer wait than this is not retried in this run: its records are retried next run.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long an open circuit keeps calls away from a vendor that is down, before one trial call.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
+
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, SharedRateLimiters limiters, TimeProvider time)
     {
         var policy = connection.Policy;
@@ -35,7 +38,7 @@ internal static class DestinationPipeline
                 FailureRatio = 0.5,
                 MinimumThroughput = 8,
                 SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
             });
         if (connection.DryRun is null)
