@@ -32,7 +32,8 @@ internal sealed partial class ScheduleReconciler(ISchedulerFactory factory, Proj
             var stored = await scheduler.GetTrigger(trigger.Key, cancellationToken);
             if (stored is null)
             {
-                await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+                // Replacing: a replica starting at the same moment may have stored the same trigger since GetTrigger.
+                await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
             }
             else if (!SameSchedule(stored, trigger))
             {

@@ -19,10 +19,12 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
         await using (var a = new WorkerProcess(first, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-a" }, "run"))
         await using (var b = new WorkerProcess(second, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-b" }, "run"))
         {
-            await Task.Delay(TimeSpan.FromSeconds(12));
+            int Fires(string sync) => a.Events(3001).Concat(b.Events(3001)).Count(e => WorkerProjects.Sync(e) == sync);
+            await a.WaitUntilAsync(() => Fires("every-second") >= 8 && Fires("every-two-seconds") >= 4);
             a.Terminate();
             b.Terminate();
-            Assert.Equal((0, 0), (await a.ExitCodeAsync(TimeSpan.FromSeconds(30)), await b.ExitCodeAsync(TimeSpan.FromSeconds(30))));
+            await a.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
+            await b.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
             fires.AddRange(a.Events(3001).Concat(b.Events(3001)).Select(e => e["State"]!).Select(s =>
                 (s["Sync"]!.GetValue<string>(), s["ScheduledFire"]!.ToString(), s["Instance"]!.GetValue<string>())));
         }

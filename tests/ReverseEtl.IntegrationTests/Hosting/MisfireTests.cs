@@ -24,7 +24,7 @@ public sealed class MisfireTests(PostgresServer server)
         {
             await first.WaitUntilAsync(() => first.Events(3001).Select(WorkerProjects.Sync).Distinct().Count() == 2);
             first.Terminate();
-            Assert.Equal(0, await first.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            await first.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
         }
 
         // Stay down past the next fire by more than the misfire threshold, and start well before the one after.
@@ -33,7 +33,7 @@ public sealed class MisfireTests(PostgresServer server)
         await using var second = new WorkerProcess(project, environment, "run");
         await second.WaitUntilAsync(() => second.Events(3001).Select(WorkerProjects.Sync).Distinct().Count() == 2);
         second.Terminate();
-        Assert.Equal(0, await second.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        await second.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
 
         var next = missed + Every;
         Assert.InRange(FirstFire(second, "run-once"), missed, next - TimeSpan.FromMilliseconds(1));

@@ -32,7 +32,7 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
         await using var b = new WorkerProcess(second, Environment(state, "worker-b"), "run");
         await b.WaitUntilAsync(() => Posts().Distinct().Count() == Accounts);
         b.Terminate();
-        Assert.Equal(0, await b.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        await b.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
 
         var all = Posts();
         output.WriteLine($"killed after {beforeKill.Count} posts; {all.Count} posts in all");
@@ -61,7 +61,7 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
             Assert.Contains("already running in another process", onDemand.Output, StringComparison.Ordinal);
             await worker.WaitUntilAsync(() => Posts().Count >= Accounts);
             worker.Terminate();
-            Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            await worker.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
         }
 
         Assert.Equal(Accounts, Posts().Count);

@@ -42,14 +42,14 @@ public sealed class ScheduleChangeTests(PostgresServer server)
             var firesBefore = Fires(running, "dropped");
             await running.WaitUntilAsync(() => Fires(running, "dropped") >= firesBefore + 2);
             running.Terminate();
-            Assert.Equal(0, await running.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            await running.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
         }
 
         await using var changed = Project(After);
         await using var restarted = new WorkerProcess(changed, environment, "run");
         await restarted.WaitUntilAsync(() => Fires(restarted, "added") >= 3 && Fires(restarted, "kept") >= 3);
         restarted.Terminate();
-        Assert.Equal(0, await restarted.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        await restarted.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, Fires(restarted, "dropped"));
         Assert.Equal(["dropped"], restarted.Events(3004).Select(WorkerProjects.Sync));

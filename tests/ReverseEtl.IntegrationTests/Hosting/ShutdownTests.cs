@@ -19,7 +19,7 @@ public sealed class ShutdownTests : IDisposable
         {
             await worker.WaitUntilAsync(() => Posts().Count >= 15);
             worker.Terminate();
-            Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromSeconds(20)));
+            await worker.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(20));
         }
 
         var beforeStop = Posts();

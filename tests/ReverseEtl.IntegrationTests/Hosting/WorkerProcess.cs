@@ -87,6 +87,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the exit and fails, with the worker's warnings and errors, unless it exited with code 0.</summary>
+    public async Task AssertExitedCleanlyAsync(TimeSpan within)
+    {
+        var code = await ExitCodeAsync(within);
+        var problems = Logs.Where(l => l["LogLevel"]?.GetValue<string>() is "Warning" or "Error" or "Critical")
+            .Select(l => $"{l["Category"]}: {l["Message"]} {l["Exception"]}").Concat(Text);
+        Assert.True(code == 0, $"the worker exited with code {code}; it said:\n{string.Join("\n", problems.TakeLast(15))}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
