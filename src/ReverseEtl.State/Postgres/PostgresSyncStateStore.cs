@@ -28,7 +28,9 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         var held = false;
         try
         {
-            await connection.ExecuteAsync("set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3");
+            await connection.ExecuteAsync(
+                "set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3; select set_config('application_name', @name, false)",
+                new { name = LockSessionName(sync) });
             held = await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@key)", new { key });
             return held ? new AdvisoryLock(connection, key) : null;
         }
@@ -69,6 +71,16 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The <c>application_name</c> of the session holding <paramref name="sync"/>'s lock, so that an operator can find it
+    /// in <c>pg_stat_activity</c> (and end it, should a vanished replica's session be kept open by a proxy).
+    /// </summary>
+    public static string LockSessionName(string sync)
+    {
+        var name = $"reverse-etl lock: {sync}";
+        return name.Length <= 63 ? name : name[..63]; // PostgreSQL keeps at most 63 bytes; sync names are ASCII
+    }
+
     // A 64-bit key per sync name, the same in every replica and PostgreSQL version (hashtext() may change between versions).
     private static long SyncLock(string sync) =>
         unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("reverse-etl sync " + sync)));
@@ -88,9 +100,14 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         {
             await using (connection)
             {
-                if (connection.State == System.Data.ConnectionState.Open) // a broken connection took its lock with it
+                try
                 {
                     await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key });
+                }
+                catch (NpgsqlException) when (connection.State != System.Data.ConnectionState.Open)
+                {
+                    // The session ended (network, server restart, pg_terminate_backend): PostgreSQL released the lock
+                    // with it, which is all this was for.
                 }
             }
         }

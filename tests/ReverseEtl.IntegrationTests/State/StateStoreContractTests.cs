@@ -142,6 +142,26 @@ public sealed class PostgresStateStoreTests(PostgresServer server) : StateStoreC
 
     private string _database = "";
 
+    [Fact]
+    public async Task TryLock_HolderSessionIsNamed_EndingItFreesTheLock()
+    {
+        var store = await CreateAsync();
+        var held = await store.TryLockAsync("stuck-sync", CancellationToken.None);
+        Assert.NotNull(held);
+
+        // What README tells an operator to run when a vanished replica's session is kept open by a proxy.
+        await using (var admin = new Npgsql.NpgsqlConnection(_database))
+        {
+            var ended = await admin.QueryAsync<bool>("select pg_terminate_backend(pid) from pg_stat_activity where application_name = @name",
+                new { name = PostgresSyncStateStore.LockSessionName("stuck-sync") });
+            Assert.Equal([true], ended);
+        }
+
+        await using var taken = await OpenAgain().TryLockAsync("stuck-sync", CancellationToken.None);
+        Assert.NotNull(taken);
+        await held.DisposeAsync(); // its connection is gone: nothing to unlock, and no error
+    }
+
     protected override async Task<ISyncStateStore> CreateAsync()
     {
         _database = await server.CreateDatabaseAsync();
