@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace ReverseEtl.State.Postgres;
@@ -9,12 +11,20 @@ namespace ReverseEtl.State.Postgres;
 /// in the connection's schema (set <c>Search Path</c> in the connection string to choose one). Migrations run under an
 /// advisory lock, so replicas starting together migrate once.
 /// </summary>
-public sealed class PostgresSyncStateStore(string connectionString, TimeProvider time) : SqlSyncStateStore(time), IAsyncDisposable
+public sealed partial class PostgresSyncStateStore(string connectionString, TimeProvider time, ILogger? logger = null) : SqlSyncStateStore(time), IAsyncDisposable
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private const long MigrationLock = 0x7265_746C_6D69_67; // "retlmig"
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    // Lock sessions are not pooled: a lock never outlives its run in a session kept open by the pool.
+    private readonly NpgsqlDataSource _locks = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _locks.DisposeAsync();
+    }
 
     /// <summary>
     /// A session advisory lock on a connection of its own, held for the run. PostgreSQL drops it with the connection:
@@ -24,7 +34,7 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
     public override async Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken)
     {
         var key = SyncLock(sync);
-        var connection = await _source.OpenConnectionAsync(cancellationToken);
+        var connection = await _locks.OpenConnectionAsync(cancellationToken);
         var held = false;
         try
         {
@@ -32,7 +42,7 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
                 "set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3; select set_config('application_name', @name, false)",
                 new { name = LockSessionName(sync) });
             held = await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@key)", new { key });
-            return held ? new AdvisoryLock(connection, key) : null;
+            return held ? new AdvisoryLock(connection, key, sync, _logger) : null;
         }
         finally
         {
@@ -94,7 +104,7 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
         _ => throw new InvalidOperationException($"A timestamp came back as {value.GetType().Name}."),
     };
 
-    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key, string sync, ILogger logger) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -104,12 +114,14 @@ public sealed class PostgresSyncStateStore(string connectionString, TimeProvider
                 {
                     await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key });
                 }
-                catch (NpgsqlException) when (connection.State != System.Data.ConnectionState.Open)
+                catch (NpgsqlException ex) when (connection.State != System.Data.ConnectionState.Open)
                 {
-                    // The session ended (network, server restart, pg_terminate_backend): PostgreSQL released the lock
-                    // with it, which is all this was for.
+                    LogLockSessionEnded(logger, sync, ex.Message); // PostgreSQL released the lock with the session
                 }
             }
         }
     }
+
+    [LoggerMessage(4001, LogLevel.Warning, "The session holding sync {Sync}'s lock had ended before the run did ({Reason}); PostgreSQL released the lock with it, so another process may have started the sync meanwhile")]
+    private static partial void LogLockSessionEnded(ILogger logger, string sync, string reason);
 }

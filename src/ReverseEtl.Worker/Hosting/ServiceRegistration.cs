@@ -32,7 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncPlanner>();
         // RETL_STATE_CONNECTION_STRING (PostgreSQL) shares the state between replicas; without it, SQLite under the data directory.
         services.AddSingleton<ISyncStateStore>(sp => (environment ?? Environment.GetEnvironmentVariable)("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
-            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>())
+            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSyncStateStore>>())
             : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDb();
         services.AddPostgres();
