@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Warning, "Sync {Sync} is already running in another process (another replica or a run --once); this run was skipped")]
     public static partial void AlreadyRunning(ILogger logger, string sync);
+
+    [LoggerMessage(1009, LogLevel.Information, "Sync {Sync} is locked by another process (the dead replica's session may linger); waiting up to {Seconds} s for it")]
+    public static partial void WaitingForLock(ILogger logger, string sync, double seconds);
 }

@@ -18,15 +18,17 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     private readonly ISyncStateStore _state = state;
     private readonly ILogger _logger = logger;
     private const int QuietBatch = 1_000;
+    private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
     internal const int ProblemsLogged = 20;
 
     /// <summary>
     /// Runs the sync, unless it is already running in another process (another replica, or a <c>run --once</c>): then it
-    /// is skipped, since two runs at once would send the same changes twice.
+    /// is skipped, since two runs at once would send the same changes twice. With <paramref name="lockWait"/> (a run
+    /// taking over from a dead replica, whose lock may outlive it for a few seconds), it waits that long for the lock first.
     /// </summary>
-    public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default)
     {
-        await using var held = await _state.TryLockAsync(sync.Name, cancellationToken);
+        await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
         if (held is null)
         {
             Log.AlreadyRunning(_logger, sync.Name);
@@ -34,6 +36,24 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         }
 
         return await RunLockedAsync(runtime, sync, cancellationToken);
+    }
+
+    private async Task<IAsyncDisposable?> LockAsync(string sync, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        var held = await _state.TryLockAsync(sync, cancellationToken);
+        if (held is null && wait > TimeSpan.Zero)
+        {
+            Log.WaitingForLock(_logger, sync, wait.TotalSeconds);
+        }
+
+        while (held is null && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(LockPoll, time, cancellationToken);
+            held = await _state.TryLockAsync(sync, cancellationToken);
+        }
+
+        return held;
     }
 
     private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)

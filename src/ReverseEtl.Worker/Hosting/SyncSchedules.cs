@@ -62,6 +62,12 @@ internal static class SyncSchedules
 /// <summary>Runs one sync for a Quartz fire. A stop (SIGTERM) cancels the run between batches; the batch in flight finishes.</summary>
 internal sealed partial class SyncJob(ProjectRuntime runtime, SyncRunner runner, ILogger<SyncJob> logger) : IJob
 {
+    /// <summary>
+    /// How long a run recovered from a dead replica waits for that replica's sync lock: PostgreSQL drops a lost node's
+    /// session within about 20 s of silence, and the cluster declares the node dead after about 25 s.
+    /// </summary>
+    public static readonly TimeSpan RecoveryLockWait = TimeSpan.FromSeconds(60);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var name = context.MergedJobDataMap.GetString(SyncSchedules.SyncKey) ?? context.JobDetail.Key.Name;
@@ -72,7 +78,7 @@ internal sealed partial class SyncJob(ProjectRuntime runtime, SyncRunner runner,
         }
 
         LogFire(logger, name, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
-        var report = await runner.RunAsync(runtime, sync, cancellationToken);
+        var report = await runner.RunAsync(runtime, sync, cancellationToken, context.Recovering ? RecoveryLockWait : TimeSpan.Zero);
         LogDone(logger, name, report.Status.ToString(), report.Counts.ToString(), context.NextFireTimeUtc);
     }
 
