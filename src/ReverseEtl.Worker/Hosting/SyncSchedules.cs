@@ -77,13 +77,14 @@ internal sealed partial class SyncJob(ProjectRuntime runtime, SyncRunner runner,
             return;
         }
 
-        LogFire(logger, name, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
+        LogFire(logger, name, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, context.FireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
         var report = await runner.RunAsync(runtime, sync, cancellationToken, context.Recovering ? RecoveryLockWait : TimeSpan.Zero);
         LogDone(logger, name, report.Status.ToString(), report.Counts.ToString(), context.NextFireTimeUtc);
     }
 
-    [LoggerMessage(3001, LogLevel.Information, "Sync {Sync}: fire {ScheduledFire:o} on {Instance} (recovering: {Recovering})")]
-    private static partial void LogFire(ILogger logger, string sync, DateTimeOffset scheduledFire, string instance, bool recovering);
+    // Quartz reports a fire that follows a misfire with the missed fire's time, so both times are logged.
+    [LoggerMessage(3001, LogLevel.Information, "Sync {Sync}: fire {ScheduledFire:o}, started {Fired:o} on {Instance} (recovering: {Recovering})")]
+    private static partial void LogFire(ILogger logger, string sync, DateTimeOffset scheduledFire, DateTimeOffset fired, string instance, bool recovering);
 
     [LoggerMessage(3002, LogLevel.Information, "Sync {Sync}: {Status}: {Counts}; next run at {Next:u}")]
     private static partial void LogDone(ILogger logger, string sync, string status, string counts, DateTimeOffset? next);
