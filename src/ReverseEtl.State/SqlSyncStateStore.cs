@@ -12,6 +12,12 @@ namespace ReverseEtl.State;
 /// </summary>
 public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
 {
+    /// <summary>This process's name, recorded with each run it starts: the host name and process id unless set (RETL_INSTANCE_ID).</summary>
+    public string Instance { get; init; } = DefaultInstance;
+
+    /// <summary>The host name and process id.</summary>
+    public static string DefaultInstance => $"{Environment.MachineName}-{Environment.ProcessId}";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -128,15 +134,15 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(
-            "insert into sync_runs (sync, started_at, status) values (@sync, @at, 'Running') returning id",
-            new { sync, at = Time(startedAt) }, transaction);
+            "insert into sync_runs (sync, started_at, status, instance) values (@sync, @at, 'Running', @Instance) returning id",
+            new { sync, at = Time(startedAt), Instance }, transaction);
         await connection.ExecuteAsync(
             """
             update sync_runs set finished_at = @at, status = @status,
-                error = 'the process running it stopped before the end (killed, crashed or its node lost); acknowledged records were kept and run ' || @id || ' took over'
+                error = 'the process running it (' || coalesce(instance, 'unknown') || ') stopped before the end (killed, crashed or its node lost); acknowledged records were kept and run ' || @id || ' on ' || @Instance || ' took over'
             where sync = @sync and finished_at is null and id <> @id
             """,
-            new { sync, at = Time(startedAt), status = nameof(RunStatus.Abandoned), id }, transaction);
+            new { sync, at = Time(startedAt), status = nameof(RunStatus.Abandoned), id, Instance }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
@@ -162,7 +168,7 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
             """
             select r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
                    r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
-                   r.sent as Sent, r.failed as Failed, r.error as Error,
+                   r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
                    (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
                    cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
             from sync_runs r
@@ -205,9 +211,10 @@ public abstract class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
         public string? Error { get; init; }
         public long FailingRecords { get; init; }
         public string? LastFailure { get; init; }
+        public string? Instance { get; init; }
 
         public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), FinishedAt is null ? null : read(FinishedAt), Status,
             new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed },
-            Error, (int)FailingRecords, LastFailure);
+            Error, (int)FailingRecords, LastFailure, Instance);
     }
 }

@@ -42,7 +42,7 @@ public partial class CommandLineTests
     [Fact]
     public async Task Status_AfterRun_ShowsTheRunAndPlanShowsNothingLeftToSend()
     {
-        await using var project = new TestProject().WithShippedConfig();
+        await using var project = new TestProject().WithShippedConfig().WithVariable("RETL_INSTANCE_ID", "ops-laptop");
         var run = await project.CliAsync("run", "--once");
         var sent = Regex.Match(run.Output, $@"{Sync}: Succeeded: .* (\d+) sent").Groups[1].Value;
 
@@ -50,7 +50,7 @@ public partial class CommandLineTests
         var plan = await project.CliAsync("plan");
 
         Assert.Equal(0, status.ExitCode);
-        Assert.Matches($@"(?m)^{Sync}: run \d+ Succeeded at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ: .*\b{sent} sent\b", status.Output);
+        Assert.Matches($@"(?m)^{Sync}: run \d+ Succeeded at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ on ops-laptop: .*\b{sent} sent\b", status.Output);
         Assert.DoesNotContain("failing", status.Output, StringComparison.Ordinal);
         Assert.Equal("0", PlanLine().Match(plan.Output).Groups["send"].Value);
     }

@@ -84,4 +84,4 @@ public enum RunStatus
 }
 
 /// <summary>What a sync's last run did, for <c>status</c>.</summary>
-public sealed record SyncStatus(string Sync, long RunId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Status, RunCounts Counts, string? Error, int FailingRecords, string? LastFailure);
+public sealed record SyncStatus(string Sync, long RunId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Status, RunCounts Counts, string? Error, int FailingRecords, string? LastFailure, string? Instance = null);

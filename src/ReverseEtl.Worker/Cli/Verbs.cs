@@ -91,7 +91,7 @@ internal sealed class Verbs(CliContext cli)
 
         foreach (var s in statuses)
         {
-            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
+            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z{(s.Instance is null ? string.Empty : $" on {s.Instance}")}: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
             if (s.FailingRecords > 0)
             {
                 cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure}");

@@ -9,6 +9,7 @@ using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
+using ReverseEtl.State;
 using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -31,9 +32,11 @@ public static class ServiceRegistration
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncPlanner>();
         // RETL_STATE_CONNECTION_STRING (PostgreSQL) shares the state between replicas; without it, SQLite under the data directory.
-        services.AddSingleton<ISyncStateStore>(sp => (environment ?? Environment.GetEnvironmentVariable)("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
-            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSyncStateStore>>())
-            : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()));
+        var variable = environment ?? Environment.GetEnvironmentVariable;
+        var instance = variable("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : SqlSyncStateStore.DefaultInstance;
+        services.AddSingleton<ISyncStateStore>(sp => variable("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
+            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = instance }
+            : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()) { Instance = instance });
         services.AddDuckDb();
         services.AddPostgres();
         services.AddSnowflake();

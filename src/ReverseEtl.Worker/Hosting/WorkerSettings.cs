@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReverseEtl.State;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -17,7 +18,7 @@ internal sealed record WorkerSettings(int HealthPort, TimeSpan ShutdownTimeout, 
         var port = Number(environment, "RETL_HEALTH_PORT", 8080, 0, 65535);
         var shutdown = Number(environment, "RETL_SHUTDOWN_SECONDS", 25, 1, 3600);
         var shared = environment("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } s ? s : null;
-        var instance = environment("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : $"{Environment.MachineName}-{Environment.ProcessId}";
+        var instance = environment("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : SqlSyncStateStore.DefaultInstance;
         var misfire = Number(environment, "RETL_MISFIRE_SECONDS", 60, 1, 86400);
         return new WorkerSettings(port, TimeSpan.FromSeconds(shutdown), shared, instance, TimeSpan.FromSeconds(misfire));
     }

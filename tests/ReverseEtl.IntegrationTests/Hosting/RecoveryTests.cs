@@ -52,7 +52,8 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
         Assert.Equal(beforeKill, all.Take(beforeKill.Count));
         var runs = await RunsAsync(state);
         Assert.Equal("Abandoned", runs[0].Status);
-        Assert.Contains($"run {runs[1].Id} took over", runs[0].Error, StringComparison.Ordinal);
+        Assert.Contains($"(worker-a) stopped before the end", runs[0].Error, StringComparison.Ordinal);
+        Assert.Contains($"run {runs[1].Id} on worker-b took over", runs[0].Error, StringComparison.Ordinal);
         Assert.Equal("Succeeded", runs[1].Status);
     }
 

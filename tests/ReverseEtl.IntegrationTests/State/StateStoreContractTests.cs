@@ -14,8 +14,8 @@ public abstract class StateStoreContractTests
 
     protected abstract Task<ISyncStateStore> CreateAsync();
 
-    /// <summary>A second store on the state <see cref="CreateAsync"/> made last, as another process would open it.</summary>
-    protected abstract ISyncStateStore OpenAgain();
+    /// <summary>A second store on the state <see cref="CreateAsync"/> made last, as another process (<paramref name="instance"/>) would open it.</summary>
+    protected abstract ISyncStateStore OpenAgain(string instance = "another-process");
 
     [Fact]
     public async Task Apply_StoresHashesAndMatchesKeepsTheDestinationIdAndDeletes()
@@ -83,15 +83,19 @@ public abstract class StateStoreContractTests
     public async Task StartRun_ClosesARunLeftOpenByADeadProcessAsAbandoned()
     {
         var store = await CreateAsync();
-        var dead = await store.StartRunAsync("s", At, CancellationToken.None);
+        var dead = await OpenAgain("worker-dead").StartRunAsync("s", At, CancellationToken.None);
         var untouched = await store.StartRunAsync("t", At, CancellationToken.None);
 
-        var next = await store.StartRunAsync("s", At.AddMinutes(5), CancellationToken.None);
-        await store.FinishRunAsync(next, new RunResult(At.AddMinutes(6), RunStatus.Succeeded, new RunCounts(), null), CancellationToken.None);
+        var live = OpenAgain("worker-live");
+        var next = await live.StartRunAsync("s", At.AddMinutes(5), CancellationToken.None);
+        await live.FinishRunAsync(next, new RunResult(At.AddMinutes(6), RunStatus.Succeeded, new RunCounts(), null), CancellationToken.None);
 
         var runs = await RunsAsync();
         Assert.Equal(("Abandoned", At.AddMinutes(5)), (runs[dead].Status, runs[dead].FinishedAt));
-        Assert.Contains($"run {next} took over", runs[dead].Error, StringComparison.Ordinal);
+        Assert.Equal(
+            $"the process running it (worker-dead) stopped before the end (killed, crashed or its node lost); acknowledged records were kept and run {next} on worker-live took over",
+            runs[dead].Error);
+        Assert.Equal("worker-live", (await store.GetStatusAsync(CancellationToken.None)).Single(s => s.Sync == "s").Instance);
         Assert.Equal(("Running", (DateTimeOffset?)null), (runs[untouched].Status, runs[untouched].FinishedAt));
         Assert.Equal("Succeeded", runs[next].Status);
     }
@@ -116,7 +120,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
         return store;
     }
 
-    protected override ISyncStateStore OpenAgain() => new SqliteSyncStateStore(_path, TimeProvider.System);
+    protected override ISyncStateStore OpenAgain(string instance = "another-process") => new SqliteSyncStateStore(_path, TimeProvider.System) { Instance = instance };
 
     protected override async Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync()
     {
@@ -170,9 +174,9 @@ public sealed class PostgresStateStoreTests(PostgresServer server) : StateStoreC
         return store;
     }
 
-    protected override ISyncStateStore OpenAgain()
+    protected override ISyncStateStore OpenAgain(string instance = "another-process")
     {
-        var store = new PostgresSyncStateStore(_database, TimeProvider.System);
+        var store = new PostgresSyncStateStore(_database, TimeProvider.System) { Instance = instance };
         _stores.Add(store);
         return store;
     }
