@@ -1,0 +1,84 @@
+using Dapper;
+using ReverseEtl.Core.State;
+
+namespace ReverseEtl.State;
+
+/// <summary>The runs of each sync: their lock, their history, and the status the <c>status</c> verb shows.</summary>
+public abstract partial class SqlSyncStateStore
+{
+    public abstract Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken);
+
+    public async Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(
+            "insert into sync_runs (sync, started_at, status, instance) values (@sync, @at, 'Running', @Instance) returning id",
+            new { sync, at = Time(startedAt), Instance }, transaction);
+        await connection.ExecuteAsync(
+            """
+            update sync_runs set finished_at = @at, status = @status,
+                error = 'the process running it (' || coalesce(instance, 'unknown') || ') stopped before the end (killed, crashed or its node lost); acknowledged records were kept and run ' || @id || ' on ' || @Instance || ' took over'
+            where sync = @sync and finished_at is null and id <> @id
+            """,
+            new { sync, at = Time(startedAt), status = nameof(RunStatus.Abandoned), id, Instance }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task FinishRunAsync(long runId, RunResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        await using var connection = await OpenAsync(cancellationToken);
+        var c = result.Counts;
+        await connection.ExecuteAsync(
+            """
+            update sync_runs set finished_at = @At, status = @Status, rows_read = @RowsRead, rejected = @Rejected,
+                added = @Added, changed = @Changed, removed = @Removed, sent = @Sent, failed = @Failed, error = @Error
+            where id = @RunId
+            """,
+            new { RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed, c.Sent, c.Failed, result.Error });
+    }
+
+    public async Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StatusRow>(
+            """
+            select r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
+                   r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
+                   r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
+                   (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
+                   cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
+            from sync_runs r
+            where r.id = (select max(id) from sync_runs x where x.sync = r.sync)
+            order by r.sync
+            """);
+        return rows.Select(r => r.ToStatus(ReadTime)).ToList();
+    }
+
+    // Properties, not a constructor: SQLite reports a null column's type as a blob, which Dapper's constructor matching rejects.
+    private sealed class StatusRow
+    {
+        public string Sync { get; init; } = "";
+        public long RunId { get; init; }
+        public object StartedAt { get; init; } = "";
+        public object? FinishedAt { get; init; }
+        public string Status { get; init; } = "";
+        public long RowsRead { get; init; }
+        public long Rejected { get; init; }
+        public long Added { get; init; }
+        public long Changed { get; init; }
+        public long Removed { get; init; }
+        public long Sent { get; init; }
+        public long Failed { get; init; }
+        public string? Error { get; init; }
+        public long FailingRecords { get; init; }
+        public string? LastFailure { get; init; }
+        public string? Instance { get; init; }
+
+        public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), FinishedAt is null ? null : read(FinishedAt), Status,
+            new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed },
+            Error, (int)FailingRecords, LastFailure, Instance);
+    }
+}
