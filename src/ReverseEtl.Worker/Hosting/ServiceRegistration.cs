@@ -9,7 +9,6 @@ using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
-using ReverseEtl.State;
 using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -33,7 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton<SyncPlanner>();
         // RETL_STATE_CONNECTION_STRING (PostgreSQL) shares the state between replicas; without it, SQLite under the data directory.
         var variable = environment ?? Environment.GetEnvironmentVariable;
-        var instance = variable("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : SqlSyncStateStore.DefaultInstance;
+        var instance = WorkerSettings.InstanceName(variable);
         services.AddSingleton<ISyncStateStore>(sp => variable("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
             ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = instance }
             : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()) { Instance = instance });

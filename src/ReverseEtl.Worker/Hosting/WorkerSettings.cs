@@ -18,10 +18,14 @@ internal sealed record WorkerSettings(int HealthPort, TimeSpan ShutdownTimeout, 
         var port = Number(environment, "RETL_HEALTH_PORT", 8080, 0, 65535);
         var shutdown = Number(environment, "RETL_SHUTDOWN_SECONDS", 25, 1, 3600);
         var shared = environment("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } s ? s : null;
-        var instance = environment("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : SqlSyncStateStore.DefaultInstance;
+        var instance = InstanceName(environment);
         var misfire = Number(environment, "RETL_MISFIRE_SECONDS", 60, 1, 86400);
         return new WorkerSettings(port, TimeSpan.FromSeconds(shutdown), shared, instance, TimeSpan.FromSeconds(misfire));
     }
+
+    /// <summary>This process's name in the cluster and in the run history: RETL_INSTANCE_ID, or host name and process id.</summary>
+    public static string InstanceName(Func<string, string?> environment) =>
+        environment("RETL_INSTANCE_ID") is { Length: > 0 } id ? id : SqlSyncStateStore.DefaultInstance;
 
     private static int Number(Func<string, string?> environment, string name, int fallback, int min, int max)
     {
