@@ -1,5 +1,5 @@
 using Dapper;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.State;
 
@@ -77,8 +77,14 @@ public abstract partial class SqlSyncStateStore
         public string? LastFailure { get; init; }
         public string? Instance { get; init; }
 
-        public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), FinishedAt is null ? null : read(FinishedAt), Status,
-            new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed },
-            Error, (int)FailingRecords, LastFailure, Instance);
+        public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), Status,
+            new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed })
+        {
+            FinishedAt = FinishedAt is null ? null : read(FinishedAt),
+            Error = Error,
+            FailingRecords = (int)FailingRecords,
+            LastFailure = LastFailure,
+            Instance = Instance,
+        };
     }
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
-using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.State;
 
@@ -22,6 +21,12 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
     {
         await using var connection = await OpenAsync(cancellationToken);
         await MigrateAsync(connection, cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition("select 1", cancellationToken: cancellationToken));
     }
 
     public async Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken)

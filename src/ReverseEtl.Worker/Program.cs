@@ -1,3 +1,3 @@
 using ReverseEtl.Worker.Cli;
 
-return await ReverseEtlCommandLine.Build().Parse(args).InvokeAsync();
+return await ReverseEtlCommandLine.InvokeAsync(args, CliContext.Process);

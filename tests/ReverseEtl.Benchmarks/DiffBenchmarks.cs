@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Benchmarks;

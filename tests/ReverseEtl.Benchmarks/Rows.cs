@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Benchmarks;

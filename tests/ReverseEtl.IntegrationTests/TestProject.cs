@@ -1,36 +1,46 @@
-using DuckDB.NET.Data;
 using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Worker.Cli;
+using ReverseEtl.Worker.Hosting;
 
 namespace ReverseEtl.IntegrationTests;
 
-/// <summary>A throwaway config folder and data folder, with the worker's real services over them.</summary>
+/// <summary>
+/// A throwaway config folder and data folder, with the worker's real host over them: its configuration is only this
+/// project's variables (in memory, not the process environment), and its clock is the given one, if any.
+/// </summary>
 internal sealed class TestProject : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
+    private readonly TimeProvider? _time;
+    private IHost? _host;
 
-    public TestProject()
+    public TestProject(TimeProvider? time = null)
     {
+        _time = time;
         Root = Directory.CreateTempSubdirectory("retl-test-").FullName;
         Paths = new RuntimePaths(Path.Combine(Root, "config"), Path.Combine(Root, "data"));
         Directory.CreateDirectory(Paths.ConfigDirectory);
         Directory.CreateDirectory(Paths.DataDirectory);
         _environment["RETL_DATA_DIR"] = Paths.DataDirectory;
         _environment["RETL_CONFIG_DIR"] = Paths.ConfigDirectory;
-        _services = Verbs.Services(Paths, Variable);
     }
 
     public string Root { get; }
 
     public RuntimePaths Paths { get; }
 
-    public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
+    public ISyncStateStore State => Services.GetRequiredService<ISyncStateStore>();
+
+    // Built on first use, so that variables set before then choose the state store, as the environment would.
+    private IServiceProvider Services => (_host ??= Build()).Services;
 
     public TestProject WithFile(string relativePath, string text)
     {
@@ -55,6 +65,11 @@ internal sealed class TestProject : IAsyncDisposable
     public TestProject WithVariable(string name, string value)
     {
         _environment[name] = value;
+        if (_host is not null)
+        {
+            _host.Services.GetRequiredService<IConfiguration>()[name] = value; // ${VAR} reads the configuration as it is now
+        }
+
         return this;
     }
 
@@ -63,14 +78,28 @@ internal sealed class TestProject : IAsyncDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var context = new CliContext(output, error, Variable);
-        var exit = await ReverseEtlCommandLine.Build(context).Parse(args).InvokeAsync();
+        var exit = await ReverseEtlCommandLine.InvokeAsync(args, new CliContext(output, error), Configure);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 
-    private string? Variable(string name) => _environment.GetValueOrDefault(name);
+    private IHost Build()
+    {
+        var builder = ReverseEtlHost.CreateBuilder(new CliContext(TextWriter.Null, TextWriter.Null), Configure);
+        if (_time is not null)
+        {
+            builder.Services.AddSingleton(_time);
+        }
 
-    public DefinitionLoadResult Load() => _services.GetRequiredService<DefinitionLoader>().Load(Paths);
+        return builder.Build();
+    }
+
+    private void Configure(IConfigurationBuilder configuration)
+    {
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(_environment.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)));
+    }
+
+    public DefinitionLoadResult Load() => Services.GetRequiredService<DefinitionLoader>().Load(Paths);
 
     public IReadOnlyList<string> Errors() => Load().Errors.Select(e => e.ToString()).ToList();
 
@@ -88,8 +117,8 @@ internal sealed class TestProject : IAsyncDisposable
         var project = Load();
         Assert.Empty(project.Errors);
         await State.InitializeAsync(CancellationToken.None);
-        await using var runtime = new ProjectRuntime(project.Project!, _services.GetRequiredService<ConnectorCatalog>());
-        return await _services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], stop);
+        await using var runtime = new ProjectRuntime(project.Project!, Services.GetRequiredService<ConnectorCatalog>());
+        return await Services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], stop);
     }
 
     /// <summary>The requests a destination wrote to its dry-run outbox, in order, without their timestamps.</summary>
@@ -101,7 +130,7 @@ internal sealed class TestProject : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _services.DisposeAsync();
+        _host?.Dispose();
         Directory.Delete(Root, recursive: true);
     }
 }

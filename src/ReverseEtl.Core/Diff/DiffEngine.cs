@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Diff;
 

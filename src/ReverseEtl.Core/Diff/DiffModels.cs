@@ -1,10 +1,6 @@
-namespace ReverseEtl.Core.Diff;
+using ReverseEtl.Abstractions.State;
 
-/// <summary>
-/// What the sync last delivered for a key: the payload hash, whether the row matched the sync's condition, and (for a
-/// diff in the warehouse) the warehouse's hash of the whole row, 0 when unknown.
-/// </summary>
-public readonly record struct RecordState(ulong Hash, bool Matched, ulong RowHash = 0);
+namespace ReverseEtl.Core.Diff;
 
 /// <summary>A model row after mapping: its key (or why it has none), whether it matches, its payload and hash.</summary>
 public sealed record MappedRow(long Number, string? Key, string? KeyProblem, bool Matches, ulong Hash, IReadOnlyDictionary<string, object?> Payload)
@@ -13,8 +9,16 @@ public sealed record MappedRow(long Number, string? Key, string? KeyProblem, boo
     public ulong RowHash { get; init; }
 }
 
-/// <summary>Something the diff found.</summary>
-public abstract record DiffEvent;
+/// <summary>
+/// Something reading a sync's model found, in the order found. A closed set, matched with <c>switch</c>:
+/// <see cref="RowRejected"/>, <see cref="RowChange"/>, <see cref="RowRehashed"/> and <see cref="ColumnsChanged"/>.
+/// </summary>
+public abstract record DiffEvent
+{
+    private protected DiffEvent()
+    {
+    }
+}
 
 /// <summary>A row that cannot be synced, and why (null key, duplicate key).</summary>
 public sealed record RowRejected(long RowNumber, string? Key, string Reason) : DiffEvent;
@@ -47,3 +51,9 @@ public sealed record RowChange(string Key, ChangeKind Kind, bool WasMatching, bo
 
 /// <summary>A row whose warehouse hash changed while its payload did not (an unmapped column changed): only the stored row hash moves.</summary>
 public sealed record RowRehashed(string Key, RecordState State) : DiffEvent;
+
+/// <summary>
+/// The columns the sync reads (lower-case name to warehouse type) differ from those saved by its last run (its first
+/// run, a column added or dropped, or a type change accepted): the runner saves them; a plan does not.
+/// </summary>
+public sealed record ColumnsChanged(IReadOnlyDictionary<string, string> Columns) : DiffEvent;

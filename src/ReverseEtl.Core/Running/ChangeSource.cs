@@ -1,112 +1,98 @@
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.Definitions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>Reads a sync's model and diffs it against the sync's state: the part that <c>run</c> and <c>plan</c> share.</summary>
-public static class ChangeSource
+/// <summary>
+/// Reads a sync's model and diffs it against the sync's state: the part that <c>run</c> and <c>plan</c> share. It only
+/// reads: what it saw that the state should keep (the columns the sync reads, rows whose stored row hash must move)
+/// comes out as events, which a run stores and a plan ignores. Read it once.
+/// </summary>
+public sealed class ChangeSource(SyncRunContext context)
 {
-    /// <summary>Streams the sync's changes and rejections, counting rows read into <paramref name="counts"/>. A plan saves nothing.</summary>
-    public static async IAsyncEnumerable<DiffEvent> ReadAsync(
-        ProjectRuntime runtime,
-        SyncDefinition sync,
-        ISyncStateStore state,
-        RunCounts counts,
-        Action<long>? progress,
-        bool planning,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private const int ProgressEvery = 50_000;
+    private WarehouseRows? _inWarehouse;
+    private long _rowsRead;
+
+    /// <summary>Called with the rows read so far, every 50,000 rows.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>How many keys the sync's state held when reading began.</summary>
+    public long Held { get; private set; }
+
+    /// <summary>Rows read from the model (for a diff in the warehouse: key rows).</summary>
+    public long RowsRead => _inWarehouse?.RowsRead ?? _rowsRead;
+
+    /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
+    public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
+
+    public async IAsyncEnumerable<DiffEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var model = runtime.Project.Models[sync.Model];
-        var previous = await state.LoadRecordsAsync(sync.Name, cancellationToken);
-        counts.Held = previous.Count;
-        var warehouse = runtime.Warehouse(model.Connection);
-        if (sync.DiffInWarehouse)
-        {
-            var rows = new WarehouseRows(runtime, sync, model, warehouse, warehouse as IWarehouseDialect ?? throw NoDialect(sync, model), previous, state, counts, planning);
-            await foreach (var item in DiffEngine.DiffAsync(rows.ReadAsync(cancellationToken), previous, cancellationToken))
-            {
-                foreach (var rehashed in rows.TakeRehashed())
-                {
-                    yield return rehashed;
-                }
-
-                yield return item;
-            }
-
-            foreach (var rehashed in rows.TakeRehashed())
-            {
-                yield return rehashed;
-            }
-
-            yield break;
-        }
-
-        await using var result = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.Build(model, sync), $"reverse-etl:{sync.Name}"), cancellationToken);
-        var mapper = RowMapper.Create(sync, model, result.Columns);
-        await SchemaGuard.CheckAsync(state, sync, model, mapper, save: !planning, accept: runtime.AcceptSchemaChanges, cancellationToken);
-        var mapped = MapAsync(result.ReadRowsAsync(cancellationToken), mapper, counts, progress);
-        await foreach (var item in DiffEngine.DiffAsync(mapped, previous, cancellationToken))
+        var sync = context.Sync;
+        var previous = await context.State.LoadRecordsAsync(sync.Name, cancellationToken);
+        Held = previous.Count;
+        var saved = await context.State.LoadColumnsAsync(sync.Name, cancellationToken);
+        var events = sync.DiffInWarehouse ? InWarehouseAsync(previous, saved, cancellationToken) : InWorkerAsync(previous, saved, cancellationToken);
+        await foreach (var item in events)
         {
             yield return item;
         }
     }
 
-    private static SyncDefinitionException NoDialect(SyncDefinition sync, ModelDefinition model) =>
-        new($"sync '{sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{model.Connection}' cannot, so use 'diff: worker'");
-
-    /// <summary>What a change asks of the destination: a send (and why), or nothing but a state update.</summary>
-    public static RecordAction? Decide(SyncDefinition sync, RowChange change)
+    private async IAsyncEnumerable<DiffEvent> InWorkerAsync(
+        Dictionary<string, RecordState> previous, Dictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (change.Kind == ChangeKind.Removed)
+        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync), context.QueryTag);
+        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
+        if (SchemaGuard.Check(context, saved, mapper) is { } columns)
         {
-            return sync.Mode == SyncMode.Mirror ? RecordAction.Delete : null;
+            yield return columns;
         }
 
-        switch (sync.Mode)
+        await foreach (var item in DiffEngine.DiffAsync(MapAsync(result.ReadRowsAsync(cancellationToken), mapper), previous, cancellationToken))
         {
-            case SyncMode.Upsert or SyncMode.UpdateOnly or SyncMode.Mirror:
-                return change.Kind == ChangeKind.Added ? RecordAction.Enter : RecordAction.Change;
-            case SyncMode.CreateOnly:
-                return change.Kind == ChangeKind.Added ? RecordAction.Enter : null;
-        }
-
-        if (change.Entered && sync.Trigger.On.Contains(RecordAction.Enter))
-        {
-            return RecordAction.Enter;
-        }
-
-        return change.ChangedWhileMatching && sync.Trigger.On.Contains(RecordAction.Change) ? RecordAction.Change : null;
-    }
-
-    /// <summary>The state a change leaves behind when nothing is sent for it.</summary>
-    public static StateUpdate Quiet(RowChange change) => change.Row is { } row
-        ? new StateUpdate(change.Key, new RecordState(row.Hash, change.IsMatching, row.RowHash))
-        : new StateUpdate(change.Key, null);
-
-    public static void Count(RowChange change, RunCounts counts)
-    {
-        switch (change.Kind)
-        {
-            case ChangeKind.Added: counts.Added++; break;
-            case ChangeKind.Changed: counts.Changed++; break;
-            default: counts.Removed++; break;
+            yield return item;
         }
     }
 
-    private static async IAsyncEnumerable<MappedRow> MapAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper, RunCounts counts, Action<long>? progress)
+    private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(
+        Dictionary<string, RecordState> previous, Dictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
+        _inWarehouse = new WarehouseRows(context, dialect, previous, saved);
+        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
+        {
+            foreach (var seen in _inWarehouse.TakeSeen())
+            {
+                yield return seen;
+            }
+
+            yield return item;
+        }
+
+        foreach (var seen in _inWarehouse.TakeSeen())
+        {
+            yield return seen;
+        }
+    }
+
+    private SyncDefinitionException NoDialect() =>
+        new($"sync '{context.Sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{context.Model.Connection}' cannot, so use 'diff: worker'");
+
+    private async IAsyncEnumerable<MappedRow> MapAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper)
     {
         await foreach (var values in rows)
         {
-            counts.RowsRead++;
-            if (counts.RowsRead % 50_000 == 0)
+            _rowsRead++;
+            if (_rowsRead % ProgressEvery == 0)
             {
-                progress?.Invoke(counts.RowsRead);
+                Progress?.Invoke(_rowsRead);
             }
 
-            yield return mapper.Map(counts.RowsRead, values);
+            yield return mapper.Map(_rowsRead, values);
         }
     }
 }

@@ -2,35 +2,38 @@ using Microsoft.Extensions.Logging;
 
 namespace ReverseEtl.Core.Running;
 
-internal static partial class Log
+/// <summary>The run pipeline's log lines (event ids 1000–1099), written through the logger it was made with.</summary>
+public sealed partial class RunLog(ILogger logger)
 {
+    private readonly ILogger _logger = logger;
+
     [LoggerMessage(1000, LogLevel.Information, "Sync {Sync}: run {RunId} started")]
-    public static partial void RunStarted(ILogger logger, string sync, long runId);
+    public partial void RunStarted(string sync, long runId);
 
     [LoggerMessage(1001, LogLevel.Information, "Sync {Sync}: run {RunId} {Status}: {Counts}")]
-    public static partial void RunFinished(ILogger logger, string sync, long runId, string status, string counts);
+    public partial void RunFinished(string sync, long runId, string status, string counts);
 
     [LoggerMessage(1002, LogLevel.Error, "Sync {Sync}: run {RunId} failed: {Error}")]
-    public static partial void RunFailed(ILogger logger, string sync, long runId, string error);
+    public partial void RunFailed(string sync, long runId, string error);
 
     [LoggerMessage(1003, LogLevel.Warning, "Sync {Sync}: row {RowNumber} rejected: {Reason}")]
-    public static partial void RowRejected(ILogger logger, string sync, long rowNumber, string reason);
+    public partial void RowRejected(string sync, long rowNumber, string reason);
 
     [LoggerMessage(1004, LogLevel.Warning, "Sync {Sync}: record {Key} failed ({Kind}): {Message}")]
-    public static partial void RecordFailed(ILogger logger, string sync, string key, string kind, string message);
+    public partial void RecordFailed(string sync, string key, string kind, string message);
 
     [LoggerMessage(1005, LogLevel.Information, "Sync {Sync}: {Rows} rows read so far")]
-    public static partial void Progress(ILogger logger, string sync, long rows);
+    public partial void Progress(string sync, long rows);
 
     [LoggerMessage(1006, LogLevel.Warning, "Sync {Sync}: more rejected rows or failed records than shown; `status` lists the failing records")]
-    public static partial void MoreProblems(ILogger logger, string sync);
+    public partial void MoreProblems(string sync);
 
     [LoggerMessage(1007, LogLevel.Error, "Sync {Sync}: run {RunId} stopped by an internal error")]
-    public static partial void RunCrashed(ILogger logger, string sync, long runId, Exception exception);
+    public partial void RunCrashed(string sync, long runId, Exception exception);
 
     [LoggerMessage(1008, LogLevel.Warning, "Sync {Sync} is already running in another process (another replica or a run --once); this run was skipped")]
-    public static partial void AlreadyRunning(ILogger logger, string sync);
+    public partial void AlreadyRunning(string sync);
 
     [LoggerMessage(1009, LogLevel.Information, "Sync {Sync} is locked by another process (the dead replica's session may linger); waiting up to {Seconds} s for it")]
-    public static partial void WaitingForLock(ILogger logger, string sync, double seconds);
+    public partial void WaitingForLock(string sync, double seconds);
 }

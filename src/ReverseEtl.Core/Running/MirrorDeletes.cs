@@ -1,7 +1,6 @@
+using System.Globalization;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
@@ -10,7 +9,7 @@ namespace ReverseEtl.Core.Running;
 /// write with the destination id recorded when each record was written. Past the sync's <c>delete_limit_percent</c> of
 /// the records it holds, nothing is deleted and the run stops: an emptied or broken model must not empty the destination.
 /// </summary>
-internal sealed class MirrorDeletes(ISyncStateStore state, SyncDefinition sync)
+internal sealed class MirrorDeletes(SyncRunContext context)
 {
     private const int IdLookup = 500;
     private readonly List<RowChange> _removed = [];
@@ -24,16 +23,17 @@ internal sealed class MirrorDeletes(ISyncStateStore state, SyncDefinition sync)
             return;
         }
 
+        var sync = context.Sync;
         var percent = held == 0 ? 100 : _removed.Count * 100.0 / held;
         if (percent > sync.DeleteLimitPercent)
         {
-            throw new SyncGuardException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            throw new SyncGuardException(string.Create(CultureInfo.InvariantCulture,
                 $"sync '{sync.Name}': the mirror would delete {_removed.Count} of the {held} records it holds ({percent:0.#}%), more than delete_limit_percent {sync.DeleteLimitPercent:0.#}; nothing was deleted. If the model is right, raise delete_limit_percent for a run"));
         }
 
         foreach (var chunk in _removed.Chunk(IdLookup))
         {
-            var ids = await state.LoadDestinationIdsAsync(sync.Name, chunk.Select(c => c.Key).ToList(), cancellationToken);
+            var ids = await context.State.LoadDestinationIdsAsync(sync.Name, chunk.Select(c => c.Key).ToList(), cancellationToken);
             foreach (var change in chunk)
             {
                 var record = new SyncRecord(change.Key, RecordAction.Delete, new Dictionary<string, object?>()) { DestinationId = ids.GetValueOrDefault(change.Key) };
@@ -43,14 +43,4 @@ internal sealed class MirrorDeletes(ISyncStateStore state, SyncDefinition sync)
 
         await outbound.FlushAsync(cancellationToken);
     }
-}
-
-/// <summary>A guard rail stopped the run before it did something a user would not expect (e.g. a mass delete); the message says what and how to proceed.</summary>
-public sealed class SyncGuardException : Exception
-{
-    public SyncGuardException() { }
-
-    public SyncGuardException(string message) : base(message) { }
-
-    public SyncGuardException(string message, Exception innerException) : base(message, innerException) { }
 }

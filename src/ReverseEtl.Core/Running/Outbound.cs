@@ -1,16 +1,17 @@
-using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.Definitions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The records waiting for the destination, sent a batch at a time.</summary>
-internal sealed class Outbound(ISyncStateStore state, ILogger logger, SyncDefinition sync, ISyncWriter writer, long runId, RunCounts counts, int size)
+/// <summary>The records waiting for the destination, sent a batch at a time; it counts what was sent and what failed.</summary>
+internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int size)
 {
     private readonly List<(RowChange Change, SyncRecord Record)> _pending = new(size);
-    private bool _warned;
+
+    public long Sent { get; private set; }
+
+    public long Failed { get; private set; }
 
     public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
@@ -31,43 +32,31 @@ internal sealed class Outbound(ISyncStateStore state, ILogger logger, SyncDefini
         var outcomes = await writer.WriteAsync(_pending.Select(p => p.Record).ToList(), cancellationToken);
         if (outcomes.Count != _pending.Count)
         {
-            throw new InvalidOperationException($"The {sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
+            throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
         }
 
         var updates = new List<StateUpdate>();
         var failures = new List<RecordFailure>();
-        for (var i = 0; i < outcomes.Count; i++)
+        foreach (var ((change, _), outcome) in _pending.Zip(outcomes))
         {
-            var (change, outcome) = (_pending[i].Change, outcomes[i]);
-            if (outcome.Status == OutcomeStatus.Deferred)
+            switch (outcome.Status)
             {
-                continue;
+                case OutcomeStatus.Deferred:
+                    break;
+                case OutcomeStatus.Sent:
+                    updates.Add(Decisions.Settled(change, outcome.DestinationId));
+                    break;
+                default:
+                    failures.Add(new RecordFailure(change.Key, outcome.Status == OutcomeStatus.RetryableFailure, outcome.Message ?? "no reason given"));
+                    context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
+                    break;
             }
-
-            if (outcome.Status == OutcomeStatus.Sent)
-            {
-                updates.Add(new StateUpdate(change.Key, change.Row is { } row ? new RecordState(row.Hash, change.IsMatching, row.RowHash) : null, outcome.DestinationId));
-                continue;
-            }
-
-            failures.Add(new RecordFailure(change.Key, outcome.Status == OutcomeStatus.RetryableFailure, outcome.Message ?? "no reason given"));
-            SyncRunner.LogProblem(counts.Rejected + counts.Failed + failures.Count, () => Log.RecordFailed(logger, sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
         }
 
         // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-        await state.ApplyAsync(sync.Name, updates, CancellationToken.None);
-        await state.RecordFailuresAsync(sync.Name, runId, failures, CancellationToken.None);
-        (counts.Sent, counts.Failed) = (counts.Sent + updates.Count, counts.Failed + failures.Count);
-        WarnOnce();
+        await context.State.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
+        await context.State.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
+        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
-    }
-
-    private void WarnOnce()
-    {
-        if (!_warned && counts.Rejected + counts.Failed > SyncRunner.ProblemsLogged)
-        {
-            _warned = true;
-            Log.MoreProblems(logger, sync.Name);
-        }
     }
 }

@@ -53,13 +53,3 @@ public sealed class ProjectRuntime(ProjectDefinition project, ConnectorCatalog c
         return Math.Clamp(sync.BatchSize ?? cap, 1, cap);
     }
 }
-
-/// <summary>A sync cannot run as defined (e.g. a mapped column the model does not return); the message names what to fix.</summary>
-public sealed class SyncDefinitionException : Exception
-{
-    public SyncDefinitionException() { }
-
-    public SyncDefinitionException(string message) : base(message) { }
-
-    public SyncDefinitionException(string message, Exception innerException) : base(message, innerException) { }
-}

@@ -1,58 +1,89 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
 /// <summary>What a run would do now, without sending anything or changing any state.</summary>
-public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend, IReadOnlyList<JsonNode> Samples, IReadOnlyList<string> Rejections);
+public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
+{
+    /// <summary>A few request bodies the run would send.</summary>
+    public IReadOnlyList<JsonNode> Samples { get; init; } = [];
 
-/// <summary>Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies.</summary>
-public sealed class SyncPlanner(ISyncStateStore state)
+    /// <summary>A few rows the run would reject, and why.</summary>
+    public IReadOnlyList<string> Rejections { get; init; } = [];
+}
+
+/// <summary>
+/// Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies. It reads the model and the
+/// state and writes nothing: what the read saw for the state to keep is left unstored.
+/// </summary>
+public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logger)
 {
     public async Task<SyncPlan> PlanAsync(ProjectRuntime runtime, SyncDefinition sync, int samples, CancellationToken cancellationToken)
     {
-        var writer = runtime.Destination(sync.Destination).CreateWriter(sync.Settings);
-        var counts = new RunCounts();
-        var bodies = new List<JsonNode>();
-        var rejections = new List<string>();
-        long toSend = 0;
-        await foreach (var item in ChangeSource.ReadAsync(runtime, sync, state, counts, null, planning: true, cancellationToken))
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sync);
+        var source = new ChangeSource(new SyncRunContext(runtime, sync, state, logger));
+        var plan = new Gathered(sync, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
+        await foreach (var item in source.ReadAsync(cancellationToken))
         {
-            if (item is RowRejected rejected)
-            {
-                counts.Rejected++;
-                AddSome(rejections, samples, $"row {rejected.RowNumber}: {rejected.Reason}");
-                continue;
-            }
+            plan.Add(item);
+        }
 
-            if (item is RowRehashed)
-            {
-                continue; // only a stored row hash would move, and a plan changes no state
-            }
+        return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections };
+    }
 
-            var change = (RowChange)item;
-            ChangeSource.Count(change, counts);
-            if (ChangeSource.Decide(sync, change) is { } action)
+    // What the plan has seen so far: the counts, what would be sent, and the first few bodies and rejections.
+    private sealed class Gathered(SyncDefinition sync, ISyncWriter writer, int samples)
+    {
+        public ChangeTally Tally { get; } = new();
+
+        public List<JsonNode> Bodies { get; } = [];
+
+        public List<string> Rejections { get; } = [];
+
+        public long ToSend { get; private set; }
+
+        public void Add(DiffEvent item)
+        {
+            switch (item)
             {
-                toSend++;
-                if (action != RecordAction.Delete && bodies.Count < samples)
-                {
-                    bodies.Add(writer.Preview(new SyncRecord(change.Key, action, change.Row!.Payload)));
-                }
+                case RowRejected rejected:
+                    Tally.Reject();
+                    if (Rejections.Count < samples)
+                    {
+                        Rejections.Add($"row {rejected.RowNumber}: {rejected.Reason}");
+                    }
+
+                    break;
+                case RowRehashed or ColumnsChanged:
+                    break; // only the state would change, and a plan changes nothing
+                case RowChange change:
+                    Decide(change);
+                    break;
+                default:
+                    throw new UnreachableException($"no handling for {item.GetType().Name}");
             }
         }
 
-        return new SyncPlan(sync.Name, counts, toSend, bodies, rejections);
-    }
-
-    private static void AddSome(List<string> list, int limit, string item)
-    {
-        if (list.Count < limit)
+        private void Decide(RowChange change)
         {
-            list.Add(item);
+            Tally.Count(change);
+            if (Decisions.Decide(sync, change) is not { } action)
+            {
+                return;
+            }
+
+            ToSend++;
+            if (action != RecordAction.Delete && Bodies.Count < samples)
+            {
+                Bodies.Add(writer.Preview(new SyncRecord(change.Key, action, change.Row!.Payload)));
+            }
         }
     }
 }

@@ -1,13 +1,22 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
-using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
 /// <summary>What one run of one sync did.</summary>
-public sealed record SyncRunReport(string Sync, long RunId, RunStatus Status, RunCounts Counts, string? Error, string? DryRunOutbox);
+public sealed record SyncRunReport(string Sync, RunStatus Status, RunCounts Counts)
+{
+    /// <summary>The run's id in the run journal; 0 when the run was skipped.</summary>
+    public long RunId { get; init; }
+
+    /// <summary>Why the run failed, was stopped or was skipped.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Where the destination wrote the requests it would have sent, when it had no credentials.</summary>
+    public string? DryRunOutbox { get; init; }
+}
 
 /// <summary>
 /// Runs one sync: reads and diffs its model, sends what changed in batches, and advances the state of each record
@@ -15,11 +24,8 @@ public sealed record SyncRunReport(string Sync, long RunId, RunStatus Status, Ru
 /// </summary>
 public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger)
 {
-    private readonly ISyncStateStore _state = state;
-    private readonly ILogger _logger = logger;
-    private const int QuietBatch = 1_000;
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
-    internal const int ProblemsLogged = 20;
+    private readonly RunLog _log = new(logger);
 
     /// <summary>
     /// Runs the sync, unless it is already running in another process (another replica, or a <c>run --once</c>): then it
@@ -28,127 +34,77 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     /// </summary>
     public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default)
     {
+        ArgumentNullException.ThrowIfNull(sync);
         await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
         if (held is null)
         {
-            Log.AlreadyRunning(_logger, sync.Name);
-            return new SyncRunReport(sync.Name, 0, RunStatus.Skipped, new RunCounts(), "already running in another process; this run was skipped", null);
+            _log.AlreadyRunning(sync.Name);
+            return new SyncRunReport(sync.Name, RunStatus.Skipped, new RunCounts()) { Error = "already running in another process; this run was skipped" };
         }
 
-        return await RunLockedAsync(runtime, sync, cancellationToken);
+        var runId = await state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
+        return await RunLockedAsync(new SyncRunContext(runtime, sync, state, logger) { RunId = runId }, cancellationToken);
     }
 
     private async Task<IAsyncDisposable?> LockAsync(string sync, TimeSpan wait, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + wait;
-        var held = await _state.TryLockAsync(sync, cancellationToken);
+        var held = await state.TryLockAsync(sync, cancellationToken);
         if (held is null && wait > TimeSpan.Zero)
         {
-            Log.WaitingForLock(_logger, sync, wait.TotalSeconds);
+            _log.WaitingForLock(sync, wait.TotalSeconds);
         }
 
         while (held is null && time.GetUtcNow() < deadline)
         {
             await Task.Delay(LockPoll, time, cancellationToken);
-            held = await _state.TryLockAsync(sync, cancellationToken);
+            held = await state.TryLockAsync(sync, cancellationToken);
         }
 
         return held;
     }
 
-    private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    private async Task<SyncRunReport> RunLockedAsync(SyncRunContext context, CancellationToken cancellationToken)
     {
-        var runId = await _state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
-        Log.RunStarted(_logger, sync.Name, runId);
-        var destination = runtime.Destination(sync.Destination);
-        var counts = new RunCounts();
+        var (name, runId) = (context.Sync.Name, context.RunId);
+        context.Log.RunStarted(name, runId);
+        var destination = context.Runtime.Destination(context.Sync.Destination);
+        var execution = new SyncExecution(context, destination.CreateWriter(context.Sync.Settings));
         var (status, error) = (RunStatus.Succeeded, (string?)null);
         try
         {
-            await ExecuteAsync(runtime, sync, destination.CreateWriter(sync.Settings), runId, counts, cancellationToken);
-            status = counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded;
+            await execution.ExecuteAsync(cancellationToken);
+            status = execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (Outcome(context, ex, cancellationToken) is { } ended)
         {
-            (status, error) = (RunStatus.Cancelled, "stopped before the end; acknowledged records were kept");
-        }
-        catch (Exception ex) when (ex is WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException)
-        {
-            (status, error) = (RunStatus.Failed, ex.Message);
-            Log.RunFailed(_logger, sync.Name, runId, ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A defect, not a user error: the run is recorded as failed (acknowledged records were kept) and the
-            // stack trace goes to the log, so that the other syncs still run.
-            (status, error) = (RunStatus.Failed, $"internal error ({ex.GetType().Name}: {ex.Message}); please report it");
-            Log.RunCrashed(_logger, sync.Name, runId, ex);
+            (status, error) = ended;
         }
         finally
         {
-            await _state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, counts, error), CancellationToken.None);
+            await state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, execution.Counts, error), CancellationToken.None);
         }
 
-        Log.RunFinished(_logger, sync.Name, runId, status.ToString(), counts.ToString());
-        return new SyncRunReport(sync.Name, runId, status, counts, error, destination.DryRunOutboxPath);
+        context.Log.RunFinished(name, runId, status.ToString(), execution.Counts.ToString());
+        return new SyncRunReport(name, status, execution.Counts) { RunId = runId, Error = error, DryRunOutbox = destination.DryRunOutboxPath };
     }
 
-    private async Task ExecuteAsync(ProjectRuntime runtime, SyncDefinition sync, ISyncWriter writer, long runId, RunCounts counts, CancellationToken cancellationToken)
+    // How an exception ends the run: a stop, a user's error (warehouse, vendor, definition, guard rail), or a defect,
+    // whose stack trace goes to the log so that the other syncs still run. Null lets it through.
+    private static (RunStatus, string?)? Outcome(SyncRunContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var batch = new Outbound(_state, _logger, sync, writer, runId, counts, runtime.MaxBatchSize(sync));
-        var quiet = new List<StateUpdate>();
-        var deletes = new MirrorDeletes(_state, sync);
-        var changes = ChangeSource.ReadAsync(runtime, sync, _state, counts, rows => Log.Progress(_logger, sync.Name, rows), planning: false, cancellationToken);
-        await foreach (var item in changes)
+        switch (exception)
         {
-            if (item is RowRejected rejected)
-            {
-                counts.Rejected++;
-                LogProblem(counts.Rejected + counts.Failed, () => Log.RowRejected(_logger, sync.Name, rejected.RowNumber, rejected.Reason));
-                continue;
-            }
-
-            if (item is RowRehashed rehashed)
-            {
-                quiet.Add(new StateUpdate(rehashed.Key, rehashed.State));
-                continue;
-            }
-
-            var change = (RowChange)item;
-            ChangeSource.Count(change, counts);
-            var action = ChangeSource.Decide(sync, change);
-            if (action is RecordAction.Delete)
-            {
-                deletes.Add(change);
-                continue;
-            }
-
-            if (action is not null)
-            {
-                await batch.AddAsync(change, new SyncRecord(change.Key, action.Value, change.Row!.Payload), cancellationToken);
-                continue;
-            }
-
-            quiet.Add(ChangeSource.Quiet(change));
-            if (quiet.Count >= QuietBatch)
-            {
-                await _state.ApplyAsync(sync.Name, quiet, CancellationToken.None);
-                quiet.Clear();
-            }
-        }
-
-        await batch.FlushAsync(cancellationToken);
-        await _state.ApplyAsync(sync.Name, quiet, CancellationToken.None);
-        cancellationToken.ThrowIfCancellationRequested(); // records deferred by a stop are not a success
-        await deletes.SendAsync(batch, counts.Held, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    internal static void LogProblem(long seen, Action log)
-    {
-        if (seen <= ProblemsLogged)
-        {
-            log();
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return (RunStatus.Cancelled, "stopped before the end; acknowledged records were kept");
+            case OperationCanceledException:
+                return null;
+            case WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException:
+                context.Log.RunFailed(context.Sync.Name, context.RunId, exception.Message);
+                return (RunStatus.Failed, exception.Message);
+            default:
+                context.Log.RunCrashed(context.Sync.Name, context.RunId, exception);
+                return (RunStatus.Failed, $"internal error ({exception.GetType().Name}: {exception.Message}); please report it");
         }
     }
 }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.Definitions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
 
 namespace ReverseEtl.Core.Running;
 
@@ -12,21 +11,30 @@ namespace ReverseEtl.Core.Running;
 /// whole row; a key whose hash and match are as stored becomes a row the diff sees as unchanged, without its payload;
 /// only new or changed keys are fetched whole, a thousand at a time. The diff that follows is the worker's own, so the
 /// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
+/// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
 /// </summary>
 internal sealed class WarehouseRows(
-    ProjectRuntime runtime, SyncDefinition sync, ModelDefinition model, IWarehouse warehouse, IWarehouseDialect dialect,
-    Dictionary<string, RecordState> previous, ISyncStateStore state, RunCounts counts, bool planning)
+    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns)
 {
     private const int FetchChunk = 1_000;
     private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
-    private readonly Queue<RowRehashed> _rehashed = new();
+    private readonly Queue<DiffEvent> _seen = new();
     private readonly List<(long Number, object?[] Key)> _pending = [];
     private RowMapper? _mapper;
 
-    /// <summary>The rows whose stored row hash must move although nothing is sent, gathered since the last call.</summary>
-    public IEnumerable<RowRehashed> TakeRehashed()
+    /// <summary>Key rows read.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Full rows fetched (the new or changed keys).</summary>
+    public long RowsFetched { get; private set; }
+
+    /// <summary>
+    /// What was seen since the last call that only the state needs: the columns read (<see cref="ColumnsChanged"/>,
+    /// once, before any fetched row) and rows whose stored row hash must move although nothing is sent.
+    /// </summary>
+    public IEnumerable<DiffEvent> TakeSeen()
     {
-        while (_rehashed.TryDequeue(out var item))
+        while (_seen.TryDequeue(out var item))
         {
             yield return item;
         }
@@ -34,12 +42,14 @@ internal sealed class WarehouseRows(
 
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var model = context.Model;
         var keyCount = model.PrimaryKey.Count;
-        await using var keys = await warehouse.QueryAsync(new WarehouseQuery(ModelQuery.BuildKeys(model, sync, dialect), Tag), cancellationToken);
+        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect), context.QueryTag);
+        await using var keys = await context.Warehouse.QueryAsync(query, cancellationToken);
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
         await foreach (var values in keys.ReadRowsAsync(cancellationToken))
         {
-            var number = ++counts.RowsRead;
+            var number = ++RowsRead;
             var key = values[..keyCount];
             var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
             if (group.Count > 0 && (text is null || text != group[0].Text))
@@ -63,8 +73,6 @@ internal sealed class WarehouseRows(
             yield return row;
         }
     }
-
-    private string Tag => $"reverse-etl:{sync.Name}";
 
     // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch.
     private async Task<List<MappedRow>> SettleAsync(List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)> group, CancellationToken cancellationToken)
@@ -97,7 +105,7 @@ internal sealed class WarehouseRows(
     {
         _ = RowKey.TryFormat(key, out _, out var bad);
         return text is null
-            ? new MappedRow(number, null, $"primary key column '{model.PrimaryKey[bad]}' is null or empty", matches, 0, NoPayload)
+            ? new MappedRow(number, null, $"primary key column '{context.Model.PrimaryKey[bad]}' is null or empty", matches, 0, NoPayload)
             : new MappedRow(number, text, null, matches, 0, NoPayload);
     }
 
@@ -109,23 +117,25 @@ internal sealed class WarehouseRows(
             return rows;
         }
 
-        var sql = ModelQuery.BuildFetch(model, sync, dialect, _pending.Select(p => p.Key));
+        var sql = ModelQuery.BuildFetch(context.Model, context.Sync, dialect, _pending.Select(p => p.Key));
         _pending.Clear();
-        await using var result = await warehouse.QueryAsync(new WarehouseQuery(sql, Tag), cancellationToken);
+        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
         if (_mapper is null)
         {
-            _mapper = RowMapper.Create(sync, model, result.Columns);
-            await SchemaGuard.CheckAsync(state, sync, model, _mapper, save: !planning, accept: runtime.AcceptSchemaChanges, cancellationToken);
+            _mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
+            if (SchemaGuard.Check(context, savedColumns, _mapper) is { } columns)
+            {
+                _seen.Enqueue(columns);
+            }
         }
 
         var hashIndex = result.Columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)).i;
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
-            counts.RowsFetched++;
-            var row = _mapper.Map(counts.RowsFetched, values) with { RowHash = Hash(values[hashIndex]) };
+            var row = _mapper.Map(++RowsFetched, values) with { RowHash = Hash(values[hashIndex]) };
             if (row.Key is { } key && previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
             {
-                _rehashed.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
+                _seen.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
             }
 
             rows.Add(row);

@@ -1,61 +1,104 @@
 using System.CommandLine;
-using ReverseEtl.Abstractions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReverseEtl.Worker.Hosting;
 
 namespace ReverseEtl.Worker.Cli;
 
 /// <summary>The verbs: validate, plan, run, status, health; with no verb the worker runs the syncs' schedules.</summary>
-public static class ReverseEtlCommandLine
+public sealed class ReverseEtlCommandLine
 {
     public const int Ok = 0;
     public const int SyncFailed = 1;
     public const int InvalidDefinitions = 2;
 
-    public static RootCommand Build(CliContext? context = null)
+    private readonly CliContext _cli;
+    private readonly RootCommand _root;
+    private readonly Option<string?> _config = new("--config") { Description = "The folder of YAML definitions (default: RETL_CONFIG_DIR, else ./config).", Recursive = true };
+    private IHost? _host;
+
+    private ReverseEtlCommandLine(CliContext cli)
     {
-        var cli = context ?? CliContext.Process;
-        var verbs = new Verbs(cli);
-        var config = new Option<string>("--config")
-        {
-            Description = "The folder of YAML definitions (default: RETL_CONFIG_DIR, else ./config).",
-            DefaultValueFactory = _ => cli.Variable("RETL_CONFIG_DIR") ?? "config",
-            Recursive = true,
-        };
+        _cli = cli;
         var sync = new Option<string?>("--sync") { Description = "Only this sync." };
         var once = new Option<bool>("--once") { Description = "Run every enabled sync (or --sync) once, then exit." };
         var acceptSchema = new Option<bool>("--accept-schema-changes") { Description = "Accept mapped columns whose type changed since the last run, instead of stopping the sync." };
 
-        var root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.");
-        root.Options.Add(config);
-        root.SetAction((result, ct) => verbs.ScheduleAsync(Paths(cli, result, config), ct));
-
-        var validate = new Command("validate", "Check every definition and report every problem as file:line:column: path: message.");
-        validate.SetAction((result, _) => verbs.ValidateAsync(Paths(cli, result, config)));
-
-        var plan = new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync };
-        plan.SetAction((result, ct) => verbs.PlanAsync(Paths(cli, result, config), result.GetValue(sync), ct));
-
-        var run = new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema };
-        run.SetAction((result, ct) => result.GetValue(once)
-            ? verbs.RunOnceAsync(Paths(cli, result, config), result.GetValue(sync), result.GetValue(acceptSchema), ct)
-            : verbs.ScheduleAsync(Paths(cli, result, config), ct));
-
-        var status = new Command("status", "Show the last run of each sync and its failing records.");
-        status.SetAction((result, ct) => verbs.StatusAsync(Paths(cli, result, config), ct));
-
-        var health = new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK.");
-        health.SetAction((_, ct) => verbs.HealthAsync(ct));
-
-        root.Subcommands.Add(validate);
-        root.Subcommands.Add(plan);
-        root.Subcommands.Add(run);
-        root.Subcommands.Add(status);
-        root.Subcommands.Add(health);
-        return root;
+        _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config };
+        _root.SetAction((_, ct) => Verb<Verbs>(v => v.ScheduleAsync(ct)));
+        Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message."), (_, _) => Verb<Verbs>(v => v.ValidateAsync()));
+        Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync },
+            (r, ct) => Verb<Verbs>(v => v.PlanAsync(r.GetValue(sync), ct)));
+        Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema },
+            (r, ct) => Verb<Verbs>(v => r.GetValue(once) ? v.RunOnceAsync(r.GetValue(sync), r.GetValue(acceptSchema), ct) : v.ScheduleAsync(ct)));
+        Add(new Command("status", "Show the last run of each sync and its failing records."), (_, ct) => Verb<Verbs>(v => v.StatusAsync(ct)));
+        Add(new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK."),
+            (_, ct) => Verb<HealthProbe>(h => h.AskAsync(ct)));
     }
 
-    private static RuntimePaths Paths(CliContext cli, ParseResult result, Option<string> config)
+    /// <summary>
+    /// Parses <paramref name="args"/>, builds the host once (<c>--config</c> overriding <c>RETL_CONFIG_DIR</c>), checks the
+    /// settings, and runs the verb with the host's services. <paramref name="configure"/> adds configuration after the
+    /// environment (a test's own settings).
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, CliContext cli, Action<IConfigurationBuilder>? configure = null)
     {
-        var data = cli.Variable("RETL_DATA_DIR") ?? "data";
-        return new RuntimePaths(Path.GetFullPath(result.GetValue(config)!), Path.GetFullPath(data));
+        var commandLine = new ReverseEtlCommandLine(cli);
+        var parsed = commandLine._root.Parse(args);
+        var config = parsed.GetValue(commandLine._config);
+        using var host = ReverseEtlHost.CreateBuilder(cli, configuration =>
+        {
+            configure?.Invoke(configuration);
+            if (config is not null)
+            {
+                configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
+            }
+        }).Build();
+        commandLine._host = host;
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error });
     }
+
+    private void Add(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
+    {
+        command.SetAction(action);
+        _root.Subcommands.Add(command);
+    }
+
+    private Task<int> Verb<T>(Func<T, Task<int>> verb)
+        where T : notnull
+    {
+        var services = _host!.Services;
+        if (SettingsProblems(services) is { Count: > 0 } problems)
+        {
+            problems.ForEach(_cli.Error.WriteLine);
+            return Task.FromResult(InvalidDefinitions);
+        }
+
+        return verb(services.GetRequiredService<T>());
+    }
+
+    // Every setting that does not bind or is out of range, each naming its variable and value.
+    private static List<string> SettingsProblems(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
+        }
+        catch (Exception ex) when (Explain(ex) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+    }
+
+    // The messages of a failed validation; empty when any part of it is something else, which then goes on up.
+    private static List<string> Explain(Exception exception) => exception switch
+    {
+        AggregateException all => all.InnerExceptions.Select(Explain).ToList() is var parts && parts.All(p => p.Count > 0) ? parts.SelectMany(p => p).ToList() : [],
+        OptionsValidationException invalid => invalid.Failures.ToList(),
+        InvalidOperationException { InnerException: ArgumentException or FormatException or OverflowException } => [exception.Message],
+        _ => [],
+    };
 }

@@ -1,46 +1,37 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
-using ReverseEtl.Core.State;
 using ReverseEtl.Worker.Hosting;
 using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 
 namespace ReverseEtl.Worker.Cli;
 
-/// <summary>What each verb does. Output for people goes to standard output; logs go to standard error.</summary>
-internal sealed class Verbs(CliContext cli)
+/// <summary>What each verb does, with the host's services. Output for people goes to standard output; logs go to standard error.</summary>
+internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Where this verb writes and reads its environment.</summary>
-    public CliContext Cli => cli;
-
-    public async Task<int> ValidateAsync(RuntimePaths paths)
+    public Task<int> ValidateAsync()
     {
-        await using var services = Services(paths, cli.Environment);
-        var result = Load(services, paths);
-        if (result.Project is { } project)
+        if (Load() is { } project)
         {
             cli.Output.WriteLine($"OK: {project.Connections.Count} connections, {project.Models.Count} models, {project.Syncs.Count} syncs in {paths.ConfigDirectory}");
         }
 
-        return result.IsValid ? Ok : InvalidDefinitions;
+        return Task.FromResult(loaded.Result.IsValid ? Ok : InvalidDefinitions);
     }
 
-    public async Task<int> PlanAsync(RuntimePaths paths, string? only, CancellationToken cancellationToken)
+    public async Task<int> PlanAsync(string? only, CancellationToken cancellationToken)
     {
-        await using var services = Services(paths, cli.Environment);
-        if (await PrepareAsync(services, paths, only, cancellationToken) is not var (runtime, syncs))
+        if (await SelectAsync(only, cancellationToken) is not { } syncs)
         {
             return InvalidDefinitions;
         }
 
-        await using var disposeRuntime = runtime;
-
-        var planner = services.GetRequiredService<SyncPlanner>();
+        await using var runtime = loaded.CreateRuntime();
         foreach (var sync in syncs)
         {
             var plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
@@ -52,17 +43,14 @@ internal sealed class Verbs(CliContext cli)
         return Ok;
     }
 
-    public async Task<int> RunOnceAsync(RuntimePaths paths, string? only, bool acceptSchemaChanges, CancellationToken cancellationToken)
+    public async Task<int> RunOnceAsync(string? only, bool acceptSchemaChanges, CancellationToken cancellationToken)
     {
-        await using var services = Services(paths, cli.Environment);
-        if (await PrepareAsync(services, paths, only, cancellationToken, acceptSchemaChanges) is not var (runtime, syncs))
+        if (await SelectAsync(only, cancellationToken) is not { } syncs)
         {
             return InvalidDefinitions;
         }
 
-        await using var disposeRuntime = runtime;
-
-        var runner = services.GetRequiredService<SyncRunner>();
+        await using var runtime = loaded.CreateRuntime(acceptSchemaChanges);
         var failed = false;
         foreach (var sync in syncs)
         {
@@ -78,10 +66,8 @@ internal sealed class Verbs(CliContext cli)
         return failed ? SyncFailed : Ok;
     }
 
-    public async Task<int> StatusAsync(RuntimePaths paths, CancellationToken cancellationToken)
+    public async Task<int> StatusAsync(CancellationToken cancellationToken)
     {
-        await using var services = Services(paths, cli.Environment);
-        var state = services.GetRequiredService<ISyncStateStore>();
         await state.InitializeAsync(cancellationToken);
         var statuses = await state.GetStatusAsync(cancellationToken);
         if (statuses.Count == 0)
@@ -101,36 +87,21 @@ internal sealed class Verbs(CliContext cli)
         return Ok;
     }
 
-    public async Task<int> HealthAsync(CancellationToken cancellationToken)
+    public async Task<int> ScheduleAsync(CancellationToken cancellationToken)
     {
-        var port = WorkerSettings.From(cli.Variable).HealthPort;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        try
+        if (Load() is null)
         {
-            using var answer = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz/ready"), cancellationToken);
-            cli.Output.Write(await answer.Content.ReadAsStringAsync(cancellationToken));
-            return answer.IsSuccessStatusCode ? Ok : SyncFailed;
+            return InvalidDefinitions;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            cli.Error.WriteLine($"No worker answered on port {port}: {ex.Message}");
-            return SyncFailed;
-        }
+
+        await scheduled.RunAsync(cancellationToken);
+        return Ok;
     }
 
-    public Task<int> ScheduleAsync(RuntimePaths paths, CancellationToken cancellationToken) =>
-        ScheduledHost.RunAsync(this, paths, cancellationToken);
-
-    internal static ServiceProvider Services(RuntimePaths paths, Func<string, string?>? environment = null)
+    // The project, or null once every problem in the definitions has been written to standard error.
+    private ProjectDefinition? Load()
     {
-        var services = new ServiceCollection().AddReverseEtl(paths, environment);
-        services.AddLogging(logging => logging.AddWorkerConsole());
-        return services.BuildServiceProvider();
-    }
-
-    internal DefinitionLoadResult Load(IServiceProvider services, RuntimePaths paths)
-    {
-        var result = services.GetRequiredService<DefinitionLoader>().Load(paths);
+        var result = loaded.Result;
         foreach (var error in result.Errors)
         {
             cli.Error.WriteLine(error);
@@ -139,14 +110,15 @@ internal sealed class Verbs(CliContext cli)
         if (!result.IsValid)
         {
             cli.Error.WriteLine($"{result.Errors.Count} problem(s) in the definitions under {paths.ConfigDirectory}.");
+            return null;
         }
 
-        return result;
+        return result.Project;
     }
 
-    private async Task<(ProjectRuntime, IReadOnlyList<SyncDefinition>)?> PrepareAsync(IServiceProvider services, RuntimePaths paths, string? only, CancellationToken cancellationToken, bool acceptSchemaChanges = false)
+    private async Task<IReadOnlyList<SyncDefinition>?> SelectAsync(string? only, CancellationToken cancellationToken)
     {
-        if (Load(services, paths).Project is not { } project)
+        if (Load() is not { } project)
         {
             return null;
         }
@@ -157,8 +129,7 @@ internal sealed class Verbs(CliContext cli)
             return null;
         }
 
-        await services.GetRequiredService<ISyncStateStore>().InitializeAsync(cancellationToken);
-        var syncs = project.Syncs.Values.Where(s => only is null ? s.Enabled : s.Name == only).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-        return (new ProjectRuntime(project, services.GetRequiredService<ConnectorCatalog>()) { AcceptSchemaChanges = acceptSchemaChanges }, syncs);
+        await state.InitializeAsync(cancellationToken);
+        return project.Syncs.Values.Where(s => only is null ? s.Enabled : s.Name == only).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
-using ReverseEtl.Core.Running;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -10,12 +9,12 @@ namespace ReverseEtl.Worker.Hosting;
 /// keeps its stored trigger (so a fire missed while no worker was up is still known, and handled by its misfire
 /// policy), a new or changed one is (re)scheduled, and a sync no longer scheduled is removed.
 /// </summary>
-internal sealed partial class ScheduleReconciler(ISchedulerFactory factory, ProjectRuntime runtime, ILogger<ScheduleReconciler> logger) : IHostedService
+internal sealed partial class ScheduleReconciler(ISchedulerFactory factory, LoadedProject project, ILogger<ScheduleReconciler> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await factory.GetScheduler(cancellationToken);
-        var wanted = runtime.Project.Syncs.Values.Where(s => s.Enabled && s.Schedule is not null).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var wanted = project.Result.Project!.Syncs.Values.Where(s => s.Enabled && s.Schedule is not null).ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SyncSchedules.Group), cancellationToken))
         {
             if (!wanted.ContainsKey(key.Name))

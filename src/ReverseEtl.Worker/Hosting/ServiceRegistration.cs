@@ -1,9 +1,14 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
-using ReverseEtl.Core.State;
 using ReverseEtl.Core.Templates;
 using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
@@ -14,57 +19,82 @@ using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
 using ReverseEtl.Warehouses.Snowflake;
+using ReverseEtl.Worker.Cli;
 
 namespace ReverseEtl.Worker.Hosting;
 
+/// <summary>One <c>AddX()</c> per area, each reading its settings from options.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>Everything a verb needs: definitions, the runner, the state store, and one AddX() per connector.</summary>
-    public static IServiceCollection AddReverseEtl(this IServiceCollection services, RuntimePaths paths, Func<string, string?>? environment = null)
+    /// <summary>Settings, definitions, the runner, the state store, one <c>AddX()</c> per connector, schedules, health, logging and the verbs.</summary>
+    public static IHostApplicationBuilder AddReverseEtl(this IHostApplicationBuilder builder)
     {
-        services.AddSingleton(paths);
-        services.AddSingleton(TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var early = WorkerOptions.ForRegistration(builder.Configuration);
+        services.AddOptions<WorkerOptions>().BindConfiguration(string.Empty).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(early.ShutdownSeconds));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Paths);
+        services.AddSingleton(sp => Substitution(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ITemplateCompiler, LiquidTemplateCompiler>();
         services.AddSingleton<ConnectorCatalog>();
-        services.AddSingleton(environment is null ? EnvironmentSubstitution.FromProcess() : new EnvironmentSubstitution(environment));
         services.AddSingleton<DefinitionLoader>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncPlanner>();
-        // RETL_STATE_CONNECTION_STRING (PostgreSQL) shares the state between replicas; without it, SQLite under the data directory.
-        var variable = environment ?? Environment.GetEnvironmentVariable;
-        var instance = WorkerSettings.InstanceName(variable);
-        services.AddSingleton<ISyncStateStore>(sp => variable("RETL_STATE_CONNECTION_STRING") is { Length: > 0 } shared
-            ? new PostgresSyncStateStore(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = instance }
-            : new SqliteSyncStateStore(Path.Combine(paths.DataDirectory, "state.db"), sp.GetRequiredService<TimeProvider>()) { Instance = instance });
-        services.AddDuckDb();
-        services.AddPostgres();
-        services.AddSnowflake();
-        services.AddSlack();
-        services.AddSlackWebhook();
-        services.AddHubSpot();
-        services.AddIntercom();
-        services.AddSalesforce();
-        return services;
+        services.AddStateStore();
+        services.AddDuckDb().AddPostgres().AddSnowflake();
+        services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
+        services.AddSyncSchedules(early).AddHealthEndpoints();
+        services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>().AddSingleton<Verbs>().AddSingleton<HealthProbe>();
+        builder.Logging.ClearProviders().AddWorkerConsole();
+        return builder;
+    }
+
+    /// <summary>
+    /// The state store chosen from options: PostgreSQL (<c>RETL_STATE_CONNECTION_STRING</c>) shares it between replicas;
+    /// without it, SQLite under the data directory. Registered as each of its parts, so consumers take the part they use.
+    /// </summary>
+    public static IServiceCollection AddStateStore(this IServiceCollection services)
+    {
+        services.AddSingleton<ISyncStateStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return options.StateConnectionString is { } shared
+                ? new PostgresSyncStateStore(shared, time, sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = options.InstanceName }
+                : new SqliteSyncStateStore(Path.Combine(options.Paths.DataDirectory, "state.db"), time) { Instance = options.InstanceName };
+        });
+        services.AddSingleton<IRecordStateStore>(sp => sp.GetRequiredService<ISyncStateStore>());
+        services.AddSingleton<ISchemaColumnStore>(sp => sp.GetRequiredService<ISyncStateStore>());
+        services.AddSingleton<IRunJournal>(sp => sp.GetRequiredService<ISyncStateStore>());
+        return services.AddSingleton<ISyncLock>(sp => sp.GetRequiredService<ISyncStateStore>());
     }
 
     /// <summary>
     /// Logs to standard error, so that verbs' output stays clean on standard output: one line of text each on a
     /// terminal, one JSON object each otherwise (a container's log collector). <c>RETL_LOG_FORMAT=json|text</c> overrides.
     /// </summary>
-    public static ILoggingBuilder AddWorkerConsole(this ILoggingBuilder logging, Func<string, string?>? environment = null)
+    public static ILoggingBuilder AddWorkerConsole(this ILoggingBuilder logging)
     {
-        var format = (environment ?? Environment.GetEnvironmentVariable)("RETL_LOG_FORMAT") is { Length: > 0 } chosen
-            ? chosen.ToLowerInvariant()
-            : Console.IsErrorRedirected ? "json" : "text";
-        _ = format == "json"
-            ? logging.AddJsonConsole(o => (o.TimestampFormat, o.UseUtcTimestamp) = ("yyyy-MM-ddTHH:mm:ss.fffZ", true))
-            : logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat, o.UseUtcTimestamp) = (true, "HH:mm:ss ", true));
+        ArgumentNullException.ThrowIfNull(logging);
+        // From the raw setting, not the validated options: the logger is built with the host, before validation runs.
+        // After the formatters' own configuration, each of which would make itself the one in use.
+        logging.Services.AddOptions<ConsoleLoggerOptions>().PostConfigure<IConfiguration>((console, configuration) =>
+            console.FormatterName = WorkerOptions.IsJson(configuration["RETL_LOG_FORMAT"]) ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple);
         return logging
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddJsonConsole(o => (o.TimestampFormat, o.UseUtcTimestamp) = ("yyyy-MM-ddTHH:mm:ss.fffZ", true))
+            .AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat, o.UseUtcTimestamp) = (true, "HH:mm:ss ", true))
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
             .AddFilter("Quartz", LogLevel.Warning)
             .AddFilter("Polly", LogLevel.Warning)
             .SetMinimumLevel(LogLevel.Information);
     }
+
+    // ${VAR} in the YAML reads the configuration: the environment, where A__B is the key A:B.
+    private static EnvironmentSubstitution Substitution(IConfiguration configuration) =>
+        new(name => configuration[name] ?? configuration[name.Replace("__", ":", StringComparison.Ordinal)]);
 }

@@ -1,5 +1,5 @@
 using ReverseEtl.Core.Running;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.Server;

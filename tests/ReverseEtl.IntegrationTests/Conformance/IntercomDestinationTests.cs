@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.Server;

@@ -1,4 +1,4 @@
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.RequestBuilders;
 using WireMock.Server;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using ReverseEtl.Core.Running;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

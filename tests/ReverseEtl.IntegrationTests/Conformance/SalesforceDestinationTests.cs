@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using WireMock.RequestBuilders;
 using WireMock.Server;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Warehouses.Postgres;
 
 namespace ReverseEtl.IntegrationTests.Postgres;

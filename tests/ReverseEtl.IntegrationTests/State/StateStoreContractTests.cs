@@ -1,6 +1,5 @@
 using Dapper;
-using ReverseEtl.Core.Diff;
-using ReverseEtl.Core.State;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.IntegrationTests.Postgres;
 using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;

@@ -1,0 +1,18 @@
+namespace ReverseEtl.Abstractions.State;
+
+/// <summary>What each sync last delivered, per key.</summary>
+/// <remarks>
+/// Thread-safe. <see cref="ApplyAsync"/> is atomic: it writes all of its updates or none, so a crash between batches
+/// loses at most the batch in flight, never an acknowledged one.
+/// </remarks>
+public interface IRecordStateStore
+{
+    /// <summary>The state of every key of <paramref name="sync"/>.</summary>
+    Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken);
+
+    /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
+    Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Stores or deletes keys' state, and clears their failures.</summary>
+    Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken);
+}

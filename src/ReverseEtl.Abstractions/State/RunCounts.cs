@@ -1,0 +1,28 @@
+namespace ReverseEtl.Abstractions.State;
+
+/// <summary>The counts of one run, put together once by the runner from what each stage produced.</summary>
+public sealed record RunCounts
+{
+    public long RowsRead { get; init; }
+
+    /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
+    public long RowsFetched { get; init; }
+
+    /// <summary>How many keys the sync's state held when the run started.</summary>
+    public long Held { get; init; }
+
+    public long Rejected { get; init; }
+
+    public long Added { get; init; }
+
+    public long Changed { get; init; }
+
+    public long Removed { get; init; }
+
+    public long Sent { get; init; }
+
+    public long Failed { get; init; }
+
+    public override string ToString() =>
+        $"{RowsRead} rows read, {Added} added, {Changed} changed, {Removed} removed, {Rejected} rejected; {Sent} sent, {Failed} failed";
+}

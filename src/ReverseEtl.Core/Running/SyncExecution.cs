@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// One run's pipeline, forward only: read and diff the model, decide each change, send what needs sending in batches,
+/// store what needs no send, and finally the deletes of a mirror. Each stage counts its own work; <see cref="Counts"/>
+/// puts them together, also when the run stopped half-way.
+/// </summary>
+internal sealed class SyncExecution
+{
+    private const int QuietBatch = 1_000;
+    private readonly SyncRunContext _context;
+    private readonly ChangeSource _source;
+    private readonly ChangeTally _tally = new();
+    private readonly Outbound _outbound;
+    private readonly MirrorDeletes _deletes;
+    private readonly List<StateUpdate> _quiet = [];
+
+    public SyncExecution(SyncRunContext context, ISyncWriter writer)
+    {
+        _context = context;
+        _source = new ChangeSource(context) { Progress = rows => context.Log.Progress(context.Sync.Name, rows) };
+        _outbound = new Outbound(context, writer, context.Runtime.MaxBatchSize(context.Sync));
+        _deletes = new MirrorDeletes(context);
+    }
+
+    public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed };
+
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var item in _source.ReadAsync(cancellationToken))
+        {
+            await HandleAsync(item, cancellationToken);
+        }
+
+        await _outbound.FlushAsync(cancellationToken);
+        await StoreQuietAsync();
+        cancellationToken.ThrowIfCancellationRequested(); // records deferred by a stop are not a success
+        await _deletes.SendAsync(_outbound, _source.Held, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private Task HandleAsync(DiffEvent item, CancellationToken cancellationToken) => item switch
+    {
+        RowRejected rejected => RejectAsync(rejected),
+        RowRehashed rehashed => QuietAsync(new StateUpdate(rehashed.Key, rehashed.State)),
+        ColumnsChanged columns => _context.State.SaveColumnsAsync(_context.Sync.Name, columns.Columns, cancellationToken),
+        RowChange change => RouteAsync(change, cancellationToken),
+        _ => throw new UnreachableException($"no handling for {item.GetType().Name}"),
+    };
+
+    private Task RejectAsync(RowRejected rejected)
+    {
+        _tally.Reject();
+        _context.Problems.Report(log => log.RowRejected(_context.Sync.Name, rejected.RowNumber, rejected.Reason));
+        return Task.CompletedTask;
+    }
+
+    private Task RouteAsync(RowChange change, CancellationToken cancellationToken)
+    {
+        _tally.Count(change);
+        switch (Decisions.Decide(_context.Sync, change))
+        {
+            case RecordAction.Delete:
+                _deletes.Add(change);
+                return Task.CompletedTask;
+            case { } action:
+                return _outbound.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
+            default:
+                return QuietAsync(Decisions.Settled(change));
+        }
+    }
+
+    // State that needs no send is stored in batches, and stored even while a stop is under way.
+    private async Task QuietAsync(StateUpdate update)
+    {
+        _quiet.Add(update);
+        if (_quiet.Count >= QuietBatch)
+        {
+            await StoreQuietAsync();
+        }
+    }
+
+    private async Task StoreQuietAsync()
+    {
+        await _context.State.ApplyAsync(_context.Sync.Name, _quiet, CancellationToken.None);
+        _quiet.Clear();
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Definitions;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// Everything one run (or plan) of one sync works with: the project's connections, the sync and its model, the state
+/// store, the run's id (0 for a plan), its logger and its budget of logged problems. Made once per run, passed down.
+/// </summary>
+public sealed class SyncRunContext
+{
+    public SyncRunContext(ProjectRuntime runtime, SyncDefinition sync, ISyncStateStore state, ILogger logger)
+    {
+        (Runtime, Sync, State) = (runtime, sync, state);
+        Model = runtime.Project.Models[sync.Model];
+        Log = new RunLog(logger);
+        Problems = new ProblemBudget(Log, sync.Name);
+    }
+
+    public ProjectRuntime Runtime { get; }
+
+    public SyncDefinition Sync { get; }
+
+    public ModelDefinition Model { get; }
+
+    public ISyncStateStore State { get; }
+
+    public RunLog Log { get; }
+
+    /// <summary>The run's id in the run journal; 0 for a plan, which records nothing.</summary>
+    public long RunId { get; init; }
+
+    /// <summary>The first problems (rejected rows, failed records) are logged one by one; after that, once that there are more.</summary>
+    public ProblemBudget Problems { get; }
+
+    /// <summary>The warehouse that holds the sync's model.</summary>
+    public IWarehouse Warehouse => Runtime.Warehouse(Model.Connection);
+
+    /// <summary>Names the sync's queries in the warehouse's own query history.</summary>
+    public string QueryTag => $"reverse-etl:{Sync.Name}";
+}
