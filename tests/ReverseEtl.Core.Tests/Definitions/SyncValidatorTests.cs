@@ -83,14 +83,6 @@ public class SyncValidatorTests
     }
 
     [Fact]
-    public void Build_DestinationIsAWarehouse_OneErrorAndNoSectionChecked()
-    {
-        var (_, errors) = Build("model: accounts\ndestination: wh\nmode: upsert\nslack: { text: x }\nhubspot: {}");
-
-        Assert.Equal(["f.yaml:5:18: syncs.s.destination: 'wh' is a duckdb connection, not a destination"], errors);
-    }
-
-    [Fact]
     public void Build_SectionsOfOtherTypes_EachSaidNotToApply()
     {
         var (sync, errors) = Build("model: accounts\ndestination: chat\nmode: trigger\nhubspot: { object: companies }\nslack: { text: hi }\nsalesforce: { sobject: Account }");

@@ -4,18 +4,12 @@ using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Tests.Support;
 
-/// <summary>A warehouse connector that only validates: it returns the problems it was given and records what it saw.</summary>
+/// <summary>A warehouse connector that only validates: it returns the problems it was given.</summary>
 internal sealed class FakeWarehouseConnector(string type, params ConfigProblem[] problems) : IWarehouseConnector
 {
     public string Type => type;
 
-    public List<string> Validated { get; } = [];
-
-    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection)
-    {
-        Validated.Add(connection.Name);
-        return problems;
-    }
+    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => problems;
 
     public IWarehouse Create(ConnectionSettings connection) => throw new NotSupportedException("unit tests never query a warehouse");
 }
