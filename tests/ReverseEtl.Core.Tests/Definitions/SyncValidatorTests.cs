@@ -1,0 +1,171 @@
+using System.Text.Json;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Definitions;
+
+public class SyncValidatorTests
+{
+    private static readonly DefinitionSource Elsewhere = new(new SourceMap("other.yaml"), "x");
+
+    private readonly FakeDestinationConnector _slack = FakeCatalog.Slack();
+
+    private readonly FakeDestinationConnector _crm = new("hubspot", SyncMode.Mirror, SyncMode.Upsert, SyncMode.Trigger);
+
+    [Fact]
+    public void Build_MinimalUpsert_DefaultsApplied()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert");
+
+        Assert.Empty(errors);
+        Assert.Equal(("s", "accounts", "crm", SyncMode.Upsert, true, 20d, false), (sync.Name, sync.Model, sync.Destination, sync.Mode, sync.Enabled, sync.DeleteLimitPercent, sync.DiffInWarehouse));
+        Assert.Equal((null, null, null, (string?)null), (sync.Fields, sync.Schedule, sync.BatchSize, sync.Trigger.When));
+        Assert.Equal([RecordAction.Enter], sync.Trigger.On);
+        Assert.Equal(JsonValueKind.Undefined, sync.DestinationOptions.ValueKind);
+        Assert.Equal(JsonValueKind.Undefined, Assert.Single(_crm.ValidatedSyncs).Options.ValueKind);
+    }
+
+    [Fact]
+    public void Build_EverySettingGiven_CarriedOverInOrder()
+    {
+        var (sync, errors) = Build("""
+            description: Zoë's 東京 alerts 🎉
+            enabled: false
+            model: accounts
+            destination: chat
+            mode: trigger
+            trigger: { when: "days_in_stage >= 7 and name <> 'Zoë'", on: [change, enter] }
+            fields: { 名前: name, email: email_address, a: id }
+            schedule: { cron: "0 30 8 ? * MON-FRI", timezone: Asia/Tokyo, misfire: skip }
+            batch_size: 50
+            diff: warehouse
+            slack: { text: "Hi {{ row.名前 }} 🎉" }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal((false, 50, true), (sync.Enabled, sync.BatchSize, sync.DiffInWarehouse));
+        Assert.Equal("days_in_stage >= 7 and name <> 'Zoë'", sync.Trigger.When);
+        Assert.Equal([RecordAction.Enter, RecordAction.Change], sync.Trigger.On.Order());
+        Assert.Equal([new("名前", "name"), new("email", "email_address"), new FieldMapping("a", "id")], sync.Fields!);
+        Assert.Equal(new ScheduleDefinition("0 30 8 ? * MON-FRI", "Asia/Tokyo", SkipMisfires: true), sync.Schedule);
+        Assert.Equal("Hi {{ row.名前 }} 🎉", sync.DestinationOptions.GetProperty("text").GetString());
+        var seen = Assert.Single(_slack.ValidatedSyncs);
+        Assert.Equal(("s", SyncMode.Trigger, "Hi {{ row.名前 }} 🎉"), (seen.Name, seen.Mode, seen.Options.GetProperty("text").GetString()));
+    }
+
+    [Theory]
+    [InlineData("", "Enter")]
+    [InlineData("trigger: { when: x }", "Enter")]
+    [InlineData("trigger: { on: [change] }", "Change")]
+    [InlineData("trigger: { on: [change, enter] }", "Enter,Change")]
+    public void Build_TriggerOn_TransitionsThatSend(string trigger, string expected)
+    {
+        var (sync, errors) = Build($"model: accounts\ndestination: chat\nmode: trigger\nslack: {{ text: x }}\n{trigger}");
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, string.Join(",", sync.Trigger.On.Order()));
+    }
+
+    [Fact]
+    public void Build_ModelAndDestinationUnknown_NamesWhatIsDefinedAndValidatesNoSection()
+    {
+        var (sync, errors) = Build("model: acounts\ndestination: nowhere\nmode: upsert\nhubspot: {}");
+
+        Assert.Equal(
+            [
+                "f.yaml:4:12: syncs.s.model: no model named 'acounts'; defined: accounts",
+                "f.yaml:5:18: syncs.s.destination: no connection named 'nowhere'; defined: chat, crm, wh",
+            ],
+            errors);
+        Assert.Equal(("acounts", JsonValueKind.Undefined), (sync.Model, sync.DestinationOptions.ValueKind));
+        Assert.Empty(_crm.ValidatedSyncs);
+    }
+
+    [Fact]
+    public void Build_SectionsOfOtherTypes_EachSaidNotToApply()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: chat\nmode: trigger\nhubspot: { object: companies }\nslack: { text: hi }\nsalesforce: { sobject: Account }");
+
+        Assert.Equal(
+            [
+                "f.yaml:7:14: syncs.s.hubspot: this sync sends to 'chat', a slack connection; the 'hubspot' section does not apply",
+                "f.yaml:9:17: syncs.s.salesforce: this sync sends to 'chat', a slack connection; the 'salesforce' section does not apply",
+            ],
+            errors);
+        Assert.Equal("hi", sync.DestinationOptions.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Build_ModeTheDestinationLacks_ListsItsModesInDeclarationOrder()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: update_only");
+
+        Assert.Equal(["f.yaml:6:11: syncs.s.mode: 'update_only' is not supported by hubspot destinations; supported: trigger, upsert, mirror"], errors);
+        Assert.Equal(SyncMode.UpdateOnly, sync.Mode);
+    }
+
+    [Fact]
+    public void Build_DestinationSectionMissingOrIncomplete_MissingKeyAtTheSyncOrTheProblemBelowTheSection()
+    {
+        var (_, missing) = Build("model: accounts\ndestination: chat\nmode: trigger");
+        var (_, incomplete) = Build("model: accounts\ndestination: chat\nmode: trigger\nslack: { channel: \"#東京\" }");
+
+        Assert.Equal(["f.yaml:4:5: syncs.s: missing required key 'slack' (the slack settings of this sync)"], missing);
+        Assert.Equal(["f.yaml:7:12: syncs.s.slack.text: missing required key 'text'"], incomplete);
+    }
+
+    [Fact]
+    public void Build_TriggerOrDeleteLimitWithTheWrongMode_EachReportedAndStillBuilt()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\ntrigger: { on: [change] }\ndelete_limit_percent: 5");
+
+        Assert.Equal(
+            [
+                "f.yaml:7:14: syncs.s.trigger: 'trigger' applies only to 'mode: trigger'",
+                "f.yaml:8:27: syncs.s.delete_limit_percent: 'delete_limit_percent' applies only to 'mode: mirror'",
+            ],
+            errors);
+        Assert.Equal([RecordAction.Change], sync.Trigger.On);
+        Assert.Equal(5d, sync.DeleteLimitPercent);
+    }
+
+    [Fact]
+    public void Build_MirrorWithDeleteLimitZero_KeepsZeroRatherThanTheDefault()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: mirror\ndelete_limit_percent: 0");
+
+        Assert.Empty(errors);
+        Assert.Equal(0d, sync.DeleteLimitPercent);
+    }
+
+    [Fact]
+    public void Build_UnixFiveFieldCron_ReportedWithQuartzsAdviceAndTheScheduleKept()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\nschedule: { cron: \"* * * * *\", misfire: run_once }");
+
+        Assert.Equal(
+            """
+            f.yaml:7:23: syncs.s.schedule.cron: '* * * * *' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): Cron expression '* * * * *' has 5 fields, which is the Unix/crontab form; Quartz cron has 6 or 7 fields with seconds first. Prepend a seconds field: "0 * * * * *". Note that Quartz numbers days of week 1-7 starting at Sunday where Unix cron uses 0-6, so respell numeric day-of-week values or use names (SUN, MON, ...). Or read it as written, renumbering and all, with CronExpression.Parse(expression, CronFormat.Unix).
+            """,
+            Assert.Single(errors));
+        Assert.Equal(new ScheduleDefinition("* * * * *", "UTC", SkipMisfires: false), sync.Schedule);
+    }
+
+    private (SyncDefinition Sync, List<string> Errors) Build(string lines)
+    {
+        var catalog = new ConnectorCatalog([new FakeWarehouseConnector("duckdb")], [_slack, _crm]);
+        var errors = new List<DefinitionError>();
+        var connections = new[] { Connection("wh", "duckdb", true), Connection("chat", "slack", false), Connection("crm", "hubspot", false) }
+            .ToDictionary(c => c.Name);
+        var models = new Dictionary<string, ModelDefinition> { ["accounts"] = new("accounts", "wh", ["id"], "select 1 as id", Elsewhere) };
+        var indented = string.Concat(lines.Split('\n').Select(line => $"    {line}\n"));
+        var (body, source) = DefinitionText.Sync($"version: 1\nsyncs:\n  s:\n{indented}");
+
+        var sync = new SyncValidator(new DefinitionValidator(catalog, DefinitionText.NoFiles, errors), connections, models).Build("s", body, source);
+        return (sync!, errors.Select(e => e.ToString()).ToList());
+    }
+
+    private static ConnectionDefinition Connection(string name, string type, bool isWarehouse) =>
+        new(new ConnectionSettings(name, type, default, DefinitionText.NoFiles), isWarehouse, Elsewhere);
+}
