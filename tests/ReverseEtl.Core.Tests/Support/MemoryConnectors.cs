@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Tests.Support;
+
+/// <summary>A warehouse answering every query with the same columns and rows; it keeps the SQL it was given.</summary>
+internal sealed class MemoryWarehouse(IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<object?[]> rows) : IWarehouse, IWarehouseConnector
+{
+    public List<string> Queries { get; } = [];
+
+    public string Type => "duckdb";
+
+    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
+
+    public IWarehouse Create(ConnectionSettings connection) => this;
+
+    public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    {
+        Queries.Add(query.Sql);
+        return Task.FromResult<IWarehouseResult>(new Result(columns, rows));
+    }
+
+    private sealed class Result(IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<object?[]> rows) : IWarehouseResult
+    {
+        public IReadOnlyList<WarehouseColumn> Columns => columns;
+
+        public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var row in rows)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return row;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A destination that keeps every batch it was given and answers each record with <see cref="Answer"/>.</summary>
+internal sealed class RecordingDestination(string type, int maxBatch, params SyncMode[] modes) : IDestinationConnector, IDestination, ISyncWriter
+{
+    public string Type => type;
+
+    public DestinationCapabilities Capabilities { get; } = new(modes.ToHashSet(), maxBatch);
+
+    public List<IReadOnlyList<SyncRecord>> Batches { get; } = [];
+
+    public Func<SyncRecord, RecordOutcome> Answer { get; set; } = r => RecordOutcome.Sent($"id-{r.Key}");
+
+    public string? DryRunOutboxPath => null;
+
+    public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection) => [];
+
+    public IReadOnlyList<ConfigProblem> ValidateSync(SyncSettings sync) => [];
+
+    public IDestination Create(ConnectionSettings connection) => this;
+
+    public ISyncWriter CreateWriter(SyncSettings sync) => this;
+
+    public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        Batches.Add(records);
+        return Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(Answer).ToList());
+    }
+
+    public JsonNode Preview(SyncRecord record) => new JsonObject { ["key"] = record.Key, ["action"] = record.Action.ToString() };
+}
