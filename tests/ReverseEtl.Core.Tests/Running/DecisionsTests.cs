@@ -1,9 +1,10 @@
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
 
-namespace ReverseEtl.Core.Running.Tests;
+namespace ReverseEtl.Core.Tests.Running;
 
 public class DecisionsTests
 {

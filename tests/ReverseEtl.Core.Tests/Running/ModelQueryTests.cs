@@ -1,8 +1,9 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
 
-namespace ReverseEtl.Core.Running.Tests;
+namespace ReverseEtl.Core.Tests.Running;
 
 public class ModelQueryTests
 {

@@ -1,8 +1,9 @@
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
 
-namespace ReverseEtl.Core.Running.Tests;
+namespace ReverseEtl.Core.Tests.Running;
 
 public class RowMapperTests
 {

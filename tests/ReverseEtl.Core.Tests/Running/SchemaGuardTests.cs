@@ -1,6 +1,7 @@
+using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
 
-namespace ReverseEtl.Core.Running.Tests;
+namespace ReverseEtl.Core.Tests.Running;
 
 public class SchemaGuardTests
 {

@@ -3,7 +3,7 @@ using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Tests.Support;
 using static ReverseEtl.Core.Tests.Support.RunKit;
 
-namespace ReverseEtl.Core.Running.Tests;
+namespace ReverseEtl.Core.Tests.Running;
 
 public class SyncRunnerTests
 {
