@@ -15,7 +15,10 @@ public sealed record SlackWebhookConnectionOptions(Uri? Url, HttpConnectionOptio
 /// <summary>Slack incoming webhook destination: trigger messages to the webhook's fixed channel, one per record.</summary>
 public sealed class SlackWebhookConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public override string Type => "slack_webhook";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "slack_webhook";
+
+    public override string Type => TypeName;
 
     public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
 
@@ -31,8 +34,8 @@ public sealed class SlackWebhookConnector(ITemplateCompiler templates, Destinati
 
 public static class SlackWebhookServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>slack_webhook</c> destination connector and its HTTP client.</summary>
+    /// <summary>Registers the <c>slack_webhook</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddSlackWebhook(this IServiceCollection services) => services
         .AddDestinationHttp(new SlackWebhookHttpPolicy())
-        .AddSingleton<IDestinationConnector, SlackWebhookConnector>();
+        .AddDestinationConnector<SlackWebhookConnector>(SlackWebhookConnector.TypeName);
 }
