@@ -5,15 +5,6 @@ using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>The <c>slack</c> connection section: <c>token</c>, and the shared <c>base_url</c>, <c>timeout_seconds</c>, <c>rate_limit</c>.</summary>
-public sealed record SlackConnectionOptions(string? Token, HttpConnectionOptions Http)
-{
-    public const string DefaultBaseUrl = "https://slack.com/api";
-
-    public static SlackConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null) =>
-        new(HttpConnectionOptions.Text(connection.Options, "token"), HttpConnectionOptions.From(connection.Options, DefaultBaseUrl, problems));
-}
-
 /// <summary>Slack Web API destination: trigger messages to a user by email (DM) or a channel. One message per record.</summary>
 public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
