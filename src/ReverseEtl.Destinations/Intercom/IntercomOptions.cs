@@ -50,7 +50,7 @@ public sealed record IntercomSyncOptions(
         var company = o.TryGetProperty("company", out var c) ? new IntercomCompanyOptions(
             HttpConnectionOptions.Text(c, "company_id") ?? string.Empty, HttpConnectionOptions.Text(c, "name"), Names(c, "custom_attributes")) : null;
         var options = new IntercomSyncOptions(kind, fields, Names(o, "custom_attributes"), company, Names(o, "tags"), Names(o, "metadata"));
-        IntercomSyncRules.Check(options, sync.Mode, problems);
+        problems.AddRange(IntercomOptionsValidator.Validate(options, sync.Mode));
         return options;
     }
 

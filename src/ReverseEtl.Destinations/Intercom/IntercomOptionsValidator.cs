@@ -2,11 +2,13 @@ using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Intercom;
 
-/// <summary>Which keys each object and mode needs.</summary>
-internal static class IntercomSyncRules
+/// <summary>The <c>intercom</c> sections' checks beyond their schema: which keys each object and mode needs.</summary>
+internal static class IntercomOptionsValidator
 {
-    public static void Check(IntercomSyncOptions o, SyncMode mode, List<ConfigProblem> problems)
+    /// <summary>Every problem of a sync's section, none when it is valid.</summary>
+    public static IReadOnlyList<ConfigProblem> Validate(IntercomSyncOptions o, SyncMode mode)
     {
+        var problems = new List<ConfigProblem>();
         var (needs, modeOk) = o.Kind switch
         {
             IntercomObjectKind.Contacts => (new[] { "external_id" }, mode == SyncMode.Upsert),
@@ -28,5 +30,7 @@ internal static class IntercomSyncRules
         {
             problems.Add(new ConfigProblem("company.company_id", "the company needs 'company_id' (the payload field that holds it)"));
         }
+
+        return problems;
     }
 }
