@@ -21,7 +21,7 @@ internal static class SnowflakeHttpPolicy
     /// <summary>How long one attempt may take (a submit answers 202 after at most 45 s; a partition can be large).</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>The longest wait asked by <c>Retry-After</c> that is honoured as asked.</summary>
+    /// <summary>The longest wait between attempts: a longer <c>Retry-After</c> is cut to it.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
     private const int Retries = 3;
@@ -33,7 +33,7 @@ internal static class SnowflakeHttpPolicy
             MaxDelay = MaxWait,
             ShouldRetryAfterHeader = false,
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryAfter(args.Outcome.Result, time) ?? Backoff(args.AttemptNumber)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Wait(args.Outcome.Result, time) ?? Backoff(args.AttemptNumber)),
             OnRetry = args => MarkResubmission(args),
         })
         .AddTimeout(AttemptTimeout);
@@ -57,12 +57,15 @@ internal static class SnowflakeHttpPolicy
         };
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time) => response?.Headers.RetryAfter switch
+    // Retry-After, in seconds or as a date, at most MaxWait; null when Snowflake sent none.
+    private static TimeSpan? Wait(HttpResponseMessage? response, TimeProvider time) => response?.Headers.RetryAfter switch
     {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        { Delta: { } delta } => Clamp(delta),
+        { Date: { } date } => Clamp(date - time.GetUtcNow()),
         _ => null,
     };
+
+    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
 
     // The next attempt sends the same request: a statement's gets retry=true beside its requestId, once.
     private static ValueTask MarkResubmission(OnRetryArguments<HttpResponseMessage> args)
