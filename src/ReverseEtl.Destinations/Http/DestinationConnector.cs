@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Http;
@@ -43,56 +42,4 @@ public abstract class DestinationConnector : IDestinationConnector
     protected abstract void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems);
 
     protected abstract void CheckSync(SyncSettings sync, List<ConfigProblem> problems);
-}
-
-/// <summary>
-/// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
-/// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
-/// delivered) and the rest of the batch is deferred to the next run.
-/// </summary>
-public abstract class OneByOneWriter : ISyncWriter
-{
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        await BeforeBatchAsync(records, cancellationToken);
-        var outcomes = new List<RecordOutcome>(records.Count);
-        foreach (var record in records)
-        {
-            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOneAsync(record, CancellationToken.None));
-        }
-
-        return outcomes;
-    }
-
-    public abstract JsonNode Preview(SyncRecord record);
-
-    /// <summary>Work due before the first record of a batch (e.g. making sure custom attributes exist).</summary>
-    protected virtual Task BeforeBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    protected abstract Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// A writer for APIs with a batch call: a batch begun is finished even when the run is stopping (its calls are not
-/// cancelled, since the vendor may already have applied them, and its outcomes are recorded); a batch not yet begun
-/// when the stop came is deferred to the next run. The host's shutdown timeout bounds how long a stop waits.
-/// </summary>
-public abstract class WholeBatchWriter : ISyncWriter
-{
-    /// <summary>The outcome of a record left for the next run by a stop.</summary>
-    public static RecordOutcome Deferred { get; } = new(OutcomeStatus.Deferred, Message: "not sent: the run was stopped");
-
-    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        return cancellationToken.IsCancellationRequested
-            ? records.Select(_ => Deferred).ToList()
-            : await WriteBatchAsync(records, CancellationToken.None);
-    }
-
-    public abstract JsonNode Preview(SyncRecord record);
-
-    /// <summary>Sends the batch; <paramref name="cancellationToken"/> is never cancelled by a stop, so the batch completes.</summary>
-    protected abstract Task<IReadOnlyList<RecordOutcome>> WriteBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken);
 }

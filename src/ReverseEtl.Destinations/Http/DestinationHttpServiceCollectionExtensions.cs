@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -28,4 +29,13 @@ public static class DestinationHttpServiceCollectionExtensions
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpConnection.OptionsKey, out var connection) ? connection.PipelineKey : "(none)");
         return services;
     }
+
+    /// <summary>
+    /// Registers <typeparamref name="TConnector"/> as a keyed service under <paramref name="type"/>, the connection
+    /// <c>type</c> in the YAML, and forwards the unkeyed <see cref="IDestinationConnector"/> list to that one instance.
+    /// </summary>
+    public static IServiceCollection AddDestinationConnector<TConnector>(this IServiceCollection services, string type)
+        where TConnector : class, IDestinationConnector => services
+        .AddKeyedSingleton<IDestinationConnector, TConnector>(type)
+        .AddSingleton(sp => sp.GetRequiredKeyedService<IDestinationConnector>(type));
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -26,6 +25,3 @@ public sealed record HttpConnection(VendorHttpPolicy Policy, string Connection, 
             ? connection
             : throw new InvalidOperationException("A destination request was sent without its connection; create clients through DestinationHttp.");
 }
-
-/// <summary>Where a dry run writes, and how it answers as the vendor would on success.</summary>
-public sealed record DryRunTarget(string OutboxPath, Func<HttpRequestMessage, JsonNode?, HttpResponseMessage> Respond);

@@ -30,9 +30,3 @@ internal sealed class PaceStrategy(CredentialPace pace, VendorHttpPolicy policy,
         return outcome;
     }
 }
-
-/// <summary>The options of <see cref="PaceStrategy"/>: only its name, for telemetry.</summary>
-internal sealed class PaceStrategyOptions : ResilienceStrategyOptions
-{
-    public PaceStrategyOptions() => Name = "Pace";
-}

@@ -66,12 +66,3 @@ public abstract class VendorHttpPolicy
     protected static bool Is(HttpResponseMessage response, params HttpStatusCode[] statuses) =>
         statuses.Contains(response?.StatusCode ?? 0);
 }
-
-/// <summary>Whether to retry a response, and after how long the vendor asked (null: our own backoff).</summary>
-public sealed record RetryAdvice(bool Retry, TimeSpan? Delay)
-{
-    public static RetryAdvice No { get; } = new(false, null);
-}
-
-/// <summary>At most <see cref="Requests"/> requests per <see cref="Window"/> on one credential, across every sync.</summary>
-public sealed record RateLimit(int Requests, TimeSpan Window);

@@ -10,7 +10,10 @@ public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory logger
 {
     public const int MaxBatchSize = 100;
 
-    public override string Type => "hubspot";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "hubspot";
+
+    public override string Type => TypeName;
 
     public override DestinationCapabilities Capabilities { get; } =
         new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.UpdateOnly, SyncMode.CreateOnly, SyncMode.Mirror }, MaxBatchSize);
@@ -27,8 +30,8 @@ public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory logger
 
 public static class HubSpotServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>hubspot</c> destination connector and its HTTP client.</summary>
+    /// <summary>Registers the <c>hubspot</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddHubSpot(this IServiceCollection services) => services
         .AddDestinationHttp(new HubSpotHttpPolicy())
-        .AddSingleton<IDestinationConnector, HubSpotConnector>();
+        .AddDestinationConnector<HubSpotConnector>(HubSpotConnector.TypeName);
 }

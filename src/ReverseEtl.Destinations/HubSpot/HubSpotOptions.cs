@@ -21,16 +21,12 @@ public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IR
 {
     /// <summary>The record each written record is associated with (default association), when set.</summary>
     public HubSpotAssociation? Associate { get; init; }
+
     public static HubSpotSyncOptions From(SyncSettings sync, List<ConfigProblem> problems)
     {
         var o = sync.Options;
         var objectType = HttpConnectionOptions.Text(o, "object") ?? "companies";
         var idProperty = HttpConnectionOptions.Text(o, "id_property");
-        if (idProperty is null && sync.Mode != SyncMode.CreateOnly)
-        {
-            problems.Add(new ConfigProblem("id_property", $"'{sync.Mode.Name()}' matches records by a unique property; name it, e.g. id_property: product_account_id"));
-        }
-
         var create = new Dictionary<string, string>(StringComparer.Ordinal);
         if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("create_properties", out var props))
         {
@@ -41,7 +37,9 @@ public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IR
         }
 
         var group = HttpConnectionOptions.Text(o, "property_group") ?? (objectType == "contacts" ? "contactinformation" : "companyinformation");
-        return new HubSpotSyncOptions(objectType, idProperty ?? string.Empty, create, group) { Associate = HubSpotAssociation.From(o) };
+        var options = new HubSpotSyncOptions(objectType, idProperty ?? string.Empty, create, group) { Associate = HubSpotAssociation.From(o) };
+        problems.AddRange(HubSpotOptionsValidator.Validate(options, sync.Mode));
+        return options;
     }
 }
 

@@ -8,7 +8,10 @@ namespace ReverseEtl.Destinations.Intercom;
 /// <summary>Intercom destination: contacts (upsert, with company and tags) and data events (trigger).</summary>
 public sealed class IntercomConnector(DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public override string Type => "intercom";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "intercom";
+
+    public override string Type => TypeName;
 
     // Intercom has no batch endpoint: a batch is a run of single calls, acknowledged together.
     public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Trigger }, MaxBatchSize: 50);
@@ -25,8 +28,8 @@ public sealed class IntercomConnector(DestinationHttp http, ILoggerFactory logge
 
 public static class IntercomServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>intercom</c> destination connector and its HTTP client.</summary>
+    /// <summary>Registers the <c>intercom</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddIntercom(this IServiceCollection services) => services
         .AddDestinationHttp(new IntercomHttpPolicy())
-        .AddSingleton<IDestinationConnector, IntercomConnector>();
+        .AddDestinationConnector<IntercomConnector>(IntercomConnector.TypeName);
 }

@@ -50,7 +50,7 @@ public sealed record IntercomSyncOptions(
         var company = o.TryGetProperty("company", out var c) ? new IntercomCompanyOptions(
             HttpConnectionOptions.Text(c, "company_id") ?? string.Empty, HttpConnectionOptions.Text(c, "name"), Names(c, "custom_attributes")) : null;
         var options = new IntercomSyncOptions(kind, fields, Names(o, "custom_attributes"), company, Names(o, "tags"), Names(o, "metadata"));
-        IntercomSyncRules.Check(options, sync.Mode, problems);
+        problems.AddRange(IntercomOptionsValidator.Validate(options, sync.Mode));
         return options;
     }
 
@@ -60,32 +60,3 @@ public sealed record IntercomSyncOptions(
 
 /// <summary>The company a contact belongs to: its <c>company_id</c> field, name field and custom attribute fields.</summary>
 public sealed record IntercomCompanyOptions(string CompanyId, string? Name, IReadOnlyList<string> CustomAttributes);
-
-/// <summary>Which keys each object and mode needs.</summary>
-internal static class IntercomSyncRules
-{
-    public static void Check(IntercomSyncOptions o, SyncMode mode, List<ConfigProblem> problems)
-    {
-        var (needs, modeOk) = o.Kind switch
-        {
-            IntercomObjectKind.Contacts => (new[] { "external_id" }, mode == SyncMode.Upsert),
-            _ => (new[] { "event_name", "user_id", "created_at" }, mode == SyncMode.Trigger),
-        };
-        var objectName = o.Kind.ToString().ToLowerInvariant();
-        if (!modeOk)
-        {
-            problems.Add(new ConfigProblem("object", $"{objectName} are written with mode '{(o.Kind == IntercomObjectKind.Events ? "trigger" : "upsert")}', not '{mode.Name()}'"));
-        }
-
-        problems.AddRange(needs.Where(k => o.Field(k) is null).Select(k => new ConfigProblem(k, $"{objectName} need '{k}' (the payload field that holds it)")));
-        if (o.Metadata.Count > 10)
-        {
-            problems.Add(new ConfigProblem("metadata", $"Intercom keeps at most 10 metadata keys per event; {o.Metadata.Count} are listed"));
-        }
-
-        if (o.Company is { CompanyId.Length: 0 })
-        {
-            problems.Add(new ConfigProblem("company.company_id", "the company needs 'company_id' (the payload field that holds it)"));
-        }
-    }
-}

@@ -1,7 +1,7 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
 
@@ -9,11 +9,13 @@ namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>
 /// The connection's access token: requested by the client-credentials flow, or by the JWT bearer flow (an RS256
-/// assertion signed with the connected app's key, valid 3 minutes). Neither flow issues a refresh token, so a renewal
-/// is a new request. Thread-safe; one request at a time.
+/// assertion signed with the connected app's key by <see cref="JsonWebTokenHandler"/>: <c>iss</c>, <c>sub</c>,
+/// <c>aud</c> and <c>exp</c> 3 minutes ahead, and no other claim). Neither flow issues a refresh token, so a renewal is
+/// a new request. Thread-safe; one request at a time.
 /// </summary>
 internal sealed class SalesforceAuth(string connection, ISalesforceAuthApi api, SalesforceConnectionOptions options, TimeProvider time) : IDisposable
 {
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SalesforceToken? _token;
 
@@ -65,70 +67,19 @@ internal sealed class SalesforceAuth(string connection, ISalesforceAuthApi api, 
 
     private string Assertion(string privateKeyPem)
     {
-        var header = Base64Url.EncodeToString("""{"alg":"RS256","typ":"JWT"}"""u8);
-        var claims = new JsonObject
-        {
-            ["iss"] = options.ClientId,
-            ["sub"] = options.Username,
-            ["aud"] = options.LoginUrl.GetLeftPart(UriPartial.Authority),
-            ["exp"] = time.GetUtcNow().AddMinutes(3).ToUnixTimeSeconds(),
-        };
-        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         using var rsa = RSA.Create();
         rsa.ImportFromPem(privateKeyPem);
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes($"{header}.{payload}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
-    }
-}
-
-/// <summary>
-/// Puts the token on each request and sends it to the token's instance; on 401 (INVALID_SESSION_ID) renews the token
-/// once and repeats the request once. It sits outside the retries: a refused session is not an outage.
-/// </summary>
-internal sealed class SalesforceAuthHandler(SalesforceAuth auth, bool useTokenInstance) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        var response = await SendWithAsync(request, await auth.GetAsync(renew: false, cancellationToken), cancellationToken);
-        if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized)
+        return Handler.CreateToken(new SecurityTokenDescriptor
         {
-            return response;
-        }
-
-        response.Dispose();
-        using var again = Copy(request, body);
-        return await SendWithAsync(again, await auth.GetAsync(renew: true, cancellationToken), cancellationToken);
-    }
-
-    private Task<HttpResponseMessage> SendWithAsync(HttpRequestMessage request, SalesforceToken token, CancellationToken cancellationToken)
-    {
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.AccessToken);
-        if (useTokenInstance && Uri.TryCreate(token.InstanceUrl, UriKind.Absolute, out var instance))
-        {
-            request.RequestUri = new Uri(instance, request.RequestUri!.PathAndQuery);
-        }
-
-        return base.SendAsync(request, cancellationToken);
-    }
-
-    private static HttpRequestMessage Copy(HttpRequestMessage request, byte[]? body)
-    {
-        var copy = new HttpRequestMessage(request.Method, request.RequestUri);
-        if (body is not null)
-        {
-            copy.Content = new ByteArrayContent(body);
-            foreach (var header in request.Content!.Headers)
+            Issuer = options.ClientId,
+            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = options.Username! },
+            Audience = options.LoginUrl.GetLeftPart(UriPartial.Authority),
+            Expires = time.GetUtcNow().AddMinutes(3).UtcDateTime,
+            // No cached signature provider: a cached one would outlive this key, which is disposed after signing.
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256)
             {
-                copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-
-        foreach (var header in request.Headers)
-        {
-            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        return copy;
+                CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+            },
+        });
     }
 }

@@ -10,7 +10,10 @@ public sealed class SalesforceConnector(DestinationHttp http, TimeProvider time,
 {
     public const int MaxBatchSize = 200;
 
-    public override string Type => "salesforce";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "salesforce";
+
+    public override string Type => TypeName;
 
     public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Upsert, SyncMode.Mirror }, MaxBatchSize);
 
@@ -26,8 +29,8 @@ public sealed class SalesforceConnector(DestinationHttp http, TimeProvider time,
 
 public static class SalesforceServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>salesforce</c> destination connector and its HTTP client.</summary>
+    /// <summary>Registers the <c>salesforce</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddSalesforce(this IServiceCollection services) => services
         .AddDestinationHttp(new SalesforceHttpPolicy())
-        .AddSingleton<IDestinationConnector, SalesforceConnector>();
+        .AddDestinationConnector<SalesforceConnector>(SalesforceConnector.TypeName);
 }

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -33,12 +29,12 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
         DelegatingHandler? outer = null;
         if (secret is not null)
         {
-            var tokenSpec = new VendorApiSpec(policy, secret, options.Http, options.LoginUrl, DryRunAnswer, Json, BearerToken: false);
+            var tokenSpec = new VendorApiSpec(policy, secret, options.Http, options.LoginUrl, SalesforceDryRun.Respond, Json, BearerToken: false);
             _auth = new SalesforceAuth(connection.Name, http.CreateApi<ISalesforceAuthApi>(connection, tokenSpec, logger).Api, options, time);
             outer = new SalesforceAuthHandler(_auth, useTokenInstance: options.InstanceUrl is null);
         }
 
-        var spec = new VendorApiSpec(policy, secret, options.Http, options.InstanceUrl ?? options.LoginUrl, DryRunAnswer, Json, BearerToken: false) { Outer = outer };
+        var spec = new VendorApiSpec(policy, secret, options.Http, options.InstanceUrl ?? options.LoginUrl, SalesforceDryRun.Respond, Json, BearerToken: false) { Outer = outer };
         (_api, DryRunOutboxPath) = http.CreateApi<ISalesforceApi>(connection, spec, logger);
     }
 
@@ -55,22 +51,4 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
 
     public void Dispose() => _auth?.Dispose();
 
-    /// <summary>What Salesforce answers on success, for the dry run: every record upserted, ids derived from the record.</summary>
-    private static HttpResponseMessage DryRunAnswer(HttpRequestMessage request, JsonNode? body)
-    {
-        var results = new JsonArray();
-        if (request.Method == HttpMethod.Delete)
-        {
-            var ids = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query)["ids"]?.Split(',') ?? [];
-            ids.ToList().ForEach(id => results.Add(new JsonObject { ["id"] = id, ["success"] = true, ["errors"] = new JsonArray() }));
-        }
-
-        foreach (var record in body?["records"]?.AsArray() ?? [])
-        {
-            var id = "001DRY" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(record!.ToJsonString())), 0, 6);
-            results.Add(new JsonObject { ["id"] = id, ["success"] = true, ["errors"] = new JsonArray(), ["created"] = true });
-        }
-
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(results.ToJsonString(), Encoding.UTF8, "application/json") };
-    }
 }

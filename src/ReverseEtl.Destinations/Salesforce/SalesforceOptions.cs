@@ -29,31 +29,8 @@ public sealed record SalesforceConnectionOptions(
             HttpConnectionOptions.Text(o, "api_version") ?? "v62.0",
             o.TryGetProperty("usage_limit_percent", out var u) ? u.GetDouble() : 90,
             HttpConnectionOptions.From(o, DefaultLoginUrl, problems));
-        options.Check(problems);
+        problems?.AddRange(SalesforceOptionsValidator.Validate(options));
         return options;
-    }
-
-    private void Check(List<ConfigProblem>? problems)
-    {
-        if (problems is null || ClientId is null)
-        {
-            return;
-        }
-
-        if (ClientSecret is null && PrivateKeyPath is null)
-        {
-            problems.Add(new ConfigProblem("client_id", "set client_secret (client credentials flow) or private_key_path and username (JWT bearer flow)"));
-        }
-
-        if (PrivateKeyPath is { } key && !File.Exists(key))
-        {
-            problems.Add(new ConfigProblem("private_key_path", $"'{key}' does not exist"));
-        }
-
-        if (PrivateKeyPath is not null && Username is null)
-        {
-            problems.Add(new ConfigProblem("username", "the JWT bearer flow needs the username the connected app acts as"));
-        }
     }
 }
 
@@ -63,13 +40,8 @@ public sealed record SalesforceSyncOptions(string SObject, string ExternalIdFiel
     public static SalesforceSyncOptions From(SyncSettings sync, List<ConfigProblem> problems)
     {
         var o = sync.Options;
-        var sobject = HttpConnectionOptions.Text(o, "sobject");
-        var field = HttpConnectionOptions.Text(o, "external_id_field");
-        if (sobject is null || field is null)
-        {
-            problems.Add(new ConfigProblem(sobject is null ? "sobject" : "external_id_field", "name the sObject and its external id field, e.g. sobject: Account, external_id_field: Product_Account_Id__c"));
-        }
-
-        return new SalesforceSyncOptions(sobject ?? string.Empty, field ?? string.Empty);
+        var options = new SalesforceSyncOptions(HttpConnectionOptions.Text(o, "sobject") ?? string.Empty, HttpConnectionOptions.Text(o, "external_id_field") ?? string.Empty);
+        problems.AddRange(SalesforceOptionsValidator.Validate(options));
+        return options;
     }
 }

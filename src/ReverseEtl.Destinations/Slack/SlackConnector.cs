@@ -5,19 +5,13 @@ using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>The <c>slack</c> connection section: <c>token</c>, and the shared <c>base_url</c>, <c>timeout_seconds</c>, <c>rate_limit</c>.</summary>
-public sealed record SlackConnectionOptions(string? Token, HttpConnectionOptions Http)
-{
-    public const string DefaultBaseUrl = "https://slack.com/api";
-
-    public static SlackConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null) =>
-        new(HttpConnectionOptions.Text(connection.Options, "token"), HttpConnectionOptions.From(connection.Options, DefaultBaseUrl, problems));
-}
-
 /// <summary>Slack Web API destination: trigger messages to a user by email (DM) or a channel. One message per record.</summary>
 public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public override string Type => "slack";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "slack";
+
+    public override string Type => TypeName;
 
     // One message per batch: each post is recorded as delivered before the next is sent, so a crash can't post twice.
     public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
@@ -34,8 +28,8 @@ public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp 
 
 public static class SlackServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>slack</c> destination connector.</summary>
+    /// <summary>Registers the <c>slack</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddSlack(this IServiceCollection services) => services
         .AddDestinationHttp(new SlackHttpPolicy())
-        .AddSingleton<IDestinationConnector, SlackConnector>();
+        .AddDestinationConnector<SlackConnector>(SlackConnector.TypeName);
 }

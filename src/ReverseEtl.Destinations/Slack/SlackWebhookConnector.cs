@@ -5,17 +5,13 @@ using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>The <c>slack_webhook</c> connection section: the secret <c>url</c>, and the shared <c>timeout_seconds</c>, <c>rate_limit</c>.</summary>
-public sealed record SlackWebhookConnectionOptions(Uri? Url, HttpConnectionOptions Http)
-{
-    public static SlackWebhookConnectionOptions From(ConnectionSettings connection, List<ConfigProblem>? problems = null) =>
-        new(HttpConnectionOptions.Url(connection.Options, "url", problems), HttpConnectionOptions.From(connection.Options, "https://hooks.slack.com", problems));
-}
-
 /// <summary>Slack incoming webhook destination: trigger messages to the webhook's fixed channel, one per record.</summary>
 public sealed class SlackWebhookConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
 {
-    public override string Type => "slack_webhook";
+    /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
+    public const string TypeName = "slack_webhook";
+
+    public override string Type => TypeName;
 
     public override DestinationCapabilities Capabilities { get; } = new(new HashSet<SyncMode> { SyncMode.Trigger }, MaxBatchSize: 1);
 
@@ -31,8 +27,8 @@ public sealed class SlackWebhookConnector(ITemplateCompiler templates, Destinati
 
 public static class SlackWebhookServiceCollectionExtensions
 {
-    /// <summary>Registers the <c>slack_webhook</c> destination connector and its HTTP client.</summary>
+    /// <summary>Registers the <c>slack_webhook</c> destination connector, keyed by its type, and its HTTP client.</summary>
     public static IServiceCollection AddSlackWebhook(this IServiceCollection services) => services
         .AddDestinationHttp(new SlackWebhookHttpPolicy())
-        .AddSingleton<IDestinationConnector, SlackWebhookConnector>();
+        .AddDestinationConnector<SlackWebhookConnector>(SlackWebhookConnector.TypeName);
 }

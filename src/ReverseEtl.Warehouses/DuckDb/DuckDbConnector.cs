@@ -43,5 +43,5 @@ public static class DuckDbServiceCollectionExtensions
 {
     /// <summary>Registers the <c>duckdb</c> warehouse connector.</summary>
     public static IServiceCollection AddDuckDb(this IServiceCollection services) =>
-        services.AddSingleton<IWarehouseConnector, DuckDbConnector>();
+        services.AddKeyedSingleton<IWarehouseConnector, DuckDbConnector>("duckdb").AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>("duckdb"));
 }

@@ -50,5 +50,5 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>Registers the <c>postgres</c> warehouse connector.</summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services) =>
-        services.AddSingleton<IWarehouseConnector, PostgresConnector>();
+        services.AddKeyedSingleton<IWarehouseConnector, PostgresConnector>("postgres").AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>("postgres"));
 }

@@ -4,11 +4,14 @@ using Refit;
 
 namespace ReverseEtl.Warehouses.Snowflake;
 
-/// <summary>Snowflake's SQL API v2 (/api/v2/statements): submit, poll or fetch a partition, cancel.</summary>
+/// <summary>
+/// Snowflake's SQL API v2 (/api/v2/statements): submit, poll or fetch a partition, cancel. A resubmission's
+/// <c>retry=true</c> is added by the client's resilience pipeline (<see cref="SnowflakeHttpPolicy"/>).
+/// </summary>
 internal interface ISnowflakeApi
 {
     [Post("/api/v2/statements")]
-    Task<IApiResponse<SnowflakeAnswer>> SubmitAsync([Query] string requestId, [Query] bool? retry, [Body] SnowflakeStatement statement, CancellationToken cancellationToken);
+    Task<IApiResponse<SnowflakeAnswer>> SubmitAsync([Query] string requestId, [Body] SnowflakeStatement statement, CancellationToken cancellationToken);
 
     [Get("/api/v2/statements/{handle}")]
     Task<IApiResponse<SnowflakeAnswer>> GetAsync(string handle, [Query] int? partition, CancellationToken cancellationToken);

@@ -1,19 +1,20 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ReverseEtl.Warehouses.Snowflake;
 
 /// <summary>
 /// Key-pair JWT for the SQL API: RS256 with the user's private key; <c>iss</c> = ACCOUNT.USER.SHA256:fingerprint of
 /// the public key, <c>sub</c> = ACCOUNT.USER; valid 59 minutes and renewed after 54. The account is normalised as
-/// Snowflake's drivers do: without <c>.global</c>, cut at the first '.', else at the first '-'; upper case.
+/// Snowflake's drivers do: without <c>.global</c>, cut at the first '.', else at the first '-'; upper case. Signed by
+/// <see cref="JsonWebTokenHandler"/>; the times come from the <see cref="TimeProvider"/>, and no other claim is added.
 /// </summary>
 internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(59);
     private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(54);
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly Lock _gate = new();
     private RSA? _key;
     private (string Token, DateTimeOffset IssuedAt)? _current;
@@ -73,16 +74,19 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
     {
         _key ??= LoadKey(options);
         var subject = $"{AccountName(options.Account)}.{options.User!.ToUpperInvariant()}";
-        var claims = new JsonObject
+        return Handler.CreateToken(new SecurityTokenDescriptor
         {
-            ["iss"] = $"{subject}.{Fingerprint(_key)}",
-            ["sub"] = subject,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = (now + Lifetime).ToUnixTimeSeconds(),
-        };
-        var header = Base64Url.EncodeToString("""{"alg":"RS256","typ":"JWT"}"""u8);
-        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
-        var signature = _key.SignData(Encoding.ASCII.GetBytes($"{header}.{payload}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
+            Issuer = $"{subject}.{Fingerprint(_key)}",
+            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = subject },
+            IssuedAt = now.UtcDateTime,
+            Expires = (now + Lifetime).UtcDateTime,
+            SigningCredentials = Signing(_key),
+        });
     }
+
+    // No cached signature provider: a cached one would outlive this key, which is disposed with the warehouse.
+    private static SigningCredentials Signing(RSA key) => new(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256)
+    {
+        CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+    };
 }

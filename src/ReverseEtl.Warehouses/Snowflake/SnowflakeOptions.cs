@@ -29,51 +29,12 @@ public sealed record SnowflakeOptions(
         var options = new SnowflakeOptions(account, Text(o, "user"), key, Text(o, "private_key_passphrase"), token, Text(o, "token_type") ?? (key is null ? "PROGRAMMATIC_ACCESS_TOKEN" : "KEYPAIR_JWT"),
             baseUrl, Text(o, "warehouse"), Text(o, "database"), Text(o, "schema"), Text(o, "role"),
             o.TryGetProperty("timeout_seconds", out var t) ? t.GetInt64() : 3600);
-        options.Check(problems);
+        problems?.AddRange(SnowflakeOptionsValidator.Validate(options));
         return options;
     }
 
     /// <summary>Names the account and user only: never the token, the passphrase or the key's path.</summary>
     public override string ToString() => $"Snowflake {Account} as {User ?? "(token)"} at {BaseUrl}";
-
-    private void Check(List<ConfigProblem>? problems)
-    {
-        if (problems is null)
-        {
-            return;
-        }
-
-        if (Account.Length == 0)
-        {
-            problems.Add(new ConfigProblem("account", "is empty; set it, e.g. account: ${SNOWFLAKE_ACCOUNT} (myorg-myaccount)"));
-        }
-
-        if ((PrivateKeyPath is null) == (Token is null))
-        {
-            problems.Add(new ConfigProblem("private_key_path", "set private_key_path (key-pair JWT, with user) or token (programmatic access or OAuth token), one of the two"));
-        }
-        else if (PrivateKeyPath is { } key && (!File.Exists(key) || User is null))
-        {
-            problems.Add(new ConfigProblem("private_key_path", File.Exists(key) ? "key-pair authentication needs 'user'" : $"'{key}' does not exist"));
-        }
-        else if (PrivateKeyPath is not null)
-        {
-            CheckKey(problems);
-        }
-    }
-
-    // The key is read once here so that a wrong passphrase or a damaged file is reported before any run.
-    private void CheckKey(List<ConfigProblem> problems)
-    {
-        try
-        {
-            SnowflakeKeyPairToken.LoadKey(this).Dispose();
-        }
-        catch (WarehouseException ex)
-        {
-            problems.Add(new ConfigProblem("private_key_path", ex.Message));
-        }
-    }
 
     private static string? Text(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString()!.Trim() : null;

@@ -6,27 +6,29 @@ using ReverseEtl.Abstractions;
 namespace ReverseEtl.Warehouses.Snowflake;
 
 /// <summary>
-/// Snowflake through its SQL API v2. A statement is submitted with a fresh <c>requestId</c> (resubmitted with
-/// <c>retry=true</c> after a 5xx or a lost connection, so it never runs twice), polled while it runs (202, or 429) with
-/// a jittered backoff, and read partition by partition (later ones gzip), so rows stream. A statement still running
-/// when the run is cancelled is cancelled in Snowflake. Times are UTC and the sync names the statement's query_tag.
+/// Snowflake through its SQL API v2. A statement is submitted with a fresh <c>requestId</c>, polled while it runs (202)
+/// with a jittered backoff, and read partition by partition (later ones gzip), so rows stream. 429, 5xx and lost
+/// connections are retried by the HTTP client's pipeline (<see cref="SnowflakeHttpPolicy"/>; a resubmitted statement
+/// carries <c>retry=true</c>, so it never runs twice). A statement still running when the run is cancelled is
+/// cancelled in Snowflake. Times are UTC and the sync names the statement's query_tag.
 /// </summary>
 public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposable
 {
-    private const int Resubmits = 3;
     private readonly SnowflakeOptions _options;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ISnowflakeApi _api;
 
-    public SnowflakeWarehouse(SnowflakeOptions options, TimeProvider time)
+    /// <param name="options">The connection.</param>
+    /// <param name="time">Times the token and the polls.</param>
+    /// <param name="network">The <c>snowflake</c> client's handler chain from <see cref="IHttpMessageHandlerFactory"/> (retries, then the network).</param>
+    internal SnowflakeWarehouse(SnowflakeOptions options, TimeProvider time, HttpMessageHandler network)
     {
         (_options, _time) = (options, time);
-        var transport = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        _http = new HttpClient(new SnowflakeAuthHandler(options, time) { InnerHandler = transport })
+        _http = new HttpClient(new SnowflakeAuthHandler(options, time) { InnerHandler = network })
         {
             BaseAddress = new Uri(options.BaseUrl.ToString().TrimEnd('/')),
-            Timeout = TimeSpan.FromMinutes(5),
+            Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own timeout, in the pipeline
         };
         _api = RestService.For<ISnowflakeApi>(_http, new RefitSettings(new SystemTextJsonContentSerializer(SnowflakeJson.Options)));
     }
@@ -36,7 +38,7 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
         ArgumentNullException.ThrowIfNull(query);
         var statement = new SnowflakeStatement(query.Sql, _options.TimeoutSeconds, _options.Database, _options.Schema, _options.Warehouse, _options.Role,
             new Dictionary<string, string> { ["timezone"] = "UTC", ["query_tag"] = query.Tag });
-        var submitted = await SubmitAsync(Guid.NewGuid().ToString(), statement, cancellationToken);
+        var submitted = await _api.SubmitAsync(Guid.NewGuid().ToString(), statement, cancellationToken);
         var result = await PollAsync(submitted, query.Tag, cancellationToken);
         return new Result(this, result, query.Tag);
     }
@@ -47,44 +49,24 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
 
     public void Dispose() => _http.Dispose();
 
-    // 5xx, 429 and lost connections resubmit with the same requestId and retry=true: Snowflake runs a statement once.
-    private async Task<IApiResponse<SnowflakeAnswer>> SubmitAsync(string requestId, SnowflakeStatement statement, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var answer = await _api.SubmitAsync(requestId, attempt == 0 ? null : true, statement, cancellationToken);
-            if (!IsTransient(answer) || attempt == Resubmits)
-            {
-                return answer;
-            }
-
-            await Task.Delay(Backoff(attempt), _time, cancellationToken);
-        }
-    }
-
-    // While the statement runs (202) the status is polled with backoff; 429, 5xx and lost connections a few times more.
+    // While the statement runs (202) its status is polled with backoff; any other answer but 200 ends the query.
     private async Task<SnowflakeAnswer> PollAsync(IApiResponse<SnowflakeAnswer> answer, string tag, CancellationToken cancellationToken)
     {
-        var (polls, failures) = (0, 0);
+        var polls = 0;
         var handle = answer.Content?.StatementHandle;
-        while (true)
+        while (answer.StatusCode != HttpStatusCode.OK || answer.Content is null)
         {
-            if (answer.StatusCode == HttpStatusCode.OK && answer.Content is { } result)
-            {
-                return result;
-            }
-
             handle = answer.Content?.StatementHandle ?? handle;
-            var waiting = answer.StatusCode == HttpStatusCode.Accepted;
-            failures = waiting ? 0 : failures + 1;
-            if (handle is null || (!waiting && (!IsTransient(answer) || failures > Resubmits)))
+            if (answer.StatusCode != HttpStatusCode.Accepted || handle is null)
             {
                 throw SnowflakeErrors.Failure(answer, tag);
             }
 
-            await WaitOrCancelAsync(handle, Backoff(polls++), cancellationToken);
+            await WaitOrCancelAsync(handle, SnowflakeHttpPolicy.Backoff(polls++), cancellationToken);
             answer = await _api.GetAsync(handle, null, cancellationToken);
         }
+
+        return answer.Content;
     }
 
     private async Task WaitOrCancelAsync(string handle, TimeSpan delay, CancellationToken cancellationToken)
@@ -100,31 +82,11 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
         }
     }
 
-    private static bool IsTransient(IApiResponse answer) =>
-        !answer.IsReceived || answer.StatusCode == HttpStatusCode.TooManyRequests || (int)answer.StatusCode! >= 500;
-
     private async Task<List<List<System.Text.Json.JsonElement>>> PartitionAsync(string handle, int partition, string tag, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var answer = await _api.GetAsync(handle, partition, cancellationToken);
-            if (answer.IsSuccessStatusCode && answer.Content?.Data is { } data)
-            {
-                return data;
-            }
-
-            if (attempt == Resubmits || (answer.IsReceived && answer.StatusCode != HttpStatusCode.TooManyRequests && (int)answer.StatusCode! < 500))
-            {
-                throw SnowflakeErrors.Failure(answer, tag);
-            }
-
-            await Task.Delay(Backoff(attempt), _time, cancellationToken);
-        }
+        var answer = await _api.GetAsync(handle, partition, cancellationToken);
+        return answer.IsSuccessStatusCode && answer.Content?.Data is { } data ? data : throw SnowflakeErrors.Failure(answer, tag);
     }
-
-    // 0.5 s, ×1.5 each time, at most 5 s, with up to 20% jitter.
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(5_000, 500 * Math.Pow(1.5, attempt)) * (1 + (Random.Shared.NextDouble() * 0.2)));
 
     private sealed class Result(SnowflakeWarehouse owner, SnowflakeAnswer first, string tag) : IWarehouseResult
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Warehouses.Snowflake;
@@ -18,6 +19,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     private const string Statements = "/api/v2/statements";
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly string _keys = Directory.CreateTempSubdirectory("retl-sf-").FullName;
+    private readonly List<ServiceProvider> _services = [];
 
     [Fact]
     public async Task Query_PolledThenTwoPartitions_DecodesEveryTypeAndSendsWhatTheApiRequires()
@@ -86,6 +88,30 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_ThrottledWithRetryAfter_ResubmitsOnlyAfterTheWaitSnowflakeAskedFor()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        _server.Given(Request.Create().WithPath(Statements).UsingPost()).InScenario("r").WillSetStateTo("ok")
+            .RespondWith(Json(429, """{"code":"390505","message":"Too many requests."}""").WithHeader("Retry-After", "30"));
+        _server.Given(Request.Create().WithPath(Statements).UsingPost()).InScenario("r").WhenStateIs("ok").RespondWith(Json(200, OneRow));
+        using var warehouse = Warehouse("token: pat-secret", time: time);
+
+        var query = QueryAsync(warehouse);
+        var waited = TimeSpan.Zero;
+        for (var step = 0; step < 120 && _server.LogEntries.Count < 2; step++)
+        {
+            await Task.Delay(20);
+            time.Advance(TimeSpan.FromSeconds(1));
+            waited += TimeSpan.FromSeconds(1);
+        }
+
+        await query;
+        Assert.Equal(2, _server.LogEntries.Count);
+        Assert.InRange(waited, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(120));
+        Assert.True(_server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Last().RequestMessage!.Query!.ContainsKey("retry"));
+    }
+
+    [Fact]
     public async Task KeyPair_JwtNamesTheNormalisedAccountAndTheKeysFingerprint_AndIsVerifiedByThePublicKey()
     {
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).RespondWith(Json(200, ResultSet.Replace("{\"rowCount\":1,\"uncompressedSize\":40},", "", StringComparison.Ordinal)));
@@ -143,7 +169,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
 
         var jwt = _server.LogEntries.Single().RequestMessage!.Headers!["Authorization"][0]["Bearer ".Length..].Split('.');
         Assert.True(key.VerifyData(Encoding.ASCII.GetBytes($"{jwt[0]}.{jwt[1]}"), System.Buffers.Text.Base64Url.DecodeFromChars(jwt[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        var problems = new SnowflakeConnector(TimeProvider.System).Validate(Settings($"private_key_path: {path}, private_key_passphrase: wrong, user: reverse_etl", "myorg-myaccount"));
+        var problems = Connector().Validate(Settings($"private_key_path: {path}, private_key_passphrase: wrong, user: reverse_etl", "myorg-myaccount"));
         var problem = Assert.Single(problems);
         Assert.Equal("private_key_path", problem.Path);
         Assert.StartsWith($"The Snowflake private key '{path}' could not be read: ", problem.Message, StringComparison.Ordinal);
@@ -159,6 +185,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
 
     public void Dispose()
     {
+        _services.ForEach(s => s.Dispose());
         _server.Dispose();
         Directory.Delete(_keys, recursive: true);
     }
@@ -178,7 +205,15 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     }
 
     private SnowflakeWarehouse Warehouse(string credentials, string account = "myorg-myaccount", TimeProvider? time = null) =>
-        new(SnowflakeOptions.From(Settings(credentials, account)), time ?? TimeProvider.System);
+        (SnowflakeWarehouse)Connector(time).Create(Settings(credentials, account));
+
+    // The connector as the worker gets it: keyed by its type, with AddSnowflake's HTTP client.
+    private IWarehouseConnector Connector(TimeProvider? time = null)
+    {
+        var services = new ServiceCollection().AddSingleton(time ?? TimeProvider.System).AddSnowflake().BuildServiceProvider();
+        _services.Add(services);
+        return services.GetRequiredKeyedService<IWarehouseConnector>(SnowflakeConnector.TypeName);
+    }
 
     private ConnectionSettings Settings(string credentials, string account)
     {

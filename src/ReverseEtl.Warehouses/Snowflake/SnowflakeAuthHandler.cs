@@ -1,51 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Refit;
-using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.Snowflake;
-
-internal static class SnowflakeJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-}
-
-/// <summary>Snowflake's failures as messages that name the sync, the code, the SQL state and Snowflake's words.</summary>
-internal static class SnowflakeErrors
-{
-    public static WarehouseException Failure(IApiResponse<SnowflakeAnswer> answer, string tag)
-    {
-        if (!answer.IsReceived)
-        {
-            var cause = answer.Error?.InnerException ?? answer.Error;
-            return new WarehouseException($"Snowflake could not be reached for {tag} ({cause?.GetType().Name}: {cause?.Message})", answer.Error!);
-        }
-
-        var body = answer.Content ?? Parse((answer.Error as ApiException)?.Content);
-        var what = (int)answer.StatusCode! switch
-        {
-            401 => "refused the credentials",
-            408 => "stopped the query at its timeout",
-            422 => "rejected the query",
-            429 => "is still throttling after retries",
-            var status => $"answered HTTP {status}",
-        };
-        return new WarehouseException($"Snowflake {what} for {tag}: {body?.Code} ({body?.SqlState}): {body?.Message}");
-    }
-
-    private static SnowflakeAnswer? Parse(string? content)
-    {
-        try
-        {
-            return string.IsNullOrWhiteSpace(content) ? null : JsonSerializer.Deserialize<SnowflakeAnswer>(content, SnowflakeJson.Options);
-        }
-        catch (JsonException)
-        {
-            return new SnowflakeAnswer(null, null, content is null ? null : content[..Math.Min(content.Length, 300)], null, null, null, null);
-        }
-    }
-}
 
 /// <summary>
 /// Adds the headers every SQL API request needs: the bearer token (a key-pair JWT, renewed before it expires and once
@@ -59,7 +15,7 @@ internal sealed class SnowflakeAuthHandler(SnowflakeOptions options, TimeProvide
     {
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var response = await base.SendAsync(Sign(request, renew: false), cancellationToken);
-        if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized || _jwt is null)
+        if (response.StatusCode != HttpStatusCode.Unauthorized || _jwt is null)
         {
             return response;
         }

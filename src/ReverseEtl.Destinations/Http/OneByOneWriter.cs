@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>
+/// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
+/// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
+/// delivered) and the rest of the batch is deferred to the next run.
+/// </summary>
+public abstract class OneByOneWriter : ISyncWriter
+{
+    public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await BeforeBatchAsync(records, cancellationToken);
+        var outcomes = new List<RecordOutcome>(records.Count);
+        foreach (var record in records)
+        {
+            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOneAsync(record, CancellationToken.None));
+        }
+
+        return outcomes;
+    }
+
+    public abstract JsonNode Preview(SyncRecord record);
+
+    /// <summary>Work due before the first record of a batch (e.g. making sure custom attributes exist).</summary>
+    protected virtual Task BeforeBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected abstract Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken);
+}
