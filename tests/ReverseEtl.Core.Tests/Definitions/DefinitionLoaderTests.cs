@@ -124,7 +124,7 @@ public class DefinitionLoaderTests
             Errors(Load(folder.Paths)));
     }
 
-    [Fact(Skip = "bug: DefinitionLoader.cs:25, Path.GetDirectoryName of '.../config/' is '.../config' itself, so files show as 'a.yaml' instead of 'config/a.yaml'")]
+    [Fact]
     public void Load_ConfigFolderGivenWithATrailingSeparator_FilesStillShownFromItsParent()
     {
         using var folder = new TempConfigFolder().With("a.yaml", "version: 1\ncolour: x\n");
