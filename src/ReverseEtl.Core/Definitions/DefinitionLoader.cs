@@ -64,25 +64,31 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
     private void ReadFile(string shownFrom, string file, DefinitionSections sections, List<DefinitionError> errors)
     {
         var shown = Path.GetRelativePath(shownFrom, file);
+        var before = errors.Count;
         var (root, map) = new YamlTreeReader(environment).Read(shown, File.ReadAllText(file), errors);
-        if (root is null)
+        if (root is null && errors.Count > before)
         {
+            return; // could not be read, and the reader said why; a document that is only null ('~', '---') falls through
+        }
+
+        if (root is not JsonObject)
+        {
+            errors.Add(new DefinitionError(RootAt(map), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
             return;
         }
 
-        if (root is not JsonObject || !Schema.Validate(root, map, errors))
+        if (!Schema.Validate(root, map, errors))
         {
-            if (root is not JsonObject)
-            {
-                errors.Add(new DefinitionError(map.ValueAt(string.Empty), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
-            }
-
             return;
         }
 
         var dto = root.Deserialize<FileDto>(FileDto.Options)!;
         sections.Add(dto, map, errors);
     }
+
+    // Where the root value stands; a document with no text at all ('---' alone) has no place of its own, so the file's start.
+    private static SourceLocation RootAt(SourceMap map) =>
+        map.RawAt(string.Empty) is { Length: 0 } ? new SourceLocation(map.File, 1, 1) : map.ValueAt(string.Empty);
 }
 
 /// <summary>The connections, models and syncs of every file, each with where it was defined.</summary>
