@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Newtonsoft.Json.Linq;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
@@ -41,7 +42,7 @@ public sealed class SchemaValidator
 
     private static DefinitionError Describe(ValidationError error, SourceMap map)
     {
-        var path = ToPath(error.Path);
+        var path = PathOf(error);
         var raw = map.RawAt(path);
         var shown = raw is null ? "this value" : $"'{raw}'";
         return error.Kind switch
@@ -49,7 +50,7 @@ public sealed class SchemaValidator
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
                 new(map.KeyAt(path), path, $"unknown key '{error.Property}'; expected one of: {AllowedKeys(error)}"),
             ValidationErrorKind.PropertyRequired =>
-                new(map.ValueAt(ConfigPath.Parent(path)), ConfigPath.Parent(path), $"missing required key '{error.Property}'"),
+                new(map.ValueAt(path), path, $"missing required key '{error.Property}'"),
             ValidationErrorKind.NotInEnumeration =>
                 new(map.ValueAt(path), path, $"{shown} is not allowed; expected one of: {string.Join(", ", error.Schema.Enumeration)}"),
             ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties =>
@@ -83,6 +84,24 @@ public sealed class SchemaValidator
         _ => $"is not valid ({error.Kind})",
     };
 
+    // Where the error is: the value checked, or for a missing key the mapping that lacks it. Taken from the token, walked up
+    // to the root with each key as written: NJsonSchema's path joins some keys with '.' as they are ('x[y') and lets
+    // Newtonsoft escape others (['it\'s']), so it can't always be read back.
+    private static string PathOf(ValidationError error) => error switch
+    {
+        { Token: { } token } => PathOf(token),
+        { Kind: ValidationErrorKind.PropertyRequired } => ConfigPath.Parent(ToPath(error.Path)),
+        _ => ToPath(error.Path),
+    };
+
+    private static string PathOf(JToken? token) => token switch
+    {
+        JProperty property => ConfigPath.Child(PathOf(property.Parent), property.Name),
+        { Parent: JProperty property } => PathOf(property),
+        { Parent: JArray array } => ConfigPath.Item(PathOf(array), array.IndexOf(token)),
+        _ => string.Empty,
+    };
+
     /// <summary>Turns NJsonSchema's <c>#/syncs['a.b'].blocks[0]</c> into <c>syncs.a.b.blocks[0]</c>.</summary>
     internal static string ToPath(string? schemaPath)
     {
@@ -97,8 +116,8 @@ public sealed class SchemaValidator
             }
             else if (text.AsSpan(i).StartsWith("['"))
             {
-                var end = text.IndexOf("']", i + 2, StringComparison.Ordinal);
-                path = ConfigPath.Child(path, text[(i + 2)..end]);
+                var end = QuoteEnd(text, i + 2);
+                path = ConfigPath.Child(path, JToken.Parse(text[(i + 1)..(end + 1)]).Value<string>()!);
                 i = end + 2;
             }
             else if (text[i] == '[')
@@ -117,5 +136,17 @@ public sealed class SchemaValidator
         }
 
         return path;
+    }
+
+    // Newtonsoft writes a key it must bracket as a single-quoted JavaScript string (['it\'s']), which its parser reads back.
+    private static int QuoteEnd(string text, int start)
+    {
+        var end = start;
+        while (end < text.Length && text[end] != '\'')
+        {
+            end += text[end] == '\\' ? 2 : 1;
+        }
+
+        return end;
     }
 }
