@@ -36,9 +36,24 @@ public sealed class SchemaValidator
     }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors) =>
-        errors.SelectMany(error => error is ChildSchemaValidationError child && child.Errors.Count > 0
-            ? Flatten(child.Errors.SelectMany(pair => pair.Value))
-            : [error]);
+        errors.SelectMany(error => error switch
+        {
+            ChildSchemaValidationError { Errors.Count: > 0 } child => Flatten(child.Errors.SelectMany(pair => pair.Value)),
+            MultiTypeValidationError multi when TypeOfTheValue(multi) is { } own => Flatten(own),
+            _ => [error],
+        });
+
+    // A value allowed several types fails each; when it is of one of them (no '... expected' among that type's errors),
+    // only that type's complaints are worth telling ('[]': needs an item, not 'must be an array or a string').
+    private static ICollection<ValidationError>? TypeOfTheValue(MultiTypeValidationError error) =>
+        error.Errors.Values.FirstOrDefault(errors => !errors.Any(e => TypeExpected.Contains(e.Kind)));
+
+    private static readonly HashSet<ValidationErrorKind> TypeExpected =
+    [
+        ValidationErrorKind.StringExpected, ValidationErrorKind.NumberExpected, ValidationErrorKind.IntegerExpected,
+        ValidationErrorKind.BooleanExpected, ValidationErrorKind.ArrayExpected, ValidationErrorKind.ObjectExpected,
+        ValidationErrorKind.NullExpected,
+    ];
 
     private static DefinitionError Describe(ValidationError error, SourceMap map)
     {

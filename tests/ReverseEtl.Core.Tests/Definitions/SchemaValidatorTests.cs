@@ -115,11 +115,19 @@ public class SchemaValidatorTests
             Errors("version: 1\nconnections:\n  \"a'b\": { duckdb: { path: 5 } }\n"));
     }
 
-    [Fact(Skip = "bug: SchemaValidator.cs:37-40, a MultiTypeValidationError is not looked into; an empty list gives 'this value must be one of these types: array, string'")]
+    [Fact]
     public void Validate_EmptyPrimaryKeyList_SaysItNeedsAnItem() =>
         Assert.Equal(
             ["f.yaml:3:36: models.m.primary_key: this value needs at least 1 item(s)"],
             Errors("version: 1\nmodels:\n  m: { connection: w, primary_key: [], sql: x }\n"));
+
+    [Theory]
+    [InlineData("\"\"", "f.yaml:3:36: models.m.primary_key: '' must not be empty")]
+    [InlineData("[\"\"]", "f.yaml:3:37: models.m.primary_key[0]: '' must not be empty")]
+    [InlineData("[a, 5]", "f.yaml:3:40: models.m.primary_key[1]: '5' must be text")]
+    [InlineData("{ a: 1 }", "f.yaml:3:36: models.m.primary_key: this value must be one of these types: array, string")]
+    public void Validate_PrimaryKeyOfOneOfItsTypes_ThatTypesComplaint(string value, string expected) =>
+        Assert.Equal([expected], Errors($"version: 1\nmodels:\n  m: {{ connection: w, primary_key: {value}, sql: x }}\n"));
 
     [Theory]
     [InlineData("#/syncs['a.b'].slack.blocks[0]", "syncs.a.b.slack.blocks[0]")]
