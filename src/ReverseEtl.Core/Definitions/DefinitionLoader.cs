@@ -20,15 +20,24 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
         var errors = new List<DefinitionError>();
         var files = FindFiles(paths.ConfigDirectory, errors);
         var sections = new DefinitionSections();
+        var shownFrom = ShownFrom(paths.ConfigDirectory);
         foreach (var file in files)
         {
-            ReadFile(Path.GetDirectoryName(Path.GetFullPath(paths.ConfigDirectory))!, file, sections, errors);
+            ReadFile(shownFrom, file, sections, errors);
         }
 
         var project = new DefinitionValidator(catalog, paths, errors).Build(sections);
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal)
             .ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
         return new DefinitionLoadResult(ordered.Count == 0 ? project : null, ordered);
+    }
+
+    // Files are shown from the config folder's parent (config/syncs/x.yaml), the way ops teams know them; a trailing
+    // separator ('config/') must not make that parent the folder itself.
+    private static string ShownFrom(string configDirectory)
+    {
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(configDirectory));
+        return Path.GetDirectoryName(folder) ?? folder;
     }
 
     private static List<string> FindFiles(string directory, List<DefinitionError> errors)
@@ -54,27 +63,32 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
 
     private void ReadFile(string shownFrom, string file, DefinitionSections sections, List<DefinitionError> errors)
     {
-        // Shown from the config folder's parent (config/syncs/x.yaml), the way ops teams know the files.
         var shown = Path.GetRelativePath(shownFrom, file);
+        var before = errors.Count;
         var (root, map) = new YamlTreeReader(environment).Read(shown, File.ReadAllText(file), errors);
-        if (root is null)
+        if (root is null && errors.Count > before)
         {
+            return; // could not be read, and the reader said why; a document that is only null ('~', '---') falls through
+        }
+
+        if (root is not JsonObject)
+        {
+            errors.Add(new DefinitionError(RootAt(map), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
             return;
         }
 
-        if (root is not JsonObject || !Schema.Validate(root, map, errors))
+        if (!Schema.Validate(root, map, errors))
         {
-            if (root is not JsonObject)
-            {
-                errors.Add(new DefinitionError(map.ValueAt(string.Empty), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
-            }
-
             return;
         }
 
         var dto = root.Deserialize<FileDto>(FileDto.Options)!;
         sections.Add(dto, map, errors);
     }
+
+    // Where the root value stands; a document with no text at all ('---' alone) has no place of its own, so the file's start.
+    private static SourceLocation RootAt(SourceMap map) =>
+        map.RawAt(string.Empty) is { Length: 0 } ? new SourceLocation(map.File, 1, 1) : map.ValueAt(string.Empty);
 }
 
 /// <summary>The connections, models and syncs of every file, each with where it was defined.</summary>

@@ -113,7 +113,8 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
             chosen = type == dialect ? text : chosen;
         }
 
-        return chosen ?? body.Sql ?? ReadFile(source, "file", body.File!);
+        var fallback = body.Sql ?? ReadFile(source, "file", body.File!);
+        return chosen ?? fallback;
     }
 
     private string? ReadFile(DefinitionSource source, string at, string path)

@@ -31,7 +31,7 @@ public sealed partial class EnvironmentSubstitution(Func<string, string?> lookup
 
             if (match.Groups["default"].Success)
             {
-                return match.Groups["default"].Value;
+                return match.Groups["default"].Value.Replace("$${", "${", StringComparison.Ordinal);
             }
 
             missing ??= name;

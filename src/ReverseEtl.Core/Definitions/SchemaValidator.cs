@@ -7,7 +7,7 @@ using NJsonSchema.Validation;
 namespace ReverseEtl.Core.Definitions;
 
 /// <summary>Checks a parsed file against the shipped JSON Schema and words each violation for the person who wrote the file.</summary>
-public sealed class SchemaValidator
+public sealed partial class SchemaValidator
 {
     private readonly JsonSchema _schema;
 
@@ -35,13 +35,28 @@ public sealed class SchemaValidator
     }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors) =>
-        errors.SelectMany(error => error is ChildSchemaValidationError child && child.Errors.Count > 0
-            ? Flatten(child.Errors.SelectMany(pair => pair.Value))
-            : [error]);
+        errors.SelectMany(error => error switch
+        {
+            ChildSchemaValidationError { Errors.Count: > 0 } child => Flatten(child.Errors.SelectMany(pair => pair.Value)),
+            MultiTypeValidationError multi when TypeOfTheValue(multi) is { } own => Flatten(own),
+            _ => [error],
+        });
+
+    // A value allowed several types fails each; when it is of one of them (no '... expected' among that type's errors),
+    // only that type's complaints are worth telling ('[]': needs an item, not 'must be an array or a string').
+    private static ICollection<ValidationError>? TypeOfTheValue(MultiTypeValidationError error) =>
+        error.Errors.Values.FirstOrDefault(errors => !errors.Any(e => TypeExpected.Contains(e.Kind)));
+
+    private static readonly HashSet<ValidationErrorKind> TypeExpected =
+    [
+        ValidationErrorKind.StringExpected, ValidationErrorKind.NumberExpected, ValidationErrorKind.IntegerExpected,
+        ValidationErrorKind.BooleanExpected, ValidationErrorKind.ArrayExpected, ValidationErrorKind.ObjectExpected,
+        ValidationErrorKind.NullExpected,
+    ];
 
     private static DefinitionError Describe(ValidationError error, SourceMap map)
     {
-        var path = ToPath(error.Path);
+        var path = PathOf(error);
         var raw = map.RawAt(path);
         var shown = raw is null ? "this value" : $"'{raw}'";
         return error.Kind switch
@@ -49,7 +64,7 @@ public sealed class SchemaValidator
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
                 new(map.KeyAt(path), path, $"unknown key '{error.Property}'; expected one of: {AllowedKeys(error)}"),
             ValidationErrorKind.PropertyRequired =>
-                new(map.ValueAt(ConfigPath.Parent(path)), ConfigPath.Parent(path), $"missing required key '{error.Property}'"),
+                new(map.ValueAt(path), path, $"missing required key '{error.Property}'"),
             ValidationErrorKind.NotInEnumeration =>
                 new(map.ValueAt(path), path, $"{shown} is not allowed; expected one of: {string.Join(", ", error.Schema.Enumeration)}"),
             ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties =>
@@ -82,40 +97,4 @@ public sealed class SchemaValidator
         ValidationErrorKind.NumberTooBig => $"must be at most {error.Schema.Maximum?.ToString(CultureInfo.InvariantCulture)}",
         _ => $"is not valid ({error.Kind})",
     };
-
-    /// <summary>Turns NJsonSchema's <c>#/syncs['a.b'].blocks[0]</c> into <c>syncs.a.b.blocks[0]</c>.</summary>
-    internal static string ToPath(string? schemaPath)
-    {
-        var text = (schemaPath ?? string.Empty).TrimStart('#').TrimStart('/');
-        var path = string.Empty;
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] == '.')
-            {
-                i++;
-            }
-            else if (text.AsSpan(i).StartsWith("['"))
-            {
-                var end = text.IndexOf("']", i + 2, StringComparison.Ordinal);
-                path = ConfigPath.Child(path, text[(i + 2)..end]);
-                i = end + 2;
-            }
-            else if (text[i] == '[')
-            {
-                var end = text.IndexOf(']', i);
-                path += text[i..(end + 1)];
-                i = end + 1;
-            }
-            else
-            {
-                var end = text.IndexOfAny(['.', '['], i);
-                end = end < 0 ? text.Length : end;
-                path = ConfigPath.Child(path, text[i..end]);
-                i = end;
-            }
-        }
-
-        return path;
-    }
 }

@@ -51,8 +51,10 @@ public sealed partial class YamlTreeReader(EnvironmentSubstitution environment)
             switch (node)
             {
                 case YamlMappingNode mapping:
+                    // Entries first: an empty key at the top has the root's own path "" and must not take the root's place.
+                    var result = ConvertMapping(mapping, path);
                     map.Add(path, key, at, null);
-                    return ConvertMapping(mapping, path);
+                    return result;
                 case YamlSequenceNode sequence:
                     map.Add(path, key, at, null);
                     var array = new JsonArray();

@@ -124,7 +124,7 @@ public class DefinitionLoaderTests
             Errors(Load(folder.Paths)));
     }
 
-    [Fact(Skip = "bug: DefinitionLoader.cs:25, Path.GetDirectoryName of '.../config/' is '.../config' itself, so files show as 'a.yaml' instead of 'config/a.yaml'")]
+    [Fact]
     public void Load_ConfigFolderGivenWithATrailingSeparator_FilesStillShownFromItsParent()
     {
         using var folder = new TempConfigFolder().With("a.yaml", "version: 1\ncolour: x\n");
@@ -134,12 +134,23 @@ public class DefinitionLoaderTests
         Assert.Equal([$"config/a.yaml:2:1: {UnknownKey}"], Errors(result));
     }
 
-    [Fact(Skip = "bug: DefinitionLoader.cs:60, a document that is only '~' (also 'null', '---') reads as a null tree with no error and the file is skipped silently")]
+    [Fact]
     public void Load_DocumentThatIsOnlyNull_SaysWhatAFileMustBe()
     {
         using var folder = new TempConfigFolder().With("a.yaml", "~\n");
 
         Assert.Equal(["config/a.yaml:1:1: the file must be a mapping with 'version: 1' and any of connections, models, syncs"], Errors(Load(folder.Paths)));
+    }
+
+    [Theory]
+    [InlineData("---\n", "1:1")]
+    [InlineData("null\n", "1:1")]
+    [InlineData("# note\n--- ~\n", "2:5")]
+    public void Load_OtherNullDocuments_SaysWhatAFileMustBeAtTheValueOrTheFileStart(string text, string at)
+    {
+        using var folder = new TempConfigFolder().With("a.yaml", text);
+
+        Assert.Equal([$"config/a.yaml:{at}: the file must be a mapping with 'version: 1' and any of connections, models, syncs"], Errors(Load(folder.Paths)));
     }
 
     private static DefinitionLoadResult Load(RuntimePaths paths, params (string, string?)[] variables) =>

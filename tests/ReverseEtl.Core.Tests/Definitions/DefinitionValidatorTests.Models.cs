@@ -104,7 +104,7 @@ public partial class DefinitionValidatorTests
             errors);
     }
 
-    [Fact(Skip = "bug: DefinitionValidator.cs:116, 'chosen ?? body.Sql ?? ReadFile(..., body.File!)' never reads 'file' once a dialect file is chosen, against the comment at lines 93-94; no error")]
+    [Fact]
     public void Build_DialectFileChosen_StillChecksTheFileItStandsIn()
     {
         using var folder = new TempConfigFolder().With("models/duckdb.sql", "select 1 as id");

@@ -96,15 +96,38 @@ public class SchemaValidatorTests
             SyncErrors("""fields: { "a.b": "", "x[y": "", Zoë: "", 東京: "" }"""));
     }
 
-    [Fact(Skip = "bug: SchemaValidator.cs:98-103, ToPath keeps NJsonSchema's escape in ['it\\'s']; gives path 'syncs.s.fields.it\\'s' at 7:13 (the fields mapping) and 'this value'")]
+    [Fact]
     public void Validate_KeyWithAnApostrophe_PathAndLocationOfThatKey() =>
         Assert.Equal(["f.yaml:7:23: syncs.s.fields.it's: '' must not be empty"], SyncErrors("""fields: { "it's": "" }"""));
 
-    [Fact(Skip = "bug: SchemaValidator.cs:37-40, a MultiTypeValidationError is not looked into; an empty list gives 'this value must be one of these types: array, string'")]
+    [Fact]
+    public void Validate_KeysWithQuotesBackslashesAndBrackets_PathAsWritten()
+    {
+        Assert.Equal(
+            [
+                "f.yaml:7:23: syncs.s.fields.a']b: '' must not be empty",
+                "f.yaml:7:35: syncs.s.fields.c\\d: '' must not be empty",
+                "f.yaml:8:5: syncs.s.x[y: unknown key 'x[y'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, slack, hubspot, slack_webhook, intercom, salesforce",
+            ],
+            SyncErrors("""fields: { "a']b": "", "c\\d": "" }""" + "\n    \"x[y\": 1"));
+        Assert.Equal(
+            ["f.yaml:3:28: connections.a'b.duckdb.path: '5' must be text"],
+            Errors("version: 1\nconnections:\n  \"a'b\": { duckdb: { path: 5 } }\n"));
+    }
+
+    [Fact]
     public void Validate_EmptyPrimaryKeyList_SaysItNeedsAnItem() =>
         Assert.Equal(
             ["f.yaml:3:36: models.m.primary_key: this value needs at least 1 item(s)"],
             Errors("version: 1\nmodels:\n  m: { connection: w, primary_key: [], sql: x }\n"));
+
+    [Theory]
+    [InlineData("\"\"", "f.yaml:3:36: models.m.primary_key: '' must not be empty")]
+    [InlineData("[\"\"]", "f.yaml:3:37: models.m.primary_key[0]: '' must not be empty")]
+    [InlineData("[a, 5]", "f.yaml:3:40: models.m.primary_key[1]: '5' must be text")]
+    [InlineData("{ a: 1 }", "f.yaml:3:36: models.m.primary_key: this value must be one of these types: array, string")]
+    public void Validate_PrimaryKeyOfOneOfItsTypes_ThatTypesComplaint(string value, string expected) =>
+        Assert.Equal([expected], Errors($"version: 1\nmodels:\n  m: {{ connection: w, primary_key: {value}, sql: x }}\n"));
 
     [Theory]
     [InlineData("#/syncs['a.b'].slack.blocks[0]", "syncs.a.b.slack.blocks[0]")]
@@ -115,6 +138,14 @@ public class SchemaValidatorTests
     [InlineData("", "")]
     [InlineData(null, "")]
     public void ToPath_NJsonSchemaPath_DottedConfigPath(string? schemaPath, string expected) =>
+        Assert.Equal(expected, SchemaValidator.ToPath(schemaPath));
+
+    [Theory]
+    [InlineData(@"#/syncs.s.fields['it\'s']", "syncs.s.fields.it's")]
+    [InlineData(@"#/syncs.s.fields['a\']b'].x", "syncs.s.fields.a']b.x")]
+    [InlineData(@"#/syncs.s.fields['c\\d'][0]", @"syncs.s.fields.c\d[0]")]
+    [InlineData(@"#/syncs.s.fields['tab\there']", "syncs.s.fields.tab\there")]
+    public void ToPath_KeyNewtonsoftEscaped_AsWritten(string schemaPath, string expected) =>
         Assert.Equal(expected, SchemaValidator.ToPath(schemaPath));
 
     private static List<string> SyncErrors(string line) =>
