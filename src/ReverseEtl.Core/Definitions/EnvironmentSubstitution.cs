@@ -5,9 +5,6 @@ namespace ReverseEtl.Core.Definitions;
 /// <summary>Replaces <c>${VAR}</c> and <c>${VAR:-default}</c> in definition strings; <c>$${</c> stands for a literal <c>${</c>.</summary>
 public sealed partial class EnvironmentSubstitution(Func<string, string?> lookup)
 {
-    /// <summary>Reads the process environment.</summary>
-    public static EnvironmentSubstitution FromProcess() => new(Environment.GetEnvironmentVariable);
-
     /// <summary>Whether <paramref name="text"/> refers to the environment at all.</summary>
     public static bool HasReferences(string text) => text.Contains("${", StringComparison.Ordinal);
 
