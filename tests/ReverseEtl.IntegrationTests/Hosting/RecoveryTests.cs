@@ -1,7 +1,6 @@
 using Dapper;
 using Npgsql;
 using WireMock.Server;
-using Xunit.Abstractions;
 using ReverseEtl.IntegrationTests.Postgres;
 using ReverseEtl.State.Postgres;
 

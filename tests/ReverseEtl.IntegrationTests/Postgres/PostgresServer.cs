@@ -24,7 +24,7 @@ public sealed class PostgresServer : IAsyncLifetime
               ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql/*/bin; install Debian's postgresql package or set RETL_TEST_PG_BIN")
             : throw new InvalidOperationException("No /usr/lib/postgresql; install Debian's postgresql package or set RETL_TEST_PG_BIN");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Port = FreePort();
         _folder = (await RunAsync("mktemp", "-d", Path.Combine(Path.GetTempPath(), "retl-pg-XXXXXX"))).Trim();
@@ -47,7 +47,7 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_folder.Length > 0)
         {
