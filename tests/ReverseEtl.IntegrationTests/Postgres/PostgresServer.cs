@@ -47,6 +47,23 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// Logs every statement run in the database of <paramref name="connectionString"/> (in sessions opened from now
+    /// on) to the server's log, where <see cref="LoggedStatements"/> counts them.
+    /// </summary>
+    public async Task LogStatementsAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var alter = new NpgsqlCommand($"alter database {database} set log_statement = 'all'", admin);
+        await alter.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>How many statements the server has logged (as they started) that contain <paramref name="text"/>.</summary>
+    public int LoggedStatements(string text) =>
+        File.ReadLines(Path.Combine(_folder, "server.log")).Count(l => l.Contains(text, StringComparison.Ordinal));
+
     public async ValueTask DisposeAsync()
     {
         if (_folder.Length > 0)
