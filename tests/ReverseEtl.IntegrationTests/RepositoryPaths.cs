@@ -1,14 +1,11 @@
 namespace ReverseEtl.IntegrationTests;
 
-/// <summary>The repository's config folder and the shared contracts beside the repository.</summary>
+/// <summary>The repository's root and config folder (the vendor contracts are found by <see cref="Contracts"/>).</summary>
 internal static class RepositoryPaths
 {
     public static string Root { get; } = FindUp(AppContext.BaseDirectory, d => File.Exists(Path.Combine(d, "ReverseEtl.sln")));
 
     public static string Config => Path.Combine(Root, "config");
-
-    public static string Contracts { get; } = Path.Combine(
-        FindUp(Root, d => Directory.Exists(Path.Combine(d, "shared", "contracts"))), "shared", "contracts");
 
     private static string FindUp(string start, Func<string, bool> found)
     {

@@ -23,6 +23,7 @@ public sealed class SlackEndToEndTests : IDisposable
     [Fact]
     public void CannedResponses_AreWhatSlackDocuments()
     {
+        Contracts.RequireAvailable(); // it checks nothing but the contract, and that it rejects a wrong answer
         Assert.Equal(string.Empty, string.Join("; ", SlackContract.ValidateResponse("chat.postMessage", "post", PostOk)));
         Assert.Equal(string.Empty, string.Join("; ", SlackContract.ValidateResponse("users.lookupByEmail", "get", LookupOk)));
         Assert.Equal(string.Empty, string.Join("; ", SlackContract.ValidateResponse("conversations.open", "post", OpenOk)));

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Abstractions.State;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Settings;
 
 namespace ReverseEtl.IntegrationTests.Conformance;
 
@@ -17,7 +20,28 @@ public abstract class DestinationConformanceTests : IDisposable
 {
     protected const string Sync = "push";
 
-    protected WireMockServer Server { get; } = WireMockServer.Start();
+    /// <summary>How long a test waits for the traffic it expects before it fails, saying what it waited for.</summary>
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<string> _arrivals = new();
+    private readonly SemaphoreSlim _traffic = new(0);
+
+    protected DestinationConformanceTests()
+    {
+        Server = WireMockServer.Start(new WireMockServerSettings
+        {
+            // Sees each request as it arrives, before WireMock delays, answers and logs it (it logs only once it answered).
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(async (context, next) =>
+            {
+                _arrivals.Enqueue(context.Request.Path.Value ?? string.Empty);
+                _traffic.Release();
+                await next(context);
+            }),
+        });
+        Server.LogEntriesChanged += (_, _) => _traffic.Release();
+    }
+
+    protected WireMockServer Server { get; }
 
     /// <summary>The path of the call that writes records, e.g. <c>/crm/v3/objects/companies/batch/upsert</c>.</summary>
     protected abstract string WritePath { get; }
@@ -162,12 +186,9 @@ public abstract class DestinationConformanceTests : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = project.RunAsync(Sync, stop.Token);
-        while (Writes().Count == 0 && !running.IsCompleted)
-        {
-            await Task.Delay(10);
-        }
-
-        await Task.Delay(200); // the first write was answered; the second is now in flight (each answer takes 700 ms)
+        // The first write was answered once the next request arrives (the run sends one at a time); each answer takes
+        // 700 ms, so that request, the start of the second record's delivery, is now in flight.
+        await UntilAsync(() => RequestsAfterTheFirstWrite() > 0 || running.IsCompleted, "a request after the first write");
         await stop.CancelAsync();
         var stopped = await running;
         await WhenLoggedAsync(writes: (int)stopped.Counts.Sent);
@@ -191,18 +212,36 @@ public abstract class DestinationConformanceTests : IDisposable
     public void Dispose()
     {
         Server.Dispose();
+        _traffic.Dispose();
         GC.SuppressFinalize(this);
     }
 
     protected List<ILogEntry> Writes() =>
         Server.LogEntries.Where(e => e.RequestMessage!.Path == WritePath).OrderBy(e => e.RequestMessage!.DateTime).ToList();
 
-    private async Task WhenLoggedAsync(int writes)
+    /// <summary>Waits until WireMock logged <paramref name="writes"/> writes (it logs a request once it answered it), or fails.</summary>
+    private Task WhenLoggedAsync(int writes) => UntilAsync(() => Writes().Count >= writes, $"{writes} writes logged by WireMock");
+
+    /// <summary>Waits, woken by each request arriving or logged, until <paramref name="condition"/> holds; fails after <see cref="WaitLimit"/>.</summary>
+    private async Task UntilAsync(Func<bool> condition, string awaited)
     {
-        for (var i = 0; i < 100 && Writes().Count < writes; i++)
+        var start = TimeProvider.System.GetTimestamp();
+        while (!condition())
         {
-            await Task.Delay(100);
+            var left = WaitLimit - TimeProvider.System.GetElapsedTime(start);
+            if (left <= TimeSpan.Zero || !await _traffic.WaitAsync(left))
+            {
+                Assert.Fail($"waited {WaitLimit.TotalSeconds} s for {awaited}; WireMock saw {string.Join(", ", _arrivals)} and logged {Server.LogEntries.Count}");
+            }
         }
+    }
+
+    /// <summary>How many requests arrived after the first write arrived.</summary>
+    private int RequestsAfterTheFirstWrite()
+    {
+        var arrivals = _arrivals.ToList();
+        var first = arrivals.IndexOf(WritePath);
+        return first < 0 ? 0 : arrivals.Count - first - 1;
     }
 
     private static int Status(ILogEntry entry) => (int)entry.ResponseMessage!.StatusCode!;

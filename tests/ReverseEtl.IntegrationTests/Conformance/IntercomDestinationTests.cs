@@ -15,6 +15,7 @@ public sealed partial class IntercomDestinationTests : IDisposable
     [Fact]
     public void Contract_RejectsAWrongBody_SoThatValidBodiesMeanSomething()
     {
+        Contracts.RequireAvailable(); // it checks nothing but the contract
         var contract = OpenApiContract.Get("intercom-2.14.yaml");
 
         Assert.Empty(contract.ValidateRequest("/contacts", "post", """{"role":"user","external_id":"u1","email":"a@x.example"}"""));

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using Xunit.Abstractions;
 using ReverseEtl.IntegrationTests.Postgres;
 
 namespace ReverseEtl.IntegrationTests.Hosting;

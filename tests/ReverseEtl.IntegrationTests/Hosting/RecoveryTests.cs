@@ -1,7 +1,6 @@
 using Dapper;
 using Npgsql;
 using WireMock.Server;
-using Xunit.Abstractions;
 using ReverseEtl.IntegrationTests.Postgres;
 using ReverseEtl.State.Postgres;
 
@@ -17,11 +16,13 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
     private const int Accounts = 60;
     private readonly WireMockServer _slack = WireMockServer.Start();
 
-    // The dead replica's lock is held a little longer by the test, as when a lost node's session has not yet been dropped.
+    // The dead replica's lock is held a little longer by the test, as when a lost node's session has not yet been dropped:
+    // until the recovered run has tried it twice (it tries every 2 s, each time in a new session, logged by the server).
     [Fact]
     public async Task ReplicaKilledMidRun_AnotherReplicaWaitsForItsLockRecoversTheRunAndSendsOnlyTheRest()
     {
         var state = await StartAsync();
+        await server.LogStatementsAsync(state);
         await using var first = WorkerProjects.SlackAlerts(_slack, Accounts);
         await using var second = WorkerProjects.SlackAlerts(_slack, Accounts);
         await using var lingering = new PostgresSyncStateStore(state, TimeProvider.System);
@@ -36,7 +37,8 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
         var beforeKill = Posts();
         await using var b = new WorkerProcess(second, Environment(state, "worker-b"), "run");
         await b.WaitUntilAsync(() => b.Events(1009).Any()); // the recovered run waits for the lock
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var attempts = LockAttempts();
+        await b.WaitUntilAsync(() => LockAttempts() > attempts); // tries it again, and finds it still held
         Assert.Empty(b.Events(1000)); // and starts nothing while it is held
         await deadSession.DisposeAsync();
         await b.WaitUntilAsync(() => Posts().Distinct().Count() == Accounts);
@@ -99,4 +101,6 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
     }
 
     private List<string> Posts() => WorkerProjects.Posts(_slack);
+
+    private int LockAttempts() => server.LoggedStatements("pg_try_advisory_lock(");
 }

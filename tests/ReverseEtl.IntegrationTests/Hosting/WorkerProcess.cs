@@ -4,10 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace ReverseEtl.IntegrationTests.Hosting;
 
-/// <summary>The worker as its own process (the built reverse-etl.dll), with JSON logs captured and SIGTERM sent as Kubernetes sends it.</summary>
+/// <summary>
+/// The worker as its own process (the built reverse-etl.dll), with JSON logs captured and SIGTERM sent as Kubernetes
+/// sends it. Everything it prints also goes to the output of the test that started it.
+/// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ITestOutputHelper? _output = TestContext.Current.TestOutputHelper;
 
     public WorkerProcess(TestProject project, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -24,6 +28,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+        _output?.WriteLine($"worker {_process.Id}: dotnet {string.Join(' ', start.ArgumentList)}");
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.BeginErrorReadLine();
@@ -83,8 +88,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
         }
+
+        await _process.WaitForExitAsync(); // and for the last of its output, while the test that reads it still runs
     }
 
     /// <summary>Waits for the exit and fails, with the worker's warnings and errors, unless it exited with code 0.</summary>
@@ -108,6 +114,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             return;
         }
+
+        _output?.WriteLine($"worker {_process.Id}: {line}");
 
         if (line.StartsWith('{') && JsonNode.Parse(line) is JsonObject json)
         {

@@ -24,7 +24,7 @@ public sealed class PostgresServer : IAsyncLifetime
               ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql/*/bin; install Debian's postgresql package or set RETL_TEST_PG_BIN")
             : throw new InvalidOperationException("No /usr/lib/postgresql; install Debian's postgresql package or set RETL_TEST_PG_BIN");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Port = FreePort();
         _folder = (await RunAsync("mktemp", "-d", Path.Combine(Path.GetTempPath(), "retl-pg-XXXXXX"))).Trim();
@@ -47,7 +47,24 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// Logs every statement run in the database of <paramref name="connectionString"/> (in sessions opened from now
+    /// on) to the server's log, where <see cref="LoggedStatements"/> counts them.
+    /// </summary>
+    public async Task LogStatementsAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var alter = new NpgsqlCommand($"alter database {database} set log_statement = 'all'", admin);
+        await alter.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>How many statements the server has logged (as they started) that contain <paramref name="text"/>.</summary>
+    public int LoggedStatements(string text) =>
+        File.ReadLines(Path.Combine(_folder, "server.log")).Count(l => l.Contains(text, StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
     {
         if (_folder.Length > 0)
         {
