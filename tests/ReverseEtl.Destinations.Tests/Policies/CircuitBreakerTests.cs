@@ -1,11 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Refit;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
 using ReverseEtl.Destinations.HubSpot;
+using ReverseEtl.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -19,7 +19,7 @@ namespace ReverseEtl.Destinations.Tests.Policies;
 public sealed class CircuitBreakerTests : IAsyncDisposable
 {
     private readonly WireMockServer _vendor = WireMockServer.Start();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 5, 20, 8, 0, 0, TimeSpan.Zero));
+    private readonly WaitingClock _time = new(new DateTimeOffset(2025, 5, 20, 8, 0, 0, TimeSpan.Zero));
     private readonly ServiceProvider _services;
     private readonly HttpClient _client;
 
@@ -81,16 +81,6 @@ public sealed class CircuitBreakerTests : IAsyncDisposable
     private void Answer(int status) => _vendor.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(status)
         .WithHeader("Content-Type", "application/json").WithBody("""{"status":"error","message":"answer"}"""));
 
-    // One call, with the fake clock moved on whenever the pipeline waits (a retry's backoff).
-    private async Task<HttpResponseMessage> CallAsync()
-    {
-        var call = _client.GetAsync(new Uri("crm/v3/objects/companies", UriKind.Relative));
-        while (!call.IsCompleted)
-        {
-            await Task.Delay(5);
-            _time.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        return await call;
-    }
+    // One call, with the fake clock moved on whenever the pipeline waits (a retry's backoff), and only then.
+    private Task<HttpResponseMessage> CallAsync() => _time.RunAsync(_client.GetAsync(new Uri("crm/v3/objects/companies", UriKind.Relative)));
 }

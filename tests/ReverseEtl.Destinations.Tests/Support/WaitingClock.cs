@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ReverseEtl.Tests.Support;
+
+/// <summary>
+/// A fake clock that a test moves only to the end of the next short wait the code under test is in (a retry's backoff,
+/// a pause the vendor asked for). Long waits (an attempt's timeout) are never moved on, so a request that is merely slow
+/// on a busy machine does not time out, and the time between attempts is exactly what the code asked for.
+/// </summary>
+public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly ConcurrentDictionary<Tracked, DateTimeOffset> _due = new();
+
+    /// <summary>Waits at least this long are left alone.</summary>
+    public TimeSpan Longest { get; init; } = TimeSpan.FromSeconds(25);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var tracked = new Tracked(this, base.CreateTimer(callback, state, dueTime, period));
+        tracked.Change(dueTime, period);
+        return tracked;
+    }
+
+    /// <summary>Moves the clock to the end of the nearest short wait, if the code is in one; true when it moved.</summary>
+    public bool AdvanceToNextWait()
+    {
+        var now = GetUtcNow();
+        var next = _due.Values.Where(due => due > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        if (next == DateTimeOffset.MaxValue)
+        {
+            return false;
+        }
+
+        Advance(next - now);
+        return true;
+    }
+
+    /// <summary>Runs <paramref name="work"/>, moving the clock through each of its short waits until it completes.</summary>
+    public async Task<T> RunAsync<T>(Task<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        while (!work.IsCompleted)
+        {
+            await Task.WhenAny(work, Task.Delay(5));
+            AdvanceToNextWait();
+        }
+
+        return await work;
+    }
+
+    private sealed class Tracked(WaitingClock clock, ITimer inner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime == Timeout.InfiniteTimeSpan || dueTime >= clock.Longest)
+            {
+                clock._due.TryRemove(this, out _);
+            }
+            else
+            {
+                clock._due[this] = clock.GetUtcNow() + dueTime;
+            }
+
+            return inner.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            clock._due.TryRemove(this, out _);
+            inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            clock._due.TryRemove(this, out _);
+            return inner.DisposeAsync();
+        }
+    }
+}
