@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Tests.Support;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -97,9 +98,10 @@ public abstract class DestinationConformanceTests : IDisposable
     {
         AnswerSuccess();
         OnceThen(RateLimited());
-        await using var project = Project(rows: 1);
+        var clock = new WaitingClock(TimeProvider.System.GetUtcNow());
+        await using var project = Project(rows: 1, time: clock);
 
-        var report = await project.RunAsync(Sync);
+        var report = await clock.RunAsync(project.RunAsync(Sync)); // the vendor's wait passes on the fake clock
 
         AssertRateLimitedRun(report, Writes().Select(Status).ToList());
     }
@@ -109,9 +111,10 @@ public abstract class DestinationConformanceTests : IDisposable
     {
         AnswerSuccess();
         OnceThen(WireMockJson.Fixed(503, """{"message":"Service Unavailable"}"""));
-        await using var project = Project(rows: 1);
+        var clock = new WaitingClock(TimeProvider.System.GetUtcNow());
+        await using var project = Project(rows: 1, time: clock);
 
-        var report = await project.RunAsync(Sync);
+        var report = await clock.RunAsync(project.RunAsync(Sync)); // the backoff passes on the fake clock
 
         Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
         Assert.Equal([503, 200], Writes().Select(Status));
@@ -250,9 +253,9 @@ public abstract class DestinationConformanceTests : IDisposable
     private void OnceThen(IResponseBuilder first) =>
         Server.Given(Request.Create().WithPath(WritePath)).InScenario("once").WillSetStateTo("answered").AtPriority(1).RespondWith(first);
 
-    private TestProject Project(int rows, int timeoutSeconds = 30, int? batchSize = null)
+    private TestProject Project(int rows, int timeoutSeconds = 30, int? batchSize = null, TimeProvider? time = null)
     {
-        var project = new TestProject();
+        var project = new TestProject(time);
         project.Sql("wh.duckdb", $"""
             create table accounts as
             select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, printf('user%d@customer.example', i) as email, i as days_in_stage
