@@ -35,8 +35,19 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int s
             throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
         }
 
-        var updates = new List<StateUpdate>();
-        var failures = new List<RecordFailure>();
+        var (updates, failures) = Sort(outcomes);
+
+        // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
+        await context.State.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
+        await context.State.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
+        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
+        _pending.Clear();
+    }
+
+    // Acknowledged records become state updates; failed ones, failures (logged within the run's budget); deferred ones, nothing.
+    private (List<StateUpdate> Updates, List<RecordFailure> Failures) Sort(IReadOnlyList<RecordOutcome> outcomes)
+    {
+        var (updates, failures) = (new List<StateUpdate>(), new List<RecordFailure>());
         foreach (var ((change, _), outcome) in _pending.Zip(outcomes))
         {
             switch (outcome.Status)
@@ -53,10 +64,6 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int s
             }
         }
 
-        // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-        await context.State.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
-        await context.State.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
-        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
-        _pending.Clear();
+        return (updates, failures);
     }
 }
