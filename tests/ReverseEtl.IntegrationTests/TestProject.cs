@@ -84,7 +84,7 @@ internal sealed class TestProject : IAsyncDisposable
 
     private IHost Build()
     {
-        var builder = ReverseEtlHost.CreateBuilder(new CliContext(TextWriter.Null, TextWriter.Null), Configure);
+        var builder = ReverseEtlHost.CreateBuilder(Configure);
         if (_time is not null)
         {
             builder.Services.AddSingleton(_time);

@@ -4,12 +4,6 @@ using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Core.Definitions;
 
-/// <summary>The outcome of loading the config folder: a project, or every problem found.</summary>
-public sealed record DefinitionLoadResult(ProjectDefinition? Project, IReadOnlyList<DefinitionError> Errors)
-{
-    public bool IsValid => Project is not null && Errors.Count == 0;
-}
-
 /// <summary>Reads every YAML file under the config folder, checks it against the schema and against itself, and builds the project.</summary>
 public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubstitution environment)
 {
@@ -89,36 +83,4 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
     // Where the root value stands; a document with no text at all ('---' alone) has no place of its own, so the file's start.
     private static SourceLocation RootAt(SourceMap map) =>
         map.RawAt(string.Empty) is { Length: 0 } ? new SourceLocation(map.File, 1, 1) : map.ValueAt(string.Empty);
-}
-
-/// <summary>The connections, models and syncs of every file, each with where it was defined.</summary>
-internal sealed class DefinitionSections
-{
-    public Dictionary<string, (JsonObject Body, DefinitionSource Source)> Connections { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, (ModelDto Body, DefinitionSource Source)> Models { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, (SyncDto Body, DefinitionSource Source)> Syncs { get; } = new(StringComparer.Ordinal);
-
-    public void Add(FileDto file, SourceMap map, List<DefinitionError> errors)
-    {
-        AddAll(Connections, file.Connections, "connections", map, errors);
-        AddAll(Models, file.Models, "models", map, errors);
-        AddAll(Syncs, file.Syncs, "syncs", map, errors);
-    }
-
-    private static void AddAll<T>(Dictionary<string, (T, DefinitionSource)> target, Dictionary<string, T>? items, string section, SourceMap map, List<DefinitionError> errors)
-    {
-        foreach (var (name, body) in items ?? [])
-        {
-            var source = new DefinitionSource(map, ConfigPath.Child(section, name));
-            if (target.TryGetValue(name, out var existing))
-            {
-                errors.Add(new DefinitionError(map.KeyAt(source.Path), source.Path, $"'{name}' is already defined at {existing.Item2.Map.KeyAt(existing.Item2.Path)}"));
-                continue;
-            }
-
-            target[name] = (body, source);
-        }
-    }
 }

@@ -48,14 +48,16 @@ public sealed class ReverseEtlCommandLine
         var commandLine = new ReverseEtlCommandLine(cli);
         var parsed = commandLine._root.Parse(args);
         var config = parsed.GetValue(commandLine._config);
-        using var host = ReverseEtlHost.CreateBuilder(cli, configuration =>
+        var builder = ReverseEtlHost.CreateBuilder(configuration =>
         {
             configure?.Invoke(configuration);
             if (config is not null)
             {
                 configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
             }
-        }).Build();
+        });
+        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<HealthProbe>();
+        using var host = builder.Build();
         commandLine._host = host;
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error });
     }

@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ReverseEtl.Worker.Cli;
 
 namespace ReverseEtl.Worker.Hosting;
 
-/// <summary>The composition root: the one place the host is built, for every verb.</summary>
+/// <summary>The composition root: the one place the host is built, for every verb (the command line adds the verbs themselves).</summary>
 public static class ReverseEtlHost
 {
     /// <summary>
@@ -13,7 +11,7 @@ public static class ReverseEtlHost
     /// unset), then whatever <paramref name="configure"/> adds (a test's in-memory settings, <c>--config</c>); it runs
     /// before registration, since the schedules are configured from it.
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(CliContext cli, Action<IConfigurationBuilder>? configure = null)
+    public static HostApplicationBuilder CreateBuilder(Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -22,7 +20,6 @@ public static class ReverseEtlHost
         });
         ((IConfigurationBuilder)builder.Configuration).Add(new NonEmptyEnvironmentVariables());
         configure?.Invoke(builder.Configuration);
-        builder.Services.AddSingleton(cli);
         builder.AddReverseEtl();
         return builder;
     }

@@ -19,14 +19,13 @@ using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
 using ReverseEtl.Warehouses.Snowflake;
-using ReverseEtl.Worker.Cli;
 
 namespace ReverseEtl.Worker.Hosting;
 
 /// <summary>One <c>AddX()</c> per area, each reading its settings from options.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>Settings, definitions, the runner, the state store, one <c>AddX()</c> per connector, schedules, health, logging and the verbs.</summary>
+    /// <summary>Settings, definitions, the runner, the state store, one <c>AddX()</c> per connector, schedules, health and logging.</summary>
     public static IHostApplicationBuilder AddReverseEtl(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -47,7 +46,7 @@ public static class ServiceRegistration
         services.AddDuckDb().AddPostgres().AddSnowflake();
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
         services.AddSyncSchedules(early).AddHealthEndpoints();
-        services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>().AddSingleton<Verbs>().AddSingleton<HealthProbe>();
+        services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddWorkerConsole();
         return builder;
     }

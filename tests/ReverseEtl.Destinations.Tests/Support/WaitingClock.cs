@@ -39,6 +39,13 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
     /// <summary>Runs <paramref name="work"/>, moving the clock through each of its short waits until it completes.</summary>
     public async Task<T> RunAsync<T>(Task<T> work)
     {
+        await RunAsync((Task)work);
+        return await work;
+    }
+
+    /// <summary>Runs <paramref name="work"/>, moving the clock through each of its short waits until it completes.</summary>
+    public async Task RunAsync(Task work)
+    {
         ArgumentNullException.ThrowIfNull(work);
         while (!work.IsCompleted)
         {
@@ -46,7 +53,7 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
             AdvanceToNextWait();
         }
 
-        return await work;
+        await work;
     }
 
     private sealed class Tracked(WaitingClock clock, ITimer inner) : ITimer

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Tests.Support;
 using ReverseEtl.Warehouses.Snowflake;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -91,22 +92,16 @@ public sealed class SnowflakeWarehouseTests : IDisposable
     [Fact]
     public async Task Query_ThrottledWithRetryAfter_ResubmitsOnlyAfterTheWaitSnowflakeAskedFor()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        var start = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+        var time = new WaitingClock(start) { Longest = TimeSpan.FromMinutes(2) }; // moves only through the waits the client is in
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).InScenario("r").WillSetStateTo("ok")
             .RespondWith(Json(429, """{"code":"390505","message":"Too many requests."}""").WithHeader("Retry-After", "30"));
         _server.Given(Request.Create().WithPath(Statements).UsingPost()).InScenario("r").WhenStateIs("ok").RespondWith(Json(200, OneRow));
         using var warehouse = Warehouse("token: pat-secret", time: time);
 
-        var query = QueryAsync(warehouse);
-        var waited = TimeSpan.Zero;
-        for (var step = 0; step < 120 && _server.LogEntries.Count < 2; step++)
-        {
-            await Task.Delay(20);
-            time.Advance(TimeSpan.FromSeconds(1));
-            waited += TimeSpan.FromSeconds(1);
-        }
+        await time.RunAsync(QueryAsync(warehouse));
 
-        await query;
+        var waited = time.GetUtcNow() - start;
         Assert.Equal(2, _server.LogEntries.Count);
         Assert.InRange(waited, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(120));
         Assert.True(_server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Last().RequestMessage!.Query!.ContainsKey("retry"));
