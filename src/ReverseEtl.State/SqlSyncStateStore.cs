@@ -12,10 +12,7 @@ namespace ReverseEtl.State;
 public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateStore
 {
     /// <summary>This process's name, recorded with each run it starts: the host name and process id unless set (RETL_INSTANCE_ID).</summary>
-    public string Instance { get; init; } = DefaultInstance;
-
-    /// <summary>The host name and process id.</summary>
-    public static string DefaultInstance => $"{Environment.MachineName}-{Environment.ProcessId}";
+    public string Instance { get; init; } = ProcessInstance.Default;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -6,9 +6,10 @@ using ReverseEtl.Core.Diff;
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
-/// Reads a sync's model and diffs it against the sync's state: the part that <c>run</c> and <c>plan</c> share. It only
-/// reads: what it saw that the state should keep (the columns the sync reads, rows whose stored row hash must move)
-/// comes out as events, which a run stores and a plan ignores. Read it once.
+/// Reads a sync's model and diffs it against the state the run began with (<see cref="SyncRunContext.Saved"/>): the
+/// part that <c>run</c> and <c>plan</c> share. It has no state store, so it cannot write: what it saw that the state
+/// should keep (the columns the sync reads, rows whose stored row hash must move) comes out as events, which a run
+/// stores and a plan ignores. Read it once.
 /// </summary>
 public sealed class ChangeSource(SyncRunContext context)
 {
@@ -19,8 +20,8 @@ public sealed class ChangeSource(SyncRunContext context)
     /// <summary>Called with the rows read so far, every 50,000 rows.</summary>
     public Action<long>? Progress { get; init; }
 
-    /// <summary>How many keys the sync's state held when reading began.</summary>
-    public long Held { get; private set; }
+    /// <summary>How many keys the sync's state held when the run began.</summary>
+    public long Held => context.Saved.Held;
 
     /// <summary>Rows read from the model (for a diff in the warehouse: key rows).</summary>
     public long RowsRead => _inWarehouse?.RowsRead ?? _rowsRead;
@@ -28,21 +29,12 @@ public sealed class ChangeSource(SyncRunContext context)
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
 
-    public async IAsyncEnumerable<DiffEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var sync = context.Sync;
-        var previous = await context.State.LoadRecordsAsync(sync.Name, cancellationToken);
-        Held = previous.Count;
-        var saved = await context.State.LoadColumnsAsync(sync.Name, cancellationToken);
-        var events = sync.DiffInWarehouse ? InWarehouseAsync(previous, saved, cancellationToken) : InWorkerAsync(previous, saved, cancellationToken);
-        await foreach (var item in events)
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<DiffEvent> ReadAsync(CancellationToken cancellationToken) => context.Sync.DiffInWarehouse
+        ? InWarehouseAsync(context.Saved.Records, context.Saved.Columns, cancellationToken)
+        : InWorkerAsync(context.Saved.Records, context.Saved.Columns, cancellationToken);
 
     private async IAsyncEnumerable<DiffEvent> InWorkerAsync(
-        Dictionary<string, RecordState> previous, Dictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
@@ -59,7 +51,7 @@ public sealed class ChangeSource(SyncRunContext context)
     }
 
     private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(
-        Dictionary<string, RecordState> previous, Dictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
         _inWarehouse = new WarehouseRows(context, dialect, previous, saved);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
@@ -9,7 +10,7 @@ namespace ReverseEtl.Core.Running;
 /// write with the destination id recorded when each record was written. Past the sync's <c>delete_limit_percent</c> of
 /// the records it holds, nothing is deleted and the run stops: an emptied or broken model must not empty the destination.
 /// </summary>
-internal sealed class MirrorDeletes(SyncRunContext context)
+internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore records)
 {
     private const int IdLookup = 500;
     private readonly List<RowChange> _removed = [];
@@ -33,7 +34,7 @@ internal sealed class MirrorDeletes(SyncRunContext context)
 
         foreach (var chunk in _removed.Chunk(IdLookup))
         {
-            var ids = await context.State.LoadDestinationIdsAsync(sync.Name, chunk.Select(c => c.Key).ToList(), cancellationToken);
+            var ids = await records.LoadDestinationIdsAsync(sync.Name, chunk.Select(c => c.Key).ToList(), cancellationToken);
             foreach (var change in chunk)
             {
                 var record = new SyncRecord(change.Key, RecordAction.Delete, new Dictionary<string, object?>()) { DestinationId = ids.GetValueOrDefault(change.Key) };

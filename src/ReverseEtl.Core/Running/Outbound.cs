@@ -4,10 +4,14 @@ using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The records waiting for the destination, sent a batch at a time; it counts what was sent and what failed.</summary>
-internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int size)
+/// <summary>
+/// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
+/// stores what was acknowledged and what failed, and counts both.
+/// </summary>
+internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal)
 {
-    private readonly List<(RowChange Change, SyncRecord Record)> _pending = new(size);
+    private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
+    private readonly List<(RowChange Change, SyncRecord Record)> _pending = [];
 
     public long Sent { get; private set; }
 
@@ -16,7 +20,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int s
     public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
         _pending.Add((change, record));
-        if (_pending.Count >= size)
+        if (_pending.Count >= _size)
         {
             await FlushAsync(cancellationToken);
         }
@@ -38,8 +42,8 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, int s
         var (updates, failures) = Sort(outcomes);
 
         // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-        await context.State.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
-        await context.State.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
+        await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
+        await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
     }

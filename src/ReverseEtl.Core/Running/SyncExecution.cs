@@ -14,18 +14,19 @@ internal sealed class SyncExecution
 {
     private const int QuietBatch = 1_000;
     private readonly SyncRunContext _context;
+    private readonly ISyncStateStore _state;
     private readonly ChangeSource _source;
     private readonly ChangeTally _tally = new();
     private readonly Outbound _outbound;
     private readonly MirrorDeletes _deletes;
     private readonly List<StateUpdate> _quiet = [];
 
-    public SyncExecution(SyncRunContext context, ISyncWriter writer)
+    public SyncExecution(SyncRunContext context, ISyncWriter writer, ISyncStateStore state)
     {
-        _context = context;
+        (_context, _state) = (context, state);
         _source = new ChangeSource(context) { Progress = rows => context.Log.Progress(context.Sync.Name, rows) };
-        _outbound = new Outbound(context, writer, context.Runtime.MaxBatchSize(context.Sync));
-        _deletes = new MirrorDeletes(context);
+        _outbound = new Outbound(context, writer, state, state);
+        _deletes = new MirrorDeletes(context, state);
     }
 
     public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed };
@@ -48,7 +49,7 @@ internal sealed class SyncExecution
     {
         RowRejected rejected => RejectAsync(rejected),
         RowRehashed rehashed => QuietAsync(new StateUpdate(rehashed.Key, rehashed.State)),
-        ColumnsChanged columns => _context.State.SaveColumnsAsync(_context.Sync.Name, columns.Columns, cancellationToken),
+        ColumnsChanged columns => _state.SaveColumnsAsync(_context.Sync.Name, columns.Columns, cancellationToken),
         RowChange change => RouteAsync(change, cancellationToken),
         _ => throw new UnreachableException($"no handling for {item.GetType().Name}"),
     };
@@ -87,7 +88,7 @@ internal sealed class SyncExecution
 
     private async Task StoreQuietAsync()
     {
-        await _context.State.ApplyAsync(_context.Sync.Name, _quiet, CancellationToken.None);
+        await _state.ApplyAsync(_context.Sync.Name, _quiet, CancellationToken.None);
         _quiet.Clear();
     }
 }

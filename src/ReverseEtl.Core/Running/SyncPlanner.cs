@@ -8,27 +8,18 @@ using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>What a run would do now, without sending anything or changing any state.</summary>
-public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
-{
-    /// <summary>A few request bodies the run would send.</summary>
-    public IReadOnlyList<JsonNode> Samples { get; init; } = [];
-
-    /// <summary>A few rows the run would reject, and why.</summary>
-    public IReadOnlyList<string> Rejections { get; init; } = [];
-}
-
 /// <summary>
-/// Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies. It reads the model and the
-/// state and writes nothing: what the read saw for the state to keep is left unstored.
+/// Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies. It loads the state the run
+/// would start from and reads the model against it; what the read saw for the state to keep is left unstored.
 /// </summary>
-public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logger)
+public sealed class SyncPlanner(IRecordStateStore records, ISchemaColumnStore columns, ILogger<SyncPlanner> logger)
 {
     public async Task<SyncPlan> PlanAsync(ProjectRuntime runtime, SyncDefinition sync, int samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
-        var source = new ChangeSource(new SyncRunContext(runtime, sync, state, logger));
+        var saved = await SavedState.LoadAsync(records, columns, sync.Name, cancellationToken);
+        var source = new ChangeSource(new SyncRunContext(runtime, sync, saved, logger));
         var plan = new Gathered(sync, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
         await foreach (var item in source.ReadAsync(cancellationToken))
         {

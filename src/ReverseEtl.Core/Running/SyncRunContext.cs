@@ -1,19 +1,19 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// Everything one run (or plan) of one sync works with: the project's connections, the sync and its model, the state
-/// store, the run's id (0 for a plan), its logger and its budget of logged problems. Made once per run, passed down.
+/// it starts from (a snapshot: the store itself stays with the stages that write), the run's id (0 for a plan), its log
+/// and its budget of logged problems. Made once per run, passed down.
 /// </summary>
 public sealed class SyncRunContext
 {
-    public SyncRunContext(ProjectRuntime runtime, SyncDefinition sync, ISyncStateStore state, ILogger logger)
+    public SyncRunContext(ProjectRuntime runtime, SyncDefinition sync, SavedState saved, ILogger logger)
     {
-        (Runtime, Sync, State) = (runtime, sync, state);
+        (Runtime, Sync, Saved) = (runtime, sync, saved);
         Model = runtime.Project.Models[sync.Model];
         Log = new RunLog(logger);
         Problems = new ProblemBudget(Log, sync.Name);
@@ -25,7 +25,8 @@ public sealed class SyncRunContext
 
     public ModelDefinition Model { get; }
 
-    public ISyncStateStore State { get; }
+    /// <summary>The sync's state when the run began; the diff consumes its records.</summary>
+    public SavedState Saved { get; }
 
     public RunLog Log { get; }
 

@@ -5,19 +5,6 @@ using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>What one run of one sync did.</summary>
-public sealed record SyncRunReport(string Sync, RunStatus Status, RunCounts Counts)
-{
-    /// <summary>The run's id in the run journal; 0 when the run was skipped.</summary>
-    public long RunId { get; init; }
-
-    /// <summary>Why the run failed, was stopped or was skipped.</summary>
-    public string? Error { get; init; }
-
-    /// <summary>Where the destination wrote the requests it would have sent, when it had no credentials.</summary>
-    public string? DryRunOutbox { get; init; }
-}
-
 /// <summary>
 /// Runs one sync: reads and diffs its model, sends what changed in batches, and advances the state of each record
 /// only once the destination acknowledged it. Records that need no send (e.g. a row that stops matching) advance at once.
@@ -43,7 +30,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         }
 
         var runId = await state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
-        return await RunLockedAsync(new SyncRunContext(runtime, sync, state, logger) { RunId = runId }, cancellationToken);
+        return await RunLockedAsync(runtime, sync, runId, cancellationToken);
     }
 
     private async Task<IAsyncDisposable?> LockAsync(string sync, TimeSpan wait, CancellationToken cancellationToken)
@@ -64,34 +51,41 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         return held;
     }
 
-    private async Task<SyncRunReport> RunLockedAsync(SyncRunContext context, CancellationToken cancellationToken)
+    // Whatever happens once the run is open, it is closed with what it did: nothing escapes before FinishRunAsync.
+    private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, long runId, CancellationToken cancellationToken)
     {
-        var (name, runId) = (context.Sync.Name, context.RunId);
-        context.Log.RunStarted(name, runId);
-        var destination = context.Runtime.Destination(context.Sync.Destination);
-        var execution = new SyncExecution(context, destination.CreateWriter(context.Sync.Settings));
-        var (status, error) = (RunStatus.Succeeded, (string?)null);
+        _log.RunStarted(sync.Name, runId);
+        var (execution, outbox) = ((SyncExecution?)null, (string?)null);
+        var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
         {
+            var saved = await SavedState.LoadAsync(state, state, sync.Name, cancellationToken);
+            var destination = runtime.Destination(sync.Destination);
+            outbox = destination.DryRunOutboxPath;
+            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId };
+            execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await execution.ExecuteAsync(cancellationToken);
-            status = execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded;
+            (status, error) = (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);
         }
-        catch (Exception ex) when (Outcome(context, ex, cancellationToken) is { } ended)
+        catch (Exception ex) when (Outcome(sync.Name, runId, ex, cancellationToken) is { } ended)
         {
             (status, error) = ended;
         }
         finally
         {
-            await state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, execution.Counts, error), CancellationToken.None);
+            await state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, Counts(execution), error), CancellationToken.None);
         }
 
-        context.Log.RunFinished(name, runId, status.ToString(), execution.Counts.ToString());
-        return new SyncRunReport(name, status, execution.Counts) { RunId = runId, Error = error, DryRunOutbox = destination.DryRunOutboxPath };
+        _log.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
+        return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
     }
 
+    private static RunCounts Counts(SyncExecution? execution) => execution?.Counts ?? new RunCounts();
+
     // How an exception ends the run: a stop, a user's error (warehouse, vendor, definition, guard rail), or a defect,
-    // whose stack trace goes to the log so that the other syncs still run. Null lets it through.
-    private static (RunStatus, string?)? Outcome(SyncRunContext context, Exception exception, CancellationToken cancellationToken)
+    // whose stack trace goes to the log so that the other syncs still run. Null lets it through (a cancellation that
+    // is not this run's stop), and the run is recorded as failed on its way out.
+    private (RunStatus, string?)? Outcome(string sync, long runId, Exception exception, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -100,10 +94,10 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             case OperationCanceledException:
                 return null;
             case WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException:
-                context.Log.RunFailed(context.Sync.Name, context.RunId, exception.Message);
+                _log.RunFailed(sync, runId, exception.Message);
                 return (RunStatus.Failed, exception.Message);
             default:
-                context.Log.RunCrashed(context.Sync.Name, context.RunId, exception);
+                _log.RunCrashed(sync, runId, exception);
                 return (RunStatus.Failed, $"internal error ({exception.GetType().Name}: {exception.Message}); please report it");
         }
     }

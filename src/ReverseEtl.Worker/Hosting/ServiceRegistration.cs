@@ -47,7 +47,7 @@ public static class ServiceRegistration
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
         services.AddSyncSchedules(early).AddHealthEndpoints();
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
-        builder.Logging.ClearProviders().AddWorkerConsole();
+        builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -60,7 +61,7 @@ public sealed class WorkerOptions
     }
 
     /// <summary><see cref="InstanceId"/>, or the host name and process id.</summary>
-    public string InstanceName => InstanceId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+    public string InstanceName => InstanceId ?? ProcessInstance.Default;
 
     /// <summary>The folders as absolute paths.</summary>
     public RuntimePaths Paths => new(Path.GetFullPath(ConfigDirectory), Path.GetFullPath(DataDirectory));

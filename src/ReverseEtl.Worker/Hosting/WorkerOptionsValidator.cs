@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -14,8 +15,23 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             Range("RETL_SHUTDOWN_SECONDS", options.ShutdownSeconds, 1, 3600),
             Range("RETL_MISFIRE_SECONDS", options.MisfireSeconds, 1, 86400),
             options.LogFormat?.ToUpperInvariant() is null or "JSON" or "TEXT" ? null : $"RETL_LOG_FORMAT='{options.LogFormat}' is not 'json' or 'text'.",
+            ConnectionString(options.StateConnectionString),
         }.OfType<string>().ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // The value is never shown: it holds a password.
+    private static string? ConnectionString(string? value)
+    {
+        try
+        {
+            _ = value is null ? null : new NpgsqlConnectionStringBuilder(value);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"RETL_STATE_CONNECTION_STRING is not a PostgreSQL connection string ({ex.Message}); its value is not shown, since it holds a password.";
+        }
     }
 
     private static string? Range(string variable, int value, int min, int max) =>

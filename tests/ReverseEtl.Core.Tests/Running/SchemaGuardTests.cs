@@ -46,7 +46,7 @@ public class SchemaGuardTests
     public void Check_TypeChangedAndAccepted_ReturnsTheNewTypes()
     {
         var kit = new RunKit("mode: upsert");
-        var accepting = new SyncRunContext(new ProjectRuntime(kit.Runtime.Project, new([kit.Warehouse], [kit.Destination])) { AcceptSchemaChanges = true }, kit.Sync, kit.State, kit.Log);
+        var accepting = new SyncRunContext(new ProjectRuntime(kit.Runtime.Project, new([kit.Warehouse], [kit.Destination])) { AcceptSchemaChanges = true }, kit.Sync, kit.Context().Saved, kit.Log);
 
         var seen = SchemaGuard.Check(accepting, new Dictionary<string, string> { ["id"] = "VARCHAR", ["name"] = "INTEGER" }, Mapper(kit));
 

@@ -50,6 +50,12 @@ internal sealed class RecordingDestination(string type, int maxBatch, params Syn
 
     public Func<SyncRecord, RecordOutcome> Answer { get; set; } = r => RecordOutcome.Sent($"id-{r.Key}");
 
+    /// <summary>Thrown by <see cref="CreateWriter"/> when set (a destination that cannot be used).</summary>
+    public Exception? WriterFails { get; set; }
+
+    /// <summary>Called before each batch with its index; throws to fail that batch as a whole.</summary>
+    public Action<int> BeforeBatch { get; set; } = _ => { };
+
     public string? DryRunOutboxPath => null;
 
     public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection) => [];
@@ -58,10 +64,17 @@ internal sealed class RecordingDestination(string type, int maxBatch, params Syn
 
     public IDestination Create(ConnectionSettings connection) => this;
 
-    public ISyncWriter CreateWriter(SyncSettings sync) => this;
+    public ISyncWriter CreateWriter(SyncSettings sync) => WriterFails is { } failure ? throw failure : this;
 
     public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // As every destination does at a stop: a batch not begun is deferred to the next run.
+            return Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(_ => new RecordOutcome(OutcomeStatus.Deferred)).ToList());
+        }
+
+        BeforeBatch(Batches.Count);
         Batches.Add(records);
         return Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(Answer).ToList());
     }

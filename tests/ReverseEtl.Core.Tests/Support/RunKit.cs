@@ -46,11 +46,11 @@ internal sealed class RunKit
 
     public SyncDefinition Sync { get; }
 
-    public SyncRunContext Context() => new(Runtime, Sync, State, Log) { RunId = 7 };
+    public SyncRunContext Context() => new(Runtime, Sync, new SavedState(new(State.Records), State.Columns), Log) { RunId = 7 };
 
     public Task<SyncRunReport> RunAsync() => new SyncRunner(State, TimeProvider.System, Log.For<SyncRunner>()).RunAsync(Runtime, Sync, CancellationToken.None);
 
-    public Task<SyncPlan> PlanAsync() => new SyncPlanner(State, Log.For<SyncPlanner>()).PlanAsync(Runtime, Sync, samples: 2, CancellationToken.None);
+    public Task<SyncPlan> PlanAsync() => new SyncPlanner(State, State, Log.For<SyncPlanner>()).PlanAsync(Runtime, Sync, samples: 2, CancellationToken.None);
 
     public static object?[] Row(string? id, string? name, bool matches = true) => [id, name, matches];
 }

@@ -35,6 +35,18 @@ public class SettingsTests
     }
 
     [Fact]
+    public async Task Validate_StateConnectionStringMalformed_ExitsTwoWithoutShowingIt()
+    {
+        await using var project = new TestProject().WithShippedConfig().WithVariable("RETL_STATE_CONNECTION_STRING", "Host=db;Password=hunter2;Bogus Key=1");
+
+        var validate = await project.CliAsync("validate");
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Equal("RETL_STATE_CONNECTION_STRING is not a PostgreSQL connection string (Couldn't set bogus key (Parameter 'bogus key')); its value is not shown, since it holds a password.", validate.Error.Trim());
+        Assert.DoesNotContain("hunter2", validate.Error + validate.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ConfigOption_OverridesTheConfigVariable()
     {
         await using var project = new TestProject().WithShippedConfig();

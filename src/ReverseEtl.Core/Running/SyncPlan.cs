@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>What a run would do now, without sending anything or changing any state.</summary>
+public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
+{
+    /// <summary>A few request bodies the run would send.</summary>
+    public IReadOnlyList<JsonNode> Samples { get; init; } = [];
+
+    /// <summary>A few rows the run would reject, and why.</summary>
+    public IReadOnlyList<string> Rejections { get; init; } = [];
+}
