@@ -44,6 +44,9 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
 
     public void Dispose() => _key?.Dispose();
 
+    /// <summary>Snowflake's key pairs are 2048-bit at least, and the JWT library refuses to sign with a shorter RSA key.</summary>
+    internal const int MinimumKeyBits = 2048;
+
     // An unencrypted PKCS#8 (or PKCS#1) PEM, or an encrypted PKCS#8 PEM with its passphrase.
     internal static RSA LoadKey(SnowflakeOptions options)
     {
@@ -58,6 +61,13 @@ internal sealed class SnowflakeKeyPairToken(SnowflakeOptions options, TimeProvid
             else
             {
                 key.ImportFromPem(pem);
+            }
+
+            if (key.KeySize < MinimumKeyBits)
+            {
+                key.Dispose();
+                throw new ReverseEtl.Abstractions.WarehouseException(
+                    $"The Snowflake private key '{options.PrivateKeyPath}' is a {key.KeySize}-bit key; key-pair authentication needs an RSA key of at least {MinimumKeyBits} bits");
             }
 
             return key;

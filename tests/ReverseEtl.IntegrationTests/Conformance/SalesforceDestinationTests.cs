@@ -92,6 +92,18 @@ public sealed class SalesforceDestinationTests : IDisposable
         Assert.EndsWith(": set client_secret (client credentials flow) or private_key_path and username (JWT bearer flow)", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Load_KeyShorterThan2048Bits_NamedBeforeAnyRun()
+    {
+        using var key = RSA.Create(1024);
+        await using var project = Project(rows: 1, auth: "private_key_path: keys/short.pem, username: integration@ourco.example");
+        project.WithFile("keys/short.pem", key.ExportPkcs8PrivateKeyPem());
+
+        var error = Assert.Single(project.Errors());
+
+        Assert.Matches(@"^config/project\.yaml:4:\d+: connections\.dest\.salesforce\.private_key_path: '[^']*keys/short\.pem' is a 1024-bit key; the JWT bearer flow needs an RSA key of at least 2048 bits$", error);
+    }
+
     public void Dispose() => _server.Dispose();
 
     private List<string> Paths() => _server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Select(e => e.RequestMessage!.Path).ToList();

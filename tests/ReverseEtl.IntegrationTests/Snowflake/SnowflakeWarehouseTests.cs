@@ -172,6 +172,17 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         Assert.DoesNotContain("wrong", problem.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void KeyPair_KeyShorterThan2048Bits_NamedAtValidation()
+    {
+        using var key = RSA.Create(1024);
+        var path = KeyFile(key.ExportPkcs8PrivateKeyPem());
+
+        var problem = Assert.Single(Connector().Validate(Settings($"private_key_path: {path}, user: reverse_etl", "myorg-myaccount")));
+
+        Assert.Equal(("private_key_path", $"The Snowflake private key '{path}' is a 1024-bit key; key-pair authentication needs an RSA key of at least 2048 bits"), (problem.Path, problem.Message));
+    }
+
     [Theory]
     [InlineData("myorg-myaccount", "MYORG-MYACCOUNT")]
     [InlineData("xy12345.us-east-1", "XY12345")]
