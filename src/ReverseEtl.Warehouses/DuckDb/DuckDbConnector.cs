@@ -26,7 +26,10 @@ public sealed record DuckDbOptions(string Path, bool Demo)
 /// <summary>Creates DuckDB warehouses; a <c>demo: true</c> connection generates the demo tables on first use.</summary>
 public sealed class DuckDbConnector : IWarehouseConnector
 {
-    public string Type => "duckdb";
+    /// <summary>The connection type in the YAML, and the key the connector is registered under.</summary>
+    public const string TypeName = "duckdb";
+
+    public string Type => TypeName;
 
     public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection)
     {
@@ -43,5 +46,5 @@ public static class DuckDbServiceCollectionExtensions
 {
     /// <summary>Registers the <c>duckdb</c> warehouse connector.</summary>
     public static IServiceCollection AddDuckDb(this IServiceCollection services) =>
-        services.AddKeyedSingleton<IWarehouseConnector, DuckDbConnector>("duckdb").AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>("duckdb"));
+        services.AddKeyedSingleton<IWarehouseConnector, DuckDbConnector>(DuckDbConnector.TypeName).AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>(DuckDbConnector.TypeName));
 }

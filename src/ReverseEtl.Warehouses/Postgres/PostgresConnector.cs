@@ -21,7 +21,10 @@ public sealed record PostgresOptions(string ConnectionString)
 /// <summary>Creates PostgreSQL warehouses.</summary>
 public sealed class PostgresConnector : IWarehouseConnector
 {
-    public string Type => "postgres";
+    /// <summary>The connection type in the YAML, and the key the connector is registered under.</summary>
+    public const string TypeName = "postgres";
+
+    public string Type => TypeName;
 
     public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection)
     {
@@ -50,5 +53,5 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>Registers the <c>postgres</c> warehouse connector.</summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services) =>
-        services.AddKeyedSingleton<IWarehouseConnector, PostgresConnector>("postgres").AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>("postgres"));
+        services.AddKeyedSingleton<IWarehouseConnector, PostgresConnector>(PostgresConnector.TypeName).AddSingleton(sp => sp.GetRequiredKeyedService<IWarehouseConnector>(PostgresConnector.TypeName));
 }
