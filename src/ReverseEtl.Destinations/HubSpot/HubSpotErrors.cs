@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Text;
 
 namespace ReverseEtl.Destinations.HubSpot;
 
@@ -19,7 +20,7 @@ internal static class HubSpotErrors
         }
         catch (JsonException)
         {
-            return new HubSpotError(null, null, content.Length > 300 ? content[..300] : content, null, null, null);
+            return new HubSpotError(null, null, TextCut.ToLimit(content, 300, marker: string.Empty), null, null, null);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Refit;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
+using ReverseEtl.Destinations.Text;
 
 namespace ReverseEtl.Destinations.Salesforce;
 
@@ -55,7 +56,7 @@ internal static partial class SalesforceErrors
             // not Salesforce's error list (e.g. a proxy's page): the text itself says it
         }
 
-        return content is { Length: > 0 } text ? text[..Math.Min(text.Length, 300)] : "no details";
+        return content is { Length: > 0 } text ? TextCut.ToLimit(text, 300, marker: string.Empty) : "no details";
     }
 
     [GeneratedRegex(@"api-usage=(\d+)/(\d+)")]

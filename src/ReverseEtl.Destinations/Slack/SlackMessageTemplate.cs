@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Text;
 
 namespace ReverseEtl.Destinations.Slack;
 
@@ -43,7 +44,7 @@ internal sealed class SlackMessageTemplate
     public string? Render(string path, IReadOnlyDictionary<string, object?> row) =>
         _templates.TryGetValue(path, out var template) ? template.Render(row).Trim() : null;
 
-    public string RenderText(IReadOnlyDictionary<string, object?> row) => Limit(_templates["text"].Render(row, MrkdwnEncoder.Instance), MaxText);
+    public string RenderText(IReadOnlyDictionary<string, object?> row) => TextCut.ToLimit(_templates["text"].Render(row, MrkdwnEncoder.Instance), MaxText);
 
     public JsonArray? RenderBlocks(IReadOnlyDictionary<string, object?> row) =>
         _options.TryGetProperty("blocks", out var blocks) ? (JsonArray)RenderNode(blocks, "blocks", mrkdwn: false, row)! : null;
@@ -65,7 +66,7 @@ internal sealed class SlackMessageTemplate
                 return new JsonArray(element.EnumerateArray().Select((item, i) => RenderNode(item, $"{path}[{i}]", false, row)).ToArray());
             case JsonValueKind.String:
                 var text = _templates[path].Render(row, mrkdwn ? MrkdwnEncoder.Instance : null);
-                return JsonValue.Create(Limit(text, MaxBlockText));
+                return JsonValue.Create(TextCut.ToLimit(text, MaxBlockText));
             default:
                 return JsonNode.Parse(element.GetRawText());
         }
@@ -104,5 +105,4 @@ internal sealed class SlackMessageTemplate
         }
     }
 
-    private static string Limit(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 }
