@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
@@ -33,8 +34,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         await gate.WaitAsync(cancellationToken);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target.OutboxPath)!);
-            await File.AppendAllTextAsync(target.OutboxPath, line.ToJsonString() + "\n", cancellationToken);
+            await AppendAsync(target.OutboxPath, Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"), cancellationToken);
         }
         finally
         {
@@ -45,6 +45,31 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         response.RequestMessage = request;
         return response;
     }
+
+    // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
+    // (flock on Linux and macOS) and the line written in one call; a process that finds it held waits its turn.
+    private async Task AppendAsync(string path, byte[] line, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
+                await file.WriteAsync(line, cancellationToken);
+                return;
+            }
+            catch (IOException ex) when (HeldElsewhere(ex) && attempt < 1_000)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
+            }
+        }
+    }
+
+    // The file is locked by another process: EWOULDBLOCK from flock on Linux (11) and macOS (35), a sharing or lock
+    // violation on Windows. Any other error (a full disk, no permission) is thrown.
+    private static bool HeldElsewhere(IOException ex) =>
+        ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     private static JsonNode ParseOrText(string text)
     {

@@ -10,7 +10,10 @@ public static class DemoWarehouse
 {
     public const int DefaultAccounts = 3_000;
 
-    /// <summary>Generates into a temporary file and moves it into place, so that a crash never leaves half a warehouse.</summary>
+    /// <summary>
+    /// Generates into a temporary file and moves it into place, so that a crash never leaves half a warehouse and two
+    /// processes generating it at once (two <c>run --once</c> on a new data folder) both end with the same one.
+    /// </summary>
     public static void Generate(string path, int accounts = DefaultAccounts)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -24,7 +27,14 @@ public static class DemoWarehouse
             Execute(connection, "checkpoint");
         }
 
-        File.Move(temporary, path, overwrite: false);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary); // another process generated it first, from the same seed: the same warehouse
+        }
     }
 
     private static void Execute(DuckDBConnection connection, string sql)
