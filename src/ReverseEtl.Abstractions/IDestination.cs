@@ -61,6 +61,16 @@ public sealed record SyncRecord(string Key, RecordAction Action, IReadOnlyDictio
 {
     /// <summary>For a delete: the vendor's id of the record, as the destination returned it when the record was written.</summary>
     public string? DestinationId { get; init; }
+
+    /// <summary>Names this send (sync, key, action, payload hash), for a vendor that can keep it with what it stores (Slack message metadata).</summary>
+    public DeliveryKey? Delivery { get; init; }
+
+    /// <summary>
+    /// When an earlier attempt to send this same change ended with no known outcome (no answer, a stop, the process
+    /// killed): the time that attempt started. A writer that can ask the vendor whether it arrived (Slack's channel
+    /// history) asks before sending again; one that cannot follows the sync's <c>delivery</c> setting.
+    /// </summary>
+    public DateTimeOffset? UnsureSince { get; init; }
 }
 
 /// <summary>How one record fared.</summary>
@@ -74,6 +84,8 @@ public sealed record RecordOutcome(OutcomeStatus Status, string? DestinationId =
     public static RecordOutcome Retryable(string message) => new(OutcomeStatus.RetryableFailure, Message: message);
 
     public static RecordOutcome Permanent(string message) => new(OutcomeStatus.PermanentFailure, Message: message);
+
+    public static RecordOutcome Unknown(string message) => new(OutcomeStatus.Unknown, Message: message);
 }
 
 /// <summary>The kinds of record outcome.</summary>
@@ -90,11 +102,20 @@ public enum OutcomeStatus
 
     /// <summary>Not attempted because the run is stopping: its state is left as it was, so the next run sends it.</summary>
     Deferred,
+
+    /// <summary>Sent, but no answer came (a timeout): it may have arrived. The next run checks before sending again, where the vendor allows.</summary>
+    Unknown,
 }
 
 /// <summary>A whole batch failed; the message says why and is safe to show (no secrets).</summary>
 public sealed class DestinationException : Exception
 {
+    /// <summary>
+    /// True when the batch went out and no answer came (a timeout), so some of it may have arrived; false when the
+    /// vendor refused it or never received it (authentication, connection refused, rate limit).
+    /// </summary>
+    public bool MayHaveBeenDelivered { get; init; }
+
     public DestinationException() { }
 
     public DestinationException(string message) : base(message) { }

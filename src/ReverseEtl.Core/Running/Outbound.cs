@@ -62,7 +62,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
                     updates.Add(Decisions.Settled(change, outcome.DestinationId));
                     break;
                 default:
-                    failures.Add(new RecordFailure(change.Key, outcome.Status == OutcomeStatus.RetryableFailure, outcome.Message ?? "no reason given"));
+                    failures.Add(new RecordFailure(change.Key, outcome.Status != OutcomeStatus.PermanentFailure, outcome.Message ?? "no reason given"));
                     context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
                     break;
             }
