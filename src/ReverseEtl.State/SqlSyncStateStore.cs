@@ -92,7 +92,7 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
                   on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
                       destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at;
                   """;
-            await connection.ExecuteAsync(sql + " delete from record_failures where sync = @Sync and key = @Key;", new
+            await connection.ExecuteAsync(sql + " delete from record_failures where sync = @Sync and key = @Key; delete from pending_sends where sync = @Sync and key = @Key;", new
             {
                 Sync = sync,
                 update.Key,
@@ -119,12 +119,17 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
         var now = Time(time.GetUtcNow());
         await connection.ExecuteAsync(
             """
-            insert into record_failures (sync, key, run_id, retryable, message, failed_at)
-            values (@Sync, @Key, @RunId, @Retryable, @Message, @Now)
+            insert into record_failures (sync, key, run_id, retryable, message, failed_at, first_failed_at, attempts, hash, matched)
+            values (@Sync, @Key, @RunId, @Retryable, @Message, @Now, @Now, 1, @Hash, @Matched)
             on conflict (sync, key) do update set run_id = excluded.run_id, retryable = excluded.retryable,
-                message = excluded.message, failed_at = excluded.failed_at
+                message = excluded.message, failed_at = excluded.failed_at, hash = excluded.hash, matched = excluded.matched,
+                attempts = record_failures.attempts + 1, first_failed_at = coalesce(record_failures.first_failed_at, record_failures.failed_at)
             """,
-            failures.Select(f => new { Sync = sync, f.Key, RunId = runId, f.Retryable, f.Message, Now = now }),
+            failures.Select(f => new
+            {
+                Sync = sync, f.Key, RunId = runId, f.Retryable, f.Message, Now = now,
+                Hash = f.Attempted is { } a ? unchecked((long)a.Hash) : (long?)null, Matched = f.Attempted?.Matched,
+            }),
             transaction);
         await transaction.CommitAsync(cancellationToken);
     }

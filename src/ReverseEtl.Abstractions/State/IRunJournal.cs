@@ -20,7 +20,11 @@ public interface IRunJournal
 }
 
 /// <summary>A record that the destination did not take.</summary>
-public sealed record RecordFailure(string Key, bool Retryable, string Message);
+public sealed record RecordFailure(string Key, bool Retryable, string Message)
+{
+    /// <summary>The state the record would have had once delivered: a permanent failure is parked until the row differs from it.</summary>
+    public RecordState? Attempted { get; init; }
+}
 
 /// <summary>How a run ended.</summary>
 public sealed record RunResult(DateTimeOffset FinishedAt, RunStatus Status, RunCounts Counts, string? Error);

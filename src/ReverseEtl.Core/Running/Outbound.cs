@@ -8,8 +8,9 @@ namespace ReverseEtl.Core.Running;
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
 /// stores what was acknowledged and what failed, and counts both.
 /// </summary>
-internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal)
+internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal, IDeliveryLog deliveries)
 {
+    private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
     private readonly List<(RowChange Change, SyncRecord Record)> _pending = [];
 
@@ -19,7 +20,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
 
     public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
-        _pending.Add((change, record));
+        _pending.Add((change, _ahead.Mark(change, record)));
         if (_pending.Count >= _size)
         {
             await FlushAsync(cancellationToken);
@@ -33,7 +34,9 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
             return;
         }
 
-        var outcomes = await writer.WriteAsync(_pending.Select(p => p.Record).ToList(), cancellationToken);
+        var batch = _pending.Select(p => p.Record).ToList();
+        await _ahead.BeforeAsync(batch);
+        var outcomes = await WriteAsync(batch, cancellationToken);
         if (outcomes.Count != _pending.Count)
         {
             throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
@@ -44,8 +47,22 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
         await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
         await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
+        await _ahead.AfterAsync(batch, outcomes);
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
+    }
+
+    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await _ahead.FailedAsync(batch, ex);
+            throw;
+        }
     }
 
     // Acknowledged records become state updates; failed ones, failures (logged within the run's budget); deferred ones, nothing.
@@ -62,7 +79,10 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
                     updates.Add(Decisions.Settled(change, outcome.DestinationId));
                     break;
                 default:
-                    failures.Add(new RecordFailure(change.Key, outcome.Status != OutcomeStatus.PermanentFailure, outcome.Message ?? "no reason given"));
+                    failures.Add(new RecordFailure(change.Key, outcome.Status != OutcomeStatus.PermanentFailure, outcome.Message ?? "no reason given")
+                    {
+                        Attempted = Decisions.Settled(change).State,
+                    });
                     context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
                     break;
             }

@@ -12,6 +12,9 @@ public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOn
     /// <summary>How many keys the state held when it was loaded.</summary>
     public long Held { get; } = Records.Count;
 
+    /// <summary>Sends whose outcome is unknown (see <see cref="IDeliveryLog"/>), by key; a plan leaves it empty.</summary>
+    public IReadOnlyDictionary<string, PendingSend> Pending { get; init; } = new Dictionary<string, PendingSend>();
+
     public static async Task<SavedState> LoadAsync(IRecordStateStore records, ISchemaColumnStore columns, string sync, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);

@@ -25,7 +25,7 @@ internal sealed class SyncExecution
     {
         (_context, _state) = (context, state);
         _source = new ChangeSource(context) { Progress = rows => context.Log.Progress(context.Sync.Name, rows) };
-        _outbound = new Outbound(context, writer, state, state);
+        _outbound = new Outbound(context, writer, state, state, state);
         _deletes = new MirrorDeletes(context, state);
     }
 

@@ -30,6 +30,9 @@ public sealed class SyncRunContext
 
     public RunLog Log { get; }
 
+    /// <summary>The clock the run reads (the time of each attempt).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The run's id in the run journal; 0 for a plan, which records nothing.</summary>
     public long RunId { get; init; }
 

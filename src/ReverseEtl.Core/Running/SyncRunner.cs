@@ -59,10 +59,13 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
         {
-            var saved = await SavedState.LoadAsync(state, state, sync.Name, cancellationToken);
+            var saved = await SavedState.LoadAsync(state, state, sync.Name, cancellationToken) with
+            {
+                Pending = await state.LoadPendingAsync(sync.Name, cancellationToken),
+            };
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
-            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId };
+            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await execution.ExecuteAsync(cancellationToken);
             (status, error) = (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);

@@ -30,7 +30,8 @@ public class SyncRunnerTests
 
         Assert.Equal((RunStatus.Succeeded, 3L, 3L), (report.Status, report.Counts.Added, report.Counts.Sent));
         Assert.Equal([2, 1], kit.Destination.Batches.Select(b => b.Count));
-        Assert.Equal(["columns id,name", "state a", "state b", "state c"], kit.State.Writes);
+        Assert.Equal(["columns id,name", "pending a", "pending b", "state a", "state b", "pending c", "state c"], kit.State.Writes);
+        Assert.Empty(kit.State.Pending);
         Assert.Equal("id-b", kit.State.DestinationIds["b"]);
         Assert.Equal(report.Counts, kit.State.Finished!.Counts);
     }
@@ -76,7 +77,11 @@ public class SyncRunnerTests
 
         Assert.Equal((RunStatus.PartiallyFailed, 1L, 1L), (report.Status, report.Counts.Sent, report.Counts.Failed));
         Assert.Equal(["a"], kit.State.Records.Keys);
-        Assert.Equal(new RecordFailure("b", false, "property 'name' does not exist"), Assert.Single(kit.State.Failures));
+        var failure = Assert.Single(kit.State.Failures);
+        Assert.Equal(("b", false, "property 'name' does not exist"), (failure.Key, failure.Retryable, failure.Message));
+        Assert.Equal(kit.Sync.Name, kit.Destination.Batches[0][1].Delivery!.Sync);
+        Assert.NotNull(failure.Attempted);
+        Assert.Empty(kit.State.Pending); // a refusal and a deferral are known outcomes
         Assert.Contains(kit.Log.Entries, e => e.Message == "Sync s: record b failed (PermanentFailure): property 'name' does not exist");
     }
 

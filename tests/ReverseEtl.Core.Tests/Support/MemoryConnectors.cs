@@ -9,6 +9,9 @@ internal sealed class MemoryWarehouse(IReadOnlyList<WarehouseColumn> columns, IR
 {
     public List<string> Queries { get; } = [];
 
+    /// <summary>The rows it answers with; a test may change their cells between runs.</summary>
+    public IReadOnlyList<object?[]> Rows => rows;
+
     public string Type => "duckdb";
 
     public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];

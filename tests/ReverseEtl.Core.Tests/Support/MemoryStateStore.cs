@@ -17,6 +17,8 @@ internal sealed class MemoryStateStore : ISyncStateStore
 
     public RunResult? Finished { get; private set; }
 
+    public Dictionary<string, PendingSend> Pending { get; } = new(StringComparer.Ordinal);
+
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -49,6 +51,7 @@ internal sealed class MemoryStateStore : ISyncStateStore
                 Records.Remove(update.Key);
             }
 
+            Pending.Remove(update.Key);
             if (update.DestinationId is { } id)
             {
                 DestinationIds[update.Key] = id;
@@ -62,6 +65,30 @@ internal sealed class MemoryStateStore : ISyncStateStore
     {
         Failures.AddRange(failures);
         Writes.AddRange(failures.Select(f => $"failure {f.Key}"));
+        return Task.CompletedTask;
+    }
+
+    public Task<Dictionary<string, PendingSend>> LoadPendingAsync(string sync, CancellationToken cancellationToken) =>
+        Task.FromResult(new Dictionary<string, PendingSend>(Pending, StringComparer.Ordinal));
+
+    public Task RecordPendingAsync(string sync, long runId, IReadOnlyCollection<PendingSend> sends, CancellationToken cancellationToken)
+    {
+        foreach (var send in sends)
+        {
+            Writes.Add($"pending {send.Key}");
+            Pending[send.Key] = send;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ClearPendingAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            Pending.Remove(key);
+        }
+
         return Task.CompletedTask;
     }
 

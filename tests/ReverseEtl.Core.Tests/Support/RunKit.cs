@@ -42,13 +42,15 @@ internal sealed class RunKit
 
     public ListLogger Log { get; } = new();
 
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public ProjectRuntime Runtime { get; }
 
     public SyncDefinition Sync { get; }
 
     public SyncRunContext Context() => new(Runtime, Sync, new SavedState(new(State.Records), State.Columns), Log) { RunId = 7 };
 
-    public Task<SyncRunReport> RunAsync() => new SyncRunner(State, TimeProvider.System, Log.For<SyncRunner>()).RunAsync(Runtime, Sync, CancellationToken.None);
+    public Task<SyncRunReport> RunAsync() => new SyncRunner(State, Time, Log.For<SyncRunner>()).RunAsync(Runtime, Sync, CancellationToken.None);
 
     public Task<SyncPlan> PlanAsync() => new SyncPlanner(State, State, Log.For<SyncPlanner>()).PlanAsync(Runtime, Sync, samples: 2, CancellationToken.None);
 

@@ -7,7 +7,7 @@ using ReverseEtl.State.Sqlite;
 namespace ReverseEtl.IntegrationTests.State;
 
 /// <summary>What every state store must do alike; SQLite and PostgreSQL each pass it, for real.</summary>
-public abstract class StateStoreContractTests
+public abstract partial class StateStoreContractTests
 {
     private static readonly DateTimeOffset At = new(2025, 5, 20, 8, 0, 0, TimeSpan.Zero);
 

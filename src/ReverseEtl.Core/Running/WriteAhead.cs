@@ -1,0 +1,49 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// The write-ahead side of sending: each record gets its delivery key, and is told when an earlier attempt of the same
+/// change (same action, same payload) ended with no known outcome; a batch is logged before it goes out, and its log
+/// cleared for every record whose outcome is known. What stays logged (no answer, a stop, the process killed) marks the
+/// next attempt as unsure, so the destination can check before sending again.
+/// </summary>
+internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
+{
+    /// <summary>The record as sent: with its delivery key and, when an earlier attempt is unaccounted for, its time.</summary>
+    public SyncRecord Mark(RowChange change, SyncRecord record)
+    {
+        var hash = change.Row?.Hash ?? 0;
+        var earlier = context.Saved.Pending.GetValueOrDefault(change.Key);
+        var unsure = earlier is not null && earlier.Action == record.Action && earlier.Hash == hash ? earlier.AttemptedAt : (DateTimeOffset?)null;
+        return record with { Delivery = DeliveryKey.For(context.Sync.Name, change.Key, record.Action, hash), UnsureSince = unsure };
+    }
+
+    /// <summary>Logs the batch before it goes out.</summary>
+    public Task BeforeAsync(IReadOnlyList<SyncRecord> batch)
+    {
+        var at = context.Time.GetUtcNow();
+        var sends = batch.Select(r => new PendingSend(r.Key, r.Action, Hash(r), r.UnsureSince ?? at)).ToList();
+
+        // Logged even while a stop is under way: the batch is about to go out regardless.
+        return log.RecordPendingAsync(context.Sync.Name, context.RunId, sends, CancellationToken.None);
+    }
+
+    /// <summary>Clears the log of records whose outcome is known (delivered ones are cleared with their state).</summary>
+    public Task AfterAsync(IReadOnlyList<SyncRecord> batch, IReadOnlyList<RecordOutcome> outcomes)
+    {
+        var known = batch.Zip(outcomes).Where(p => p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown)).Select(p => p.First.Key).ToList();
+        return log.ClearPendingAsync(context.Sync.Name, known, CancellationToken.None);
+    }
+
+    /// <summary>The whole batch failed: when it surely did not arrive, its log is cleared; otherwise it stays.</summary>
+    public Task FailedAsync(IReadOnlyList<SyncRecord> batch, Exception exception) =>
+        exception is DestinationException { MayHaveBeenDelivered: false }
+            ? log.ClearPendingAsync(context.Sync.Name, batch.Select(r => r.Key).ToList(), CancellationToken.None)
+            : Task.CompletedTask;
+
+    // An earlier unsure attempt keeps its time, so the destination looks back far enough.
+    private static ulong Hash(SyncRecord record) => record.Delivery is { } d ? Convert.ToUInt64(d.PayloadHash, 16) : 0;
+}

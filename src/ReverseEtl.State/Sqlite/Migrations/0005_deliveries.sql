@@ -1,0 +1,18 @@
+-- Sends under way (write-ahead): stored before a batch goes out, removed once its outcome is known. A row left behind
+-- (a timeout, a stop, the process killed) makes the next send of the same change ask the vendor first, where it can.
+create table pending_sends (
+    sync         text    not null,
+    key          text    not null,
+    action       text    not null,
+    hash         integer not null,
+    run_id       integer not null,
+    attempted_at text    not null,
+    primary key (sync, key)
+) without rowid;
+
+-- What each failure was about, so that a permanently rejected record is parked (not resent) until its row changes,
+-- and how often it failed.
+alter table record_failures add column attempts integer not null default 1;
+alter table record_failures add column first_failed_at text;
+alter table record_failures add column hash integer;
+alter table record_failures add column matched integer;
