@@ -40,6 +40,14 @@ public abstract partial class SqlSyncStateStore
             new { RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed, c.Sent, c.Failed, result.Error });
     }
 
+    public async Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from sync_runs where sync = @sync and status in ('Succeeded', 'PartiallyFailed')",
+            new { sync }, cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -26,7 +26,7 @@ public class DuckDbFilesTests
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "days_in_stage >= 20" }
+                trigger: { when: "days_in_stage >= 20", initial: send }
                 slack: { channel: "#cs", user_email: "{{ row.csm_email }}", text: "{{ row.account_id }}: {{ row.days_in_stage }} days" }
             """);
         project.Sql("empty.duckdb", "select 1");

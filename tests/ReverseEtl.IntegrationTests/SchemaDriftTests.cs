@@ -53,7 +53,7 @@ public class SchemaDriftTests
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "true", on: [enter, change] }
+                trigger: { when: "true", on: [enter, change], initial: send }
                 fields: { account_id: account_id, days: days_in_stage }
                 slack: { channel: "#cs", text: "{{ row.account_id }}: {{ row.days }}" }
             """);

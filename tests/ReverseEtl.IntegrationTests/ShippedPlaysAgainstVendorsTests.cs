@@ -23,7 +23,7 @@ public sealed class ShippedPlaysAgainstVendorsTests : IDisposable
     public async Task RunOnce_EveryPlayWithCredentials_SendsToItsVendorWithValidBodiesAndNothingToTheOutbox()
     {
         Answer();
-        await using var project = new TestProject().WithShippedConfig()
+        await using var project = new TestProject().WithShippedConfig(initialSend: true)
             .WithVariable("SLACK_BOT_TOKEN", "xoxb-test").WithVariable("SLACK_API_BASE_URL", $"{_slack.Url}/api")
             .WithVariable("HUBSPOT_TOKEN", "pat-test").WithVariable("HUBSPOT_API_BASE_URL", _hubspot.Url!)
             .WithVariable("INTERCOM_TOKEN", "tok-test").WithVariable("INTERCOM_API_BASE_URL", _intercom.Url!)

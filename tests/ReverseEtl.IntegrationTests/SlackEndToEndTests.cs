@@ -123,7 +123,7 @@ public sealed class SlackEndToEndTests : IDisposable
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "days_in_stage >= 14 and not is_activated" }
+                trigger: { when: "days_in_stage >= 14 and not is_activated", initial: send }
                 slack:
                   user_email: "{{ row.csm_email }}"
                   channel: "{{ row.channel }}"

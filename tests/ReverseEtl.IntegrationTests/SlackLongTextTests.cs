@@ -26,6 +26,7 @@ public class SlackLongTextTests
                 model: accounts
                 destination: chat
                 mode: trigger
+                trigger: { initial: send }
                 slack:
                   channel: "#cs"
                   text: "{{ row.note }}"

@@ -51,11 +51,13 @@ internal sealed class TestProject : IAsyncDisposable
     }
 
     /// <summary>Copies the shipped config/ folder in, leaving every credential unset so destinations write their dry-run outbox.</summary>
-    public TestProject WithShippedConfig()
+    /// <param name="initialSend">Every trigger sync's first run sends (<c>initial: send</c>), as play (a) does not ship.</param>
+    public TestProject WithShippedConfig(bool initialSend = false)
     {
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
         {
-            WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), File.ReadAllText(file));
+            var text = File.ReadAllText(file);
+            WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), initialSend ? text.Replace("initial: skip", "initial: send", StringComparison.Ordinal) : text);
         }
 
         return this;

@@ -15,6 +15,9 @@ public interface IRunJournal
     /// <summary>Keeps the latest failure of each key, with the vendor's message.</summary>
     Task RecordFailuresAsync(string sync, long runId, IReadOnlyCollection<RecordFailure> failures, CancellationToken cancellationToken);
 
+    /// <summary>Whether a run of <paramref name="sync"/> ever finished reading its model (succeeded, or partially failed).</summary>
+    Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken);
+
     /// <summary>The last run of each sync, and how many keys are failing.</summary>
     Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken);
 }

@@ -20,6 +20,9 @@ public enum RunStatus
 
     /// <summary>Not run: the sync was already running in another process. Not recorded as a run.</summary>
     Skipped,
+
+    /// <summary>The run sent what was within the sync's limits and held back a kind of send that passed one; <c>approve</c> releases it.</summary>
+    Held,
 }
 
 /// <summary>What a sync's last run did, for <c>status</c>.</summary>

@@ -32,13 +32,14 @@ internal sealed record SyncDto(
     ScheduleDto? Schedule,
     int? BatchSize,
     double? DeleteLimitPercent,
-    string? Diff)
+    string? Diff,
+    Dictionary<string, JsonElement>? Limits)
 {
     /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Sections { get; init; }
 }
 
-internal sealed record TriggerDto(string? When, List<string>? On);
+internal sealed record TriggerDto(string? When, List<string>? On, string? Initial);
 
 internal sealed record ScheduleDto(string Cron, string? Timezone, string? Misfire);

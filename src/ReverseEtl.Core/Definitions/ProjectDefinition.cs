@@ -46,8 +46,8 @@ public sealed record SyncDefinition(
     JsonElement DestinationOptions,
     DefinitionSource Source)
 {
-    /// <summary>A mirror sync deletes at most this share of the records it synced; more stops the run before any delete.</summary>
-    public double DeleteLimitPercent { get; init; } = 20;
+    /// <summary>The most sends of each kind one run may make; past one, nothing of that kind is sent and the plan is held.</summary>
+    public SendLimits Limits { get; init; } = SendLimits.Default;
 
     /// <summary>The warehouse hashes each row and only new or changed rows are fetched (<c>diff: warehouse</c>), instead of every row.</summary>
     public bool DiffInWarehouse { get; init; }
@@ -58,7 +58,13 @@ public sealed record SyncDefinition(
 /// <summary>When a trigger sync sends: the SQL condition (null: every row matches) and the transitions that send.</summary>
 public sealed record TriggerDefinition(string? When, IReadOnlySet<RecordAction> On)
 {
-    public static readonly TriggerDefinition Always = new(null, new HashSet<RecordAction> { RecordAction.Enter, RecordAction.Change });
+    public static readonly TriggerDefinition Always = new(null, new HashSet<RecordAction> { RecordAction.Enter, RecordAction.Change }) { SendInitial = true };
+
+    /// <summary>
+    /// <c>initial: send</c>: the first run sends for every row that matches already. By default (<c>skip</c>) it only
+    /// records them, so deploying a sync does not message everyone at once; later runs send what enters or changes.
+    /// </summary>
+    public bool SendInitial { get; init; }
 }
 
 /// <summary>A payload field and the model column it is read from.</summary>

@@ -39,7 +39,7 @@ internal sealed class SyncValidator(
             body.Schedule is { } s ? new ScheduleDefinition(s.Cron, s.Timezone ?? "UTC", s.Misfire == "skip") : null,
             body.BatchSize, body.Enabled ?? true, options, source)
         {
-            DeleteLimitPercent = body.DeleteLimitPercent ?? 20,
+            Limits = BuildLimits(body, mode, source),
             DiffInWarehouse = body.Diff == "warehouse",
         };
     }
@@ -84,6 +84,36 @@ internal sealed class SyncValidator(
         return options;
     }
 
+    // limits: per kind, a whole number, N% or none (the schema checked the form); delete_limit_percent is limits.deletes as a share.
+    private SendLimits BuildLimits(SyncDto body, SyncMode mode, DefinitionSource source)
+    {
+        var set = (body.Limits ?? []).ToDictionary(l => l.Key, l => SendLimit.Parse(l.Value.ToString()), StringComparer.Ordinal);
+        foreach (var kind in set.Keys.Where(k => (k == "messages") != (mode == SyncMode.Trigger) || (k == "deletes" && mode != SyncMode.Mirror)))
+        {
+            owner.Add(source, $"limits.{kind}", $"'limits.{kind}' does not apply to 'mode: {mode.Name()}'");
+        }
+
+        if (body.DeleteLimitPercent is { } percent)
+        {
+            if (set.ContainsKey("deletes"))
+            {
+                owner.Add(source, "delete_limit_percent", "set either 'delete_limit_percent' or 'limits.deletes', not both");
+            }
+
+            set.TryAdd("deletes", new SendLimit(null, percent));
+        }
+
+        var limits = SendLimits.Default;
+        return limits with
+        {
+            Messages = set.GetValueOrDefault("messages", limits.Messages),
+            Creates = set.GetValueOrDefault("creates", limits.Creates),
+            Updates = set.GetValueOrDefault("updates", limits.Updates),
+            Deletes = set.GetValueOrDefault("deletes", limits.Deletes),
+            CreatesSet = set.ContainsKey("creates"),
+        };
+    }
+
     private static TriggerDefinition BuildTrigger(TriggerDto? trigger)
     {
         if (trigger is null)
@@ -92,6 +122,6 @@ internal sealed class SyncValidator(
         }
 
         var on = (trigger.On ?? ["enter"]).Select(t => t == "change" ? RecordAction.Change : RecordAction.Enter).ToHashSet();
-        return new TriggerDefinition(trigger.When, on);
+        return new TriggerDefinition(trigger.When, on) { SendInitial = trigger.Initial == "send" };
     }
 }

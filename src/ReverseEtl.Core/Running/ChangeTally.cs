@@ -14,8 +14,16 @@ internal sealed class ChangeTally
 
     public long Rejected { get; private set; }
 
-    public void Count(RowChange change)
+    public long Baselined { get; private set; }
+
+    /// <summary>Counts the change; on a baseline run, also whether it would have been sent.</summary>
+    public void Count(RowChange change, SyncRunContext context)
     {
+        if (context.Baseline && Decisions.Decide(context.Sync, change) is not null)
+        {
+            Baselined++;
+        }
+
         switch (change.Kind)
         {
             case ChangeKind.Added: Added++; break;
@@ -36,5 +44,6 @@ internal sealed class ChangeTally
         Added = Added,
         Changed = Changed,
         Removed = Removed,
+        Baselined = Baselined,
     };
 }

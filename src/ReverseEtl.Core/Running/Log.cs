@@ -36,4 +36,7 @@ public sealed partial class RunLog(ILogger logger)
 
     [LoggerMessage(1009, LogLevel.Information, "Sync {Sync} is locked by another process (the dead replica's session may linger); waiting up to {Seconds} s for it")]
     public partial void WaitingForLock(string sync, double seconds);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Sync {Sync}: run {RunId} held back a plan: {Reason}")]
+    public partial void PlanHeld(string sync, long runId, string reason);
 }

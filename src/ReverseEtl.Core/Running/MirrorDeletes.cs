@@ -1,6 +1,7 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
@@ -8,7 +9,7 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The deletes of a mirror sync: the keys that left the model, known only once the last row was read, sent after every
 /// write with the destination id recorded when each record was written. Past the sync's <c>delete_limit_percent</c> of
-/// the records it holds, nothing is deleted and the run stops: an emptied or broken model must not empty the destination.
+/// the records it holds (<c>limits.deletes</c>), nothing is deleted and the plan is held: an emptied or broken model must not empty the destination.
 /// </summary>
 internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore records)
 {
@@ -17,19 +18,25 @@ internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore re
 
     public void Add(RowChange change) => _removed.Add(change);
 
-    public async Task SendAsync(Outbound outbound, long held, CancellationToken cancellationToken)
+    /// <summary>Sends the deletes, or none of them and returns the held plan when they pass <c>limits.deletes</c>.</summary>
+    public async Task<HeldPlan?> SendAsync(Outbound outbound, CancellationToken cancellationToken)
     {
         if (_removed.Count == 0)
         {
-            return;
+            return null;
         }
 
         var sync = context.Sync;
-        var percent = held == 0 ? 100 : _removed.Count * 100.0 / held;
-        if (percent > sync.DeleteLimitPercent)
+        var (held, allowed) = (context.Saved.Held, SendGuard.Allowed(context, SendKind.Deletes));
+        if (_removed.Count > allowed)
         {
-            throw new SyncGuardException(string.Create(CultureInfo.InvariantCulture,
-                $"sync '{sync.Name}': the mirror would delete {_removed.Count} of the {held} records it holds ({percent:0.#}%), more than delete_limit_percent {sync.DeleteLimitPercent:0.#}; nothing was deleted. If the model is right, raise delete_limit_percent for a run"));
+            var limit = sync.Limits.For(SendKind.Deletes, held).Describe(held);
+            return new HeldPlan("deletes", _removed.Count, allowed, string.Create(CultureInfo.InvariantCulture,
+                $"the mirror would delete {_removed.Count} of the {held} records it holds, more than limits.deletes ({limit}); nothing was deleted. If the model is right, `approve --sync {sync.Name}` to delete them on the next run"))
+            {
+                RunId = context.RunId,
+                Samples = _removed.Take(5).Select(r => r.Key).ToList(),
+            };
         }
 
         foreach (var chunk in _removed.Chunk(IdLookup))
@@ -43,5 +50,6 @@ internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore re
         }
 
         await outbound.FlushAsync(cancellationToken);
+        return null;
     }
 }

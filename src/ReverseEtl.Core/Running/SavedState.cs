@@ -12,13 +12,23 @@ public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOn
     /// <summary>How many keys the state held when it was loaded.</summary>
     public long Held { get; } = Records.Count;
 
+    /// <summary>No run of the sync has finished reading its model yet: a trigger sync's <c>initial</c> setting applies.</summary>
+    public bool FirstRun { get; init; }
+
+    /// <summary>Approved held plans not used yet: the count of each kind the run may send past its limit.</summary>
+    public IReadOnlyDictionary<string, long> Approvals { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Sends whose outcome is unknown (see <see cref="IDeliveryLog"/>), by key; a plan leaves it empty.</summary>
     public IReadOnlyDictionary<string, PendingSend> Pending { get; init; } = new Dictionary<string, PendingSend>();
 
-    public static async Task<SavedState> LoadAsync(IRecordStateStore records, ISchemaColumnStore columns, string sync, CancellationToken cancellationToken)
+    /// <summary>What a plan starts from: the records, the columns, and whether it is the first run.</summary>
+    public static async Task<SavedState> LoadAsync(ISyncStateStore state, string sync, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(columns);
-        return new SavedState(await records.LoadRecordsAsync(sync, cancellationToken), await columns.LoadColumnsAsync(sync, cancellationToken));
+        ArgumentNullException.ThrowIfNull(state);
+        return new SavedState(await state.LoadRecordsAsync(sync, cancellationToken), await state.LoadColumnsAsync(sync, cancellationToken))
+        {
+            FirstRun = !await state.HasCompletedRunAsync(sync, cancellationToken),
+            Approvals = await state.LoadApprovalsAsync(sync, cancellationToken),
+        };
     }
 }

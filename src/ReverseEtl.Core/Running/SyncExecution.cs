@@ -19,7 +19,9 @@ internal sealed class SyncExecution
     private readonly ChangeTally _tally = new();
     private readonly Outbound _outbound;
     private readonly MirrorDeletes _deletes;
+    private readonly SendGuard _guard;
     private readonly List<StateUpdate> _quiet = [];
+    private long _removals;
 
     public SyncExecution(SyncRunContext context, ISyncWriter writer, ISyncStateStore state)
     {
@@ -27,9 +29,13 @@ internal sealed class SyncExecution
         _source = new ChangeSource(context) { Progress = rows => context.Log.Progress(context.Sync.Name, rows) };
         _outbound = new Outbound(context, writer, state, state, state);
         _deletes = new MirrorDeletes(context, state);
+        _guard = new SendGuard(context, _outbound);
     }
 
-    public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed };
+    public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed, Withheld = _guard.Withheld + _removals };
+
+    /// <summary>What the run held back because it passed a limit (empty when nothing was).</summary>
+    public List<HeldPlan> Held { get; } = [];
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -38,10 +44,19 @@ internal sealed class SyncExecution
             await HandleAsync(item, cancellationToken);
         }
 
-        await _outbound.FlushAsync(cancellationToken);
+        Held.AddRange(await _guard.ReleaseAsync(cancellationToken));
         await StoreQuietAsync();
         cancellationToken.ThrowIfCancellationRequested(); // records deferred by a stop are not a success
-        await _deletes.SendAsync(_outbound, _source.Held, cancellationToken);
+        if (await _deletes.SendAsync(_outbound, cancellationToken) is { } deletes)
+        {
+            Held.Add(deletes);
+        }
+
+        if (_removals > 0)
+        {
+            Held.Add(EmptyModel.Held(_context, _removals));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
     }
 
@@ -63,14 +78,20 @@ internal sealed class SyncExecution
 
     private Task RouteAsync(RowChange change, CancellationToken cancellationToken)
     {
-        _tally.Count(change);
-        switch (Decisions.Decide(_context.Sync, change))
+        _tally.Count(change, _context);
+        if (change.Kind == ChangeKind.Removed && EmptyModel.Holds(_context, _source))
+        {
+            _removals++;
+            return Task.CompletedTask;
+        }
+
+        switch (_context.Decide(change))
         {
             case RecordAction.Delete:
                 _deletes.Add(change);
                 return Task.CompletedTask;
             case { } action:
-                return _outbound.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
+                return _guard.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
             default:
                 return QuietAsync(Decisions.Settled(change));
         }

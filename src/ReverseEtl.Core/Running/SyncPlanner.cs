@@ -12,25 +12,26 @@ namespace ReverseEtl.Core.Running;
 /// Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies. It loads the state the run
 /// would start from and reads the model against it; what the read saw for the state to keep is left unstored.
 /// </summary>
-public sealed class SyncPlanner(IRecordStateStore records, ISchemaColumnStore columns, ILogger<SyncPlanner> logger)
+public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logger)
 {
     public async Task<SyncPlan> PlanAsync(ProjectRuntime runtime, SyncDefinition sync, int samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
-        var saved = await SavedState.LoadAsync(records, columns, sync.Name, cancellationToken);
-        var source = new ChangeSource(new SyncRunContext(runtime, sync, saved, logger));
-        var plan = new Gathered(sync, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
+        var saved = await SavedState.LoadAsync(state, sync.Name, cancellationToken);
+        var context = new SyncRunContext(runtime, sync, saved, logger);
+        var source = new ChangeSource(context);
+        var plan = new Gathered(context, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
         await foreach (var item in source.ReadAsync(cancellationToken))
         {
             plan.Add(item);
         }
 
-        return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections };
+        return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections, Held = plan.Held(source) };
     }
 
     // What the plan has seen so far: the counts, what would be sent, and the first few bodies and rejections.
-    private sealed class Gathered(SyncDefinition sync, ISyncWriter writer, int samples)
+    private sealed class Gathered(SyncRunContext context, ISyncWriter writer, int samples)
     {
         public ChangeTally Tally { get; } = new();
 
@@ -39,6 +40,21 @@ public sealed class SyncPlanner(IRecordStateStore records, ISchemaColumnStore co
         public List<string> Rejections { get; } = [];
 
         public long ToSend { get; private set; }
+
+        private Dictionary<SendKind, long> Kinds { get; } = [];
+
+        // The kinds past their limit, as the run would find them; a model with no rows would have its removals held.
+        public List<string> Held(ChangeSource source)
+        {
+            var held = Kinds.Where(k => k.Value > SendGuard.Allowed(context, k.Key))
+                .Select(k => $"{SendGuard.Name(k.Key)}: {k.Value} planned, more than {SendGuard.Allowed(context, k.Key)} allowed").ToList();
+            if (source.RowsRead == 0 && context.Saved.Held > 0 && !context.Saved.Approvals.ContainsKey(EmptyModel.Kind))
+            {
+                held.Add($"{EmptyModel.Kind}: the model returned no rows; all {context.Saved.Held} records held would be removed");
+            }
+
+            return held;
+        }
 
         public void Add(DiffEvent item)
         {
@@ -64,13 +80,15 @@ public sealed class SyncPlanner(IRecordStateStore records, ISchemaColumnStore co
 
         private void Decide(RowChange change)
         {
-            Tally.Count(change);
-            if (Decisions.Decide(sync, change) is not { } action)
+            Tally.Count(change, context);
+            if (context.Decide(change) is not { } action)
             {
                 return;
             }
 
             ToSend++;
+            var kind = SendGuard.KindOf(context, action);
+            Kinds[kind] = Kinds.GetValueOrDefault(kind) + 1;
             if (action != RecordAction.Delete && Bodies.Count < samples)
             {
                 Bodies.Add(writer.Preview(new SyncRecord(change.Key, action, change.Row!.Payload)));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
@@ -38,6 +39,12 @@ public sealed class SyncRunContext
 
     /// <summary>The first problems (rejected rows, failed records) are logged one by one; after that, once that there are more.</summary>
     public ProblemBudget Problems { get; }
+
+    /// <summary>A trigger sync's first run with <c>initial: skip</c>: what matches is recorded, nothing is sent.</summary>
+    public bool Baseline => Saved.FirstRun && Sync.Mode == SyncMode.Trigger && !Sync.Trigger.SendInitial;
+
+    /// <summary>What the change asks of the destination in this run: <see cref="Decisions.Decide"/>, unless this run only records a baseline.</summary>
+    public RecordAction? Decide(RowChange change) => Baseline ? null : Decisions.Decide(Sync, change);
 
     /// <summary>The warehouse that holds the sync's model.</summary>
     public IWarehouse Warehouse => Runtime.Warehouse(Model.Connection);

@@ -59,16 +59,13 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
         {
-            var saved = await SavedState.LoadAsync(state, state, sync.Name, cancellationToken) with
-            {
-                Pending = await state.LoadPendingAsync(sync.Name, cancellationToken),
-            };
+            var saved = await LoadAsync(sync.Name, cancellationToken);
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
             var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await execution.ExecuteAsync(cancellationToken);
-            (status, error) = (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);
+            (status, error) = await ConcludeAsync(context, execution);
         }
         catch (Exception ex) when (Outcome(sync.Name, runId, ex, cancellationToken) is { } ended)
         {
@@ -81,6 +78,28 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
         _log.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
         return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
+    }
+
+    // What a run starts from: the state, and what earlier runs left open (sends of unknown outcome, approvals).
+    private async Task<SavedState> LoadAsync(string sync, CancellationToken cancellationToken) =>
+        await SavedState.LoadAsync(state, sync, cancellationToken) with
+        {
+            Pending = await state.LoadPendingAsync(sync, cancellationToken),
+        };
+
+    // A run that read its model to the end has used its approvals; what it held back waits for the next ones.
+    private async Task<(RunStatus, string?)> ConcludeAsync(SyncRunContext context, SyncExecution execution)
+    {
+        var sync = context.Sync.Name;
+        await state.UseApprovalsAsync(sync, context.RunId, context.Saved.Approvals.Keys.ToList(), CancellationToken.None);
+        if (execution.Held.Count == 0)
+        {
+            return (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);
+        }
+
+        await state.RecordHeldAsync(sync, context.RunId, execution.Held, CancellationToken.None);
+        execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
+        return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
     }
 
     private static RunCounts Counts(SyncExecution? execution) => execution?.Counts ?? new RunCounts();

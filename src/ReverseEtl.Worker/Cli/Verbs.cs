@@ -35,7 +35,7 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
         foreach (var sync in syncs)
         {
             var plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
-            cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send");
+            cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send{Baseline(plan.Counts)}");
             plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
         }
@@ -57,7 +57,7 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
             var report = await runner.RunAsync(runtime, sync, cancellationToken);
             failed |= report.Status is not (RunStatus.Succeeded or RunStatus.Skipped);
             cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
-            if (report.DryRunOutbox is { } outbox && (report.Counts.Sent > 0 || report.Status == RunStatus.Succeeded))
+            if (report.DryRunOutbox is { } outbox && report.Counts.Sent > 0)
             {
                 cli.Output.WriteLine($"  dry run (no credentials): the requests for {report.Counts.Sent} record(s) were written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing was sent");
             }
@@ -97,6 +97,9 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
         await scheduled.RunAsync(cancellationToken);
         return Ok;
     }
+
+    private static string Baseline(RunCounts counts) =>
+        counts.Baselined > 0 ? $"; {counts.Baselined} matching would be recorded without sending (initial: skip)" : string.Empty;
 
     // The project, or null once every problem in the definitions has been written to standard error.
     private ProjectDefinition? Load()

@@ -33,7 +33,7 @@ public class ProjectDefinitionTests
         var sync = new SyncDefinition(
             "s", "m", "chat", SyncMode.Mirror, TriggerDefinition.Always, null, null, null, true, options.RootElement, new DefinitionSource(Map(), "syncs.s"));
 
-        Assert.Equal((20d, false), (sync.DeleteLimitPercent, sync.DiffInWarehouse));
+        Assert.Equal((SendLimits.Default, false), (sync.Limits, sync.DiffInWarehouse));
         Assert.Equal(("s", SyncMode.Mirror, "Zoë 🎉"), (sync.Settings.Name, sync.Settings.Mode, sync.Settings.Options.GetProperty("text").GetString()));
     }
 

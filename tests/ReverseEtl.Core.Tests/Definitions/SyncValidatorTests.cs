@@ -19,7 +19,7 @@ public class SyncValidatorTests
         var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert");
 
         Assert.Empty(errors);
-        Assert.Equal(("s", "accounts", "crm", SyncMode.Upsert, true, 20d, false), (sync.Name, sync.Model, sync.Destination, sync.Mode, sync.Enabled, sync.DeleteLimitPercent, sync.DiffInWarehouse));
+        Assert.Equal(("s", "accounts", "crm", SyncMode.Upsert, true, 20d, false), (sync.Name, sync.Model, sync.Destination, sync.Mode, sync.Enabled, sync.Limits.Deletes.Percent, sync.DiffInWarehouse));
         Assert.Equal((null, null, null, (string?)null), (sync.Fields, sync.Schedule, sync.BatchSize, sync.Trigger.When));
         Assert.Equal([RecordAction.Enter], sync.Trigger.On);
         Assert.Equal(JsonValueKind.Undefined, sync.DestinationOptions.ValueKind);
@@ -65,6 +65,18 @@ public class SyncValidatorTests
 
         Assert.Empty(errors);
         Assert.Equal(expected, string.Join(",", sync.Trigger.On.Order()));
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("trigger: { initial: skip }", false)]
+    [InlineData("trigger: { when: \"x > 1\", initial: send }", true)]
+    public void Build_TriggerInitial_SkipsUnlessSendIsSaid(string trigger, bool send)
+    {
+        var (sync, errors) = Build($"model: accounts\ndestination: chat\nmode: trigger\nslack: {{ text: x }}\n{trigger}");
+
+        Assert.Empty(errors);
+        Assert.Equal(send, sync.Trigger.SendInitial);
     }
 
     [Fact]
@@ -127,7 +139,7 @@ public class SyncValidatorTests
             ],
             errors);
         Assert.Equal([RecordAction.Change], sync.Trigger.On);
-        Assert.Equal(5d, sync.DeleteLimitPercent);
+        Assert.Equal(new SendLimit(null, 5), sync.Limits.Deletes);
     }
 
     [Fact]
@@ -136,7 +148,33 @@ public class SyncValidatorTests
         var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: mirror\ndelete_limit_percent: 0");
 
         Assert.Empty(errors);
-        Assert.Equal(0d, sync.DeleteLimitPercent);
+        Assert.Equal(new SendLimit(null, 0), sync.Limits.Deletes);
+    }
+
+    [Fact]
+    public void Build_Limits_CountShareOrNoneAndTheDefaultsForTheRest()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: mirror\nlimits: { creates: 5, updates: \"12.5%\", deletes: none }");
+
+        Assert.Empty(errors);
+        Assert.Equal((new SendLimit(5, null), new SendLimit(null, 12.5), SendLimit.None), (sync.Limits.Creates, sync.Limits.Updates, sync.Limits.Deletes));
+        Assert.Equal((SendLimits.Default.Messages, true), (sync.Limits.Messages, sync.Limits.CreatesSet));
+        Assert.Equal((5L, 125L, long.MaxValue), (sync.Limits.Creates.Allowed(0), sync.Limits.Updates.Allowed(1000), sync.Limits.Deletes.Allowed(1000)));
+    }
+
+    [Fact]
+    public void Build_LimitsOfAnotherModeOrDeletesTwice_NamesEach()
+    {
+        var (_, trigger) = Build("model: accounts\ndestination: chat\nmode: trigger\nslack: { text: x }\nlimits: { messages: 3, updates: 4 }");
+        var (_, mirror) = Build("model: accounts\ndestination: crm\nmode: mirror\ndelete_limit_percent: 5\nlimits: { messages: 1, deletes: 2 }");
+
+        Assert.Equal(["f.yaml:8:37: syncs.s.limits.updates: 'limits.updates' does not apply to 'mode: trigger'"], trigger);
+        Assert.Equal(
+            [
+                "f.yaml:8:25: syncs.s.limits.messages: 'limits.messages' does not apply to 'mode: mirror'",
+                "f.yaml:7:23: syncs.s.delete_limit_percent: set either 'delete_limit_percent' or 'limits.deletes', not both",
+            ],
+            mirror);
     }
 
     [Fact]

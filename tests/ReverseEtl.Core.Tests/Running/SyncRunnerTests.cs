@@ -53,7 +53,7 @@ public class SyncRunnerTests
     [Fact]
     public async Task Run_Trigger_SendsOnlyRowsThatEnterAndStoresTheRestQuietly()
     {
-        var kit = new RunKit("mode: trigger", Row("a", "in", matches: true), Row("b", "out", matches: false));
+        var kit = new RunKit("mode: trigger, trigger: { initial: send }", Row("a", "in", matches: true), Row("b", "out", matches: false));
 
         var report = await kit.RunAsync();
 
@@ -86,7 +86,7 @@ public class SyncRunnerTests
     }
 
     [Fact]
-    public async Task Run_MirrorWouldDeleteTooMuch_FailsBeforeAnyDelete()
+    public async Task Run_MirrorWouldDeleteTooMuch_HoldsTheDeletesBeforeAnyIsSent()
     {
         var kit = new RunKit("mode: mirror", Row("a", "kept"));
         foreach (var gone in new[] { "b", "c", "d" })
@@ -96,8 +96,8 @@ public class SyncRunnerTests
 
         var report = await kit.RunAsync();
 
-        Assert.Equal(RunStatus.Failed, report.Status);
-        Assert.Equal("sync 's': the mirror would delete 3 of the 3 records it holds (100%), more than delete_limit_percent 20; nothing was deleted. If the model is right, raise delete_limit_percent for a run", report.Error);
+        Assert.Equal(RunStatus.Held, report.Status);
+        Assert.Equal("the mirror would delete 3 of the 3 records it holds, more than limits.deletes (20% of 3 held); nothing was deleted. If the model is right, `approve --sync s` to delete them on the next run", report.Error);
         Assert.DoesNotContain(kit.Destination.Batches.SelectMany(b => b), r => r.Action == RecordAction.Delete);
         Assert.Equal(["b", "c", "d"], kit.State.Records.Keys.Where(k => k != "a").Order(StringComparer.Ordinal));
     }

@@ -14,7 +14,7 @@ public sealed class WriteAheadTests
     [Fact]
     public async Task Run_EveryRecordCarriesItsDeliveryKey_NotUnsureTheFirstTime()
     {
-        var kit = new RunKit("mode: trigger", Row("Zoë-1", "ünïcode ✓", matches: true), Row("", "empty key"), Row("b", null, matches: true));
+        var kit = new RunKit("mode: trigger, trigger: { initial: send }", Row("Zoë-1", "ünïcode ✓", matches: true), Row("", "empty key"), Row("b", null, matches: true));
 
         await kit.RunAsync();
 
@@ -30,7 +30,7 @@ public sealed class WriteAheadTests
     [Fact]
     public async Task Run_AfterAnUnknownOutcome_SendsTheSameChangeAgainMarkedUnsureSinceTheFirstAttempt()
     {
-        var kit = new RunKit("mode: trigger", Row("a", "in", matches: true), Row("b", "in", matches: true));
+        var kit = new RunKit("mode: trigger, trigger: { initial: send }", Row("a", "in", matches: true), Row("b", "in", matches: true));
         kit.Time = new FakeTimeProvider(FirstAttempt);
         kit.Destination.Answer = r => r.Key == "a" ? RecordOutcome.Unknown("no answer within 30 s") : RecordOutcome.Sent("ts-b");
 

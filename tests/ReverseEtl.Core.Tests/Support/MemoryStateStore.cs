@@ -92,6 +92,47 @@ internal sealed class MemoryStateStore : ISyncStateStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Held plans with whether each was approved and the run that used the approval.</summary>
+    public List<(HeldPlan Plan, bool Approved, long? UsedBy)> HeldPlans { get; } = [];
+
+    public Task RecordHeldAsync(string sync, long runId, IReadOnlyCollection<HeldPlan> plans, CancellationToken cancellationToken)
+    {
+        HeldPlans.RemoveAll(h => !h.Approved && plans.Any(p => p.Kind == h.Plan.Kind));
+        HeldPlans.AddRange(plans.Select(p => (p, false, (long?)null)));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HeldPlan>> LoadHeldAsync(string sync, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldPlan>>(HeldPlans.Where(h => !h.Approved).Select(h => h.Plan).ToList());
+
+    public async Task<IReadOnlyList<HeldPlan>> ApproveAsync(string sync, DateTimeOffset approvedAt, CancellationToken cancellationToken)
+    {
+        var waiting = await LoadHeldAsync(sync, cancellationToken);
+        for (var i = 0; i < HeldPlans.Count; i++)
+        {
+            HeldPlans[i] = HeldPlans[i] with { Approved = true };
+        }
+
+        return waiting;
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> LoadApprovalsAsync(string sync, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(HeldPlans.Where(h => h.Approved && h.UsedBy is null)
+            .GroupBy(h => h.Plan.Kind).ToDictionary(g => g.Key, g => g.Max(h => h.Plan.Count), StringComparer.Ordinal));
+
+    public Task UseApprovalsAsync(string sync, long runId, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < HeldPlans.Count; i++)
+        {
+            if (HeldPlans[i] is { Approved: true, UsedBy: null } h && kinds.Contains(h.Plan.Kind))
+            {
+                HeldPlans[i] = h with { UsedBy = runId };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(new Unlock());
 
     public Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken) => Task.FromResult(7L);
@@ -99,8 +140,14 @@ internal sealed class MemoryStateStore : ISyncStateStore
     public Task FinishRunAsync(long runId, RunResult result, CancellationToken cancellationToken)
     {
         Finished = result;
+        Completed |= result.Status is RunStatus.Succeeded or RunStatus.PartiallyFailed;
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether a run finished reading before (set it to test a first run's <c>initial</c> setting; a finished run sets it).</summary>
+    public bool Completed { get; set; }
+
+    public Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken) => Task.FromResult(Completed);
 
     public Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SyncStatus>>([]);
 

@@ -52,7 +52,7 @@ internal sealed class RunKit
 
     public Task<SyncRunReport> RunAsync() => new SyncRunner(State, Time, Log.For<SyncRunner>()).RunAsync(Runtime, Sync, CancellationToken.None);
 
-    public Task<SyncPlan> PlanAsync() => new SyncPlanner(State, State, Log.For<SyncPlanner>()).PlanAsync(Runtime, Sync, samples: 2, CancellationToken.None);
+    public Task<SyncPlan> PlanAsync() => new SyncPlanner(State, Log.For<SyncPlanner>()).PlanAsync(Runtime, Sync, samples: 2, CancellationToken.None);
 
     public static object?[] Row(string? id, string? name, bool matches = true) => [id, name, matches];
 }

@@ -83,6 +83,7 @@ public sealed partial class IntercomDestinationTests : IDisposable
         _server.Given(Request.Create().WithPath("/events").UsingPost().WithBody(new WildcardMatcher("*acc_002*"))).AtPriority(1)
             .RespondWith(WireMockJson.Fixed(404, IntercomAnswers.Error("not_found", "User Not Found")));
         await using var project = Project(rows: 2, """
+            trigger: { initial: send }
             intercom: { object: events, event_name: onboarding-stage-entered, user_id: account_id, created_at: entered_at, metadata: [onboarding_stage] }
             """, mode: "trigger");
 

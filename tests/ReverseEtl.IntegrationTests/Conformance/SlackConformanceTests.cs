@@ -24,7 +24,7 @@ public sealed class SlackConformanceTests : DestinationConformanceTests
         $$"""slack: { token: xoxb-test, base_url: "{{baseUrl}}/api", timeout_seconds: {{timeoutSeconds}} }""",
         """
         mode: trigger
-        trigger: { when: "days_in_stage >= 0" }
+        trigger: { when: "days_in_stage >= 0", initial: send }
         slack: { channel: C0123ABCDE, text: "{{ row.account_name }} ({{ row.account_id }})" }
         """);
 

@@ -23,7 +23,7 @@ public sealed class SlackWebhookConformanceTests : DestinationConformanceTests
         $$"""slack_webhook: { url: "{{baseUrl}}{{Hook}}", timeout_seconds: {{timeoutSeconds}}, rate_limit: { requests: 100, per_seconds: 1 } }""",
         """
         mode: trigger
-        trigger: { when: "days_in_stage >= 0" }
+        trigger: { when: "days_in_stage >= 0", initial: send }
         slack_webhook: { text: "{{ row.account_name }} ({{ row.account_id }})", blocks: [ { type: section, text: { type: mrkdwn, text: "*{{ row.account_name }}*" } } ] }
         """);
 

@@ -49,7 +49,7 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
     // Each worker has its own data folder (its DuckDB copy and dry-run outbox); the state and the schedules are shared.
     private static TestProject Project() => WorkerProjects.DryRun("""
         syncs:
-          every-second: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-          every-two-seconds: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/2 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          every-second: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          every-two-seconds: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/2 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
         """, accounts: 5);
 }

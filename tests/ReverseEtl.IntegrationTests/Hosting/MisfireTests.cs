@@ -54,7 +54,7 @@ public sealed class MisfireTests(PostgresServer server)
 
     private static TestProject Project() => WorkerProjects.DryRun("""
         syncs:
-          run-once: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/10 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-          skip: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/10 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          run-once: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/10 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          skip: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/10 * * * * ?", misfire: skip }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
         """, accounts: 3);
 }

@@ -13,14 +13,14 @@ public sealed class ScheduleChangeTests(PostgresServer server)
 {
     private const string Before = """
         syncs:
-          dropped: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-          kept: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/3 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          dropped: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          kept: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/3 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
         """;
 
     private const string After = """
         syncs:
-          kept: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
-          added: { model: accounts, destination: chat, mode: trigger, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          kept: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+          added: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, schedule: { cron: "0/1 * * * * ?" }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
         """;
 
     [Fact]

@@ -11,8 +11,8 @@ public class SharedDataFolderTests
     [Fact]
     public async Task TwoRunOnceAtOnce_NewDataFolder_BothSucceedAndTheSharedOutboxHoldsWholeLines()
     {
-        await using var together = new TestProject().WithShippedConfig();
-        await using var oneAfterTheOther = new TestProject().WithShippedConfig();
+        await using var together = new TestProject().WithShippedConfig(initialSend: true);
+        await using var oneAfterTheOther = new TestProject().WithShippedConfig(initialSend: true);
         var none = new Dictionary<string, string>();
 
         await using (var a = new WorkerProcess(together, none, "run", "--once", "--sync", Attributes))

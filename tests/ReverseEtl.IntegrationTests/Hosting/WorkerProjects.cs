@@ -46,7 +46,7 @@ internal static class WorkerProjects
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "days_in_stage >= 0" }
+                trigger: { when: "days_in_stage >= 0", initial: send }
                 schedule: { cron: "0/1 * * * * ?" }
                 slack: { channel: "#cs", text: "{{ row.account_id }} is stuck" }
             """);

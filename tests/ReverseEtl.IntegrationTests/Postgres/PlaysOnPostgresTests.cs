@@ -7,11 +7,11 @@ public sealed class PlaysOnPostgresTests(PostgresServer server)
     [Fact]
     public async Task RunOnce_RetlWarehousePostgres_WritesExactlyTheRequestsTheDuckDbDemoWrites()
     {
-        await using var onDuckDb = new TestProject().WithShippedConfig();
+        await using var onDuckDb = new TestProject().WithShippedConfig(initialSend: true);
         Assert.Equal(0, (await onDuckDb.CliAsync("run", "--once")).ExitCode);
         var database = await server.CreateDatabaseAsync();
         await DemoInPostgres.LoadAsync(Path.Combine(onDuckDb.Paths.DataDirectory, "demo-warehouse.duckdb"), database);
-        await using var onPostgres = new TestProject().WithShippedConfig()
+        await using var onPostgres = new TestProject().WithShippedConfig(initialSend: true)
             .WithVariable("RETL_WAREHOUSE", "postgres").WithVariable("POSTGRES_CONNECTION_STRING", database);
 
         var run = await onPostgres.CliAsync("run", "--once");

@@ -70,7 +70,7 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "not is_activated and days_in_stage >= 14" }
+                trigger: { when: "not is_activated and days_in_stage >= 14", initial: send }
                 slack: { channel: "#cs", text: "{{ row.account_name }} stuck {{ row.days_in_stage }} days" }
             """);
 

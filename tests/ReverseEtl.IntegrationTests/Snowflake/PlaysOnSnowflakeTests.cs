@@ -11,11 +11,11 @@ public sealed class PlaysOnSnowflakeTests
     [Fact]
     public async Task RunOnce_RetlWarehouseSnowflake_SendsTheSnowflakeModelsAndWritesExactlyTheDuckDbRequests()
     {
-        await using var onDuckDb = new TestProject().WithShippedConfig();
+        await using var onDuckDb = new TestProject().WithShippedConfig(initialSend: true);
         Assert.Equal(0, (await onDuckDb.CliAsync("run", "--once")).ExitCode);
         var twins = SnowflakeOnDuckDb.ShippedModelTwins();
         using var snowflake = new SnowflakeOnDuckDb(Path.Combine(onDuckDb.Paths.DataDirectory, "demo-warehouse.duckdb"), twins);
-        await using var onSnowflake = new TestProject().WithShippedConfig()
+        await using var onSnowflake = new TestProject().WithShippedConfig(initialSend: true)
             .WithVariable("RETL_WAREHOUSE", "snowflake").WithVariable("SNOWFLAKE_ACCOUNT", "myorg-myaccount")
             .WithVariable("SNOWFLAKE_TOKEN", "pat-secret").WithVariable("SNOWFLAKE_WAREHOUSE", "REVERSE_ETL_WH")
             .WithVariable("SNOWFLAKE_DATABASE", "ANALYTICS").WithVariable("SNOWFLAKE_SCHEMA", "MARTS").WithVariable("SNOWFLAKE_ROLE", "REVERSE_ETL")

@@ -35,7 +35,7 @@ public sealed class SnowflakeSyncTests : IDisposable
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "days_in_stage >= 14" }
+                trigger: { when: "days_in_stage >= 14", initial: send }
                 slack: { channel: "#cs", text: "{{ row.account_name }}: {{ row.days_in_stage }} days" }
             """);
 

@@ -16,3 +16,20 @@ alter table record_failures add column attempts integer not null default 1;
 alter table record_failures add column first_failed_at timestamptz;
 alter table record_failures add column hash bigint;
 alter table record_failures add column matched boolean;
+
+-- Plans held back because they passed a sync's limits; approve releases each once, for the next run.
+create table held_plans (
+    id          bigint generated always as identity primary key,
+    sync        text    not null,
+    run_id      bigint not null,
+    kind        text    not null,
+    count       bigint not null,
+    limit_count bigint not null,
+    reason      text    not null,
+    samples     text    not null,
+    held_at     timestamptz not null,
+    approved_at timestamptz,
+    used_by_run bigint
+);
+
+create index held_plans_by_sync on held_plans (sync, kind);

@@ -16,3 +16,20 @@ alter table record_failures add column attempts integer not null default 1;
 alter table record_failures add column first_failed_at text;
 alter table record_failures add column hash integer;
 alter table record_failures add column matched integer;
+
+-- Plans held back because they passed a sync's limits; approve releases each once, for the next run.
+create table held_plans (
+    id          integer primary key autoincrement,
+    sync        text    not null,
+    run_id      integer not null,
+    kind        text    not null,
+    count       integer not null,
+    limit_count integer not null,
+    reason      text    not null,
+    samples     text    not null,
+    held_at     text not null,
+    approved_at text,
+    used_by_run integer
+);
+
+create index held_plans_by_sync on held_plans (sync, kind);
