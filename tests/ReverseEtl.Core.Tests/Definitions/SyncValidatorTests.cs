@@ -172,7 +172,7 @@ public class SyncValidatorTests
         Assert.Equal(
             [
                 "f.yaml:8:25: syncs.s.limits.messages: 'limits.messages' does not apply to 'mode: mirror'",
-                "f.yaml:7:23: syncs.s.delete_limit_percent: set either 'delete_limit_percent' or 'limits.deletes', not both",
+                "f.yaml:7:27: syncs.s.delete_limit_percent: set either 'delete_limit_percent' or 'limits.deletes', not both",
             ],
             mirror);
     }
