@@ -21,7 +21,7 @@ public partial class CommandLineTests
     [Fact]
     public async Task Plan_BeforeAnyRun_CountsWhatWouldBeSentWithSamples_SendsNothingAndChangesNoState()
     {
-        await using var project = new TestProject().WithShippedConfig();
+        await using var project = new TestProject().WithShippedConfig(initialSend: true);
 
         var plan = await project.CliAsync("plan", "--sync", "partner-co-onboarding");
 

@@ -59,7 +59,7 @@ public class DemoPlayTests
     [Fact]
     public async Task ShippedPartnerCoOnboardingOnDemo_PostsEachNewOverlapOnAStagnantAccountOnce()
     {
-        await using var project = new TestProject().WithShippedConfig();
+        await using var project = new TestProject().WithShippedConfig(initialSend: true);
         var outbox = Path.Combine(project.Paths.OutboxDirectory, "partner-webhook.jsonl");
 
         var first = await project.RunAsync("partner-co-onboarding");

@@ -57,11 +57,17 @@ internal sealed class TestProject : IAsyncDisposable
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Config, "*", SearchOption.AllDirectories))
         {
             var text = File.ReadAllText(file);
-            WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), initialSend ? text.Replace("initial: skip", "initial: send", StringComparison.Ordinal) : text);
+            WithFile(Path.GetRelativePath(RepositoryPaths.Config, file), initialSend ? SendingInitial(text) : text);
         }
 
         return this;
     }
+
+    // Every trigger sync's first run sends, unlimited: the shipped plays' first requests, for tests that compare them.
+    private static string SendingInitial(string yaml) => yaml
+        .Replace("initial: skip", "initial: send", StringComparison.Ordinal)
+        .Replace("\n    limits: { messages: 1000 }\n", "\n", StringComparison.Ordinal)
+        .Replace("\n    mode: trigger\n", "\n    mode: trigger\n    limits: { messages: none }\n", StringComparison.Ordinal);
 
     /// <summary>Sets a variable in this project's environment, which is all its definitions and command line see.</summary>
     public TestProject WithVariable(string name, string value)

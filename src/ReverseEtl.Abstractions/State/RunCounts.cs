@@ -26,11 +26,15 @@ public sealed record RunCounts
     /// <summary>On a trigger sync's first run with <c>initial: skip</c>: the records that matched and were recorded without sending.</summary>
     public long Baselined { get; init; }
 
+    /// <summary>Records not sent because the destination rejected this same payload before (see <c>failures</c>, <c>retry</c>).</summary>
+    public long Parked { get; init; }
+
     /// <summary>The records not sent (nor removed) because their kind passed the sync's limits: see the run's held plans.</summary>
     public long Withheld { get; init; }
 
     public override string ToString() =>
         $"{RowsRead} rows read, {Added} added, {Changed} changed, {Removed} removed, {Rejected} rejected; {Sent} sent, {Failed} failed"
         + (Baselined > 0 ? $"; {Baselined} matching recorded without sending (initial: skip)" : string.Empty)
+        + (Parked > 0 ? $"; {Parked} parked after a rejection" : string.Empty)
         + (Withheld > 0 ? $"; {Withheld} held back by limits" : string.Empty);
 }

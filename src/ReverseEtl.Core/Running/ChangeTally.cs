@@ -16,12 +16,19 @@ internal sealed class ChangeTally
 
     public long Baselined { get; private set; }
 
+    public long Parked { get; private set; }
+
     /// <summary>Counts the change; on a baseline run, also whether it would have been sent.</summary>
     public void Count(RowChange change, SyncRunContext context)
     {
         if (context.Baseline && Decisions.Decide(context.Sync, change) is not null)
         {
             Baselined++;
+        }
+
+        if (context.Parks(change))
+        {
+            Parked++;
         }
 
         switch (change.Kind)
@@ -45,5 +52,6 @@ internal sealed class ChangeTally
         Changed = Changed,
         Removed = Removed,
         Baselined = Baselined,
+        Parked = Parked,
     };
 }

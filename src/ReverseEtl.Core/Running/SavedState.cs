@@ -15,6 +15,9 @@ public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOn
     /// <summary>No run of the sync has finished reading its model yet: a trigger sync's <c>initial</c> setting applies.</summary>
     public bool FirstRun { get; init; }
 
+    /// <summary>Keys the destination rejected permanently, with the payload hash rejected: not sent again until it changes.</summary>
+    public IReadOnlyDictionary<string, ulong> Parked { get; init; } = new Dictionary<string, ulong>();
+
     /// <summary>Approved held plans not used yet: the count of each kind the run may send past its limit.</summary>
     public IReadOnlyDictionary<string, long> Approvals { get; init; } = new Dictionary<string, long>();
 
@@ -29,6 +32,7 @@ public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOn
         {
             FirstRun = !await state.HasCompletedRunAsync(sync, cancellationToken),
             Approvals = await state.LoadApprovalsAsync(sync, cancellationToken),
+            Parked = await state.LoadParkedAsync(sync, cancellationToken),
         };
     }
 }

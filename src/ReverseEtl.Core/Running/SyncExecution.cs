@@ -85,6 +85,11 @@ internal sealed class SyncExecution
             return Task.CompletedTask;
         }
 
+        if (_context.Parks(change))
+        {
+            return Task.CompletedTask;
+        }
+
         switch (_context.Decide(change))
         {
             case RecordAction.Delete:

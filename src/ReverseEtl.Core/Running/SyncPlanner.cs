@@ -81,7 +81,7 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
         private void Decide(RowChange change)
         {
             Tally.Count(change, context);
-            if (context.Decide(change) is not { } action)
+            if (context.Parks(change) || context.Decide(change) is not { } action)
             {
                 return;
             }

@@ -46,6 +46,13 @@ public sealed class SyncRunContext
     /// <summary>What the change asks of the destination in this run: <see cref="Decisions.Decide"/>, unless this run only records a baseline.</summary>
     public RecordAction? Decide(RowChange change) => Baseline ? null : Decisions.Decide(Sync, change);
 
+    /// <summary>
+    /// The change asks for a send the destination rejected before, this very payload of the key: it is neither sent nor
+    /// stored, until the row changes or <c>retry</c>.
+    /// </summary>
+    public bool Parks(RowChange change) =>
+        change.Row is { } row && Saved.Parked.TryGetValue(change.Key, out var hash) && hash == row.Hash && Decide(change) is not null;
+
     /// <summary>The warehouse that holds the sync's model.</summary>
     public IWarehouse Warehouse => Runtime.Warehouse(Model.Connection);
 

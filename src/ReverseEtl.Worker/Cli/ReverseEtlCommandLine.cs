@@ -7,8 +7,11 @@ using ReverseEtl.Worker.Hosting;
 
 namespace ReverseEtl.Worker.Cli;
 
-/// <summary>The verbs: validate, plan, run, status, health; with no verb the worker runs the syncs' schedules.</summary>
-public sealed class ReverseEtlCommandLine
+/// <summary>
+/// The verbs: validate, plan, run, status, health, and for one sync's records failures, retry, skip, reset and approve;
+/// with no verb the worker runs the syncs' schedules.
+/// </summary>
+public sealed partial class ReverseEtlCommandLine
 {
     public const int Ok = 0;
     public const int SyncFailed = 1;
@@ -36,6 +39,7 @@ public sealed class ReverseEtlCommandLine
         Add(new Command("status", "Show the last run of each sync and its failing records."), (_, ct) => Verb<Verbs>(v => v.StatusAsync(ct)));
         Add(new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK."),
             (_, ct) => Verb<HealthProbe>(h => h.AskAsync(ct)));
+        AddRecordVerbs();
     }
 
     /// <summary>
@@ -56,7 +60,7 @@ public sealed class ReverseEtlCommandLine
                 configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
             }
         });
-        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<HealthProbe>();
+        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<HealthProbe>();
         using var host = builder.Build();
         commandLine._host = host;
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error });

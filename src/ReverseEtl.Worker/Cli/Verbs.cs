@@ -37,6 +37,7 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
             var plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
             cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send{Baseline(plan.Counts)}");
             plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
+            plan.Held.ToList().ForEach(h => cli.Output.WriteLine($"  would be held by limits: {h}"));
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
         }
 
@@ -80,7 +81,12 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
             cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z{(s.Instance is null ? string.Empty : $" on {s.Instance}")}: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
             if (s.FailingRecords > 0)
             {
-                cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure}");
+                cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure} (`failures --sync {s.Sync}` lists them)");
+            }
+
+            foreach (var held in await state.LoadHeldAsync(s.Sync, cancellationToken))
+            {
+                cli.Output.WriteLine($"  held by run {held.RunId}: {held.Reason}");
             }
         }
 

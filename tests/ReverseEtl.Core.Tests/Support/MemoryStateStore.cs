@@ -133,6 +133,34 @@ internal sealed class MemoryStateStore : ISyncStateStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyDictionary<string, ulong>> LoadParkedAsync(string sync, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, ulong>>(Failures.GroupBy(f => f.Key).Select(g => g.Last())
+            .Where(f => !f.Retryable && f.Attempted is not null).ToDictionary(f => f.Key, f => f.Attempted!.Value.Hash, StringComparer.Ordinal));
+
+    public Task<(IReadOnlyList<FailingRecord> Records, int Total)> ListFailuresAsync(string sync, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("listed by the SQL stores; see StateStoreContractTests");
+
+    public Task<int> RetryAsync(string sync, string? key, CancellationToken cancellationToken)
+    {
+        var chosen = Failures.Where(f => key is null || f.Key == key).ToList();
+        Failures.RemoveAll(chosen.Contains);
+        Failures.AddRange(chosen.Select(f => f with { Attempted = null }));
+        return Task.FromResult(chosen.Select(f => f.Key).Distinct().Count());
+    }
+
+    public Task<int> SkipAsync(string sync, string? key, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("skipped by the SQL stores; see StateStoreContractTests");
+
+    public Task<int> ResetAsync(string sync, CancellationToken cancellationToken)
+    {
+        var forgotten = Records.Count;
+        Records.Clear();
+        Failures.Clear();
+        Pending.Clear();
+        Columns.Clear();
+        return Task.FromResult(forgotten);
+    }
+
     public Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(new Unlock());
 
     public Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken) => Task.FromResult(7L);

@@ -27,7 +27,7 @@ public sealed class MirrorSyncTests : IDisposable
     }
 
     [Fact]
-    public async Task HubSpot_MostRowsLeaveTheModel_StopsBeforeAnyDeleteAndSaysHowToProceed()
+    public async Task HubSpot_MostRowsLeaveTheModel_HoldsEveryDeleteAndSaysHowToProceed()
     {
         AnswerHubSpot();
         await using var project = HubSpotProject(rows: 5);
@@ -36,8 +36,8 @@ public sealed class MirrorSyncTests : IDisposable
         project.Sql("wh.duckdb", "delete from accounts where account_id <> 'acc_001'");
         var second = await project.RunAsync("mirror");
 
-        Assert.Equal(RunStatus.Failed, second.Status);
-        Assert.Equal("sync 'mirror': the mirror would delete 4 of the 5 records it holds (80%), more than delete_limit_percent 20; nothing was deleted. If the model is right, raise delete_limit_percent for a run", second.Error);
+        Assert.Equal(RunStatus.Held, second.Status);
+        Assert.Equal("the mirror would delete 4 of the 5 records it holds, more than limits.deletes (20% of 5 held); nothing was deleted. If the model is right, `approve --sync mirror` to delete them on the next run", second.Error);
         Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path.EndsWith("/batch/archive", StringComparison.Ordinal));
         Assert.Equal(5, (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Count);
     }

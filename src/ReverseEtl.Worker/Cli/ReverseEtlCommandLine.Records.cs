@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace ReverseEtl.Worker.Cli;
+
+/// <summary>The verbs that act on one sync's records: failures, retry, skip, reset, approve.</summary>
+public sealed partial class ReverseEtlCommandLine
+{
+    // One instance of each option, shared by the verbs that take it: a parse result reads values by instance.
+    private static readonly Option<string> SyncName = new("--sync") { Description = "The sync.", Required = true };
+    private static readonly Option<int> Limit = new("--limit") { Description = "At most this many (default 50).", DefaultValueFactory = _ => 50 };
+    private static readonly Option<bool> All = new("--all") { Description = "Every failing record of the sync." };
+    private static readonly Option<string?> Key = new("--key") { Description = "The record's key, as `failures` shows it." };
+
+    private void AddRecordVerbs()
+    {
+        Add(new Command("failures", "List a sync's failing records: key, attempts, first and last failure, parked or retrying, the vendor's message.") { SyncName, Limit },
+            (r, ct) => Verb<RecordVerbs>(v => v.FailuresAsync(r.GetValue(SyncName)!, r.GetValue(Limit), ct)));
+        Add(new Command("retry", "Send failing records again on the sync's next run, parked ones too.") { SyncName, Key, All },
+            (r, ct) => Verb<RecordVerbs>(v => v.RetryAsync(r.GetValue(SyncName)!, r.GetValue(Key), r.GetValue(All), ct)));
+        Add(new Command("skip", "Record failing records as delivered without sending them: they are sent again only when their row changes.") { SyncName, Key, All },
+            (r, ct) => Verb<RecordVerbs>(v => v.SkipAsync(r.GetValue(SyncName)!, r.GetValue(Key), r.GetValue(All), ct)));
+        Add(new Command("reset", "Forget everything a sync delivered: its next run sends every row again, within its limits.") { SyncName },
+            (r, ct) => Verb<RecordVerbs>(v => v.ResetAsync(r.GetValue(SyncName)!, ct)));
+        Add(new Command("approve", "Release a sync's held plans (sends held back by its limits) once, for its next run.") { SyncName },
+            (r, ct) => Verb<RecordVerbs>(v => v.ApproveAsync(r.GetValue(SyncName)!, ct)));
+    }
+}

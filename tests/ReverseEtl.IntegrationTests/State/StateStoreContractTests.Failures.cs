@@ -1,0 +1,92 @@
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.IntegrationTests.State;
+
+/// <summary>Failing records, held plans and approvals, alike in every store.</summary>
+public abstract partial class StateStoreContractTests
+{
+    [Fact]
+    public async Task Failures_ListedWithAttemptsParkedRetriedAndSkipped()
+    {
+        var store = await CreateAsync();
+        var key = "Zoë's " + new string('ю', 300);
+        await store.RecordFailuresAsync("s", 1, [new(key, false, "PROPERTY_DOESNT_EXIST") { Attempted = new RecordState(ulong.MaxValue, true) }, new("r", true, "ratelimited")], CancellationToken.None);
+        await store.RecordFailuresAsync("s", 2, [new(key, false, "still no property") { Attempted = new RecordState(ulong.MaxValue, true) }], CancellationToken.None);
+
+        var (listed, total) = await store.ListFailuresAsync("s", 1, CancellationToken.None);
+        var parked = await store.LoadParkedAsync("s", CancellationToken.None);
+
+        Assert.Equal((2, key, 2, true, "still no property"), (total, listed[0].Key, listed[0].Attempts, listed[0].Parked, listed[0].Message));
+        Assert.True(listed[0].FirstFailedAt <= listed[0].LastFailedAt);
+        Assert.Equal(new Dictionary<string, ulong> { [key] = ulong.MaxValue }, parked);
+
+        Assert.Equal(1, await store.RetryAsync("s", key, CancellationToken.None));
+        Assert.Empty(await store.LoadParkedAsync("s", CancellationToken.None));
+        Assert.Equal(0, await store.RetryAsync("s", "nope", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Skip_RecordsWhatWasAttemptedAsDeliveredAndDropsTheFailure()
+    {
+        var store = await CreateAsync();
+        await store.RecordFailuresAsync("s", 1, [new("a", false, "bad") { Attempted = new RecordState(42, true) }, new("gone", false, "delete refused"), new("other", true, "x")], CancellationToken.None);
+
+        var skipped = await store.SkipAsync("s", null, CancellationToken.None);
+
+        Assert.Equal(3, skipped);
+        Assert.Equal(0, (await store.ListFailuresAsync("s", 10, CancellationToken.None)).Total);
+        Assert.Equal(new RecordState(42, true), Assert.Single(await store.LoadRecordsAsync("s", CancellationToken.None)).Value);
+    }
+
+    [Fact]
+    public async Task Reset_ForgetsRecordsFailuresPendingAndColumnsOfThatSyncOnly()
+    {
+        var store = await CreateAsync();
+        foreach (var sync in new[] { "s", "t" })
+        {
+            await store.ApplyAsync(sync, [new("a", new RecordState(1, true)), new("b", new RecordState(2, false))], CancellationToken.None);
+            await store.RecordFailuresAsync(sync, 1, [new("c", true, "x")], CancellationToken.None);
+            await store.SaveColumnsAsync(sync, new Dictionary<string, string> { ["a"] = "VARCHAR" }, CancellationToken.None);
+        }
+
+        Assert.Equal(2, await store.ResetAsync("s", CancellationToken.None));
+
+        Assert.Empty(await store.LoadRecordsAsync("s", CancellationToken.None));
+        Assert.Empty(await store.LoadColumnsAsync("s", CancellationToken.None));
+        Assert.Equal(0, (await store.ListFailuresAsync("s", 10, CancellationToken.None)).Total);
+        Assert.Equal(2, (await store.LoadRecordsAsync("t", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task HeldPlans_ReplacedUntilApprovedThenUsedOnce()
+    {
+        var store = await CreateAsync();
+        await store.RecordHeldAsync("s", 1, [new("updates", 2151, 1075, "2151 updates planned") { Samples = ["a", "Zoë"] }], CancellationToken.None);
+        await store.RecordHeldAsync("s", 2, [new("updates", 2152, 1076, "2152 updates planned"), new("creates", 5, 1, "5 creates")], CancellationToken.None);
+
+        var waiting = await store.LoadHeldAsync("s", CancellationToken.None);
+        var approved = await store.ApproveAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var approvals = await OpenAgain().LoadApprovalsAsync("s", CancellationToken.None);
+        await store.UseApprovalsAsync("s", 3, ["updates"], CancellationToken.None);
+
+        Assert.Equal([("updates", 2152L, 2L), ("creates", 5L, 2L)], waiting.Select(p => (p.Kind, p.Count, p.RunId)));
+        Assert.Equal(waiting.Select(p => p.Reason), approved.Select(p => p.Reason));
+        Assert.Equal(new Dictionary<string, long> { ["updates"] = 2152, ["creates"] = 5 }, approvals);
+        Assert.Equal(["creates"], (await store.LoadApprovalsAsync("s", CancellationToken.None)).Keys);
+        Assert.Empty(await store.LoadHeldAsync("s", CancellationToken.None));
+        Assert.Empty(await store.ApproveAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task HasCompletedRun_OnlyOnceARunSucceededOrPartiallyFailed()
+    {
+        var store = await CreateAsync();
+        var failed = await store.StartRunAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        await store.FinishRunAsync(failed, new RunResult(DateTimeOffset.UnixEpoch, RunStatus.Failed, new RunCounts(), "boom"), CancellationToken.None);
+        var before = await store.HasCompletedRunAsync("s", CancellationToken.None);
+        var ok = await store.StartRunAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        await store.FinishRunAsync(ok, new RunResult(DateTimeOffset.UnixEpoch, RunStatus.PartiallyFailed, new RunCounts(), null), CancellationToken.None);
+
+        Assert.Equal((false, true, false), (before, await store.HasCompletedRunAsync("s", CancellationToken.None), await store.HasCompletedRunAsync("t", CancellationToken.None)));
+    }
+}
