@@ -31,17 +31,21 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
         return log.RecordPendingAsync(context.Sync.Name, context.RunId, sends, CancellationToken.None);
     }
 
-    /// <summary>Clears the log of records whose outcome is known (delivered ones are cleared with their state).</summary>
+    /// <summary>
+    /// Clears the log of records whose outcome is known (delivered ones are cleared with their state). A record that was
+    /// unsure keeps its entry until it is delivered: its failure now says nothing of the earlier attempt, which may have arrived.
+    /// </summary>
     public Task AfterAsync(IReadOnlyList<SyncRecord> batch, IReadOnlyList<RecordOutcome> outcomes)
     {
-        var known = batch.Zip(outcomes).Where(p => p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown)).Select(p => p.First.Key).ToList();
+        var known = batch.Zip(outcomes).Where(p => p.First.UnsureSince is null && p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown))
+            .Select(p => p.First.Key).ToList();
         return log.ClearPendingAsync(context.Sync.Name, known, CancellationToken.None);
     }
 
-    /// <summary>The whole batch failed: when it surely did not arrive, its log is cleared; otherwise it stays.</summary>
+    /// <summary>The whole batch failed: when it surely did not arrive, its log is cleared (but for records already unsure); otherwise it stays.</summary>
     public Task FailedAsync(IReadOnlyList<SyncRecord> batch, Exception exception) =>
         exception is DestinationException { MayHaveBeenDelivered: false }
-            ? log.ClearPendingAsync(context.Sync.Name, batch.Select(r => r.Key).ToList(), CancellationToken.None)
+            ? log.ClearPendingAsync(context.Sync.Name, batch.Where(r => r.UnsureSince is null).Select(r => r.Key).ToList(), CancellationToken.None)
             : Task.CompletedTask;
 
     // An earlier unsure attempt keeps its time, so the destination looks back far enough.

@@ -79,6 +79,23 @@ public sealed class WriteAheadTests
     }
 
     [Fact]
+    public async Task Run_UnsureRecordRefused_StaysUnsureUntilDelivered()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "x"));
+        kit.Time = new FakeTimeProvider(FirstAttempt);
+        kit.Destination.Answer = _ => RecordOutcome.Unknown("no answer");
+        await kit.RunAsync();
+        kit.Destination.Answer = _ => RecordOutcome.Retryable("missing_scope: add channels:history to check before posting again");
+        await kit.RunAsync();
+        kit.Destination.Answer = _ => RecordOutcome.Sent("id-a");
+
+        await kit.RunAsync();
+
+        Assert.Equal([null, FirstAttempt, FirstAttempt], kit.Destination.Batches.Select(b => b[0].UnsureSince));
+        Assert.Empty(kit.State.Pending);
+    }
+
+    [Fact]
     public async Task Run_LogsTheBatchBeforeItGoesOut()
     {
         var kit = new RunKit("mode: upsert", Row("a", "x"), Row("b", "y"), Row("c", "z"));
