@@ -19,6 +19,7 @@ internal sealed class SlackDestination : IDestination
     private readonly ITemplateCompiler _templates;
     private readonly ISlackApi _api;
     private readonly ConcurrentDictionary<string, string?> _directChannels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _channelIds = new(StringComparer.Ordinal);
 
     public SlackDestination(ConnectionSettings connection, SlackConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger)
     {
@@ -34,7 +35,7 @@ internal sealed class SlackDestination : IDestination
         var problems = new List<ConfigProblem>();
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems);
         return problems.Count == 0
-            ? new SlackWriter(_connection.Name, _api, template, _directChannels)
+            ? new SlackWriter(_connection.Name, _api, template, _directChannels, new SlackChannelIds(_connection.Name, _api, _channelIds, DryRunOutboxPath is not null))
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }
