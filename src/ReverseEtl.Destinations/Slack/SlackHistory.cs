@@ -39,7 +39,7 @@ internal sealed class SlackHistory(string connection, ISlackApi api)
         }
 
         return read.Failure ?? (read.Complete ? null : RecordOutcome.Permanent(
-            $"Slack connection '{connection}': more than {MaxPages * PageSize} messages in {channel} between {read.Oldest:u} and {read.Latest:u}, so whether the post "
+            $"Slack connection '{connection}': {channel} holds more messages between {read.Oldest:u} and {read.Latest:u} than {MaxPages} pages of history, so whether the post "
             + $"of unknown outcome from {since:u} arrived could not be checked; it was not posted again. Look for it in the channel, then retry or skip the record"));
     }
 

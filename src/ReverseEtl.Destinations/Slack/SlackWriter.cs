@@ -23,9 +23,6 @@ internal sealed class SlackWriter(
         ["channel"] = template.Render("channel", record.Payload),
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
-        ["metadata"] = SlackDeliveryMetadata.For(record.Delivery) is { } metadata
-            ? new JsonObject { ["event_type"] = metadata.EventType, ["event_payload"] = metadata.EventPayload }
-            : null,
     };
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
