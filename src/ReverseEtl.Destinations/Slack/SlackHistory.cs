@@ -13,9 +13,9 @@ namespace ReverseEtl.Destinations.Slack;
 /// of the same conversation whose attempt started within <see cref="Window"/> − <see cref="After"/> of the first
 /// (typically all records of one failed run). At most <see cref="MaxPages"/> pages of <see cref="PageSize"/> messages
 /// are read; a window holding more cannot be checked, and the record fails permanently rather than post twice.
-/// One instance per writer (one run of one sync): reads are kept for the run.
+/// The window ends no later than now. One instance per writer (one run of one sync): reads are kept for the run.
 /// </summary>
-internal sealed class SlackHistory(string connection, ISlackApi api)
+internal sealed class SlackHistory(string connection, ISlackApi api, TimeProvider time)
 {
     public static readonly TimeSpan Before = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan After = TimeSpan.FromMinutes(15);
@@ -46,10 +46,11 @@ internal sealed class SlackHistory(string connection, ISlackApi api)
     private async Task<Read> ReadAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var read = new Read(since - Before, since + Window);
+        var latest = Ts(read.Latest < time.GetUtcNow() ? read.Latest : time.GetUtcNow()); // nothing later can be that attempt's
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {
-            var query = new SlackHistoryQuery(channel, Ts(read.Oldest), Ts(read.Latest), PageSize, cursor);
+            var query = new SlackHistoryQuery(channel, Ts(read.Oldest), latest, PageSize, cursor);
             var answer = await CallAsync(query, cancellationToken);
             if (answer is not { Ok: true })
             {

@@ -13,9 +13,9 @@ namespace ReverseEtl.Destinations.Slack;
 /// conversation's history lacks that key (<see cref="SlackHistory"/>).
 /// </summary>
 internal sealed class SlackWriter(
-    string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels, SlackChannelIds channelIds) : OneByOneWriter
+    string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels, SlackChannelIds channelIds, SlackHistory history)
+    : OneByOneWriter
 {
-    private readonly SlackHistory _history = new(connection, api);
 
     public override JsonNode Preview(SyncRecord record) => new JsonObject
     {
@@ -71,7 +71,7 @@ internal sealed class SlackWriter(
         }
 
         var (id, failure) = await channelIds.IdOfAsync(channel, cancellationToken);
-        return id is null ? failure : await _history.FindAsync(id, key, since, cancellationToken);
+        return id is null ? failure : await history.FindAsync(id, key, since, cancellationToken);
     }
 
     private async Task<(string? Channel, RecordOutcome? Failure)> ResolveChannelAsync(IReadOnlyDictionary<string, object?> row, CancellationToken cancellationToken)
