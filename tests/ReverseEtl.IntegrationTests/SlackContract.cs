@@ -10,7 +10,9 @@ namespace ReverseEtl.IntegrationTests;
 /// only, required ones present, each of its documented type (blocks and attachments may be JSON arrays in a JSON body).
 /// The 2021 description writes "one of these objects" as <c>items: [A, B]</c> on a schema that is not an array; that
 /// is read as <c>anyOf</c> (open to extra properties itself, since NJsonSchema closes Swagger 2 schemas that do not
-/// say). Without the contracts, every check finds nothing and notes the skip for the test.
+/// say). The description predates message metadata, so <c>metadata</c> is checked as Slack documents it ("Using message
+/// metadata"): an object with a string <c>event_type</c> and an object <c>event_payload</c>, both required. Without the
+/// contracts, every check finds nothing and notes the skip for the test.
 /// </summary>
 internal static class SlackContract
 {
@@ -36,7 +38,18 @@ internal static class SlackContract
             }
         }
 
+        schema.Properties["metadata"] = Metadata();
         return schema.Validate(json).Select(e => $"{e.Path}: {e.Kind}").ToList();
+    }
+
+    private static JsonSchemaProperty Metadata()
+    {
+        var metadata = new JsonSchemaProperty { Type = JsonObjectType.Object, AllowAdditionalProperties = false };
+        metadata.Properties["event_type"] = new JsonSchemaProperty { Type = JsonObjectType.String, Pattern = "^[a-z][a-z0-9_]*$" };
+        metadata.Properties["event_payload"] = new JsonSchemaProperty { Type = JsonObjectType.Object };
+        metadata.RequiredProperties.Add("event_type");
+        metadata.RequiredProperties.Add("event_payload");
+        return metadata;
     }
 
     public static IReadOnlyList<string> ValidateResponse(string method, string verb, string json)

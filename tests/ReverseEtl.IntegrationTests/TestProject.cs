@@ -129,6 +129,16 @@ internal sealed class TestProject : IAsyncDisposable
         return await Services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], stop);
     }
 
+    /// <summary>The writer a run of <paramref name="sync"/> would use, for tests that hand it records directly; dispose the runtime when done.</summary>
+    public (ProjectRuntime Runtime, ISyncWriter Writer) Writer(string sync)
+    {
+        var project = Load();
+        Assert.Empty(project.Errors);
+        var runtime = new ProjectRuntime(project.Project!, Services.GetRequiredService<ConnectorCatalog>());
+        var definition = project.Project!.Syncs[sync];
+        return (runtime, runtime.Destination(definition.Destination).CreateWriter(definition.Settings));
+    }
+
     /// <summary>The requests a destination wrote to its dry-run outbox, in order, without their timestamps.</summary>
     public List<string> OutboxRequests(string outbox) =>
         File.ReadLines(Path.Combine(Paths.OutboxDirectory, $"{outbox}.jsonl"))

@@ -18,6 +18,7 @@ internal static class HubSpotDryRun
             _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => new() { ["results"] = new JsonArray() },
             _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At },
             _ when path.EndsWith("/batch/archive", StringComparison.Ordinal) => null,
+            _ when path.EndsWith("/search", StringComparison.Ordinal) => new() { ["total"] = 0, ["results"] = new JsonArray() }, // finds nothing: records of unknown outcome are created again, in the outbox
             _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: body?["idProperty"]?.GetValue<string>()),
             _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
             _ => new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" },

@@ -11,11 +11,13 @@ namespace ReverseEtl.Destinations.HubSpot;
 /// Rows sharing an id in one batch are sent once, the last one winning. A 207 maps each error back to its record;
 /// a 400 on several records is split in halves until the bad records are alone, so one bad value never fails the rest.
 /// A batch begun when the run is stopped is finished (a create cut off mid-call could be applied and then sent again).
+/// In <c>create_only</c>, records whose earlier create has no known outcome are searched for first (<see cref="HubSpotUnsureCreates"/>).
 /// </summary>
 internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : WholeBatchWriter
 {
     private readonly HubSpotProperties _properties = new(connection, api, options);
     private readonly HubSpotAssociations _associations = new(connection, api, options);
+    private readonly HubSpotUnsureCreates _unsure = new(connection, api, options);
 
     protected override async Task<IReadOnlyList<RecordOutcome>> WriteBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
@@ -27,6 +29,11 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
 
         await _properties.EnsureAsync(cancellationToken);
         var batch = HubSpotBatch.Prepare(records, options, mode);
+        if (mode == SyncMode.CreateOnly)
+        {
+            await _unsure.SettleAsync(records, batch, cancellationToken);
+        }
+
         await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
         var outcomes = batch.Complete().ToArray<RecordOutcome?>();
         await _associations.ApplyAsync(records, outcomes, cancellationToken);

@@ -21,6 +21,9 @@ internal interface IHubSpotApi
     [Post("/crm/v3/objects/{objectType}/batch/read")]
     Task<IApiResponse<HubSpotBatchResult>> ReadAsync(string objectType, [Body] HubSpotReadInput body, CancellationToken cancellationToken);
 
+    [Post("/crm/v3/objects/{objectType}/search")]
+    Task<IApiResponse<HubSpotSearchResult>> SearchAsync(string objectType, [Body] HubSpotSearchInput body, CancellationToken cancellationToken);
+
     [Post("/crm/v4/associations/{fromType}/{toType}/batch/associate/default")]
     Task<IApiResponse<string>> AssociateAsync(string fromType, string toType, [Body] HubSpotAssociationInput body, CancellationToken cancellationToken);
 
@@ -72,3 +75,16 @@ internal sealed record HubSpotAssociationInput(IReadOnlyList<HubSpotAssociationP
 internal sealed record HubSpotAssociationPair(HubSpotObjectId From, HubSpotObjectId To);
 
 internal sealed record HubSpotArchiveInput(IReadOnlyList<HubSpotObjectId> Inputs);
+
+/// <summary>A CRM search: filter groups are OR-ed, the filters of a group AND-ed; <see cref="After"/> is the paging cursor ("0" for the first page).</summary>
+internal sealed record HubSpotSearchInput(IReadOnlyList<HubSpotFilterGroup> FilterGroups, IReadOnlyList<string> Properties, IReadOnlyList<string> Sorts, int Limit, string After);
+
+internal sealed record HubSpotFilterGroup(IReadOnlyList<HubSpotFilter> Filters);
+
+internal sealed record HubSpotFilter(string PropertyName, string Operator, IReadOnlyList<string> Values);
+
+internal sealed record HubSpotSearchResult(int? Total, IReadOnlyList<HubSpotRecordResult>? Results, HubSpotPaging? Paging);
+
+internal sealed record HubSpotPaging(HubSpotNextPage? Next);
+
+internal sealed record HubSpotNextPage(string After);

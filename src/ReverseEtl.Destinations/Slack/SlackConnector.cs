@@ -6,7 +6,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Slack;
 
 /// <summary>Slack Web API destination: trigger messages to a user by email (DM) or a channel. One message per record.</summary>
-public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
+public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp http, ILoggerFactory loggers, TimeProvider time) : DestinationConnector
 {
     /// <summary>The connection <c>type</c> in the YAML, and the connector's service key.</summary>
     public const string TypeName = "slack";
@@ -23,7 +23,7 @@ public sealed class SlackConnector(ITemplateCompiler templates, DestinationHttp 
     protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => SlackMessageTemplate.Compile(sync.Options, templates, problems);
 
     public override IDestination Create(ConnectionSettings connection) =>
-        new SlackDestination(connection, SlackConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackDestination>());
+        new SlackDestination(connection, SlackConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackDestination>(), time);
 }
 
 public static class SlackServiceCollectionExtensions

@@ -17,12 +17,14 @@ internal sealed class SlackDestination : IDestination
 
     private readonly ConnectionSettings _connection;
     private readonly ITemplateCompiler _templates;
+    private readonly TimeProvider _time;
     private readonly ISlackApi _api;
     private readonly ConcurrentDictionary<string, string?> _directChannels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _channelIds = new(StringComparer.Ordinal);
 
-    public SlackDestination(ConnectionSettings connection, SlackConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger)
+    public SlackDestination(ConnectionSettings connection, SlackConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger, TimeProvider time)
     {
-        (_connection, _templates) = (connection, templates);
+        (_connection, _templates, _time) = (connection, templates, time);
         var spec = new VendorApiSpec(new SlackHttpPolicy(), options.Token, options.Http, options.Http.BaseUrl, SlackDryRun.Respond, Json);
         (_api, DryRunOutboxPath) = http.CreateApi<ISlackApi>(connection, spec, logger);
     }
@@ -33,8 +35,12 @@ internal sealed class SlackDestination : IDestination
     {
         var problems = new List<ConfigProblem>();
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems);
-        return problems.Count == 0
-            ? new SlackWriter(_connection.Name, _api, template, _directChannels)
-            : throw DestinationConnector.Invalid(sync, problems);
+        if (problems.Count > 0)
+        {
+            throw DestinationConnector.Invalid(sync, problems);
+        }
+
+        var channelIds = new SlackChannelIds(_connection.Name, _api, _channelIds, dryRun: DryRunOutboxPath is not null);
+        return new SlackWriter(_connection.Name, _api, template, _directChannels, channelIds, new SlackHistory(_connection.Name, _api, _time));
     }
 }

@@ -19,7 +19,11 @@ public sealed class SlackWebhookConnector(ITemplateCompiler templates, Destinati
 
     protected override void CheckConnection(ConnectionSettings connection, List<ConfigProblem> problems) => SlackWebhookConnectionOptions.From(connection, problems);
 
-    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => SlackMessageTemplate.Compile(sync.Options, templates, problems, needsRecipient: false);
+    protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems)
+    {
+        SlackMessageTemplate.Compile(sync.Options, templates, problems, needsRecipient: false);
+        SlackWebhookSyncOptions.From(sync, problems);
+    }
 
     public override IDestination Create(ConnectionSettings connection) =>
         new SlackWebhookDestination(connection, SlackWebhookConnectionOptions.From(connection), templates, http, loggers.CreateLogger<SlackWebhookDestination>());

@@ -17,10 +17,11 @@ internal sealed class SlackWebhookDestination : IDestination
     private readonly ConnectionSettings _connection;
     private readonly ITemplateCompiler _templates;
     private readonly ISlackWebhookApi _api;
+    private readonly ILogger _logger;
 
     public SlackWebhookDestination(ConnectionSettings connection, SlackWebhookConnectionOptions options, ITemplateCompiler templates, DestinationHttp http, ILogger logger)
     {
-        (_connection, _templates) = (connection, templates);
+        (_connection, _templates, _logger) = (connection, templates, logger);
         var url = options.Url ?? new Uri("https://hooks.slack.com/services/dry-run");
         var spec = new VendorApiSpec(new SlackWebhookHttpPolicy(), options.Url?.ToString(), options.Http, url, SlackWebhookDryRun.Respond, Json, BearerToken: false);
         (_api, DryRunOutboxPath) = http.CreateApi<ISlackWebhookApi>(connection, spec, logger);
@@ -32,8 +33,9 @@ internal sealed class SlackWebhookDestination : IDestination
     {
         var problems = new List<ConfigProblem>();
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems, needsRecipient: false);
+        var options = SlackWebhookSyncOptions.From(sync, problems);
         return problems.Count == 0
-            ? new SlackWebhookWriter(_connection.Name, _api, template)
+            ? new SlackWebhookWriter(new(_connection.Name, sync.Name, options.Delivery, _logger), _api, template)
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }

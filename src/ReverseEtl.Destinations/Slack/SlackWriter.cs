@@ -7,9 +7,16 @@ using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
-/// <summary>Posts one message per record: to the user found by email (DM), else to the channel.</summary>
-internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels) : OneByOneWriter
+/// <summary>
+/// Posts one message per record: to the user found by email (DM), else to the channel. Each post carries the record's
+/// delivery key as message metadata; a record whose earlier attempt has no known outcome is posted only when the
+/// conversation's history lacks that key (<see cref="SlackHistory"/>).
+/// </summary>
+internal sealed class SlackWriter(
+    string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels, SlackChannelIds channelIds, SlackHistory history)
+    : OneByOneWriter
 {
+
     public override JsonNode Preview(SyncRecord record) => new JsonObject
     {
         ["user_email"] = template.Render("user_email", record.Payload),
@@ -28,9 +35,15 @@ internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessage
                 return failure!;
             }
 
+            if (await AlreadyPostedAsync(record, channel, cancellationToken) is { } known)
+            {
+                return known;
+            }
+
             var request = new SlackPostMessageRequest(channel, template.RenderText(record.Payload), template.RenderBlocks(record.Payload),
-                template.UnfurlLinks ? true : null, template.UnfurlMedia ? true : null);
+                template.UnfurlLinks ? true : null, template.UnfurlMedia ? true : null, SlackDeliveryMetadata.For(record.Delivery));
             var response = await api.PostMessageAsync(request, cancellationToken);
+            channelIds.Learn(channel, response.Ok ? response.Channel : null);
             return response.Ok ? RecordOutcome.Sent(response.Ts) : SlackErrors.Classify(connection, "chat.postMessage", response.Error);
         }
         catch (ApiException ex)
@@ -47,6 +60,18 @@ internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessage
             var cause = ex.InnerException ?? ex;
             throw new DestinationException($"Slack connection '{connection}': Slack could not be reached after retries ({cause.GetType().Name}: {cause.Message})", ex);
         }
+    }
+
+    /// <summary>For a record whose earlier attempt has no known outcome: its message found in the history, or why it could not be looked for; null: post it.</summary>
+    private async Task<RecordOutcome?> AlreadyPostedAsync(SyncRecord record, string channel, CancellationToken cancellationToken)
+    {
+        if (record is not { UnsureSince: { } since, Delivery: { } key })
+        {
+            return null; // without a delivery key, the earlier attempt carried none either: there is nothing to look for
+        }
+
+        var (id, failure) = await channelIds.IdOfAsync(channel, cancellationToken);
+        return id is null ? failure : await history.FindAsync(id, key, since, cancellationToken);
     }
 
     private async Task<(string? Channel, RecordOutcome? Failure)> ResolveChannelAsync(IReadOnlyDictionary<string, object?> row, CancellationToken cancellationToken)
