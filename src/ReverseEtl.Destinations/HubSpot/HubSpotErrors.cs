@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
 using ReverseEtl.Destinations.Text;
 
 namespace ReverseEtl.Destinations.HubSpot;
@@ -37,9 +38,15 @@ internal static class HubSpotErrors
 
     /// <summary>The run-stopping error for a status that no split or retry can fix.</summary>
     /// <remarks><paramref name="mayHaveBeenApplied"/>: a create that met a 5xx, which HubSpot may have applied.</remarks>
-    public static DestinationException Failure(string connection, int status, HubSpotError? error, bool mayHaveBeenApplied = false) => new($"HubSpot connection '{connection}': " + status switch
+    public static DestinationException Failure(string connection, int status, HubSpotError? error, bool mayHaveBeenApplied = false)
     {
-        401 => "the token was refused (401); check the connection's token (HUBSPOT_TOKEN in the shipped config)",
+        var failure = Describe(connection, status, error, mayHaveBeenApplied);
+        return status is 401 or 403 ? failure.Refused() : failure;
+    }
+
+    private static DestinationException Describe(string connection, int status, HubSpotError? error, bool mayHaveBeenApplied) => new($"HubSpot connection '{connection}': " + status switch
+    {
+        401 => "the token was refused (401)",
         403 => $"the token lacks a scope this sync needs (403): {error?.Message}",
         429 when error?.PolicyName == "DAILY" => "the account's daily API limit is spent; the sync stops here and its remaining records go on the next run after HubSpot's daily reset",
         429 => "still rate limited after retries; the remaining records go on the next run",

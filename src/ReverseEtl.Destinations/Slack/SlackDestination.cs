@@ -34,7 +34,7 @@ internal sealed class SlackDestination : IDestination
         var problems = new List<ConfigProblem>();
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems);
         return problems.Count == 0
-            ? new SlackWriter(_connection.Name, _api, template, _directChannels)
+            ? Credentials.Checked(new SlackWriter(_connection.Name, _api, template, _directChannels), _connection, "token")
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }

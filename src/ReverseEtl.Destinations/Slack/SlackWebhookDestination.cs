@@ -33,7 +33,7 @@ internal sealed class SlackWebhookDestination : IDestination
         var problems = new List<ConfigProblem>();
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems, needsRecipient: false);
         return problems.Count == 0
-            ? new SlackWebhookWriter(_connection.Name, _api, template)
+            ? Credentials.Checked(new SlackWebhookWriter(_connection.Name, _api, template), _connection, "url")
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }

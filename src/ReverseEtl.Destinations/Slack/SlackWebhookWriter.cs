@@ -35,7 +35,7 @@ internal sealed class SlackWebhookWriter(string connection, ISlackWebhookApi api
             200 => RecordOutcome.Sent(null),
             400 => RecordOutcome.Permanent($"webhook: {code}"),
             >= 500 => RecordOutcome.Unknown($"webhook: HTTP {response.Status()} '{code}'; the message may or may not have been posted, so it is not posted again blindly"),
-            403 or 404 or 410 => throw new DestinationException($"Slack webhook connection '{connection}': the webhook refused the message with {response.Status()} '{code}'; the webhook is revoked, its channel gone or archived, or posting is not allowed: check SLACK_WEBHOOK_URL"),
+            403 or 404 or 410 => throw new DestinationException($"Slack webhook connection '{connection}': the webhook refused the message with {response.Status()} '{code}'; the webhook is revoked, its channel gone or archived, or posting is not allowed").Refused(),
             _ => throw new DestinationException($"Slack webhook connection '{connection}': HTTP {response.Status()} '{code}' after retries"),
         };
     }
