@@ -7,7 +7,14 @@ namespace ReverseEtl.Abstractions;
 /// <param name="Type">The connector type, e.g. <c>duckdb</c> or <c>slack</c>.</param>
 /// <param name="Options">The type's section, after <c>${VAR}</c> substitution; its structure is already schema-valid.</param>
 /// <param name="Paths">Where configuration and data live.</param>
-public sealed record ConnectionSettings(string Name, string Type, JsonElement Options, RuntimePaths Paths);
+public sealed record ConnectionSettings(string Name, string Type, JsonElement Options, RuntimePaths Paths)
+{
+    /// <summary>
+    /// The environment variable each option was read from, by option name (<c>token: ${SLACK_BOT_TOKEN}</c> gives
+    /// <c>token</c> → <c>SLACK_BOT_TOKEN</c>), so that a message can say which variable to check; never the value.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>The directories a run works in.</summary>
 /// <param name="ConfigDirectory">The folder holding the YAML definitions.</param>

@@ -92,7 +92,7 @@ public sealed class SlackEndToEndTests : IDisposable
         var report = await project.RunAsync("alerts");
 
         Assert.Equal(RunStatus.Failed, report.Status);
-        Assert.Equal("Slack connection 'chat': users.lookupByEmail was refused with 'token_revoked'; check the bot token and its scopes (chat:write, users:read.email, im:write)", report.Error);
+        Assert.Equal("Slack connection 'chat': users.lookupByEmail was refused with 'token_revoked' (the bot token needs the scopes chat:write, users:read.email and im:write); check the connection's token (written in the YAML)", report.Error);
         Assert.Single(_slack.LogEntries);
         Assert.Empty(await project.State.LoadRecordsAsync("alerts", CancellationToken.None));
     }

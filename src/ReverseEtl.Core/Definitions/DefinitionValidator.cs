@@ -46,7 +46,12 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
     {
         CheckName(name, source);
         var (type, options) = body.First();
-        var settings = new ConnectionSettings(name, type, JsonSerializer.SerializeToElement(options), paths);
+        var section = ConfigPath.Child(source.Path, type);
+        var settings = new ConnectionSettings(name, type, JsonSerializer.SerializeToElement(options), paths)
+        {
+            Variables = (options as JsonObject ?? []).Select(o => (o.Key, Variable: EnvironmentSubstitution.FirstVariable(source.Map.RawAt(ConfigPath.Child(section, o.Key)))))
+                .Where(o => o.Variable is not null).ToDictionary(o => o.Key, o => o.Variable!, StringComparer.Ordinal),
+        };
         if (catalog.Warehouse(type) is { } warehouse)
         {
             return new ConnectionDefinition(settings, IsWarehouse: true, source) { DeferredProblems = warehouse.Validate(settings) };

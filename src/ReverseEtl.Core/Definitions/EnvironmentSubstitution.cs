@@ -8,6 +8,10 @@ public sealed partial class EnvironmentSubstitution(Func<string, string?> lookup
     /// <summary>Whether <paramref name="text"/> refers to the environment at all.</summary>
     public static bool HasReferences(string text) => text.Contains("${", StringComparison.Ordinal);
 
+    /// <summary>The first variable <paramref name="text"/> refers to (<c>${SLACK_BOT_TOKEN:-}</c> gives <c>SLACK_BOT_TOKEN</c>), or null.</summary>
+    public static string? FirstVariable(string? text) =>
+        text is not null && Reference().Matches(text).FirstOrDefault(m => m.Groups["name"].Success) is { } match ? match.Groups["name"].Value : null;
+
     /// <summary>Substitutes; returns false and names the first unset variable (without a default) when there is one.</summary>
     public bool TryApply(string text, out string result, out string? missingVariable)
     {

@@ -6,7 +6,10 @@ namespace ReverseEtl.Destinations.Http;
 /// <summary>Reading Refit's <see cref="IApiResponse"/> the same way in every vendor.</summary>
 internal static class ApiResponses
 {
-    /// <summary>The response, or a run-stopping <see cref="DestinationException"/> when no answer came (network, timeout or open circuit, after retries).</summary>
+    /// <summary>
+    /// The response, or a run-stopping <see cref="DestinationException"/> when no usable answer came (network, timeout,
+    /// open circuit, a page that is not JSON, after retries); after a timeout it has <see cref="DestinationException.MayHaveBeenDelivered"/> set.
+    /// </summary>
     public static async Task<T> ReceivedAsync<T>(this Task<T> call, string vendor, string connection)
         where T : IApiResponse
     {
@@ -20,12 +23,7 @@ internal static class ApiResponses
     {
         if (!response.IsReceived && response.Error?.InnerException is DestinationException clear)
         {
-            throw clear; // already says what is wrong (e.g. a refused token request, from a handler)
-        }
-
-        if (!response.IsReceived && response.Error?.InnerException is Polly.CircuitBreaker.BrokenCircuitException open)
-        {
-            throw new DestinationException($"{vendor} connection '{connection}': {vendor} has been failing (server errors or no answer on most recent calls), so calls to it are paused for {DestinationPipeline.BreakDuration.TotalSeconds:0} s; the records stay due for the next run", open);
+            throw clear; // already says what is wrong: no answer, no connection, an open circuit (the pipeline), a refused token (a handler)
         }
 
         if (!response.IsReceived)

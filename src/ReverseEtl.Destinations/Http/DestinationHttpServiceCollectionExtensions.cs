@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Polly.Telemetry;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Http;
@@ -10,7 +11,7 @@ public static class DestinationHttpServiceCollectionExtensions
     /// <summary>
     /// Registers the vendor's named <see cref="IHttpClientFactory"/> client: resilience selected per connection (with the
     /// credential's shared pace inside it), then the network or the dry-run outbox. Its request logging is removed: URLs can carry
-    /// customer data (an email to look up), which must not reach the logs.
+    /// customer data (an email to look up), which must not reach the logs; Polly's per-attempt events go to Debug.
     /// </summary>
     public static IServiceCollection AddDestinationHttp(this IServiceCollection services, VendorHttpPolicy policy)
     {
@@ -18,6 +19,10 @@ public static class DestinationHttpServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharedRateLimiters>();
         services.TryAddSingleton<DestinationHttp>();
+
+        // Polly's own event per attempt (timeout, retry) is logged at Debug: it carries a stack trace, and the run's
+        // failure already says what happened, naming the connection and host (ClearFailureStrategy, ConnectionCircuit).
+        services.Configure<TelemetryOptions>(o => o.SeverityProvider = _ => ResilienceEventSeverity.Debug);
         var client = services.AddHttpClient(policy.Vendor)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => new OutboxOrNetworkHandler(sp.GetRequiredService<TimeProvider>()));

@@ -6,22 +6,32 @@ using Polly.Timeout;
 namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
-/// The resilience pipeline of one connection: retries (jittered exponential backoff, or the wait the vendor asks for),
-/// a circuit breaker that stops hammering a vendor that is down, the credential's shared pace (each attempt waits for a
+/// The resilience pipeline of one connection, outermost first: clear failures (a call that got no usable answer ends in a
+/// message naming the connection and host), retries (jittered exponential backoff, or the wait the vendor asks for),
+/// the connection's circuit (<see cref="ConnectionCircuit"/>), the credential's shared pace (each attempt waits for a
 /// permit, outside its own timeout), and a timeout per attempt.
 /// </summary>
+/// <remarks>
+/// A vendor that accepts connections and never answers costs a call at most two timeouts and a backoff: a timeout is
+/// retried once, and only for a request that may be repeated; two timeouts in a row open the circuit. A request that is
+/// not idempotent (<see cref="VendorHttpPolicy.IsIdempotent"/>) is never repeated after a timeout or a 5xx, since it may
+/// have been applied; it is repeated after a refused connection or a 429, which the vendor never applied.
+/// </remarks>
 internal static class DestinationPipeline
 {
     /// <summary>A vendor asking for a longer wait than this is not retried in this run: its records are retried next run.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long an open circuit keeps calls away from a vendor that is down, before one trial call.</summary>
-    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
+    /// <summary>How many times one call may time out before it gives up.</summary>
+    public const int MaxTimeouts = 2;
+
+    private static readonly ResiliencePropertyKey<int> Timeouts = new("reverse-etl.timeouts");
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, SharedRateLimiters limiters, TimeProvider time)
     {
         var policy = connection.Policy;
         builder
+            .AddStrategy(_ => new ClearFailureStrategy(connection), new StrategyName("ClearFailure"))
             .AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = 4,
@@ -33,18 +43,11 @@ internal static class DestinationPipeline
                 ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, policy, time),
                 DelayGenerator = async args => args.Outcome.Result is { } response ? (await policy.AdviseAsync(response, time)).Delay : null,
             })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = 8,
-                SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = BreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
-            });
+            .AddStrategy(_ => new ConnectionCircuitStrategy(new ConnectionCircuit(time), connection), new StrategyName("Circuit"));
         if (connection.DryRun is null)
         {
             var pace = limiters.For(connection);
-            builder.AddStrategy(_ => new PaceStrategy(pace, policy, time), new PaceStrategyOptions());
+            builder.AddStrategy(_ => new PaceStrategy(pace, policy, time), new StrategyName("Pace"));
         }
 
         builder.AddTimeout(connection.AttemptTimeout);
@@ -52,25 +55,21 @@ internal static class DestinationPipeline
 
     private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, VendorHttpPolicy policy, TimeProvider time)
     {
+        var repeatable = context.GetRequestMessage() is not { } request || policy.IsIdempotent(request);
         switch (outcome)
         {
             case { Exception: TimeoutRejectedException }:
-                return context.GetRequestMessage() is not { } request || policy.MayRepeatAfterTimeout(request);
-            case { Exception: HttpRequestException }:
-                return true;
+                var timeouts = context.Properties.GetValue(Timeouts, 0) + 1;
+                context.Properties.Set(Timeouts, timeouts);
+                return repeatable && timeouts < MaxTimeouts;
+            case { Exception: HttpRequestException failure }:
+                return repeatable || ClearFailureStrategy.NeverSent(failure);
             case { Result: { } response }:
                 var advice = await policy.AdviseAsync(response, time);
-                return advice.Retry && (advice.Delay is null || advice.Delay <= MaxWait);
+                return advice.Retry && (advice.Delay is null || advice.Delay <= MaxWait)
+                    && (repeatable || response.StatusCode < HttpStatusCode.InternalServerError);
             default:
                 return false;
         }
     }
-
-    // Rate limiting is the vendor working as designed; only failures that look like an outage open the circuit.
-    private static bool IsOutage(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        { Result: { } response } => response.StatusCode >= HttpStatusCode.InternalServerError,
-        _ => false,
-    };
 }

@@ -18,7 +18,18 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     {
         if (HttpConnection.Of(request).DryRun is not { } target)
         {
-            return await base.SendAsync(request, cancellationToken);
+            // Read the whole body inside the attempt's timeout: a vendor that sends headers and then stalls is bounded too.
+            var answer = await base.SendAsync(request, cancellationToken);
+            try
+            {
+                await answer.Content.LoadIntoBufferAsync(cancellationToken);
+                return answer;
+            }
+            catch
+            {
+                answer.Dispose();
+                throw;
+            }
         }
 
         var text = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);

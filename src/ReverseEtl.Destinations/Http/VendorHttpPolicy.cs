@@ -12,6 +12,9 @@ public abstract class VendorHttpPolicy
     /// <summary>The vendor's name, also the name of its <see cref="IHttpClientFactory"/> client, e.g. <c>hubspot</c>.</summary>
     public abstract string Vendor { get; }
 
+    /// <summary>The vendor's name in messages, e.g. <c>HubSpot</c>.</summary>
+    public abstract string Title { get; }
+
     /// <summary>The pace one credential keeps when its connection does not set <c>rate_limit</c>.</summary>
     public abstract RateLimit DefaultRateLimit { get; }
 
@@ -25,8 +28,14 @@ public abstract class VendorHttpPolicy
         return status is 408 or 429 or >= 500 ? new RetryAdvice(true, RetryAfter(response, time)) : RetryAdvice.No;
     }
 
-    /// <summary>Whether a request that timed out may be sent again (false where a repeat could write twice).</summary>
-    public virtual bool MayRepeatAfterTimeout(HttpRequestMessage request) => true;
+    /// <summary>
+    /// Whether sending <paramref name="request"/> twice does what sending it once does (reads, upserts and updates by
+    /// id). One that is not (a post, a create) is never repeated after a timeout or a 5xx, since it may have been applied.
+    /// </summary>
+    public virtual bool IsIdempotent(HttpRequestMessage request) => true;
+
+    /// <summary>Whether a successful answer to <paramref name="request"/> is JSON (false where the vendor answers plain text).</summary>
+    public virtual bool AnswersJson(HttpRequestMessage request) => true;
 
     /// <summary>Until when every request on this credential should wait, from the vendor's quota headers (null: no pause).</summary>
     public virtual DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) => null;

@@ -31,7 +31,7 @@ internal sealed class HubSpotDestination : IDestination
         var problems = new List<ConfigProblem>();
         var options = HubSpotSyncOptions.From(sync, problems);
         return problems.Count == 0
-            ? new HubSpotWriter(_connection.Name, _api, options, sync.Mode)
+            ? Credentials.Checked(new HubSpotWriter(_connection.Name, _api, options, sync.Mode), _connection, "token")
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
 using ReverseEtl.Destinations.Text;
 
 namespace ReverseEtl.Destinations.HubSpot;
@@ -36,13 +37,22 @@ internal static class HubSpotErrors
         error is null ? $"HTTP {status}" : $"{error.Category ?? $"HTTP {status}"}: {error.Message}";
 
     /// <summary>The run-stopping error for a status that no split or retry can fix.</summary>
-    public static DestinationException Failure(string connection, int status, HubSpotError? error) => new($"HubSpot connection '{connection}': " + status switch
+    /// <remarks><paramref name="mayHaveBeenApplied"/>: a create that met a 5xx, which HubSpot may have applied.</remarks>
+    public static DestinationException Failure(string connection, int status, HubSpotError? error, bool mayHaveBeenApplied = false)
     {
-        401 => "the token was refused (401); check the connection's token (HUBSPOT_TOKEN in the shipped config)",
+        var failure = Describe(connection, status, error, mayHaveBeenApplied);
+        return status is 401 or 403 ? failure.Refused() : failure;
+    }
+
+    private static DestinationException Describe(string connection, int status, HubSpotError? error, bool mayHaveBeenApplied) => new($"HubSpot connection '{connection}': " + status switch
+    {
+        401 => "the token was refused (401)",
         403 => $"the token lacks a scope this sync needs (403): {error?.Message}",
         429 when error?.PolicyName == "DAILY" => "the account's daily API limit is spent; the sync stops here and its remaining records go on the next run after HubSpot's daily reset",
         429 => "still rate limited after retries; the remaining records go on the next run",
         477 => "HubSpot is migrating the account (477); the remaining records go on the next run",
+        _ when mayHaveBeenApplied => $"{Describe(error, status)} (HTTP {status}) to a batch create, which HubSpot may have applied, so it is not sent again blindly",
         _ => $"{Describe(error, status)} (HTTP {status}{(status >= 500 ? ", after retries" : string.Empty)})",
-    });
+    })
+    { MayHaveBeenDelivered = mayHaveBeenApplied };
 }

@@ -5,13 +5,23 @@ namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>
 /// HubSpot: a 429 names its policy: TEN_SECONDLY_ROLLING is retried after 10 s, DAILY is not retried (the run stops);
-/// 423 Locked after at least 2 s; 477 Migration in Progress after its Retry-After; 5xx with backoff. When
+/// 423 Locked after at least 2 s; 477 Migration in Progress after its Retry-After; 5xx with backoff, except for a
+/// <c>batch/create</c> (not idempotent: it may have been applied). When
 /// <c>X-HubSpot-RateLimit-Remaining</c> reaches 0 the token pauses for the rest of the interval.
 /// Pace: 100 requests per 10 s per token (the Free and Starter limit); set <c>rate_limit</c> for higher tiers.
 /// </summary>
 internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
 {
     public override string Vendor => "hubspot";
+
+    public override string Title => "HubSpot";
+
+    // batch/create makes new records each time; upsert, update, archive, read and associate are keyed.
+    public override bool IsIdempotent(HttpRequestMessage request) =>
+        request is not { Method.Method: "POST", RequestUri.AbsolutePath: var path } || !IsRecordCreate(path);
+
+    private static bool IsRecordCreate(string path) =>
+        path.StartsWith("/crm/v3/objects/", StringComparison.Ordinal) && path.EndsWith("/batch/create", StringComparison.Ordinal);
 
     public override RateLimit DefaultRateLimit { get; } = new(100, TimeSpan.FromSeconds(10));
 

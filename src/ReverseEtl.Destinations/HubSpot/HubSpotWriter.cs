@@ -71,7 +71,8 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
             return;
         }
 
-        throw HubSpotErrors.Failure(connection, response.Status(), error);
+        // A create is not repeated after a 5xx (HubSpotHttpPolicy): HubSpot may have applied it.
+        throw HubSpotErrors.Failure(connection, response.Status(), error, mayHaveBeenApplied: mode == SyncMode.CreateOnly && response.Status() >= 500);
     }
 
     /// <summary>Mirror deletes: archives the records by the HubSpot ids recorded when they were written (204; unknown ids are ignored by HubSpot).</summary>

@@ -39,8 +39,9 @@ internal sealed class IntercomDestination : IDestination
             throw DestinationConnector.Invalid(sync, problems);
         }
 
-        return options.Kind == IntercomObjectKind.Events
+        ISyncWriter writer = options.Kind == IntercomObjectKind.Events
             ? new IntercomEventWriter(_connection.Name, _api, options)
             : new IntercomContactWriter(_connection.Name, _api, options);
+        return Credentials.Checked(writer, _connection, "token");
     }
 }

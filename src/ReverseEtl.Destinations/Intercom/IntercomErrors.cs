@@ -36,8 +36,8 @@ internal static partial class IntercomErrors
     /// <summary>A record-level rejection, or a run-stopping failure for statuses that every record would meet alike.</summary>
     public static RecordOutcome Reject(string connection, string call, IApiResponse response) => response.Status() switch
     {
-        401 => throw new DestinationException($"Intercom connection '{connection}': the token was refused (401); check the connection's token (INTERCOM_TOKEN in the shipped config)"),
-        403 => throw new DestinationException($"Intercom connection '{connection}': the token may not {call} (403): {Describe(response)}"),
+        401 => throw new DestinationException($"Intercom connection '{connection}': the token was refused (401)").Refused(),
+        403 => throw new DestinationException($"Intercom connection '{connection}': the token may not {call} (403): {Describe(response)}").Refused(),
         400 or 404 or 409 or 422 => RecordOutcome.Permanent($"{call}: {Describe(response)}"),
         429 => throw new DestinationException($"Intercom connection '{connection}': still rate limited after retries; the remaining records go on the next run"),
         var status => throw new DestinationException($"Intercom connection '{connection}': {call} answered HTTP {status} after retries: {Describe(response)}"),

@@ -61,8 +61,7 @@ internal sealed class SalesforceAuth(string connection, ISalesforceAuthApi api, 
         }
 
         var error = JsonNode.Parse(answer.ErrorContent() is { Length: > 0 } c && c.TrimStart().StartsWith('{') ? c : "{}");
-        var flow = options.PrivateKeyPath is null ? "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET" : "SALESFORCE_CLIENT_ID, the private key and SALESFORCE_USERNAME";
-        throw new DestinationException($"Salesforce connection '{connection}': the token request was refused (HTTP {answer.Status()}: {error?["error"]}: {error?["error_description"]}); check {flow}");
+        throw new DestinationException($"Salesforce connection '{connection}': the token request was refused (HTTP {answer.Status()}: {error?["error"]}: {error?["error_description"]})").Refused();
     }
 
     private string Assertion(string privateKeyPem)

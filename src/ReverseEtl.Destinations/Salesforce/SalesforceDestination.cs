@@ -45,10 +45,13 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
         var problems = new List<ConfigProblem>();
         var options = SalesforceSyncOptions.From(sync, problems);
         return problems.Count == 0
-            ? new SalesforceWriter(_connection.Name, _api, options, _options, _time)
+            ? Credentials.Checked(new SalesforceWriter(_connection.Name, _api, options, _options, _time), _connection, CredentialKeys(_options))
             : throw DestinationConnector.Invalid(sync, problems);
     }
 
     public void Dispose() => _auth?.Dispose();
+
+    private static string[] CredentialKeys(SalesforceConnectionOptions options) =>
+        options.PrivateKeyPath is null ? ["client_id", "client_secret"] : ["client_id", "private_key_path", "username"];
 
 }

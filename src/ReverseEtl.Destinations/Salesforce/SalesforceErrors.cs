@@ -22,7 +22,8 @@ internal static partial class SalesforceErrors
             400 or 404 => $"{error}; check the sync's sobject and external_id_field, and that every field exists on it",
             var status => $"HTTP {status} after retries ({error})",
         };
-        return new DestinationException($"Salesforce connection '{connection}': {what}");
+        var failure = new DestinationException($"Salesforce connection '{connection}': {what}");
+        return answer.Status() is 401 || (answer.Status() is 403 && !error.Contains("REQUEST_LIMIT_EXCEEDED", StringComparison.Ordinal)) ? failure.Refused() : failure;
     }
 
     /// <summary>Why the sync must stop, when <c>Sforce-Limit-Info: api-usage=n/max</c> is past the limit; else null.</summary>

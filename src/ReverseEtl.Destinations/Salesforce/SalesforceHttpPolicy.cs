@@ -13,6 +13,8 @@ internal sealed class SalesforceHttpPolicy : VendorHttpPolicy
 {
     public override string Vendor => "salesforce";
 
+    public override string Title => "Salesforce";
+
     public override RateLimit DefaultRateLimit { get; } = new(1_000, TimeSpan.FromSeconds(10));
 
     public override async ValueTask<RetryAdvice> AdviseAsync(HttpResponseMessage response, TimeProvider time)

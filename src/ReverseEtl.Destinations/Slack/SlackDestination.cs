@@ -41,6 +41,7 @@ internal sealed class SlackDestination : IDestination
         }
 
         var channelIds = new SlackChannelIds(_connection.Name, _api, _channelIds, dryRun: DryRunOutboxPath is not null);
-        return new SlackWriter(_connection.Name, _api, template, _directChannels, channelIds, new SlackHistory(_connection.Name, _api, _time));
+        var writer = new SlackWriter(_connection.Name, _api, template, _directChannels, channelIds, new SlackHistory(_connection.Name, _api, _time));
+        return Credentials.Checked(writer, _connection, "token");
     }
 }

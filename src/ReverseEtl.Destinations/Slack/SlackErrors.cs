@@ -1,4 +1,5 @@
 using ReverseEtl.Abstractions;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
@@ -21,7 +22,7 @@ internal static class SlackErrors
         var code = error ?? "unknown_error";
         if (Credentials.Contains(code))
         {
-            throw new DestinationException($"Slack connection '{connection}': {method} was refused with '{code}'; check the bot token and its scopes (chat:write, users:read.email, im:write)");
+            throw new DestinationException($"Slack connection '{connection}': {method} was refused with '{code}' (the bot token needs the scopes chat:write, users:read.email and im:write)").Refused();
         }
 
         // fatal_error may have posted the message anyway: retrying could post it twice, so it is not retried.

@@ -35,7 +35,7 @@ internal sealed class SlackWebhookDestination : IDestination
         var template = SlackMessageTemplate.Compile(sync.Options, _templates, problems, needsRecipient: false);
         var options = SlackWebhookSyncOptions.From(sync, problems);
         return problems.Count == 0
-            ? new SlackWebhookWriter(new(_connection.Name, sync.Name, options.Delivery, _logger), _api, template)
+            ? Credentials.Checked(new SlackWebhookWriter(new(_connection.Name, sync.Name, options.Delivery, _logger), _api, template), _connection, "url")
             : throw DestinationConnector.Invalid(sync, problems);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
 
@@ -9,7 +8,8 @@ namespace ReverseEtl.Destinations.Slack;
 /// <summary>
 /// One message per record. Errors are plain-text codes: 400 (e.g. <c>invalid_payload</c>, <c>no_text</c>) rejects the
 /// record; 403, 404 and 410 (<c>invalid_token</c>, <c>no_service</c>, <c>channel_not_found</c>, <c>channel_is_archived</c>)
-/// mean the webhook itself is dead, so the run stops with the code. A webhook's channel cannot be read back, so a record
+/// mean the webhook itself is dead, so the run stops with the code. A post that timed out or met a 5xx may have been
+/// posted: it is reported as unknown, never posted again blindly. A webhook's channel cannot be read back, so a record
 /// whose earlier post has no known outcome follows the sync's <c>delivery</c>: posted again (at least once), or counted
 /// as delivered without posting, with a warning (at most once).
 /// </summary>
@@ -33,9 +33,9 @@ internal sealed partial class SlackWebhookWriter(SlackWebhookWriter.Setting sett
         var message = new SlackWebhookMessage(template.RenderText(record.Payload), template.RenderBlocks(record.Payload),
             template.UnfurlLinks ? true : null, template.UnfurlMedia ? true : null);
         var response = await api.PostAsync(message, cancellationToken);
-        if (!response.IsReceived && response.Error?.InnerException is TimeoutRejectedException)
+        if (!response.IsReceived && response.Error?.InnerException is DestinationException { MayHaveBeenDelivered: true } unsure)
         {
-            return RecordOutcome.Retryable("timed out waiting for Slack; the message may or may not have been posted");
+            return RecordOutcome.Unknown($"webhook: {unsure.Message}; the message may or may not have been posted");
         }
 
         response.EnsureReceived("Slack webhook", setting.Connection);
@@ -44,7 +44,8 @@ internal sealed partial class SlackWebhookWriter(SlackWebhookWriter.Setting sett
         {
             200 => RecordOutcome.Sent(null),
             400 => RecordOutcome.Permanent($"webhook: {code}"),
-            403 or 404 or 410 => throw new DestinationException($"Slack webhook connection '{setting.Connection}': the webhook refused the message with {response.Status()} '{code}'; the webhook is revoked, its channel gone or archived, or posting is not allowed: check SLACK_WEBHOOK_URL"),
+            >= 500 => RecordOutcome.Unknown($"webhook: HTTP {response.Status()} '{code}'; the message may or may not have been posted, so it is not posted again blindly"),
+            403 or 404 or 410 => throw new DestinationException($"Slack webhook connection '{setting.Connection}': the webhook refused the message with {response.Status()} '{code}'; the webhook is revoked, its channel gone or archived, or posting is not allowed").Refused(),
             _ => throw new DestinationException($"Slack webhook connection '{setting.Connection}': HTTP {response.Status()} '{code}' after retries"),
         };
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Polly.Timeout;
 using Refit;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Destinations.Http;
@@ -46,14 +45,20 @@ internal sealed class SlackWriter(
             channelIds.Learn(channel, response.Ok ? response.Channel : null);
             return response.Ok ? RecordOutcome.Sent(response.Ts) : SlackErrors.Classify(connection, "chat.postMessage", response.Error);
         }
+        catch (ApiException ex) when (ex.StatusCode >= System.Net.HttpStatusCode.InternalServerError && SlackHttpPolicy.IsPost(ex.Uri))
+        {
+            return RecordOutcome.Unknown($"chat.postMessage: HTTP {(int)ex.StatusCode}; the message may or may not have been posted, so it is not posted again blindly");
+        }
         catch (ApiException ex)
         {
             throw new DestinationException($"Slack connection '{connection}': HTTP {(int)ex.StatusCode} from {ex.Uri?.AbsolutePath} after retries", ex);
         }
-        catch (ApiRequestException ex) when (ex.InnerException is TimeoutRejectedException)
+        catch (ApiRequestException ex) when (ex.InnerException is DestinationException clear)
         {
-            // Slack posts are not idempotent: a timed-out post is not repeated in this run; the next run sends it.
-            return RecordOutcome.Retryable("timed out waiting for Slack; the message may or may not have been posted");
+            // Slack posts are not idempotent: a timed-out post is not repeated; a lookup without an answer stops the run.
+            return clear.MayHaveBeenDelivered && SlackHttpPolicy.IsPost(ex.Uri)
+                ? RecordOutcome.Unknown($"chat.postMessage: {clear.Message}; the message may or may not have been posted")
+                : throw clear;
         }
         catch (ApiRequestException ex)
         {

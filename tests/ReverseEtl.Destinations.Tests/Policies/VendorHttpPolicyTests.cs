@@ -72,13 +72,29 @@ public class VendorHttpPolicyTests
     }
 
     [Theory]
-    [InlineData("https://slack.com/api/chat.postMessage", false)]
-    [InlineData("https://slack.com/api/users.lookupByEmail?email=a%40b.example", true)]
-    public void Slack_TimedOutPost_IsNotRepeatedButALookupIs(string url, bool repeat)
+    [InlineData("slack", "POST", "https://slack.com/api/chat.postMessage", false)]
+    [InlineData("slack", "GET", "https://slack.com/api/users.lookupByEmail?email=a%40b.example", true)]
+    [InlineData("slack", "POST", "https://slack.com/api/conversations.open", true)]
+    [InlineData("webhook", "POST", "https://hooks.slack.com/services/T0/B0/x", false)]
+    [InlineData("hubspot", "POST", "https://api.hubapi.com/crm/v3/objects/companies/batch/create", false)]
+    [InlineData("hubspot", "POST", "https://api.hubapi.com/crm/v3/objects/companies/batch/upsert", true)]
+    [InlineData("hubspot", "POST", "https://api.hubapi.com/crm/v3/properties/companies/batch/create", true)]
+    [InlineData("intercom", "POST", "https://api.intercom.io/events", true)]
+    [InlineData("intercom", "POST", "https://api.intercom.io/contacts", true)]
+    [InlineData("salesforce", "PATCH", "https://x.my.salesforce.com/services/data/v62.0/composite/sobjects/Account/Ext__c", true)]
+    public void IsIdempotent_OnlyPostsAndRecordCreatesAreNot(string vendor, string method, string url, bool idempotent)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        VendorHttpPolicy policy = vendor switch
+        {
+            "slack" => new SlackHttpPolicy(),
+            "webhook" => new SlackWebhookHttpPolicy(),
+            "hubspot" => new HubSpotHttpPolicy(),
+            "intercom" => new IntercomHttpPolicy(),
+            _ => new SalesforceHttpPolicy(),
+        };
 
-        Assert.Equal(repeat, new SlackHttpPolicy().MayRepeatAfterTimeout(request));
+        Assert.Equal(idempotent, policy.IsIdempotent(request));
     }
 
     [Fact]

@@ -22,6 +22,17 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
         return tracked;
     }
 
+    /// <summary>How long until the nearest short wait ends, or null when the code is in none.</summary>
+    public TimeSpan? NextWait
+    {
+        get
+        {
+            var now = GetUtcNow();
+            var next = _due.Values.Where(due => due > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            return next == DateTimeOffset.MaxValue ? null : next - now;
+        }
+    }
+
     /// <summary>Moves the clock to the end of the nearest short wait, if the code is in one; true when it moved.</summary>
     public bool AdvanceToNextWait()
     {

@@ -17,7 +17,7 @@ public sealed class HubSpotConformanceTests : DestinationConformanceTests
     protected override bool RepeatsAfterTimeout => true;
 
     protected override string AuthError =>
-        "HubSpot connection 'dest': the token was refused (401); check the connection's token (HUBSPOT_TOKEN in the shipped config)";
+        "HubSpot connection 'dest': the token was refused (401); check the connection's token (written in the YAML)";
 
     protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
         $$"""hubspot: { token: pat-test, base_url: "{{baseUrl}}", timeout_seconds: {{timeoutSeconds}} }""",

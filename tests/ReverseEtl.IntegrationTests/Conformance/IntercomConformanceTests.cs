@@ -16,7 +16,7 @@ public sealed class IntercomConformanceTests : DestinationConformanceTests
     protected override bool RepeatsAfterTimeout => true;
 
     protected override string AuthError =>
-        "Intercom connection 'dest': the token was refused (401); check the connection's token (INTERCOM_TOKEN in the shipped config)";
+        "Intercom connection 'dest': the token was refused (401); check the connection's token (written in the YAML)";
 
     protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
         $$"""intercom: { token: tok-test, base_url: "{{baseUrl}}", timeout_seconds: {{timeoutSeconds}} }""",

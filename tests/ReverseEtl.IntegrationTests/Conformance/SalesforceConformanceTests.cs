@@ -23,7 +23,7 @@ public sealed class SalesforceConformanceTests : DestinationConformanceTests
     protected override bool RepeatsAfterTimeout => true;
 
     protected override string AuthError =>
-        "Salesforce connection 'dest': the token request was refused (HTTP 400: invalid_client: invalid client credentials); check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET";
+        "Salesforce connection 'dest': the token request was refused (HTTP 400: invalid_client: invalid client credentials); check the connection's client_id and client_secret (written in the YAML)";
 
     protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
         $$"""salesforce: { login_url: "{{baseUrl}}", client_id: cid, client_secret: secret, timeout_seconds: {{timeoutSeconds}} }""",

@@ -18,7 +18,7 @@ public sealed class SlackConformanceTests : DestinationConformanceTests
     protected override bool RepeatsAfterTimeout => false;
 
     protected override string AuthError =>
-        "Slack connection 'dest': chat.postMessage was refused with 'invalid_auth'; check the bot token and its scopes (chat:write, users:read.email, im:write)";
+        "Slack connection 'dest': chat.postMessage was refused with 'invalid_auth' (the bot token needs the scopes chat:write, users:read.email and im:write); check the connection's token (written in the YAML)";
 
     protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
         $$"""slack: { token: xoxb-test, base_url: "{{baseUrl}}/api", timeout_seconds: {{timeoutSeconds}} }""",

@@ -17,7 +17,7 @@ public sealed class SlackWebhookConformanceTests : DestinationConformanceTests
     protected override bool RepeatsAfterTimeout => false;
 
     protected override string AuthError =>
-        "Slack webhook connection 'dest': the webhook refused the message with 404 'no_service'; the webhook is revoked, its channel gone or archived, or posting is not allowed: check SLACK_WEBHOOK_URL";
+        "Slack webhook connection 'dest': the webhook refused the message with 404 'no_service'; the webhook is revoked, its channel gone or archived, or posting is not allowed; check the connection's url (written in the YAML)";
 
     protected override (string Connection, string SyncSection) Yaml(string baseUrl, int timeoutSeconds) => (
         $$"""slack_webhook: { url: "{{baseUrl}}{{Hook}}", timeout_seconds: {{timeoutSeconds}}, rate_limit: { requests: 100, per_seconds: 1 } }""",

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>
+/// A vendor refusing a connection's credential (401, 403, Slack's <c>invalid_auth</c>): the vendor's error marks it
+/// (<see cref="Refused"/>), and each destination wraps its writers (<see cref="Checked"/>) so that such an error ends by
+/// saying which of the connection's keys to check and which environment variable they were read from; never a value.
+/// </summary>
+public static class Credentials
+{
+    private const string RefusedKey = "reverse-etl.credential-refused";
+
+    /// <summary>Marks <paramref name="error"/> as a refused credential; returns it.</summary>
+    public static DestinationException Refused(this DestinationException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        error.Data[RefusedKey] = true;
+        return error;
+    }
+
+    /// <summary>What to check, e.g. <c>check the connection's token (read from SLACK_BOT_TOKEN)</c>.</summary>
+    public static string Hint(ConnectionSettings connection, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var variables = keys.Select(k => connection.Variables.GetValueOrDefault(k)).OfType<string>().ToList();
+        var source = variables.Count > 0 ? $"read from {string.Join(", ", variables)}" : "written in the YAML";
+        return $"check the connection's {string.Join(" and ", keys)} ({source})";
+    }
+
+    /// <summary>Wraps <paramref name="writer"/> so that a refused credential names <paramref name="keys"/> and their variables.</summary>
+    public static ISyncWriter Checked(ISyncWriter writer, ConnectionSettings connection, params string[] keys) =>
+        new CheckedWriter(writer, Hint(connection, keys));
+
+    private sealed class CheckedWriter(ISyncWriter inner, string hint) : ISyncWriter
+    {
+        public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.WriteAsync(records, cancellationToken);
+            }
+            catch (DestinationException ex) when (ex.Data[RefusedKey] is true)
+            {
+                throw new DestinationException($"{ex.Message}; {hint}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered };
+            }
+        }
+
+        public JsonNode Preview(SyncRecord record) => inner.Preview(record);
+    }
+}
