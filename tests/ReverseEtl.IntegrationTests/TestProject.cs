@@ -64,7 +64,7 @@ internal sealed class TestProject : IAsyncDisposable
     }
 
     // Every trigger sync's first run sends, unlimited: the shipped plays' first requests, for tests that compare them.
-    private static string SendingInitial(string yaml) => yaml
+    internal static string SendingInitial(string yaml) => yaml
         .Replace("initial: skip", "initial: send", StringComparison.Ordinal)
         .Replace("\n    limits: { messages: 1000 }\n", "\n", StringComparison.Ordinal)
         .Replace("\n    mode: trigger\n", "\n    mode: trigger\n    limits: { messages: none }\n", StringComparison.Ordinal);

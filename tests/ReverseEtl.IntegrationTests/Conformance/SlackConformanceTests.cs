@@ -28,8 +28,13 @@ public sealed class SlackConformanceTests : DestinationConformanceTests
         slack: { channel: C0123ABCDE, text: "{{ row.account_name }} ({{ row.account_id }})" }
         """);
 
-    protected override void AnswerSuccess() =>
+    // Posts succeed; the channel's history (read before posting again a message whose earlier post has no known outcome) is empty.
+    protected override void AnswerSuccess()
+    {
         Server.Given(Request.Create().WithPath(Post).UsingPost()).AtPriority(100).RespondWith(WireMockJson.Fixed(200, PostOk));
+        Server.Given(Request.Create().WithPath("/api/conversations.history")).AtPriority(100)
+            .RespondWith(WireMockJson.Fixed(200, """{"ok":true,"messages":[],"has_more":false}"""));
+    }
 
     protected override IResponseBuilder RateLimited() =>
         WireMockJson.Fixed(429, """{"ok":false,"error":"ratelimited"}""").WithHeader("Retry-After", "1");

@@ -54,13 +54,24 @@ internal static class WorkerProjects
         return project;
     }
 
-    /// <summary>Answers chat.postMessage as Slack does, taking 150 ms each.</summary>
-    public static void AnswerPosts(WireMockServer slack) =>
+    /// <summary>
+    /// Answers chat.postMessage as Slack does, taking 150 ms each; the channel history (read before posting again a
+    /// message whose earlier post has no known outcome) is empty here, so such a message is posted again.
+    /// </summary>
+    public static void AnswerPosts(WireMockServer slack)
+    {
         slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody(SlackEndToEndTests.PostOk).WithDelay(TimeSpan.FromMilliseconds(150)));
+        slack.Given(Request.Create().WithPath("/api/conversations.history")).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"messages":[],"has_more":false}"""));
+        slack.Given(Request.Create().WithPath("/api/conversations.list")).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json")
+            .WithBody("""{"ok":true,"channels":[{"id":"C0123CS","name":"cs","is_channel":true}],"response_metadata":{"next_cursor":""}}"""));
+    }
 
     /// <summary>The text of every message posted, in order.</summary>
-    public static List<string> Posts(WireMockServer slack) => slack.LogEntries.OrderBy(e => e.RequestMessage!.DateTime)
+    public static List<string> Posts(WireMockServer slack) => slack.LogEntries
+        .Where(e => e.RequestMessage!.Path.EndsWith("chat.postMessage", StringComparison.Ordinal)).OrderBy(e => e.RequestMessage!.DateTime)
         .Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["text"]!.GetValue<string>()).ToList();
 
     /// <summary>The sync a worker's log event is about.</summary>
