@@ -86,6 +86,20 @@ public partial class BadInputTests
     }
 
     [Fact]
+    public async Task Plan_ShippedConfig_EveryEnabledSyncPlannedWithSamplesAndExitZero()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var enabled = project.Load().Project!.Syncs.Values.Where(s => s.Enabled).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+
+        var plan = await project.CliAsync("plan");
+
+        Assert.Equal(0, plan.ExitCode);
+        Assert.DoesNotContain("error", plan.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(enabled, Regex.Matches(plan.Output, @"(?m)^(\S+): \d+ rows, ").Select(m => m.Groups[1].Value));
+        Assert.Contains("\"Product_Account_Id__c\": \"acc_", plan.Output, StringComparison.Ordinal); // a Salesforce sample, whose typed values once broke the writing
+    }
+
+    [Fact]
     public async Task Plan_MappedColumnChangedType_OneLineNamingTheColumnExitOne()
     {
         await using var project = WorkerProjects.DryRun($$$"""
