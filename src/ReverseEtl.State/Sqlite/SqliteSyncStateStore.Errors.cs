@@ -20,6 +20,9 @@ public sealed partial class SqliteSyncStateStore
             SqliteException { SqliteErrorCode: Permission or ReadOnly or IoError or CannotOpen } ex =>
                 $"Cannot open the state file {DatabasePath} for writing ({ex.Message}): the folder {folder} and the file must be writable by this process. " +
                 "Fix their permissions, or point RETL_DATA_DIR at a writable folder.",
+            SqliteException ex =>
+                $"The state file {DatabasePath} could not be opened or brought up to date ({ex.Message}); it was left as it is. " +
+                "If it is not this worker's state, move it aside or point RETL_DATA_DIR at another folder.",
             IOException or UnauthorizedAccessException =>
                 $"Cannot create the data folder {folder} ({exception.Message}). Point RETL_DATA_DIR at a writable folder.",
             _ => null,

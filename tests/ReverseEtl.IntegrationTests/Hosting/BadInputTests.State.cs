@@ -32,6 +32,47 @@ public partial class BadInputTests
     }
 
     [Fact]
+    public async Task Status_StateFileOfAnotherProgram_OneLineSayingItCouldNotBeBroughtUpToDateNoTableAdded()
+    {
+        await using var project = WorkerProjects.DryRun(Syncs, accounts: 3);
+        var state = Path.Combine(project.Paths.DataDirectory, "state.db");
+        await SqlAsync(state, "create table sync_records (anything text)");
+
+        var (code, lines) = await RunAsync(project, "status");
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            [$"The state file {state} could not be opened or brought up to date (SQLite Error 1: 'table sync_records already exists'.); it was left as it is. If it is not this worker's state, move it aside or point RETL_DATA_DIR at another folder."],
+            lines);
+        Assert.Equal("sync_records", await SqlAsync(state, "select group_concat(name) from sqlite_master"));
+    }
+
+    private static async Task<object?> SqlAsync(string file, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=false");
+        await connection.OpenAsync(Cancel);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Cancel);
+    }
+
+    [Fact]
+    public void Failures_UnexplainedException_OneInternalErrorLineAndTheStackTraceOnlyWhenVerbose()
+    {
+        var thrown = Assert.Throws<InvalidOperationException>(Throw);
+        using var quiet = new StringWriter();
+        using var loud = new StringWriter();
+
+        ReverseEtl.Worker.Cli.Failures.Write(quiet, thrown, verbose: false);
+        ReverseEtl.Worker.Cli.Failures.Write(loud, thrown, verbose: true);
+
+        const string Line = "Internal error (InvalidOperationException: first line second line); please report it, with the output of the same command run with --verbose.";
+        Assert.Equal([Line], Lines(quiet.ToString()));
+        Assert.Equal(Line, Lines(loud.ToString())[0]);
+        Assert.Contains(Lines(loud.ToString()), l => l.StartsWith("at ReverseEtl.IntegrationTests.Hosting.BadInputTests", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Worker_Verbose_ShowsTheStackTraceUnderTheLine()
     {
         await using var project = WorkerProjects.DryRun(Syncs, accounts: 3);
@@ -114,6 +155,8 @@ public partial class BadInputTests
         Assert.Equal([$"No state yet: {Path.Combine(project.Paths.DataDirectory, "state.db")} does not exist, so no sync has run with this data folder (RETL_DATA_DIR). Nothing was created."], lines);
         Assert.False(Directory.Exists(project.Paths.DataDirectory));
     }
+
+    private static void Throw() => throw new InvalidOperationException("first line\nsecond line");
 
     // Every file under the folder with a hash of its bytes.
     private static List<string> Snapshot(string folder) =>
