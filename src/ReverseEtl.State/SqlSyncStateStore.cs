@@ -14,10 +14,19 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
     /// <summary>This process's name, recorded with each run it starts: the host name and process id unless set (RETL_INSTANCE_ID).</summary>
     public string Instance { get; init; } = ProcessInstance.Default;
 
+    /// <inheritdoc/>
+    /// <exception cref="StateStoreException">The store cannot be opened or is damaged; the message says where and what to do.</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await MigrateAsync(connection, cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await MigrateAsync(connection, cancellationToken);
+        }
+        catch (Exception ex) when (Explain(ex) is { } message)
+        {
+            throw new StateStoreException(message, ex);
+        }
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -139,6 +148,12 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
 
     /// <summary>An open connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One line for a failure to open or migrate the store, naming where it is and what to do; null for anything else,
+    /// which is a defect and goes on up as it is.
+    /// </summary>
+    protected abstract string? Explain(Exception exception);
 
     /// <summary>Creates or upgrades the schema, safely when several workers start at once.</summary>
     protected abstract Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken);

@@ -58,8 +58,13 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
     private void ReadFile(string shownFrom, string file, DefinitionSections sections, List<DefinitionError> errors)
     {
         var shown = Path.GetRelativePath(shownFrom, file);
+        if (ReadText(file, shown, errors) is not { } text)
+        {
+            return;
+        }
+
         var before = errors.Count;
-        var (root, map) = new YamlTreeReader(environment).Read(shown, File.ReadAllText(file), errors);
+        var (root, map) = new YamlTreeReader(environment).Read(shown, text, errors);
         if (root is null && errors.Count > before)
         {
             return; // could not be read, and the reader said why; a document that is only null ('~', '---') falls through
@@ -78,6 +83,20 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
 
         var dto = root.Deserialize<FileDto>(FileDto.Options)!;
         sections.Add(dto, map, errors);
+    }
+
+    // A file listed but not readable: a link to nothing (a config map's symlink gone stale), no permission, a disk error.
+    private static string? ReadText(string file, string shown, List<DefinitionError> errors)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new DefinitionError(new SourceLocation(shown, 1, 1), string.Empty, $"cannot read the file ({ex.Message}); fix or remove it"));
+            return null;
+        }
     }
 
     // Where the root value stands; a document with no text at all ('---' alone) has no place of its own, so the file's start.

@@ -34,13 +34,17 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
         }
     }
 
-    private void CheckName(string name, DefinitionSource source)
+    // Names become file names (a sync's lock, a connection's dry-run outbox) and log fields: one safe set for all.
+    internal void CheckName(string name, DefinitionSource source)
     {
         if (!Name().IsMatch(name))
         {
-            errors.Add(new DefinitionError(source.Map.KeyAt(source.Path), source.Path, $"the name '{name}' may hold only lower-case letters, digits, '-' and '_', and must start with a letter or digit"));
+            errors.Add(new DefinitionError(source.Map.KeyAt(source.Path), source.Path, $"the name '{name}' may hold only lower-case letters, digits, '-' and '_', must start with a letter or digit, and may be at most {MaxNameLength} characters long"));
         }
     }
+
+    /// <summary>The longest name a connection, model or sync may have.</summary>
+    public const int MaxNameLength = 64;
 
     private ConnectionDefinition? BuildConnection(string name, JsonObject body, DefinitionSource source)
     {
@@ -154,7 +158,7 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
     internal static string Names(IEnumerable<string> names) =>
         names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "(none)";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex Name();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_$]*$")]

@@ -11,6 +11,7 @@ internal sealed class SyncValidator(
 {
     public SyncDefinition? Build(string name, SyncDto body, DefinitionSource source)
     {
+        owner.CheckName(name, source);
         if (!models.ContainsKey(body.Model))
         {
             owner.Add(source, "model", $"no model named '{body.Model}'; defined: {DefinitionValidator.Names(models.Keys)}");

@@ -14,13 +14,20 @@ public sealed partial class YamlTreeReader(EnvironmentSubstitution environment)
     {
         var map = new SourceMap(file);
         var stream = new YamlStream();
+        var parser = new FlowTrackingParser(text);
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
-            errors.Add(new DefinitionError(Location(file, ex.Start), string.Empty, $"YAML syntax: {Innermost(ex).Message}"));
+            errors.Add(new DefinitionError(Location(file, ex.Start), string.Empty, $"YAML syntax: {OneLine(Innermost(ex).Message)}"));
+            return (null, map);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, with no position, on some flow collections left open.
+            errors.Add(Unreadable(file, parser));
             return (null, map);
         }
 
@@ -40,6 +47,12 @@ public sealed partial class YamlTreeReader(EnvironmentSubstitution environment)
     }
 
     private static SourceLocation Location(string file, Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+    private static DefinitionError Unreadable(string file, FlowTrackingParser parser) => parser.InnermostOpenFlow is { } open
+        ? new(Location(file, open.Start), string.Empty, $"YAML syntax: this '{open.Bracket}' is not closed by a '{(open.Bracket == '[' ? ']' : '}')}'; close it, or write the value without brackets")
+        : new(Location(file, parser.Position), string.Empty, "YAML syntax: the text cannot be read from here on; look for an unclosed '[', '{' or quote before this point");
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     private static Exception Innermost(Exception ex) => ex.InnerException is YamlException inner ? Innermost(inner) : ex;
 

@@ -14,6 +14,7 @@ namespace ReverseEtl.State.Postgres;
 public sealed partial class PostgresSyncStateStore(string connectionString, TimeProvider time, ILogger? logger = null) : SqlSyncStateStore(time), IAsyncDisposable
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly string _connectionString = connectionString;
     private const long MigrationLock = 0x7265_746C_6D69_67; // "retlmig"
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 

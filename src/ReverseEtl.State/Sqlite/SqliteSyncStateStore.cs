@@ -6,8 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace ReverseEtl.State.Sqlite;
 
 /// <summary>The sync state in a SQLite file (the default for a single worker): WAL journal, timestamps as ISO 8601 text.</summary>
-public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time) : SqlSyncStateStore(time)
+public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvider time) : SqlSyncStateStore(time)
 {
+    /// <summary>The database file, as a full path.</summary>
+    public string DatabasePath { get; } = Path.GetFullPath(databasePath);
+
+    /// <summary>Whether the database file exists: before the first <see cref="SqlSyncStateStore.InitializeAsync"/>, there is no state yet.</summary>
+    public bool Exists => File.Exists(DatabasePath);
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = databasePath,
@@ -37,10 +43,17 @@ public sealed class SqliteSyncStateStore(string databasePath, TimeProvider time)
     public override Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "locks");
+        var file = Path.GetFullPath(Path.Combine(folder, sync + ".lock"));
+        if (sync.Length == 0 || sync.IndexOfAny(['/', '\\', ':']) >= 0 || Path.GetDirectoryName(file) != folder)
+        {
+            // The definitions allow only safe names; this keeps any other caller's name from reaching outside the folder.
+            throw new ArgumentException($"The sync name '{sync}' cannot name a lock file under {folder}; use letters, digits, '-' and '_'.", nameof(sync));
+        }
+
         Directory.CreateDirectory(folder);
         try
         {
-            return Task.FromResult<IAsyncDisposable?>(new FileStream(Path.Combine(folder, sync + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return Task.FromResult<IAsyncDisposable?>(new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException ex) when (HeldElsewhere(ex))
         {

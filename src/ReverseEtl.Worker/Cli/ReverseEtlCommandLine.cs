@@ -20,7 +20,9 @@ public sealed partial class ReverseEtlCommandLine
     private readonly CliContext _cli;
     private readonly RootCommand _root;
     private readonly Option<string?> _config = new("--config") { Description = "The folder of YAML definitions (default: RETL_CONFIG_DIR, else ./config).", Recursive = true };
+    private readonly Option<bool> _verbose = new("--verbose") { Description = "On an error, show its stack trace as well as the one line that explains it.", Recursive = true };
     private IHost? _host;
+    private bool _isVerbose;
 
     private ReverseEtlCommandLine(CliContext cli)
     {
@@ -29,7 +31,7 @@ public sealed partial class ReverseEtlCommandLine
         var once = new Option<bool>("--once") { Description = "Run every enabled sync (or --sync) once, then exit." };
         var acceptSchema = new Option<bool>("--accept-schema-changes") { Description = "Accept mapped columns whose type changed since the last run, instead of stopping the sync." };
 
-        _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config };
+        _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config, _verbose };
         _root.SetAction((_, ct) => Verb<Verbs>(v => v.ScheduleAsync(ct)));
         Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message."), (_, _) => Verb<Verbs>(v => v.ValidateAsync()));
         Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync },
@@ -52,6 +54,7 @@ public sealed partial class ReverseEtlCommandLine
         var commandLine = new ReverseEtlCommandLine(cli);
         var parsed = commandLine._root.Parse(args);
         var config = parsed.GetValue(commandLine._config);
+        commandLine._isVerbose = parsed.GetValue(commandLine._verbose);
         var builder = ReverseEtlHost.CreateBuilder(configuration =>
         {
             configure?.Invoke(configuration);
@@ -63,7 +66,7 @@ public sealed partial class ReverseEtlCommandLine
         builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<HealthProbe>();
         using var host = builder.Build();
         commandLine._host = host;
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error });
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error, EnableDefaultExceptionHandler = false });
     }
 
     private void Add(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
@@ -72,17 +75,26 @@ public sealed partial class ReverseEtlCommandLine
         _root.Subcommands.Add(command);
     }
 
-    private Task<int> Verb<T>(Func<T, Task<int>> verb)
+    // Runs the verb once the settings are known good; whatever it throws (but a stop) becomes one line and exit 1.
+    private async Task<int> Verb<T>(Func<T, Task<int>> verb)
         where T : notnull
     {
         var services = _host!.Services;
-        if (SettingsProblems(services) is { Count: > 0 } problems)
+        try
         {
-            problems.ForEach(_cli.Error.WriteLine);
-            return Task.FromResult(InvalidDefinitions);
-        }
+            if (SettingsProblems(services) is { Count: > 0 } problems)
+            {
+                problems.ForEach(_cli.Error.WriteLine);
+                return InvalidDefinitions;
+            }
 
-        return verb(services.GetRequiredService<T>());
+            return await verb(services.GetRequiredService<T>());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failures.Write(_cli.Error, ex, _isVerbose);
+            return SyncFailed;
+        }
     }
 
     // Every setting that does not bind or is out of range, each naming its variable and value.

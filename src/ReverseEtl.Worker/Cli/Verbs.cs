@@ -4,6 +4,7 @@ using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
+using ReverseEtl.State.Sqlite;
 using ReverseEtl.Worker.Hosting;
 using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 
@@ -12,7 +13,8 @@ namespace ReverseEtl.Worker.Cli;
 /// <summary>What each verb does, with the host's services. Output for people goes to standard output; logs go to standard error.</summary>
 internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // From the defaults, whose type resolver a sample holding a typed value (a Salesforce record) needs to be written.
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Default) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public Task<int> ValidateAsync()
     {
@@ -32,16 +34,28 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
         }
 
         await using var runtime = loaded.CreateRuntime();
+        var failed = false;
         foreach (var sync in syncs)
         {
-            var plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
+            SyncPlan plan;
+            try
+            {
+                plan = await planner.PlanAsync(runtime, sync, samples: 3, cancellationToken);
+            }
+            catch (Exception ex) when (Failures.IsExplained(ex))
+            {
+                cli.Error.WriteLine($"{sync.Name}: cannot plan: {Failures.OneLine(ex.Message)}");
+                failed = true;
+                continue;
+            }
+
             cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send{Baseline(plan.Counts)}");
             plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
             plan.Held.ToList().ForEach(h => cli.Output.WriteLine($"  would be held by limits: {h}"));
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
         }
 
-        return Ok;
+        return failed ? SyncFailed : Ok;
     }
 
     public async Task<int> RunOnceAsync(string? only, bool acceptSchemaChanges, CancellationToken cancellationToken)
@@ -69,6 +83,12 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
 
     public async Task<int> StatusAsync(CancellationToken cancellationToken)
     {
+        if (state is SqliteSyncStateStore { Exists: false } sqlite)
+        {
+            cli.Output.WriteLine($"No state yet: {sqlite.DatabasePath} does not exist, so no sync has run with this data folder (RETL_DATA_DIR). Nothing was created.");
+            return Ok;
+        }
+
         await state.InitializeAsync(cancellationToken);
         var statuses = await state.GetStatusAsync(cancellationToken);
         if (statuses.Count == 0)
@@ -78,7 +98,7 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
 
         foreach (var s in statuses)
         {
-            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z{(s.Instance is null ? string.Empty : $" on {s.Instance}")}: {s.Counts}{(s.Error is null ? string.Empty : $" — {s.Error}")}");
+            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z{(s.Instance is null ? string.Empty : $" on {s.Instance}")}: {s.Counts}{(s.Error is null || s.Status == nameof(RunStatus.Held) ? string.Empty : $" — {s.Error}")}");
             if (s.FailingRecords > 0)
             {
                 cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure} (`failures --sync {s.Sync}` lists them)");

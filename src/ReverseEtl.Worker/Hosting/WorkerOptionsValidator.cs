@@ -16,6 +16,7 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             Range("RETL_MISFIRE_SECONDS", options.MisfireSeconds, 1, 86400),
             options.LogFormat?.ToUpperInvariant() is null or "JSON" or "TEXT" ? null : $"RETL_LOG_FORMAT='{options.LogFormat}' is not 'json' or 'text'.",
             ConnectionString(options.StateConnectionString),
+            DataDirectory(options.DataDirectory),
         }.OfType<string>().ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -32,6 +33,22 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         {
             return $"RETL_STATE_CONNECTION_STRING is not a PostgreSQL connection string ({ex.Message}); its value is not shown, since it holds a password.";
         }
+    }
+
+    // A folder, or one that can be created: neither a file nor under one.
+    private static string? DataDirectory(string value)
+    {
+        var full = Path.GetFullPath(value);
+        for (var path = full; path is not null && !Directory.Exists(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                var which = path == full ? "is a file" : $"is under '{path}', which is a file";
+                return $"RETL_DATA_DIR='{value}' {which}, not a folder; point it at a folder (it is created when missing).";
+            }
+        }
+
+        return null;
     }
 
     private static string? Range(string variable, int value, int min, int max) =>

@@ -135,6 +135,20 @@ public class DefinitionLoaderTests
     }
 
     [Fact]
+    public void Load_LinkToAFileThatIsGone_ReportedAtTheFileAndTheOthersStillRead()
+    {
+        using var folder = new TempConfigFolder().With("b.yaml", "version: 1\ncolour: x\n");
+        File.CreateSymbolicLink(Path.Combine(folder.Config, "a.yaml"), Path.Combine(folder.Root, "gone.yaml"));
+
+        Assert.Equal(
+            [
+                $"config/a.yaml:1:1: cannot read the file (Could not find file '{Path.Combine(folder.Config, "a.yaml")}'.); fix or remove it",
+                $"config/b.yaml:2:1: {UnknownKey}",
+            ],
+            Errors(Load(folder.Paths)));
+    }
+
+    [Fact]
     public void Load_DocumentThatIsOnlyNull_SaysWhatAFileMustBe()
     {
         using var folder = new TempConfigFolder().With("a.yaml", "~\n");

@@ -32,6 +32,8 @@ public partial class DefinitionValidatorTests
         Assert.Equal(SyncMode.Trigger, project.Syncs["alerts"].Mode);
     }
 
+    private const string NameRule = "may hold only lower-case letters, digits, '-' and '_', must start with a letter or digit, and may be at most 64 characters long";
+
     [Theory]
     [InlineData("Zoë")]
     [InlineData("東京")]
@@ -41,22 +43,52 @@ public partial class DefinitionValidatorTests
     [InlineData("-dash")]
     [InlineData("a.b")]
     [InlineData("has space")]
-    public void Build_NameOutsideTheAllowedSet_ReportedAtItsKey(string name)
+    [InlineData("../../x")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("ok\ttab")]
+    [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
+    public void Build_ConnectionModelOrSyncNameOutsideTheAllowedSet_ReportedAtItsKeyWithTheName(string name)
     {
-        var (project, errors) = DefinitionText.Build(FakeCatalog.Standard(), $"version: 1\nconnections:\n  {name}: {{ duckdb: {{ path: x }} }}\n");
+        var (_, errors) = DefinitionText.Build(FakeCatalog.Standard(), $$"""
+            version: 1
+            connections:
+              "{{Escaped(name)}}": { duckdb: { path: x } }
+              chat: { slack: { token: "" } }
+            models:
+              "{{Escaped(name)}}": { connection: chat, primary_key: id, sql: select 1 as id }
+            syncs:
+              "{{Escaped(name)}}": { model: m, destination: chat, mode: trigger, slack: { text: x } }
+            """);
 
         Assert.Equal(
-            [$"f.yaml:3:3: connections.{name}: the name '{name}' may hold only lower-case letters, digits, '-' and '_', and must start with a letter or digit"],
-            errors);
-        Assert.True(project.Connections.ContainsKey(name));
+            [
+                $"f.yaml:3:3: connections.{name}: the name '{name}' {NameRule}",
+                $"f.yaml:6:3: models.{name}: the name '{name}' {NameRule}",
+                $"f.yaml:8:3: syncs.{name}: the name '{name}' {NameRule}",
+            ],
+            errors.Where(e => e.Contains(NameRule, StringComparison.Ordinal)));
     }
 
     [Theory]
     [InlineData("9lives")]
     [InlineData("a_b-c")]
     [InlineData("trailing-")]
-    public void Build_NameInTheAllowedSet_NoError(string name) =>
-        Assert.Empty(DefinitionText.Build(FakeCatalog.Standard(), $"version: 1\nconnections:\n  {name}: {{ duckdb: {{ path: x }} }}\n").Errors);
+    [InlineData("stagnant-onboarding-alerts")]
+    [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x123")]
+    public void Build_NamesInTheAllowedSet_NoError(string name) =>
+        Assert.Empty(DefinitionText.Build(FakeCatalog.Standard(), $$"""
+            version: 1
+            connections:
+              {{name}}: { duckdb: { path: x } }
+              chat: { slack: { token: "" } }
+            models:
+              {{name}}: { connection: {{name}}, primary_key: id, sql: select 1 as id }
+            syncs:
+              {{name}}: { model: {{name}}, destination: chat, mode: trigger, slack: { text: x } }
+            """).Errors);
+
+    private static string Escaped(string name) => name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
     [Fact]
     public void Build_TypeWithoutAConnector_ConnectionDroppedAndItsModelsToldSo()

@@ -79,6 +79,8 @@ public class YamlTreeReaderTests
     [InlineData("a: b: c\n", "f.yaml:1:5: YAML syntax: While scanning a plain scalar value, found invalid mapping.")]
     [InlineData("version: 1\nmodels:\n\tx: 1\n", "f.yaml:1:1: YAML syntax: While scanning a mapping, found invalid tab as indentation.")]
     [InlineData("a: 1\n\"a\": 2\n", "f.yaml:2:1: YAML syntax: Duplicate key a")]
+    [InlineData("syncs:\n  s:\n    model: [m\n    destination: d\n", "f.yaml:3:12: YAML syntax: this '[' is not closed by a ']'; close it, or write the value without brackets")]
+    [InlineData("syncs:\n  s:\n    fields: { a: [b, {c: d\n    destination: d\n", "f.yaml:3:18: YAML syntax: this '[' is not closed by a ']'; close it, or write the value without brackets")]
     [InlineData("", "f.yaml:1:1: the file is empty; it needs at least 'version: 1'")]
     [InlineData("# only a comment\r\n\r\n", "f.yaml:1:1: the file is empty; it needs at least 'version: 1'")]
     public void Read_Unreadable_OneErrorAndNoTree(string text, string expected)

@@ -68,6 +68,6 @@ public class SettingsTests
         await using var worker = new WorkerProcess(project, empty, "status");
 
         Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("No sync has run yet.", worker.Text);
+        Assert.Contains($"No state yet: {Path.Combine(project.Paths.DataDirectory, "state.db")} does not exist, so no sync has run with this data folder (RETL_DATA_DIR). Nothing was created.", worker.Text);
     }
 }

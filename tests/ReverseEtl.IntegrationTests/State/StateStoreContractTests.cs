@@ -121,6 +121,24 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
 
     protected override ISyncStateStore OpenAgain(string instance = "another-process") => new SqliteSyncStateStore(_path, TimeProvider.System) { Instance = instance };
 
+    [Theory]
+    [InlineData("../../x")]
+    [InlineData("../x")]
+    [InlineData("a/b")]
+    [InlineData("/etc/x")]
+    [InlineData("")]
+    public async Task TryLock_NameReachingOutsideTheLocksFolder_RefusedAndNothingWritten(string sync)
+    {
+        var store = await CreateAsync();
+        var before = Directory.EnumerateFileSystemEntries(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => store.TryLockAsync(sync, CancellationToken.None));
+
+        Assert.StartsWith($"The sync name '{sync}' cannot name a lock file under {Path.Combine(_folder, "locks")}; use letters, digits, '-' and '_'.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_folder)!, "x.lock")));
+    }
+
     protected override async Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync()
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
