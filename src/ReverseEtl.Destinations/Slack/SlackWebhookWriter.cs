@@ -12,11 +12,11 @@ namespace ReverseEtl.Destinations.Slack;
 /// </summary>
 internal sealed class SlackWebhookWriter(string connection, ISlackWebhookApi api, SlackMessageTemplate template) : OneByOneWriter
 {
-    public override JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => SlackMessageTemplate.OrRejected(() => new JsonObject
     {
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
-    };
+    });
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {

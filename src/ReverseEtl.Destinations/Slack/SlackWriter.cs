@@ -10,13 +10,13 @@ namespace ReverseEtl.Destinations.Slack;
 /// <summary>Posts one message per record: to the user found by email (DM), else to the channel.</summary>
 internal sealed class SlackWriter(string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels) : OneByOneWriter
 {
-    public override JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => SlackMessageTemplate.OrRejected(() => new JsonObject
     {
         ["user_email"] = template.Render("user_email", record.Payload),
         ["channel"] = template.Render("channel", record.Payload),
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
-    };
+    });
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {
