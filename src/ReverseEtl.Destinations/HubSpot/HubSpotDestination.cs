@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>One HubSpot account connection: its API client (through <see cref="DestinationHttp"/>).</summary>
-internal sealed class HubSpotDestination : IDestination
+internal sealed class HubSpotDestination : IDestination, IDestinationFieldCheck
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -34,4 +34,7 @@ internal sealed class HubSpotDestination : IDestination
             ? new HubSpotWriter(_connection.Name, _api, options, sync.Mode)
             : throw DestinationConnector.Invalid(sync, problems);
     }
+
+    public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        HubSpotFieldCheck.CheckAsync(_connection.Name, _api, DryRunOutboxPath is not null, sync, fields, cancellationToken);
 }

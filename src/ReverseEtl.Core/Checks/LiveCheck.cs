@@ -1,0 +1,92 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Templates;
+
+namespace ReverseEtl.Core.Checks;
+
+/// <summary>What a live check found: problems (each at file:line:column), and the checks it could not make and why.</summary>
+public sealed record LiveCheckResult(IReadOnlyList<DefinitionError> Problems, IReadOnlyList<string> Skipped);
+
+/// <summary>
+/// A sync against the real world, before anything is sent: the model runs with no row (with the trigger condition),
+/// and the primary key, the mapped columns and every <c>row.NAME</c> of its templates are checked against the columns
+/// it returns; a destination that can (<see cref="IDestinationFieldCheck"/>) checks the fields it would write.
+/// </summary>
+public static class LiveCheck
+{
+    private static readonly LiquidTemplateCompiler Templates = new();
+
+    public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sync);
+        var project = runtime.Project;
+        var model = project.Models[sync.Model];
+        var text = new ConfigText(new RuntimePathsView(project.Paths.ConfigDirectory));
+        var (columns, problems) = await DescribeAsync(runtime, sync, text, cancellationToken);
+        if (columns is null)
+        {
+            return new LiveCheckResult(problems, []);
+        }
+
+        var checks = new ColumnChecks(project, sync, model, text);
+        problems.AddRange(checks.Check(columns, Templates));
+        var skipped = new List<string>();
+        if (runtime.Destination(sync.Destination) is IDestinationFieldCheck destination)
+        {
+            var found = await destination.CheckFieldsAsync(sync.Settings, checks.PayloadFields(columns), cancellationToken);
+            problems.AddRange(found.Missing.Select(m => FieldError(sync, m)));
+            if (found.SkippedBecause is { } why)
+            {
+                skipped.Add($"{sync.Source.Map.KeyAt(sync.Source.Path)}: sync '{sync.Name}': destination fields not checked: {why}");
+            }
+        }
+
+        return new LiveCheckResult(problems, skipped);
+    }
+
+    /// <summary>Before a run's first send: throws <see cref="SyncDefinitionException"/> listing every problem, one per line.</summary>
+    public static async Task EnsureAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(runtime, sync, cancellationToken);
+        if (result.Problems.Count > 0)
+        {
+            throw new SyncDefinitionException(
+                $"sync '{sync.Name}' stopped before sending anything: its definition does not match the model's columns or the destination:\n{string.Join("\n", result.Problems)}");
+        }
+    }
+
+    // The model's columns, with the trigger condition; when only the condition fails, the model alone still gives
+    // the columns, so that the other checks still run and every problem shows at once.
+    private static async Task<(IReadOnlyList<WarehouseColumn>? Columns, List<DefinitionError> Problems)> DescribeAsync(
+        ProjectRuntime runtime, SyncDefinition sync, ConfigText text, CancellationToken cancellationToken)
+    {
+        var model = runtime.Project.Models[sync.Model];
+        var problems = new List<DefinitionError>();
+        foreach (var withTrigger in new[] { true, false })
+        {
+            var probe = new ProbeQuery(runtime.Project, model, sync, text, withTrigger);
+            try
+            {
+                return (await runtime.Warehouse(model.Connection).DescribeAsync(new WarehouseQuery(probe.Sql, $"reverse-etl:{sync.Name}"), cancellationToken), problems);
+            }
+            catch (WarehouseException ex)
+            {
+                problems.Add(probe.Rejected(ex));
+                if (!probe.InTrigger(ex))
+                {
+                    break;
+                }
+            }
+        }
+
+        return (null, problems);
+    }
+
+    // A field the sync maps is named at its mapping; one from an unmapped column, at the sync's model.
+    private static DefinitionError FieldError(SyncDefinition sync, FieldProblem problem) =>
+        sync.Fields?.Any(f => f.Field == problem.Field) == true
+            ? sync.Source.Error($"fields.{problem.Field}", problem.Message)
+            : sync.Source.Error("model", problem.Message);
+}
