@@ -11,13 +11,15 @@ public sealed record LiveCheckResult(IReadOnlyList<DefinitionError> Problems, IR
 /// <summary>
 /// A sync against the real world, before anything is sent: the model runs with no row (with the trigger condition),
 /// and the primary key, the mapped columns and every <c>row.NAME</c> of its templates are checked against the columns
-/// it returns; a destination that can (<see cref="IDestinationFieldCheck"/>) checks the fields it would write.
+/// it returns; for <c>validate --live</c>, a destination that can (<see cref="IDestinationFieldCheck"/>) checks the
+/// fields it would write. A run checks the model side only: the vendor's own check (e.g. HubSpot's property list)
+/// would cost a call on every run, and the vendor rejects a missing field itself.
 /// </summary>
 public static class LiveCheck
 {
     private static readonly LiquidTemplateCompiler Templates = new();
 
-    public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, bool askDestination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
@@ -33,7 +35,7 @@ public static class LiveCheck
         var checks = new ColumnChecks(project, sync, model, text);
         problems.AddRange(checks.Check(columns, Templates));
         var skipped = new List<string>();
-        if (runtime.Destination(sync.Destination) is IDestinationFieldCheck destination)
+        if (askDestination && runtime.Destination(sync.Destination) is IDestinationFieldCheck destination)
         {
             var found = await destination.CheckFieldsAsync(sync.Settings, checks.PayloadFields(columns), cancellationToken);
             problems.AddRange(found.Missing.Select(m => FieldError(sync, m)));
@@ -49,7 +51,7 @@ public static class LiveCheck
     /// <summary>Before a run's first send: throws <see cref="SyncDefinitionException"/> listing every problem, one per line.</summary>
     public static async Task EnsureAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
-        var result = await CheckAsync(runtime, sync, cancellationToken);
+        var result = await CheckAsync(runtime, sync, askDestination: false, cancellationToken);
         if (result.Problems.Count > 0)
         {
             throw new SyncDefinitionException(
@@ -84,9 +86,15 @@ public static class LiveCheck
         return (null, problems);
     }
 
-    // A field the sync maps is named at its mapping; one from an unmapped column, at the sync's model.
-    private static DefinitionError FieldError(SyncDefinition sync, FieldProblem problem) =>
-        sync.Fields?.Any(f => f.Field == problem.Field) == true
-            ? sync.Source.Error($"fields.{problem.Field}", problem.Message)
-            : sync.Source.Error("model", problem.Message);
+    // A field the sync maps is named at its name in 'fields:' (the vendor's name); one from an unmapped column, at the sync's model.
+    private static DefinitionError FieldError(SyncDefinition sync, FieldProblem problem)
+    {
+        if (sync.Fields?.Any(f => f.Field == problem.Field) != true)
+        {
+            return sync.Source.Error("model", problem.Message);
+        }
+
+        var path = ConfigPath.Child(sync.Source.Path, $"fields.{problem.Field}");
+        return new DefinitionError(sync.Source.Map.KeyAt(path), path, problem.Message);
+    }
 }

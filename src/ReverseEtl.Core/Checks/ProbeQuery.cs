@@ -52,9 +52,9 @@ internal sealed class ProbeQuery
 
     private static string? When(SyncDefinition sync) => sync.Mode == SyncMode.Trigger ? sync.Trigger.When : null;
 
-    // The warehouse's words without its excerpt of the wrapped statement (DuckDB's "LINE 5: ..." and caret line),
-    // whose line numbers count in the wrapper, not in the file named in front of the message.
+    // The warehouse's words without its pointers into the wrapped statement (DuckDB's "LINE 5: ..." and caret line,
+    // Npgsql's "POSITION: 188"), which count in the wrapper, not in the file named in front of the message.
     private static string Reason(string message) => string.Join(" ", message.Split('\n')
         .Select(l => l.Trim())
-        .Where(l => l.Length > 0 && !l.StartsWith("LINE ", StringComparison.Ordinal) && l.Trim('^', ' ').Length > 0));
+        .Where(l => l.Length > 0 && !l.StartsWith("LINE ", StringComparison.Ordinal) && !l.StartsWith("POSITION: ", StringComparison.Ordinal) && l.Trim('^', ' ').Length > 0));
 }

@@ -26,7 +26,7 @@ internal sealed class LiveValidation(CliContext cli, LoadedProject loaded, Verbs
         {
             try
             {
-                problems += Report(sync, await LiveCheck.CheckAsync(runtime, sync, cancellationToken));
+                problems += Report(sync, await LiveCheck.CheckAsync(runtime, sync, askDestination: true, cancellationToken));
             }
             catch (DestinationException ex)
             {
