@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>One Salesforce org connection: its token, and its API client on the instance URL.</summary>
-internal sealed class SalesforceDestination : IDestination, IDisposable
+internal sealed class SalesforceDestination : IDestination, IDestinationFieldCheck, IDisposable
 {
     // Salesforce's REST bodies are camelCase (statusCode, allOrNone); the OAuth answer names its own (access_token).
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -49,6 +49,8 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
             : throw DestinationConnector.Invalid(sync, problems);
     }
 
-    public void Dispose() => _auth?.Dispose();
+    public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        SalesforceFieldCheck.CheckAsync(_connection.Name, _api, _options, DryRunOutboxPath is not null, sync, fields, cancellationToken);
 
+    public void Dispose() => _auth?.Dispose();
 }
