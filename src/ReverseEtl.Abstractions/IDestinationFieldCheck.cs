@@ -23,3 +23,18 @@ public sealed record FieldCheckResult(IReadOnlyList<FieldProblem> Missing, strin
 
 /// <summary>A payload field the destination's object does not have.</summary>
 public sealed record FieldProblem(string Field, string Message);
+
+/// <summary>
+/// A destination whose sync section names payload fields (an id field, attributes to write): what a check before a run
+/// compares with the payload the model gives, so that a misspelt name is caught before anything is sent.
+/// </summary>
+public interface IDestinationFieldReferences
+{
+    /// <summary>Each payload field <paramref name="sync"/>'s section reads, with where it stands in the section.</summary>
+    IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync);
+}
+
+/// <summary>A payload field a sync's section names.</summary>
+/// <param name="Path">Where, below the section (e.g. <c>company.custom_attributes[1]</c>).</param>
+/// <param name="Field">The payload field's name, as the destination looks it up (exactly).</param>
+public sealed record FieldReference(string Path, string Field);

@@ -36,12 +36,26 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
         }
     }
 
+    /// <summary>Each payload field the destination's section names (exactly, as it looks them up) that the payload lacks.</summary>
+    public IEnumerable<DefinitionError> CheckReferences(IReadOnlyList<WarehouseColumn> described, IDestinationFieldReferences destination)
+    {
+        var payload = PayloadFields(described);
+        var known = payload.ToHashSet(StringComparer.Ordinal);
+        foreach (var reference in destination.FieldsRead(sync.Settings).Where(r => !known.Contains(r.Field)))
+        {
+            yield return sync.Source.Error(ConfigPath.Child(DestinationType(), reference.Path),
+                $"'{reference.Field}' is not a field of the payload; its fields are: {List(payload.ToList())}");
+        }
+    }
+
     /// <summary>The payload's field names as the destination receives them.</summary>
     public IReadOnlyList<string> PayloadFields(IReadOnlyList<WarehouseColumn> described) => sync.Fields is { } fields
         ? fields.Select(f => f.Field).ToList()
         : described.Select(c => c.Name).Where(n => !n.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase)).Select(n => n.ToLowerInvariant()).ToList();
 
-    private string Section() => ConfigPath.Child(sync.Source.Path, project.Connections[sync.Destination].Settings.Type);
+    private string DestinationType() => project.Connections[sync.Destination].Settings.Type;
+
+    private string Section() => ConfigPath.Child(sync.Source.Path, DestinationType());
 
     private static string List(List<string> names) =>
         names.Count == 0 ? "(none)" : string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : string.Empty);

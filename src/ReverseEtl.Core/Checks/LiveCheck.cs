@@ -11,7 +11,8 @@ public sealed record LiveCheckResult(IReadOnlyList<DefinitionError> Problems, IR
 /// <summary>
 /// A sync against the real world, before anything is sent: the model runs with no row (with the trigger condition),
 /// and the primary key, the mapped columns and every <c>row.NAME</c> of its templates are checked against the columns
-/// it returns; for <c>validate --live</c>, a destination that can (<see cref="IDestinationFieldCheck"/>) checks the
+/// it returns, and so is every payload field the destination's section names (<see cref="IDestinationFieldReferences"/>);
+/// for <c>validate --live</c>, a destination that can (<see cref="IDestinationFieldCheck"/>) checks the
 /// fields it would write. A run checks the model side only: the vendor's own check (e.g. HubSpot's property list)
 /// would cost a call on every run, and the vendor rejects a missing field itself.
 /// </summary>
@@ -34,6 +35,11 @@ public static class LiveCheck
 
         var checks = new ColumnChecks(project, sync, model, text);
         problems.AddRange(checks.Check(columns, Templates));
+        if (runtime.Destination(sync.Destination) is IDestinationFieldReferences references)
+        {
+            problems.AddRange(checks.CheckReferences(columns, references));
+        }
+
         var skipped = new List<string>();
         if (askDestination && runtime.Destination(sync.Destination) is IDestinationFieldCheck destination)
         {

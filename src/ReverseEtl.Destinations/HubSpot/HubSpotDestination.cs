@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>One HubSpot account connection: its API client (through <see cref="DestinationHttp"/>).</summary>
-internal sealed class HubSpotDestination : IDestination, IDestinationFieldCheck
+internal sealed class HubSpotDestination : IDestination, IDestinationFieldCheck, IDestinationFieldReferences
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -37,4 +37,6 @@ internal sealed class HubSpotDestination : IDestination, IDestinationFieldCheck
 
     public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
         HubSpotFieldCheck.CheckAsync(_connection.Name, _api, DryRunOutboxPath is not null, sync, fields, cancellationToken);
+
+    public IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync) => HubSpotFieldCheck.FieldsRead(sync);
 }

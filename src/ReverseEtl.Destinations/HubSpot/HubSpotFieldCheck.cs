@@ -28,4 +28,14 @@ internal static class HubSpotFieldCheck
         return new FieldCheckResult(missing.Select(f => new FieldProblem(f,
             $"HubSpot {options.ObjectType} have no property '{f}' and it is not in create_properties: add it there (name: label) or create it in HubSpot first")).ToList());
     }
+
+    /// <summary>The payload fields the section names: the id property's value, and the field an association is found by.</summary>
+    public static IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync)
+    {
+        var options = HubSpotSyncOptions.From(sync, []);
+        var byId = sync.Mode != SyncMode.CreateOnly && options.IdProperty.Length > 0; // create_only records carry no id property
+        var references = byId ? new List<FieldReference> { new("id_property", options.IdProperty) } : [];
+        references.AddRange(options.Associate is { } associate ? [new FieldReference("associate.field", associate.Field)] : []);
+        return references;
+    }
 }
