@@ -20,12 +20,13 @@ public static class LiveCheck
 {
     private static readonly LiquidTemplateCompiler Templates = new();
 
+    /// <summary>Checks <paramref name="sync"/>; with <paramref name="askDestination"/>, also asks the vendor for its fields.</summary>
+    /// <exception cref="DestinationException">The vendor could not be asked.</exception>
     public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, bool askDestination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
-        var project = runtime.Project;
-        var model = project.Models[sync.Model];
+        var (project, model) = (runtime.Project, runtime.Project.Models[sync.Model]);
         var text = new ConfigText(new RuntimePathsView(project.Paths.ConfigDirectory));
         var (columns, problems) = await DescribeAsync(runtime, sync, text, cancellationToken);
         if (columns is null)
@@ -34,21 +35,15 @@ public static class LiveCheck
         }
 
         var checks = new ColumnChecks(project, sync, model, text);
+        var destination = runtime.Destination(sync.Destination);
         problems.AddRange(checks.Check(columns, Templates));
-        if (runtime.Destination(sync.Destination) is IDestinationFieldReferences references)
-        {
-            problems.AddRange(checks.CheckReferences(columns, references));
-        }
-
+        problems.AddRange(destination is IDestinationFieldReferences references ? checks.CheckReferences(columns, references) : []);
         var skipped = new List<string>();
-        if (askDestination && runtime.Destination(sync.Destination) is IDestinationFieldCheck destination)
+        if (askDestination && destination is IDestinationFieldCheck vendor)
         {
-            var found = await destination.CheckFieldsAsync(sync.Settings, checks.PayloadFields(columns), cancellationToken);
+            var found = await vendor.CheckFieldsAsync(sync.Settings, checks.PayloadFields(columns), cancellationToken);
             problems.AddRange(found.Missing.Select(m => FieldError(sync, m)));
-            if (found.SkippedBecause is { } why)
-            {
-                skipped.Add($"{sync.Source.Map.KeyAt(sync.Source.Path)}: sync '{sync.Name}': destination fields not checked: {why}");
-            }
+            skipped.AddRange(found.SkippedBecause is { } why ? [$"{sync.Source.Map.KeyAt(sync.Source.Path)}: sync '{sync.Name}': destination fields not checked: {why}"] : []);
         }
 
         return new LiveCheckResult(problems, skipped);
