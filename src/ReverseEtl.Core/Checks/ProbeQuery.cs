@@ -15,10 +15,11 @@ internal sealed class ProbeQuery
     private readonly ModelSqlOrigin _origin;
     private readonly SyncDefinition _sync;
     private readonly ModelDefinition _model;
+    private readonly ConfigText _text;
 
     public ProbeQuery(ProjectDefinition project, ModelDefinition model, SyncDefinition sync, ConfigText text, bool withTrigger = true)
     {
-        (_sync, _model) = (sync, model);
+        (_sync, _model, _text) = (sync, model, text);
         _origin = ModelSqlOrigin.For(project, model, text);
         var when = (withTrigger ? When(sync) : null) ?? "1 = 1";
         _whenLines = when.Split('\n').Length;
@@ -38,7 +39,7 @@ internal sealed class ProbeQuery
         var reason = Reason(exception.Message);
         if (InTrigger(exception))
         {
-            return _sync.Source.Error("trigger.when", $"the warehouse rejected the trigger condition: {reason}");
+            return TriggerError(exception, $"the warehouse rejected the trigger condition: {reason}");
         }
 
         if (exception.Line is { } bodyLine && bodyLine >= _bodyFirstLine && bodyLine < _bodyFirstLine + _model.Sql.Trim().Split('\n').Length)
@@ -48,6 +49,22 @@ internal sealed class ProbeQuery
         }
 
         return _model.Source.Error(string.Empty, $"the warehouse rejected the query of model '{_model.Name}' (sync '{_sync.Name}'): {reason}");
+    }
+
+    // At the word the warehouse pointed at, found in the YAML value (a folded or quoted scalar moves it); else the value's start.
+    private DefinitionError TriggerError(WarehouseException exception, string message)
+    {
+        var path = ConfigPath.Child(_sync.Source.Path, "trigger.when");
+        var at = _sync.Source.Map.ValueAt(path);
+        var line = Sql.Split('\n')[exception.Line!.Value - 1];
+        var start = (exception.Column ?? 0) - 1;
+        var end = start;
+        while (start >= 0 && end < line.Length && (char.IsLetterOrDigit(line[end]) || line[end] is '_' or '$' or '.'))
+        {
+            end++;
+        }
+
+        return new DefinitionError(end > start && start >= 0 ? _text.Find(at, line[start..end], _whenLines + 1) : at, path, message);
     }
 
     private static string? When(SyncDefinition sync) => sync.Mode == SyncMode.Trigger ? sync.Trigger.When : null;

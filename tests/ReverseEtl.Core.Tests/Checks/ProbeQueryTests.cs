@@ -56,7 +56,7 @@ public sealed class ProbeQueryTests : IDisposable
         var error = At(probe, "b_typo");
 
         Assert.True(probe.InTrigger(error));
-        Assert.Equal("config/a.yaml:19:13: syncs.s1.trigger.when: the warehouse rejected the trigger condition: no column b_typo", probe.Rejected(error).ToString());
+        Assert.Equal("config/a.yaml:21:13: syncs.s1.trigger.when: the warehouse rejected the trigger condition: no column b_typo", probe.Rejected(error).ToString());
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public class LiveCheckTests
         Assert.Equal(2, live.ExitCode);
         var lines = PlayTypoTests.Lines(live.Error);
         Assert.Equal(3, lines.Count);
-        Assert.StartsWith("config/project.yaml:15:22: syncs.alerts.trigger.when: the warehouse rejected the trigger condition: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Binder Error: Referenced column \"days_in_stag\" not found", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("config/project.yaml:15:23: syncs.alerts.trigger.when: the warehouse rejected the trigger condition: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Binder Error: Referenced column \"days_in_stag\" not found", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("LINE ", lines[0], StringComparison.Ordinal);
         Assert.Equal("config/project.yaml:19:36: syncs.alerts.slack.text: the template reads row.dayz, which the row does not have; the sync's fields are: id, name, days, note", lines[1]);
         Assert.Equal(1, run.ExitCode);

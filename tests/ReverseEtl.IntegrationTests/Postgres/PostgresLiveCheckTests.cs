@@ -33,7 +33,7 @@ public sealed class PostgresLiveCheckTests(PostgresServer server)
 
         Assert.Equal(2, live.ExitCode);
         var lines = PlayTypoTests.Lines(live.Error);
-        Assert.StartsWith("config/project.yaml:15:22: syncs.alerts.trigger.when: the warehouse rejected the trigger condition: PostgreSQL (", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("config/project.yaml:15:23: syncs.alerts.trigger.when: the warehouse rejected the trigger condition: PostgreSQL (", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("42703: column \"days_in_stag\" does not exist", lines[0], StringComparison.Ordinal);
         Assert.Equal("config/project.yaml:19:36: syncs.alerts.slack.text: the template reads row.dayz, which the row does not have; the sync's fields are: id, name, days, note", lines[1]);
         Assert.Equal(1, run.ExitCode);
