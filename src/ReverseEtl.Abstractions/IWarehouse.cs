@@ -13,6 +13,14 @@ public interface IWarehouse
 {
     /// <summary>Runs <paramref name="query"/> and returns its result, whose rows are read as they arrive.</summary>
     Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The columns <paramref name="query"/> returns, reading no row: the warehouse compiles and runs it wrapped so that
+    /// it returns nothing (e.g. <c>select * from (query) where 1 = 0</c>), which checks its SQL and every expression in
+    /// it. A rejection throws <see cref="WarehouseException"/> whose <see cref="WarehouseException.Line"/> counts in
+    /// <paramref name="query"/> as given, not in the wrapper.
+    /// </summary>
+    Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>A query to run.</summary>
@@ -56,6 +64,12 @@ public sealed class WarehouseException : Exception
     public WarehouseException(string message) : base(message) { }
 
     public WarehouseException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>The line (from 1) of the statement where the warehouse placed the error, when it says.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>The column (from 1) of that line, when the warehouse says.</summary>
+    public int? Column { get; init; }
 }
 
 /// <summary>

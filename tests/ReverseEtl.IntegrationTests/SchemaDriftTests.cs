@@ -34,7 +34,7 @@ public class SchemaDriftTests
         var run = await project.CliAsync("run", "--once");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("sync 'alerts': model 'accounts' returns no column 'days_in_stage'; it returns: account_id", run.Output, StringComparison.Ordinal);
+        Assert.Contains("config/project.yaml:13:45: syncs.alerts.fields.days: column 'days_in_stage' is not returned by the model; model 'accounts' returns: account_id", run.Output, StringComparison.Ordinal);
     }
 
     private static TestProject Project()

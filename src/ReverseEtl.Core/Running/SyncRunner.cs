@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
@@ -62,6 +63,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             var saved = await LoadAsync(sync.Name, cancellationToken);
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
+            await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
             var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await execution.ExecuteAsync(cancellationToken);

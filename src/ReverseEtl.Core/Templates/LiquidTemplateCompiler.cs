@@ -2,11 +2,15 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using Fluid;
+using Fluid.Values;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Core.Templates;
 
-/// <summary>Liquid templates through Fluid; times render in UTC with the invariant culture.</summary>
+/// <summary>
+/// Liquid templates through Fluid; times render in UTC with the invariant culture. Strict: an undefined variable or
+/// field throws <see cref="TemplateRenderException"/> (see <see cref="StrictFields"/>); a null value renders empty.
+/// </summary>
 public sealed class LiquidTemplateCompiler : ITemplateCompiler
 {
     private static readonly FluidParser Parser = new();
@@ -15,13 +19,15 @@ public sealed class LiquidTemplateCompiler : ITemplateCompiler
     {
         TimeZone = TimeZoneInfo.Utc,
         CultureInfo = CultureInfo.InvariantCulture,
+        Undefined = name => throw new TemplateRenderException(
+            $"'{name}' is not defined: no such variable (row fields are read as row.NAME)") { Name = name },
     };
 
     public bool TryCompile(string source, [NotNullWhen(true)] out ITemplate? compiled, [NotNullWhen(false)] out string? problem)
     {
         if (Parser.TryParse(source, out var template, out var error))
         {
-            compiled = new LiquidTemplate(template, _options);
+            compiled = new LiquidTemplate(template, _options, RowNameCollector.Collect(template));
             problem = null;
             return true;
         }
@@ -31,12 +37,14 @@ public sealed class LiquidTemplateCompiler : ITemplateCompiler
         return false;
     }
 
-    private sealed class LiquidTemplate(IFluidTemplate template, TemplateOptions options) : ITemplate
+    private sealed class LiquidTemplate(IFluidTemplate template, TemplateOptions options, IReadOnlyList<string> rowNames) : ITemplate
     {
+        public IReadOnlyList<string> RowNames => rowNames;
+
         public string Render(IReadOnlyDictionary<string, object?> row, TextEncoder? encoder = null)
         {
             var context = new TemplateContext(options);
-            context.SetValue("row", row);
+            context.SetValue("row", new DictionaryValue(new StrictFields(row, "row", options)));
             return encoder is null ? template.Render(context) : template.Render(context, encoder);
         }
     }

@@ -6,7 +6,8 @@ namespace ReverseEtl.Destinations.Http;
 /// <summary>
 /// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
 /// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
-/// delivered) and the rest of the batch is deferred to the next run.
+/// delivered) and the rest of the batch is deferred to the next run. A record whose template reads a name the row
+/// lacks (<see cref="TemplateRenderException"/>) is rejected as a permanent failure; the batch goes on.
 /// </summary>
 public abstract class OneByOneWriter : ISyncWriter
 {
@@ -17,13 +18,26 @@ public abstract class OneByOneWriter : ISyncWriter
         var outcomes = new List<RecordOutcome>(records.Count);
         foreach (var record in records)
         {
-            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOneAsync(record, CancellationToken.None));
+            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOrRejectAsync(record));
         }
 
         return outcomes;
     }
 
     public abstract JsonNode Preview(SyncRecord record);
+
+    // A template that reads a name the row lacks rejects that record, before anything of it is sent.
+    private async Task<RecordOutcome> WriteOrRejectAsync(SyncRecord record)
+    {
+        try
+        {
+            return await WriteOneAsync(record, CancellationToken.None);
+        }
+        catch (TemplateRenderException ex)
+        {
+            return RecordOutcome.Permanent(ex.Message);
+        }
+    }
 
     /// <summary>Work due before the first record of a batch (e.g. making sure custom attributes exist).</summary>
     protected virtual Task BeforeBatchAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>One HubSpot account connection: its API client (through <see cref="DestinationHttp"/>).</summary>
-internal sealed class HubSpotDestination : IDestination
+internal sealed class HubSpotDestination : IDestination, IDestinationFieldCheck, IDestinationFieldReferences
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -34,4 +34,9 @@ internal sealed class HubSpotDestination : IDestination
             ? Credentials.Checked(new HubSpotWriter(_connection.Name, _api, options, sync.Mode), _connection, "token")
             : throw DestinationConnector.Invalid(sync, problems);
     }
+
+    public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        HubSpotFieldCheck.CheckAsync(_connection.Name, _api, DryRunOutboxPath is not null, sync, fields, cancellationToken);
+
+    public IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync) => HubSpotFieldCheck.FieldsRead(sync);
 }

@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Intercom;
 
 /// <summary>One Intercom workspace connection: its API client, with Intercom-Version pinned on every request.</summary>
-internal sealed class IntercomDestination : IDestination
+internal sealed class IntercomDestination : IDestination, IDestinationFieldReferences
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -44,4 +44,6 @@ internal sealed class IntercomDestination : IDestination
             : new IntercomContactWriter(_connection.Name, _api, options);
         return Credentials.Checked(writer, _connection, "token");
     }
+
+    public IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync) => IntercomFieldReferences.Of(sync);
 }

@@ -9,6 +9,10 @@ internal interface ISalesforceApi
     [Patch("/services/data/{version}/composite/sobjects/{sobject}/{externalIdField}")]
     Task<IApiResponse<List<SalesforceResult>>> UpsertAsync(string version, string sobject, string externalIdField, [Body] JsonObject body, CancellationToken cancellationToken);
 
+    /// <summary>The sObject's metadata: its fields, with whether each may be set on create and on update.</summary>
+    [Get("/services/data/{version}/sobjects/{sobject}/describe")]
+    Task<IApiResponse<SalesforceDescribe>> DescribeAsync(string version, string sobject, CancellationToken cancellationToken);
+
     [Delete("/services/data/{version}/composite/sobjects")]
     Task<IApiResponse<List<SalesforceResult>>> DeleteAsync(string version, [Query(CollectionFormat.Csv)] IEnumerable<string> ids, string allOrNone, CancellationToken cancellationToken);
 }
@@ -17,6 +21,11 @@ internal interface ISalesforceApi
 internal sealed record SalesforceResult(string? Id, bool Success, bool? Created, IReadOnlyList<SalesforceRecordError>? Errors);
 
 internal sealed record SalesforceRecordError(string? StatusCode, string? Message, IReadOnlyList<string>? Fields);
+
+/// <summary>The part of an sObject describe the field check reads.</summary>
+internal sealed record SalesforceDescribe(string? Name, IReadOnlyList<SalesforceField>? Fields);
+
+internal sealed record SalesforceField(string Name, bool Createable, bool Updateable);
 
 /// <summary>A request-level error: <c>[{"message","errorCode","fields"}]</c>.</summary>
 internal sealed record SalesforceRequestError(string? Message, string? ErrorCode);

@@ -7,7 +7,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>One Salesforce org connection: its token, and its API client on the instance URL.</summary>
-internal sealed class SalesforceDestination : IDestination, IDisposable
+internal sealed class SalesforceDestination : IDestination, IDestinationFieldCheck, IDestinationFieldReferences, IDisposable
 {
     // Salesforce's REST bodies are camelCase (statusCode, allOrNone); the OAuth answer names its own (access_token).
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -49,9 +49,14 @@ internal sealed class SalesforceDestination : IDestination, IDisposable
             : throw DestinationConnector.Invalid(sync, problems);
     }
 
-    public void Dispose() => _auth?.Dispose();
+    public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        SalesforceFieldCheck.CheckAsync(_connection.Name, _api, _options, DryRunOutboxPath is not null, sync, fields, cancellationToken);
 
     private static string[] CredentialKeys(SalesforceConnectionOptions options) =>
         options.PrivateKeyPath is null ? ["client_id", "client_secret"] : ["client_id", "private_key_path", "username"];
 
+    public IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync) =>
+        SalesforceSyncOptions.From(sync, []) is { ExternalIdField.Length: > 0 } options ? [new FieldReference("external_id_field", options.ExternalIdField)] : [];
+
+    public void Dispose() => _auth?.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReverseEtl.Abstractions;
@@ -42,9 +43,9 @@ internal sealed class SlackMessageTemplate
     }
 
     public string? Render(string path, IReadOnlyDictionary<string, object?> row) =>
-        _templates.TryGetValue(path, out var template) ? template.Render(row).Trim() : null;
+        _templates.ContainsKey(path) ? RenderAt(path, row, null).Trim() : null;
 
-    public string RenderText(IReadOnlyDictionary<string, object?> row) => TextCut.ToLimit(_templates["text"].Render(row, MrkdwnEncoder.Instance), MaxText);
+    public string RenderText(IReadOnlyDictionary<string, object?> row) => TextCut.ToLimit(RenderAt("text", row, MrkdwnEncoder.Instance), MaxText);
 
     public JsonArray? RenderBlocks(IReadOnlyDictionary<string, object?> row) =>
         _options.TryGetProperty("blocks", out var blocks) ? (JsonArray)RenderNode(blocks, "blocks", mrkdwn: false, row)! : null;
@@ -65,10 +66,36 @@ internal sealed class SlackMessageTemplate
             case JsonValueKind.Array:
                 return new JsonArray(element.EnumerateArray().Select((item, i) => RenderNode(item, $"{path}[{i}]", false, row)).ToArray());
             case JsonValueKind.String:
-                var text = _templates[path].Render(row, mrkdwn ? MrkdwnEncoder.Instance : null);
+                var text = RenderAt(path, row, mrkdwn ? MrkdwnEncoder.Instance : null);
                 return JsonValue.Create(TextCut.ToLimit(text, MaxBlockText));
             default:
                 return JsonNode.Parse(element.GetRawText());
+        }
+    }
+
+    /// <summary>The preview <paramref name="build"/> makes, or the reason the record would be rejected.</summary>
+    public static JsonNode OrRejected(Func<JsonNode> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (TemplateRenderException ex)
+        {
+            return new JsonObject { ["rejected"] = ex.Message };
+        }
+    }
+
+    // A name the template reads that the row lacks rejects the record; the message says which template.
+    private string RenderAt(string path, IReadOnlyDictionary<string, object?> row, TextEncoder? encoder)
+    {
+        try
+        {
+            return _templates[path].Render(row, encoder);
+        }
+        catch (TemplateRenderException ex) when (ex.TemplatePath is null)
+        {
+            throw ex.At(path);
         }
     }
 
@@ -104,5 +131,4 @@ internal sealed class SlackMessageTemplate
                 break;
         }
     }
-
 }

@@ -15,12 +15,11 @@ namespace ReverseEtl.Destinations.Slack;
 /// </summary>
 internal sealed partial class SlackWebhookWriter(SlackWebhookWriter.Setting setting, ISlackWebhookApi api, SlackMessageTemplate template) : OneByOneWriter
 {
-
-    public override JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => SlackMessageTemplate.OrRejected(() => new JsonObject
     {
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
-    };
+    });
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {

@@ -15,14 +15,13 @@ internal sealed class SlackWriter(
     string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels, SlackChannelIds channelIds, SlackHistory history)
     : OneByOneWriter
 {
-
-    public override JsonNode Preview(SyncRecord record) => new JsonObject
+    public override JsonNode Preview(SyncRecord record) => SlackMessageTemplate.OrRejected(() => new JsonObject
     {
         ["user_email"] = template.Render("user_email", record.Payload),
         ["channel"] = template.Render("channel", record.Payload),
         ["text"] = template.RenderText(record.Payload),
         ["blocks"] = template.RenderBlocks(record.Payload),
-    };
+    });
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)
     {

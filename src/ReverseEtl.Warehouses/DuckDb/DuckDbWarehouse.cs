@@ -32,9 +32,13 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
         catch (DuckDBException ex)
         {
             await connection.DisposeAsync();
-            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}", ex);
+            var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
+            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}", ex) { Line = line, Column = column };
         }
     }
+
+    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+        Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
 
     public string RowHash(string rowName) => $"md5(cast(to_json({rowName}) as varchar))";
 

@@ -44,9 +44,13 @@ public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IWa
                 await connection.DisposeAsync();
             }
 
-            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex);
+            var (line, column) = ex is PostgresException { Position: > 0 } pg ? Sql.ErrorPosition.FromOffset(query.Sql, pg.Position) : (null, null);
+            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex) { Line = line, Column = column };
         }
     }
+
+    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+        Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
 
     public string RowHash(string rowName) => $"md5(cast(row_to_json({rowName}) as text))";
 

@@ -24,7 +24,8 @@ internal static class SnowflakeErrors
             429 => "is still throttling after retries",
             var status => $"answered HTTP {status}",
         };
-        return new WarehouseException($"Snowflake {what} for {tag}: {body?.Code} ({body?.SqlState}): {body?.Message}");
+        var (line, column) = Sql.ErrorPosition.FromSnowflake(body?.Message);
+        return new WarehouseException($"Snowflake {what} for {tag}: {body?.Code} ({body?.SqlState}): {body?.Message}") { Line = line, Column = column };
     }
 
     private static SnowflakeAnswer? Parse(string? content)

@@ -43,6 +43,9 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
         return new Result(this, result, query.Tag);
     }
 
+    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+        Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
+
     public string RowHash(string rowName) => $"md5(to_json(object_construct_keep_null({rowName}.*)))";
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);

@@ -33,7 +33,9 @@ public sealed partial class ReverseEtlCommandLine
 
         _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config, _verbose };
         _root.SetAction((_, ct) => Verb<Verbs>(v => v.ScheduleAsync(ct)));
-        Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message."), (_, _) => Verb<Verbs>(v => v.ValidateAsync()));
+        var live = new Option<bool>("--live") { Description = "Also run each model with no row and check the key, mapped columns, trigger and templates against its columns, and the destination's fields." };
+        Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message.") { live },
+            (r, ct) => r.GetValue(live) ? Verb<LiveValidation>(v => v.ValidateAsync(ct)) : Verb<Verbs>(v => v.ValidateAsync()));
         Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state.") { sync },
             (r, ct) => Verb<Verbs>(v => v.PlanAsync(r.GetValue(sync), ct)));
         Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema },
@@ -63,7 +65,7 @@ public sealed partial class ReverseEtlCommandLine
                 configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
             }
         });
-        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<HealthProbe>();
+        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<LiveValidation>().AddSingleton<HealthProbe>();
         using var host = builder.Build();
         commandLine._host = host;
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error, EnableDefaultExceptionHandler = false });

@@ -24,6 +24,9 @@ internal sealed class MemoryWarehouse(IReadOnlyList<WarehouseColumn> columns, IR
         return Task.FromResult<IWarehouseResult>(new Result(columns, rows));
     }
 
+    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult(columns);
+
     private sealed class Result(IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<object?[]> rows) : IWarehouseResult
     {
         public IReadOnlyList<WarehouseColumn> Columns => columns;

@@ -31,9 +31,57 @@ public class LiquidTemplateCompilerTests
     }
 
     [Fact]
-    public void Render_MissingOrNullFields_RenderEmpty()
+    public void Render_NullAndEmptyValuesOfExistingFields_RenderEmpty()
     {
-        Assert.Equal("[|||]", Render("[{{ row.nope }}|{{ row.none }}|{{ row.none.deeper }}|{{ nope }}]", Row(("none", null))));
+        Assert.Equal("[||]", Render("[{{ row.none }}|{{ row.none.deeper }}|{{ row.empty }}]", Row(("none", null), ("empty", string.Empty))));
+    }
+
+    [Fact]
+    public void Render_FieldTheRowLacks_ThrowsNamingItAndTheFieldsItHas()
+    {
+        var template = Compile("{{ row.acount_name }} has been in {{ row.onboarding_stage }}");
+
+        var ex = Assert.Throws<TemplateRenderException>(() => template.Render(Row(("account_name", "Zoë"), ("onboarding_stage", null))));
+
+        Assert.Equal("row.acount_name", ex.Name);
+        Assert.Equal("""'row.acount_name' is not defined: the row has no field 'acount_name' (it has: account_name, onboarding_stage); fix the template or the model""", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("{% if row.nope == blank %}x{% endif %}", "row.nope")]
+    [InlineData("{% for t in row.nope %}{{ t }}{% endfor %}", "row.nope")]
+    [InlineData("{{ 'a' | append: row.nope }}", "row.nope")]
+    [InlineData("{{ nope }}", "nope")]
+    [InlineData("{% for p in row.partners %}{{ p.ownr_email }}{% endfor %}", "row.partners[].ownr_email")]
+    public void Render_UndefinedNameAnywhere_Throws(string source, string name)
+    {
+        var partners = new List<object?> { new Dictionary<string, object?> { ["owner_email"] = null } };
+
+        var ex = Assert.Throws<TemplateRenderException>(() => Render(source, Row(("partners", partners))));
+
+        Assert.Equal(name, ex.Name);
+    }
+
+    [Fact]
+    public void Render_NullKeyInANestedMap_RendersEmpty()
+    {
+        var partners = new List<object?> { new Dictionary<string, object?> { ["name"] = "Ünïcode Ltd", ["owner_email"] = null } };
+
+        Assert.Equal("Ünïcode Ltd()", Render("{% for p in row.partners %}{{ p.name }}({{ p.owner_email }}){% endfor %}", Row(("partners", partners))));
+    }
+
+    [Fact]
+    public void Render_FieldNameInAnotherCase_Found()
+    {
+        Assert.Equal("東京", Render("{{ row.City }}", Row(("city", "東京"))));
+    }
+
+    [Fact]
+    public void RowNames_NamesReadInOutputTagsLoopsAndFilterArguments_EachOnceInOrder()
+    {
+        var template = Compile("{{ row.b }}{% if row.a == blank %}{{ row.B }}{% endif %}{% for x in row.list %}{{ x.inner }}{% endfor %}{{ 'x' | append: row.c }}{{ other.d }}");
+
+        Assert.Equal(["b", "a", "list", "c"], template.RowNames);
     }
 
     [Fact]
@@ -73,10 +121,11 @@ public class LiquidTemplateCompilerTests
     [Fact]
     public void Render_OneTemplateManyRows_NoStateCarriedFromOneRenderToTheNext()
     {
-        var template = Compile("{% if row.flag %}{% assign seen = 'yes' %}{% endif %}[{{ seen }}]{{ row.long | size }}");
+        var template = Compile("{% if row.flag %}{% assign seen = 'yes' %}{% endif %}{{ row.long | size }}[{{ seen }}]");
 
-        Assert.Equal("[yes]100000", template.Render(Row(("flag", true), ("long", new string('x', 100_000)))));
-        Assert.Equal("[]0", template.Render(Row(("flag", false), ("long", string.Empty))));
+        Assert.Equal("100000[yes]", template.Render(Row(("flag", true), ("long", new string('é', 100_000)))));
+        var ex = Assert.Throws<TemplateRenderException>(() => template.Render(Row(("flag", false), ("long", string.Empty))));
+        Assert.Equal("seen", ex.Name);
     }
 
     private static ITemplate Compile(string source)

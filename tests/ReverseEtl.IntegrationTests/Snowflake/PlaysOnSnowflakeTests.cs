@@ -27,7 +27,8 @@ public sealed class PlaysOnSnowflakeTests
         Assert.Equal(6, run.Output.Split('\n').Count(l => l.Contains(": Succeeded: ", StringComparison.Ordinal)));
         Assert.False(File.Exists(Path.Combine(onSnowflake.Paths.DataDirectory, "demo-warehouse.duckdb")), "no DuckDB demo on the snowflake run");
         Assert.Empty(snowflake.ContractViolations);
-        Assert.Equal(6, snowflake.Submitted.Count);
+        Assert.Equal(12, snowflake.Submitted.Count); // per sync: the zero-row check of its columns before the run, then the read
+        Assert.Equal(6, snowflake.Submitted.Count(s => s.EndsWith("where 1 = 0", StringComparison.Ordinal)));
         Assert.All(snowflake.Submitted, s => Assert.Contains(twins, t => s.Contains(t.Snowflake, StringComparison.Ordinal)));
         Assert.Equal(4, twins.Count(t => snowflake.Submitted.Any(s => s.Contains(t.Snowflake, StringComparison.Ordinal))));
         foreach (var outbox in new[] { "slack", "hubspot", "salesforce", "intercom", "partner-webhook" })

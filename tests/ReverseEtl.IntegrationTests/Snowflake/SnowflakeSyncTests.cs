@@ -42,7 +42,10 @@ public sealed class SnowflakeSyncTests : IDisposable
         var report = await project.RunAsync("alerts");
 
         Assert.Equal((RunStatus.Succeeded, 3L, 2L), (report.Status, report.Counts.RowsRead, report.Counts.Sent));
-        var statement = JsonNode.Parse(_server.LogEntries.Single().RequestMessage!.Body!)!;
+        var statements = _server.LogEntries.Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!).ToList();
+        Assert.Equal(2, statements.Count); // the zero-row check of the model's columns, then the read
+        Assert.EndsWith("where 1 = 0", statements[0]["statement"]!.GetValue<string>(), StringComparison.Ordinal);
+        var statement = statements[1];
         Assert.Contains("(days_in_stage >= 14) as retl_matches__", statement["statement"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(("REVERSE_ETL_WH", "reverse-etl:alerts"), (statement["warehouse"]!.GetValue<string>(), statement["parameters"]!["query_tag"]!.GetValue<string>()));
         Assert.Contains(File.ReadLines(Path.Combine(project.Paths.OutboxDirectory, "chat.jsonl")), l => l.Contains("Northwind Traders: 18 days", StringComparison.Ordinal));

@@ -1,0 +1,62 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Running;
+
+namespace ReverseEtl.Core.Checks;
+
+/// <summary>
+/// A sync against its model's real columns: the primary key, every mapped column, and every <c>row.NAME</c> its
+/// templates read (the payload's fields: the mapped field names, else the columns). Names compare case-insensitively.
+/// </summary>
+internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition sync, ModelDefinition model, ConfigText text)
+{
+    private const int NamesShown = 40;
+
+    public IEnumerable<DefinitionError> Check(IReadOnlyList<WarehouseColumn> described, ITemplateCompiler compiler)
+    {
+        var columns = described.Select(c => c.Name).Where(n => !n.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        var known = columns.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var returns = $"model '{model.Name}' returns: {List(columns)}";
+        foreach (var key in model.PrimaryKey.Where(k => !known.Contains(k)))
+        {
+            yield return sync.Source.Error("model", $"primary_key: model '{model.Name}' has no column '{key}' (its primary_key at {model.Source.Map.ValueAt(ConfigPath.Child(model.Source.Path, "primary_key"))}); {returns}");
+        }
+
+        foreach (var field in (sync.Fields ?? []).Where(f => !known.Contains(f.Column)))
+        {
+            yield return sync.Source.Error($"fields.{field.Field}", $"column '{field.Column}' is not returned by the model; {returns}");
+        }
+
+        var payload = sync.Fields is { } fields ? fields.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase) : known;
+        var offers = sync.Fields is null ? returns : $"the sync's fields are: {List(sync.Fields.Select(f => f.Field).ToList())}";
+        foreach (var (path, source, name) in TemplateReferences.Of(sync.DestinationOptions, Section(), compiler).Where(r => !payload.Contains(r.Name)))
+        {
+            var at = text.Find(sync.Source.Map.ValueAt(path), $"row.{name}", source.Count(c => c == '\n') + 2);
+            yield return new DefinitionError(at, path, $"the template reads row.{name}, which the row does not have; {offers}");
+        }
+    }
+
+    /// <summary>Each payload field the destination's section names (exactly, as it looks them up) that the payload lacks.</summary>
+    public IEnumerable<DefinitionError> CheckReferences(IReadOnlyList<WarehouseColumn> described, IDestinationFieldReferences destination)
+    {
+        var payload = PayloadFields(described);
+        var known = payload.ToHashSet(StringComparer.Ordinal);
+        foreach (var reference in destination.FieldsRead(sync.Settings).Where(r => !known.Contains(r.Field)))
+        {
+            yield return sync.Source.Error(ConfigPath.Child(DestinationType(), reference.Path),
+                $"'{reference.Field}' is not a field of the payload; its fields are: {List(payload.ToList())}");
+        }
+    }
+
+    /// <summary>The payload's field names as the destination receives them.</summary>
+    public IReadOnlyList<string> PayloadFields(IReadOnlyList<WarehouseColumn> described) => sync.Fields is { } fields
+        ? fields.Select(f => f.Field).ToList()
+        : described.Select(c => c.Name).Where(n => !n.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase)).Select(n => n.ToLowerInvariant()).ToList();
+
+    private string DestinationType() => project.Connections[sync.Destination].Settings.Type;
+
+    private string Section() => ConfigPath.Child(sync.Source.Path, DestinationType());
+
+    private static string List(List<string> names) =>
+        names.Count == 0 ? "(none)" : string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : string.Empty);
+}

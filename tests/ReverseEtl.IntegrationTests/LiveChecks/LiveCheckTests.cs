@@ -1,0 +1,101 @@
+namespace ReverseEtl.IntegrationTests.LiveChecks;
+
+/// <summary>validate --live on DuckDB: each mistake named at its file:line:column, exit 2; a run stops before sending.</summary>
+public class LiveCheckTests
+{
+    private const string Returns = "model 'accounts' returns: account_id, account_name, days_in_stage, note";
+
+    [Fact]
+    public async Task ValidateLive_NoMistake_PassesAndTheRunSendsEveryRow()
+    {
+        await using var project = new LiveCheckProject().Create();
+
+        var live = await project.CliAsync("validate", "--live");
+        var run = await project.CliAsync("run", "--once");
+
+        Assert.Equal((0, "live OK: alerts: model 'accounts' has the key, mapped columns and template fields; the trigger runs"), (live.ExitCode, live.Output.Split('\n')[1].TrimEnd()));
+        Assert.Empty(PlayTypoTests.Lines(live.Error));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("; 3 sent, 0 failed", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateLive_MappedColumnTheModelLacks_NamedAtTheField()
+    {
+        await using var project = new LiveCheckProject(NameColumn: "acount_name").Create();
+
+        var live = await project.CliAsync("validate", "--live");
+
+        Assert.Equal(2, live.ExitCode);
+        Assert.Equal($"config/project.yaml:16:37: syncs.alerts.fields.name: column 'acount_name' is not returned by the model; {Returns}", PlayTypoTests.Lines(live.Error)[0]);
+    }
+
+    [Fact]
+    public async Task ValidateLive_KeyColumnTheModelLacks_NamedAsPrimaryKeyAtTheSync()
+    {
+        await using var project = new LiveCheckProject(PrimaryKey: "[account_id, region]").Create();
+
+        var live = await project.CliAsync("validate", "--live");
+
+        Assert.Equal(2, live.ExitCode);
+        Assert.Equal($"config/project.yaml:12:12: syncs.alerts.model: primary_key: model 'accounts' has no column 'region' (its primary_key at config/project.yaml:8:18); {Returns}", PlayTypoTests.Lines(live.Error)[0]);
+    }
+
+    [Fact]
+    public async Task ValidateLive_SqlTypoInTriggerWhen_NamedAtTheConditionAndTheOtherChecksStillRun()
+    {
+        await using var project = new LiveCheckProject(When: "days_in_stag >= 7", Text: "{{ row.name }} for {{ row.dayz }} days").Create();
+
+        var live = await project.CliAsync("validate", "--live");
+        var run = await project.CliAsync("run", "--once");
+
+        Assert.Equal(2, live.ExitCode);
+        var lines = PlayTypoTests.Lines(live.Error);
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("config/project.yaml:15:23: syncs.alerts.trigger.when: the warehouse rejected the trigger condition: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Binder Error: Referenced column \"days_in_stag\" not found", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("LINE ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("config/project.yaml:19:36: syncs.alerts.slack.text: the template reads row.dayz, which the row does not have; the sync's fields are: id, name, days, note", lines[1]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(lines[0], run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(project.Paths.OutboxDirectory, "chat.jsonl")));
+    }
+
+    [Fact]
+    public async Task ValidateLive_SqlErrorInTheModelFile_NamedAtTheFilesOwnLine()
+    {
+        await using var project = new LiveCheckProject(DaysExpression: "days_in_stage + nope").Create();
+
+        var live = await project.CliAsync("validate", "--live");
+
+        Assert.Equal(2, live.ExitCode);
+        Assert.StartsWith("config/models/accounts.sql:5:21: model 'accounts' (sync 'alerts'): the warehouse rejected the query: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Binder Error: Referenced column \"nope\" not found", PlayTypoTests.Lines(live.Error)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateLive_SqlErrorInAnInlineBlockQuery_NamedAtTheYamlLine()
+    {
+        await using var project = new TestProject();
+        project.Sql("wh.duckdb", LiveCheckProject.Table);
+        project.WithFile("project.yaml", """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              chat: { slack: { token: "" } }
+            models:
+              accounts:
+                connection: wh
+                primary_key: account_id
+                sql: |
+                  select account_id,
+                         account_nam
+                  from accounts
+            syncs:
+              alerts: { model: accounts, destination: chat, mode: trigger, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+            """);
+
+        var live = await project.CliAsync("validate", "--live");
+
+        Assert.Equal(2, live.ExitCode);
+        Assert.StartsWith("config/project.yaml:11:14: model 'accounts' (sync 'alerts'): the warehouse rejected the query: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Binder Error: Referenced column \"account_nam\" not found", PlayTypoTests.Lines(live.Error)[0], StringComparison.Ordinal);
+    }
+}
