@@ -43,7 +43,7 @@ internal sealed record LiveCheckProject(
                     model: accounts
                     destination: chat
                     mode: trigger
-                    trigger: { when: "{{When}}", on: [enter] }
+                    trigger: { when: "{{When}}", on: [enter], initial: send }
                     fields: { id: account_id, name: {{NameColumn}}, days: days_in_stage, note: note }
                     slack:
                       channel: "#cs"

@@ -90,7 +90,7 @@ public class LiveCheckTests
                          account_nam
                   from accounts
             syncs:
-              alerts: { model: accounts, destination: chat, mode: trigger, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
+              alerts: { model: accounts, destination: chat, mode: trigger, trigger: { initial: send }, slack: { channel: "#cs", text: "{{ row.account_id }}" } }
             """);
 
         var live = await project.CliAsync("validate", "--live");

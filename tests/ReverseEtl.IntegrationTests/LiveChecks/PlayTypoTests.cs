@@ -4,7 +4,7 @@ namespace ReverseEtl.IntegrationTests.LiveChecks;
 public class PlayTypoTests
 {
     private const string Refused = """
-        config/syncs/stagnant-onboarding-alerts.yaml:23:17: syncs.stagnant-onboarding-alerts.slack.text: the template reads row.acount_name, which the row does not have; model 'account_onboarding' returns: account_id, account_name, account_domain, csm_email, onboarding_stage, stage_entered_at, days_in_stage, is_activated, customer_partners
+        config/syncs/stagnant-onboarding-alerts.yaml:26:17: syncs.stagnant-onboarding-alerts.slack.text: the template reads row.acount_name, which the row does not have; model 'account_onboarding' returns: account_id, account_name, account_domain, csm_email, onboarding_stage, stage_entered_at, days_in_stage, is_activated, customer_partners
         """;
 
     [Fact]
@@ -41,7 +41,7 @@ public class PlayTypoTests
     [Fact]
     public async Task RunOnce_TemplateFixed_SendsAgain()
     {
-        await using var project = new TestProject().WithShippedConfig();
+        await using var project = new TestProject().WithShippedConfig(initialSend: true);
 
         var live = await project.CliAsync("validate", "--live");
         var run = await project.CliAsync("run", "--once", "--sync", "stagnant-onboarding-alerts");

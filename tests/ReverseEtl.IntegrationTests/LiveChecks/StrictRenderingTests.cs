@@ -32,7 +32,7 @@ public class StrictRenderingTests
                 model: accounts
                 destination: chat
                 mode: trigger
-                trigger: { when: "true", on: [enter] }
+                trigger: { when: "true", on: [enter], initial: send }
                 slack: { channel: "#cs", text: "[{{ row.name }}] owner=[{{ row.contact.owner }}] note=[{{ row.note }}]" }
             """);
 
