@@ -33,7 +33,7 @@ public abstract partial class SqlSyncStateStore
     public async Task<int> RetryAsync(string sync, string? key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition($"update record_failures set hash = null where {ForKey}", new { sync, key }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition($"update record_failures set retryable = @yes where {ForKey}", new { sync, key, yes = true }, cancellationToken: cancellationToken));
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from record_failures where {ForKey}", new { sync, key }, cancellationToken: cancellationToken));
     }
 
@@ -43,13 +43,15 @@ public abstract partial class SqlSyncStateStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var args = new { sync, key, now = Time(time.GetUtcNow()) };
 
-        // What was attempted becomes the record's state, as if delivered; a failure without it (a delete) is only dropped.
+        // What was attempted becomes the record's state, as if delivered; a failed delete forgets the record, as if deleted.
         await connection.ExecuteAsync(
             $"""
             insert into sync_records (sync, key, hash, matched, row_hash, updated_at)
             select sync, key, hash, matched, 0, @now from record_failures where {ForKey} and hash is not null and matched is not null
             on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at
             """, args, transaction);
+        await connection.ExecuteAsync(
+            $"delete from sync_records where {ForKey} and key in (select key from record_failures where {ForKey} and hash = 0 and matched is null)", args, transaction);
         await connection.ExecuteAsync($"delete from pending_sends where {ForKey} and key in (select key from record_failures where {ForKey})", args, transaction);
         var skipped = await connection.ExecuteAsync($"delete from record_failures where {ForKey}", args, transaction);
         await transaction.CommitAsync(cancellationToken);
@@ -62,7 +64,10 @@ public abstract partial class SqlSyncStateStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var forgotten = await connection.ExecuteAsync("delete from sync_records where sync = @sync", new { sync }, transaction);
         await connection.ExecuteAsync(
-            "delete from record_failures where sync = @sync; delete from pending_sends where sync = @sync; delete from sync_columns where sync = @sync;",
+            """
+            delete from record_failures where sync = @sync; delete from pending_sends where sync = @sync;
+            delete from sync_columns where sync = @sync; delete from held_plans where sync = @sync;
+            """,
             new { sync }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return forgotten;

@@ -16,18 +16,14 @@ public abstract partial class SqlSyncStateStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = Time(time.GetUtcNow());
-        foreach (var plan in plans)
-        {
-            await connection.ExecuteAsync(
-                $"""
-                delete from held_plans where sync = @Sync and kind = @Kind and {Waiting};
-                insert into held_plans (sync, run_id, kind, count, limit_count, reason, samples, held_at)
-                values (@Sync, @RunId, @Kind, @Count, @Limit, @Reason, @Samples, @Now);
-                """,
-                new { Sync = sync, RunId = runId, plan.Kind, plan.Count, plan.Limit, plan.Reason, Samples = JsonSerializer.Serialize(plan.Samples), Now = now },
-                transaction);
-        }
-
+        await connection.ExecuteAsync($"delete from held_plans where sync = @sync and {Waiting}", new { sync }, transaction);
+        await connection.ExecuteAsync(
+            """
+            insert into held_plans (sync, run_id, kind, count, limit_count, reason, samples, held_at)
+            values (@Sync, @RunId, @Kind, @Count, @Limit, @Reason, @Samples, @Now)
+            """,
+            plans.Select(p => new { Sync = sync, RunId = runId, p.Kind, p.Count, p.Limit, p.Reason, Samples = JsonSerializer.Serialize(p.Samples), Now = now }),
+            transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -35,11 +31,12 @@ public abstract partial class SqlSyncStateStore
 
     public async Task<IReadOnlyList<HeldPlan>> ApproveAsync(string sync, DateTimeOffset approvedAt, CancellationToken cancellationToken)
     {
-        var waiting = await HeldAsync(sync, Waiting, cancellationToken);
+        // One statement: what it approves is exactly what it returns, even if a run records a plan meanwhile.
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"update held_plans set approved_at = @at where sync = @sync and {Waiting}", new { sync, at = Time(approvedAt) }, cancellationToken: cancellationToken));
-        return waiting;
+        var rows = await connection.QueryAsync<(string Kind, long Count, long Limit, string Reason, string Samples, long RunId)>(new CommandDefinition(
+            $"update held_plans set approved_at = @at where sync = @sync and {Waiting} returning kind, count, limit_count, reason, samples, run_id",
+            new { sync, at = Time(approvedAt) }, cancellationToken: cancellationToken));
+        return Plans(rows.OrderBy(r => r.RunId).ThenBy(r => r.Kind, StringComparer.Ordinal));
     }
 
     public async Task<IReadOnlyDictionary<string, long>> LoadApprovalsAsync(string sync, CancellationToken cancellationToken)
@@ -63,11 +60,14 @@ public abstract partial class SqlSyncStateStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Kind, long Count, long Limit, string Reason, string Samples, long RunId)>(new CommandDefinition(
-            $"select kind, count, limit_count, reason, samples, run_id from held_plans where sync = @sync and {which} order by id", new { sync }, cancellationToken: cancellationToken));
-        return rows.Select(r => new HeldPlan(r.Kind, r.Count, r.Limit, r.Reason)
+            $"select kind, count, limit_count, reason, samples, run_id from held_plans where sync = @sync and {which} order by run_id, kind", new { sync }, cancellationToken: cancellationToken));
+        return Plans(rows);
+    }
+
+    private static List<HeldPlan> Plans(IEnumerable<(string Kind, long Count, long Limit, string Reason, string Samples, long RunId)> rows) =>
+        rows.Select(r => new HeldPlan(r.Kind, r.Count, r.Limit, r.Reason)
         {
             RunId = r.RunId,
             Samples = JsonSerializer.Deserialize<List<string>>(r.Samples) ?? [],
         }).ToList();
-    }
 }

@@ -34,10 +34,15 @@ public abstract partial class SqlSyncStateStore
         await connection.ExecuteAsync(
             """
             update sync_runs set finished_at = @At, status = @Status, rows_read = @RowsRead, rejected = @Rejected,
-                added = @Added, changed = @Changed, removed = @Removed, sent = @Sent, failed = @Failed, error = @Error
+                added = @Added, changed = @Changed, removed = @Removed, sent = @Sent, failed = @Failed, error = @Error,
+                baselined = @Baselined, parked = @Parked, withheld = @Withheld
             where id = @RunId
             """,
-            new { RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed, c.Sent, c.Failed, result.Error });
+            new
+            {
+                RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed,
+                c.Sent, c.Failed, result.Error, c.Baselined, c.Parked, c.Withheld,
+            });
     }
 
     public async Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken)
@@ -56,6 +61,7 @@ public abstract partial class SqlSyncStateStore
             select r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
                    r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
                    r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
+                   r.baselined as Baselined, r.parked as Parked, r.withheld as Withheld,
                    (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
                    cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
             from sync_runs r
@@ -84,9 +90,16 @@ public abstract partial class SqlSyncStateStore
         public long FailingRecords { get; init; }
         public string? LastFailure { get; init; }
         public string? Instance { get; init; }
+        public long Baselined { get; init; }
+        public long Parked { get; init; }
+        public long Withheld { get; init; }
 
         public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), Status,
-            new RunCounts { RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed })
+            new RunCounts
+            {
+                RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed,
+                Baselined = Baselined, Parked = Parked, Withheld = Withheld,
+            })
         {
             FinishedAt = FinishedAt is null ? null : read(FinishedAt),
             Error = Error,

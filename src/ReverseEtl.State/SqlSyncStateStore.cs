@@ -137,7 +137,7 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
             failures.Select(f => new
             {
                 Sync = sync, f.Key, RunId = runId, f.Retryable, f.Message, Now = now,
-                Hash = f.Attempted is { } a ? unchecked((long)a.Hash) : (long?)null, Matched = f.Attempted?.Matched,
+                Hash = f.Attempted is { } a ? unchecked((long)a.Hash) : f.Delete ? 0 : (long?)null, Matched = f.Attempted?.Matched,
             }),
             transaction);
         await transaction.CommitAsync(cancellationToken);

@@ -6,7 +6,10 @@ namespace ReverseEtl.Abstractions.State;
 /// </summary>
 public interface IHeldPlans
 {
-    /// <summary>Records what a run held back (replacing the sync's earlier held plans of the same kind that were not approved).</summary>
+    /// <summary>
+    /// Records what a run that read its model to the end held back, replacing the sync's earlier plans that wait for
+    /// approval (an empty list clears them: the data no longer passes the limits).
+    /// </summary>
     Task RecordHeldAsync(string sync, long runId, IReadOnlyCollection<HeldPlan> plans, CancellationToken cancellationToken);
 
     /// <summary>The sync's plans that wait for approval.</summary>

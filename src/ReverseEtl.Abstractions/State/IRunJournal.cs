@@ -27,6 +27,9 @@ public sealed record RecordFailure(string Key, bool Retryable, string Message)
 {
     /// <summary>The state the record would have had once delivered: a permanent failure is parked until the row differs from it.</summary>
     public RecordState? Attempted { get; init; }
+
+    /// <summary>The failure was a mirror's delete: parked like the others, and <c>skip</c> forgets the record instead of storing it.</summary>
+    public bool Delete { get; init; }
 }
 
 /// <summary>How a run ended.</summary>

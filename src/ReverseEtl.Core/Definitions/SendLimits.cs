@@ -60,14 +60,14 @@ public sealed record SendLimits
 
     public SendLimit Deletes { get; init; } = new(null, 20);
 
-    /// <summary>Whether <c>limits.creates</c> is set: the default does not hold back a sync's first backfill (no records held yet).</summary>
+    /// <summary>Whether <c>limits.creates</c> is set: the default does not hold back a sync's first backfill.</summary>
     public bool CreatesSet { get; init; }
 
-    /// <summary>The limit of <paramref name="kind"/> for a run that starts holding <paramref name="held"/> records.</summary>
-    public SendLimit For(SendKind kind, long held) => kind switch
+    /// <summary>The limit of <paramref name="kind"/>; <paramref name="firstRun"/>: no run of the sync has completed yet (its backfill).</summary>
+    public SendLimit For(SendKind kind, bool firstRun) => kind switch
     {
         SendKind.Messages => Messages,
-        SendKind.Creates => held == 0 && !CreatesSet ? SendLimit.None : Creates,
+        SendKind.Creates => firstRun && !CreatesSet ? SendLimit.None : Creates,
         SendKind.Updates => Updates,
         _ => Deletes,
     };

@@ -27,10 +27,12 @@ internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore re
         }
 
         var sync = context.Sync;
-        var (held, allowed) = (context.Saved.Held, SendGuard.Allowed(context, SendKind.Deletes));
+        // An approved empty model (removals) lets its deletes through as well.
+        var held = context.Saved.Held;
+        var allowed = Math.Max(SendGuard.Allowed(context, SendKind.Deletes), context.Saved.Approvals.GetValueOrDefault(EmptyModel.Kind));
         if (_removed.Count > allowed)
         {
-            var limit = sync.Limits.For(SendKind.Deletes, held).Describe(held);
+            var limit = sync.Limits.For(SendKind.Deletes, context.Saved.FirstRun).Describe(held);
             return new HeldPlan("deletes", _removed.Count, allowed, string.Create(CultureInfo.InvariantCulture,
                 $"the mirror would delete {_removed.Count} of the {held} records it holds, more than limits.deletes ({limit}); nothing was deleted. If the model is right, `approve --sync {sync.Name}` to delete them on the next run"))
             {

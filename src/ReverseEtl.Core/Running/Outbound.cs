@@ -82,6 +82,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
                     failures.Add(new RecordFailure(change.Key, outcome.Status != OutcomeStatus.PermanentFailure, outcome.Message ?? "no reason given")
                     {
                         Attempted = Decisions.Settled(change).State,
+                        Delete = change.Kind == ChangeKind.Removed,
                     });
                     context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
                     break;

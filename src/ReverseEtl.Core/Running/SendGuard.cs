@@ -9,11 +9,15 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The sync's <c>limits:</c> applied to a run. Records of a limited kind wait (at most the limit of them) until the
 /// model was read; then, if their count is within the limit, or within the count of an approved plan, they go to the
-/// destination; otherwise none of that kind is sent and a held plan says why. Unlimited kinds go at once.
+/// destination; otherwise none of that kind is sent and a held plan says why. Unlimited kinds go at once. At most
+/// <see cref="MaxWaiting"/> records of a kind wait in memory: a limit above that holds the kind past it.
 /// </summary>
 internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
 {
     private const int SampleCount = 5;
+
+    /// <summary>The most records of one limited kind that wait for the end of the read: past it, the kind is held.</summary>
+    public const long MaxWaiting = 50_000;
     private readonly Dictionary<SendKind, Bucket> _buckets = [];
 
     /// <summary>How many records were held back so far.</summary>
@@ -30,7 +34,7 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
 
         if (!_buckets.TryGetValue(kind, out var bucket))
         {
-            _buckets[kind] = bucket = new Bucket(allowed);
+            _buckets[kind] = bucket = new Bucket(Math.Min(allowed, MaxWaiting));
         }
 
         bucket.Add(change, record);
@@ -59,16 +63,19 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
 
     /// <summary>How many of <paramref name="kind"/> this run may send: the limit, or an approved plan's count when larger.</summary>
     public static long Allowed(SyncRunContext context, SendKind kind) =>
-        Math.Max(context.Sync.Limits.For(kind, context.Saved.Held).Allowed(context.Saved.Held), context.Saved.Approvals.GetValueOrDefault(Name(kind)));
+        Math.Max(context.Sync.Limits.For(kind, context.Saved.FirstRun).Allowed(context.Saved.Held), context.Saved.Approvals.GetValueOrDefault(Name(kind)));
 
     public static string Name(SendKind kind) => kind.ToString().ToLowerInvariant();
 
     private HeldPlan Held(SendKind kind, Bucket bucket)
     {
         var name = Name(kind);
-        var limit = context.Sync.Limits.For(kind, context.Saved.Held).Describe(context.Saved.Held);
+        var limit = context.Sync.Limits.For(kind, context.Saved.FirstRun).Describe(context.Saved.Held);
+        var over = Allowed(context, kind) > MaxWaiting
+            ? $"more than the {MaxWaiting} that may wait in memory for limits.{name} ({limit})"
+            : $"more than limits.{name} ({limit})";
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"{bucket.Count} {name} planned, more than limits.{name} ({limit}); none of them was sent. Check them with `plan --sync {context.Sync.Name}`, then `approve --sync {context.Sync.Name}` to send them on the next run, or raise limits.{name}");
+            $"{bucket.Count} {name} planned, {over}; none of them was sent. Check them with `plan --sync {context.Sync.Name}`, then `approve --sync {context.Sync.Name}` to send them on the next run, or raise limits.{name} (none: no limit, sent as read)");
         return new HeldPlan(name, bucket.Count, bucket.Allowed, reason) { RunId = context.RunId, Samples = bucket.Samples };
     }
 

@@ -24,7 +24,7 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
         var plan = new Gathered(context, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
         await foreach (var item in source.ReadAsync(cancellationToken))
         {
-            plan.Add(item);
+            plan.Add(item, source);
         }
 
         return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections, Held = plan.Held(source) };
@@ -46,9 +46,9 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
         // The kinds past their limit, as the run would find them; a model with no rows would have its removals held.
         public List<string> Held(ChangeSource source)
         {
-            var held = Kinds.Where(k => k.Value > SendGuard.Allowed(context, k.Key))
-                .Select(k => $"{SendGuard.Name(k.Key)}: {k.Value} planned, more than {SendGuard.Allowed(context, k.Key)} allowed").ToList();
-            if (source.RowsRead == 0 && context.Saved.Held > 0 && !context.Saved.Approvals.ContainsKey(EmptyModel.Kind))
+            var held = Kinds.Where(k => k.Value > Math.Min(SendGuard.Allowed(context, k.Key), SendGuard.MaxWaiting))
+                .Select(k => $"{SendGuard.Name(k.Key)}: {k.Value} planned, more than {Math.Min(SendGuard.Allowed(context, k.Key), SendGuard.MaxWaiting)} allowed").ToList();
+            if (EmptyModel.Holds(context, source))
             {
                 held.Add($"{EmptyModel.Kind}: the model returned no rows; all {context.Saved.Held} records held would be removed");
             }
@@ -56,7 +56,7 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
             return held;
         }
 
-        public void Add(DiffEvent item)
+        public void Add(DiffEvent item, ChangeSource source)
         {
             switch (item)
             {
@@ -71,17 +71,18 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
                 case RowRehashed or ColumnsChanged:
                     break; // only the state would change, and a plan changes nothing
                 case RowChange change:
-                    Decide(change);
+                    Decide(change, source);
                     break;
                 default:
                     throw new UnreachableException($"no handling for {item.GetType().Name}");
             }
         }
 
-        private void Decide(RowChange change)
+        private void Decide(RowChange change, ChangeSource source)
         {
             Tally.Count(change, context);
-            if (context.Parks(change) || context.Decide(change) is not { } action)
+            var emptied = change.Kind == ChangeKind.Removed && EmptyModel.Holds(context, source);
+            if (emptied || context.Parks(change) || context.Decide(change) is not { } action)
             {
                 return;
             }

@@ -51,7 +51,7 @@ public sealed class SyncRunContext
     /// stored, until the row changes or <c>retry</c>.
     /// </summary>
     public bool Parks(RowChange change) =>
-        change.Row is { } row && Saved.Parked.TryGetValue(change.Key, out var hash) && hash == row.Hash && Decide(change) is not null;
+        Saved.Parked.TryGetValue(change.Key, out var hash) && hash == (change.Row?.Hash ?? 0) && Decide(change) is not null;
 
     /// <summary>The warehouse that holds the sync's model.</summary>
     public IWarehouse Warehouse => Runtime.Warehouse(Model.Connection);

@@ -94,12 +94,12 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     {
         var sync = context.Sync.Name;
         await state.UseApprovalsAsync(sync, context.RunId, context.Saved.Approvals.Keys.ToList(), CancellationToken.None);
+        await state.RecordHeldAsync(sync, context.RunId, execution.Held, CancellationToken.None);
         if (execution.Held.Count == 0)
         {
             return (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);
         }
 
-        await state.RecordHeldAsync(sync, context.RunId, execution.Held, CancellationToken.None);
         execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
         return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
     }

@@ -37,6 +37,12 @@ internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncSta
             return InvalidDefinitions;
         }
 
+        await using var held = await state.TryLockAsync(sync, cancellationToken);
+        if (held is null)
+        {
+            return Running(sync);
+        }
+
         var forgotten = await state.ResetAsync(sync, cancellationToken);
         cli.Output.WriteLine($"{sync}: forgot {forgotten} delivered record(s). Its next run sends every row again, within its limits: `plan --sync {sync}` shows what it would send, and a plan past a limit waits for `approve --sync {sync}`.");
         return Ok;
@@ -74,9 +80,22 @@ internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncSta
             return InvalidDefinitions;
         }
 
+        await using var held = await state.TryLockAsync(sync, cancellationToken);
+        if (held is null)
+        {
+            return Running(sync);
+        }
+
         var count = await act(sync, key, cancellationToken);
         cli.Output.WriteLine(count == 0 && key is not null ? $"{sync} has no failing record with key '{key}'; `failures --sync {sync}` lists them." : done(count));
         return count == 0 && key is not null ? SyncFailed : Ok;
+    }
+
+    // A run under way would store over what the verb changes: the verb waits for no one, it says so.
+    private int Running(string sync)
+    {
+        cli.Error.WriteLine($"{sync} is running in another process (a replica or a run --once); nothing was changed. Try again when its run has finished (`status` shows it).");
+        return SyncFailed;
     }
 
     // The sync must be defined (the definitions valid), and the state ready.

@@ -50,6 +50,22 @@ public sealed class ParkedFailureTests
     }
 
     [Fact]
+    public async Task MirrorDeleteRejected_ParkedNotSentAgain()
+    {
+        var kit = new RunKit("mode: mirror, limits: { deletes: none }", Row("a", "x"));
+        kit.State.Records["gone"] = new RecordState(1, true);
+        kit.State.DestinationIds["gone"] = "crm-gone";
+        kit.Destination.Answer = r => r.Action == RecordAction.Delete ? RecordOutcome.Permanent("OBJECT_LOCKED") : RecordOutcome.Sent($"id-{r.Key}");
+        await kit.RunAsync();
+
+        var second = await kit.RunAsync();
+
+        Assert.Equal((0L, 1L, 0L), (second.Counts.Sent, second.Counts.Parked, second.Counts.Failed));
+        Assert.Single(kit.Destination.Batches.SelectMany(b => b), r => r.Action == RecordAction.Delete);
+        Assert.Contains("gone", kit.State.Records.Keys);
+    }
+
+    [Fact]
     public async Task RetryableFailure_IsNotParked()
     {
         var kit = new RunKit("mode: upsert", Row("a", "x"));

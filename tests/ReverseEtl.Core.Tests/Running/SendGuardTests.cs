@@ -25,7 +25,7 @@ public sealed class SendGuardTests
         Assert.Empty(kit.Destination.Batches.Skip(3));
         var held = Assert.Single(kit.State.HeldPlans).Plan;
         Assert.Equal(("updates", 5L, 3L, 5), (held.Kind, held.Count, held.Limit, held.Samples.Count));
-        Assert.Equal("5 updates planned, more than limits.updates (3); none of them was sent. Check them with `plan --sync s`, then `approve --sync s` to send them on the next run, or raise limits.updates", held.Reason);
+        Assert.Equal("5 updates planned, more than limits.updates (3); none of them was sent. Check them with `plan --sync s`, then `approve --sync s` to send them on the next run, or raise limits.updates (none: no limit, sent as read)", held.Reason);
         Assert.Equal(held.Reason, report.Error);
         Assert.Contains("5 held back by limits", report.Counts.ToString(), StringComparison.Ordinal);
     }
@@ -101,6 +101,58 @@ public sealed class SendGuardTests
         Assert.Equal((RunStatus.Held, 3L), (held.Status, held.Counts.Withheld));
         Assert.Equal("the model returned no rows, so all 3 records the sync holds would be removed; nothing was removed or deleted. If the model is right, `approve --sync s` to remove them on the next run", held.Error);
         Assert.Equal((RunStatus.Succeeded, 0), (approved.Status, empty.State.Records.Count));
+    }
+
+    [Fact]
+    public async Task EmptyModel_MirrorApproved_RemovesAndDeletesInOneRun()
+    {
+        var full = await HoldingAsync("mode: mirror", 4);
+        var empty = new RunKit("mode: mirror");
+        foreach (var (key, state) in full.State.Records)
+        {
+            (empty.State.Records[key], empty.State.DestinationIds[key]) = (state, $"crm-{key}");
+        }
+
+        var held = await empty.RunAsync();
+        var sentWhileHeld = empty.Destination.Batches.Count;
+        await empty.State.ApproveAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var approved = await empty.RunAsync();
+
+        Assert.Equal((RunStatus.Held, 0), (held.Status, sentWhileHeld));
+        Assert.Equal((RunStatus.Succeeded, 4L), (approved.Status, approved.Counts.Sent));
+        Assert.All(empty.Destination.Batches.SelectMany(b => b), r => Assert.Equal(ReverseEtl.Abstractions.RecordAction.Delete, r.Action));
+        Assert.Empty(empty.State.Records);
+    }
+
+    [Fact]
+    public async Task Creates_AfterResetNotAFirstRun_Limited()
+    {
+        var kit = await HoldingAsync("mode: upsert, limits: { updates: none }", 1_200);
+        await kit.State.ResetAsync("s", CancellationToken.None);
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal((RunStatus.Held, 0L), (report.Status, report.Counts.Sent));
+        Assert.Contains("1200 creates planned, more than limits.creates (the larger of 1000 and 50% of 0 held)", report.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HeldPlan_DataBackWithinTheLimit_ThePlanNoLongerWaits()
+    {
+        var kit = await HoldingAsync("mode: upsert, limits: { updates: 2 }", 4);
+        var before = kit.Warehouse.Rows.Select(r => r[1]).ToList();
+        Change(kit, "v2");
+        await kit.RunAsync();
+        var waiting = (await kit.State.LoadHeldAsync("s", CancellationToken.None)).Count;
+        for (var i = 0; i < before.Count; i++)
+        {
+            kit.Warehouse.Rows[i][1] = before[i];
+        }
+
+        await kit.RunAsync();
+
+        Assert.Equal(1, waiting);
+        Assert.Empty(await kit.State.LoadHeldAsync("s", CancellationToken.None));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ internal sealed class MemoryStateStore : ISyncStateStore
 
     public Task RecordHeldAsync(string sync, long runId, IReadOnlyCollection<HeldPlan> plans, CancellationToken cancellationToken)
     {
-        HeldPlans.RemoveAll(h => !h.Approved && plans.Any(p => p.Kind == h.Plan.Kind));
+        HeldPlans.RemoveAll(h => !h.Approved);
         HeldPlans.AddRange(plans.Select(p => (p, false, (long?)null)));
         return Task.CompletedTask;
     }
@@ -135,7 +135,7 @@ internal sealed class MemoryStateStore : ISyncStateStore
 
     public Task<IReadOnlyDictionary<string, ulong>> LoadParkedAsync(string sync, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, ulong>>(Failures.GroupBy(f => f.Key).Select(g => g.Last())
-            .Where(f => !f.Retryable && f.Attempted is not null).ToDictionary(f => f.Key, f => f.Attempted!.Value.Hash, StringComparer.Ordinal));
+            .Where(f => !f.Retryable && (f.Attempted is not null || f.Delete)).ToDictionary(f => f.Key, f => f.Attempted?.Hash ?? 0, StringComparer.Ordinal));
 
     public Task<(IReadOnlyList<FailingRecord> Records, int Total)> ListFailuresAsync(string sync, int limit, CancellationToken cancellationToken) =>
         throw new NotSupportedException("listed by the SQL stores; see StateStoreContractTests");
@@ -144,7 +144,7 @@ internal sealed class MemoryStateStore : ISyncStateStore
     {
         var chosen = Failures.Where(f => key is null || f.Key == key).ToList();
         Failures.RemoveAll(chosen.Contains);
-        Failures.AddRange(chosen.Select(f => f with { Attempted = null }));
+        Failures.AddRange(chosen.Select(f => f with { Retryable = true }));
         return Task.FromResult(chosen.Select(f => f.Key).Distinct().Count());
     }
 

@@ -39,6 +39,23 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task RetryThenSkip_StillRecordsWhatWasAttempted_SkippedDeleteForgetsTheRecord()
+    {
+        var store = await CreateAsync();
+        await store.ApplyAsync("s", [new("gone", new RecordState(9, true), "crm-9")], CancellationToken.None);
+        await store.RecordFailuresAsync("s", 1, [new("a", false, "bad") { Attempted = new RecordState(42, true) }, new("gone", false, "OBJECT_LOCKED") { Delete = true }], CancellationToken.None);
+        var parked = await store.LoadParkedAsync("s", CancellationToken.None);
+
+        await store.RetryAsync("s", null, CancellationToken.None);
+        var afterRetry = await store.LoadParkedAsync("s", CancellationToken.None);
+        Assert.Equal(2, await store.SkipAsync("s", null, CancellationToken.None));
+
+        Assert.Equal(new Dictionary<string, ulong> { ["a"] = 42, ["gone"] = 0 }, parked);
+        Assert.Empty(afterRetry);
+        Assert.Equal(new RecordState(42, true), Assert.Single(await store.LoadRecordsAsync("s", CancellationToken.None)).Value);
+    }
+
+    [Fact]
     public async Task Reset_ForgetsRecordsFailuresPendingAndColumnsOfThatSyncOnly()
     {
         var store = await CreateAsync();
@@ -49,7 +66,10 @@ public abstract partial class StateStoreContractTests
             await store.SaveColumnsAsync(sync, new Dictionary<string, string> { ["a"] = "VARCHAR" }, CancellationToken.None);
         }
 
+        await store.RecordHeldAsync("s", 1, [new("updates", 5, 1, "5 updates planned")], CancellationToken.None);
+
         Assert.Equal(2, await store.ResetAsync("s", CancellationToken.None));
+        Assert.Empty(await store.LoadHeldAsync("s", CancellationToken.None));
 
         Assert.Empty(await store.LoadRecordsAsync("s", CancellationToken.None));
         Assert.Empty(await store.LoadColumnsAsync("s", CancellationToken.None));
@@ -69,12 +89,28 @@ public abstract partial class StateStoreContractTests
         var approvals = await OpenAgain().LoadApprovalsAsync("s", CancellationToken.None);
         await store.UseApprovalsAsync("s", 3, ["updates"], CancellationToken.None);
 
-        Assert.Equal([("updates", 2152L, 2L), ("creates", 5L, 2L)], waiting.Select(p => (p.Kind, p.Count, p.RunId)));
+        Assert.Equal([("creates", 5L, 2L), ("updates", 2152L, 2L)], waiting.Select(p => (p.Kind, p.Count, p.RunId)));
         Assert.Equal(waiting.Select(p => p.Reason), approved.Select(p => p.Reason));
         Assert.Equal(new Dictionary<string, long> { ["updates"] = 2152, ["creates"] = 5 }, approvals);
         Assert.Equal(["creates"], (await store.LoadApprovalsAsync("s", CancellationToken.None)).Keys);
         Assert.Empty(await store.LoadHeldAsync("s", CancellationToken.None));
         Assert.Empty(await store.ApproveAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None));
+        await store.RecordHeldAsync("s", 4, [new("deletes", 3, 0, "3 deletes")], CancellationToken.None);
+        await store.RecordHeldAsync("s", 5, [], CancellationToken.None);
+        Assert.Empty(await store.LoadHeldAsync("s", CancellationToken.None)); // a clean run: nothing waits any more
+    }
+
+    [Fact]
+    public async Task FinishRun_KeepsWhatWasRecordedParkedAndHeldBack()
+    {
+        var store = await CreateAsync();
+        var run = await store.StartRunAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var counts = new RunCounts { RowsRead = 10, Added = 10, Baselined = 7, Parked = 2, Withheld = 3 };
+        await store.FinishRunAsync(run, new RunResult(DateTimeOffset.UnixEpoch, RunStatus.Held, counts, "held"), CancellationToken.None);
+
+        var status = Assert.Single(await OpenAgain().GetStatusAsync(CancellationToken.None));
+
+        Assert.Equal(("Held", counts), (status.Status, status.Counts));
     }
 
     [Fact]

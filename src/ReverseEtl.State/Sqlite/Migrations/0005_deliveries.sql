@@ -33,3 +33,8 @@ create table held_plans (
 );
 
 create index held_plans_by_sync on held_plans (sync, kind);
+
+-- What a run recorded without sending (initial: skip), left parked, and held back by limits.
+alter table sync_runs add column baselined integer not null default 0;
+alter table sync_runs add column parked integer not null default 0;
+alter table sync_runs add column withheld integer not null default 0;
