@@ -8,7 +8,7 @@ namespace ReverseEtl.Destinations.Http;
 /// of a few, one round trip each; a lease left unused for its life is dropped, and when the budget is spent the limiter
 /// waits (on the <see cref="TimeProvider"/>) as long as the budget says. Callers queue in order, one lease taken at a time.
 /// </summary>
-internal sealed class SharedBudgetLimiter(ICredentialBudget budget, string credentialKey, BudgetShape shape, TimeProvider time) : RateLimiter
+public sealed class SharedBudgetLimiter(ICredentialBudget budget, string credentialKey, BudgetShape shape, TimeProvider time) : RateLimiter
 {
     private static readonly TimeSpan LeastWait = TimeSpan.FromMilliseconds(5);
     private readonly SemaphoreSlim _taking = new(1, 1);

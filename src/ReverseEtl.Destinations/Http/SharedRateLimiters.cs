@@ -18,7 +18,7 @@ public sealed class SharedRateLimiters(TimeProvider time, ICredentialBudget? bud
         _paces.GetOrAdd(connection.LimiterKey, static (_, state) => state.Self.Create(state.Connection), (Self: this, Connection: connection));
 
     /// <summary>The budget's key: the vendor and the credential, hashed (SHA-256, first 128 bits); the credential is never stored.</summary>
-    internal static string BudgetKey(HttpConnection connection) =>
+    public static string BudgetKey(HttpConnection connection) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"reverse-etl credential budget\n{connection.Policy.Vendor}\n{connection.CredentialKey}")).AsSpan(0, 16));
 
     public void Dispose()
