@@ -32,13 +32,31 @@ public sealed class PostgresCredentialBudget(string connectionString) : ICredent
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permits, bucket.Capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucket.PerSecond);
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        var (granted, tokens) = await connection.QuerySingleAsync<(int, double)>(new CommandDefinition(
-            Take, new { key = credentialKey, capacity = bucket.Capacity, perSecond = bucket.PerSecond, permits }, cancellationToken: cancellationToken));
+        var (granted, tokens) = await TakeRowAsync(credentialKey, bucket, permits, cancellationToken);
         return granted > 0
             ? new BudgetGrant(granted, TimeSpan.Zero)
             : new BudgetGrant(0, TimeSpan.FromSeconds((permits - tokens) / bucket.PerSecond));
     }
+
+    private async Task<(int Granted, double Tokens)> TakeRowAsync(string key, BudgetBucket bucket, int permits, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+            return await connection.QuerySingleAsync<(int, double)>(new CommandDefinition(
+                Take, new { key, capacity = bucket.Capacity, perSecond = bucket.PerSecond, permits }, cancellationToken: cancellationToken));
+        }
+        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var where = new NpgsqlConnectionStringBuilder(_source.ConnectionString);
+            throw new DestinationException(
+                $"the request budget shared by replicas could not be read from the PostgreSQL state (host {where.Host}, database {where.Database}): {Reason(ex)}; "
+                + "check RETL_STATE_CONNECTION_STRING and that the server is up (nothing was sent)", ex);
+        }
+    }
+
+    // One line: a server error's own text, without the detail lines PostgresException.Message adds.
+    private static string Reason(NpgsqlException ex) => ex is PostgresException server ? $"{server.SqlState}: {server.MessageText}" : ex.Message;
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 

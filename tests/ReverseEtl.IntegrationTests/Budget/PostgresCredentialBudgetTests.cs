@@ -60,6 +60,19 @@ public sealed class PostgresCredentialBudgetTests(PostgresServer server, ITestOu
         Assert.Equal([key], await connection.QueryAsync<string>("select credential_key from credential_budgets"));
     }
 
+    [Fact]
+    public async Task Take_StateUnreachable_SaysWhichStoreAndWhatToCheck_NeverThePassword()
+    {
+        var state = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync()) { Database = "no_such_db", Password = "s3cr3t-pw" }.ConnectionString;
+        await using var budget = new PostgresCredentialBudget(state);
+
+        var failure = await Assert.ThrowsAsync<DestinationException>(() => budget.TakeAsync("k1", new BudgetBucket(1, 1), 1, CancellationToken.None));
+
+        Assert.StartsWith("the request budget shared by replicas could not be read from the PostgreSQL state (host 127.0.0.1, database no_such_db): ", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith("check RETL_STATE_CONNECTION_STRING and that the server is up (nothing was sent)", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", failure.Message, StringComparison.Ordinal);
+    }
+
     private static async Task SendAsync(SharedBudgetLimiter limiter, int requests, List<DateTimeOffset> sent)
     {
         for (var i = 0; i < requests; i++)
