@@ -2,10 +2,16 @@ using System.Threading.RateLimiting;
 
 namespace ReverseEtl.Destinations.Http;
 
-/// <summary>A sliding-window limiter, plus a pause that the vendor's quota headers can ask for.</summary>
-internal sealed class CredentialPace(RateLimit limit) : IDisposable
+/// <summary>
+/// A credential's limiter (this process's own sliding window, or a budget shared by replicas), plus a pause that the
+/// vendor's quota headers can ask for.
+/// </summary>
+internal sealed class CredentialPace(RateLimiter limiter) : IDisposable
 {
-    private readonly SlidingWindowRateLimiter _limiter = new(new SlidingWindowRateLimiterOptions
+    private readonly RateLimiter _limiter = limiter;
+
+    /// <summary>A sliding window in this process: with the SQLite state, this process is the only one using the credential.</summary>
+    public static CredentialPace InProcess(RateLimit limit) => new(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
     {
         PermitLimit = limit.Requests,
         Window = limit.Window,
@@ -13,7 +19,7 @@ internal sealed class CredentialPace(RateLimit limit) : IDisposable
         QueueLimit = int.MaxValue,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
-    });
+    }));
 
     private long _pausedUntilTicks;
 

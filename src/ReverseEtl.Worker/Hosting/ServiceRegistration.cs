@@ -10,6 +10,7 @@ using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Templates;
+using ReverseEtl.Destinations.Http;
 using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Salesforce;
@@ -65,6 +66,9 @@ public static class ServiceRegistration
                 ? new PostgresSyncStateStore(shared, time, sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = options.InstanceName }
                 : new SqliteSyncStateStore(Path.Combine(options.Paths.DataDirectory, "state.db"), time) { Instance = options.InstanceName };
         });
+        // The pace per credential: with the PostgreSQL state, a budget every replica shares; with SQLite, this process's own.
+        services.AddSingleton(sp => new SharedRateLimiters(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<WorkerOptions>>().Value.StateConnectionString is { } budgets ? new PostgresCredentialBudget(budgets) : null));
         services.AddSingleton<IRecordStateStore>(sp => sp.GetRequiredService<ISyncStateStore>());
         services.AddSingleton<ISchemaColumnStore>(sp => sp.GetRequiredService<ISyncStateStore>());
         services.AddSingleton<IRunJournal>(sp => sp.GetRequiredService<ISyncStateStore>());
