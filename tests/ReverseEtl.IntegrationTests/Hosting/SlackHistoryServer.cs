@@ -24,6 +24,7 @@ internal sealed class SlackHistoryServer : IDisposable
 {
     public const string Token = "xoxb-test";
     public const string Channel = "C0ALERTS01";
+    public const string Hook = "/services/T0KILL001/B0KILL001/kKiLlTeStWeBhOoK0001";
 
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly List<Stored> _messages = [];
@@ -38,10 +39,16 @@ internal sealed class SlackHistoryServer : IDisposable
         _random = new Random(seed);
         _maxDelayMs = maxDelayMs;
         _server.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithCallback(PostAsync));
+        _server.Given(Request.Create().WithPath(Hook).UsingPost()).RespondWith(Response.Create().WithCallback(WebhookAsync));
         _server.Given(Request.Create().WithPath("/api/conversations.history").UsingGet()).RespondWith(Response.Create().WithCallback(History));
     }
 
     public string Url => _server.Url!;
+
+    /// <summary>How many of the next posts are stored at once but answered only after <see cref="SlowBy"/> (a timeout after Slack stored it).</summary>
+    public int SlowAnswers { get; set; }
+
+    public TimeSpan SlowBy { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Posts whose request has arrived, stored or not yet.</summary>
     public int Received => Volatile.Read(ref _received);
@@ -72,18 +79,55 @@ internal sealed class SlackHistoryServer : IDisposable
             return refusal;
         }
 
-        Track(before: 1, after: 0);
-        await Task.Delay(Delay());
-        var ts = Store(body);
-        Track(before: -1, after: 1);
-        await Task.Delay(Delay());
-        Track(before: 0, after: -1);
+        var ts = await StoreWithDelaysAsync(body);
         var channel = body["channel"]!.GetValue<string>();
         return Json(new JsonObject
         {
             ["ok"] = true, ["channel"] = channel, ["ts"] = ts,
             ["message"] = new JsonObject { ["type"] = "message", ["text"] = body["text"]?.DeepClone(), ["ts"] = ts, ["metadata"] = body["metadata"]?.DeepClone() },
         });
+    }
+
+    /// <summary>An incoming webhook: the body as chat.postMessage's without a channel, stored as a post to <see cref="Channel"/>, answered <c>ok</c> in plain text.</summary>
+    private async Task<IResponseMessage> WebhookAsync(IRequestMessage request)
+    {
+        Interlocked.Increment(ref _received);
+        var body = JsonNode.Parse(request.Body ?? "{}")!.AsObject();
+        var problems = SlackContract.ValidateRequest("chat.postMessage", (request.Body ?? "{}").Insert(1, $"\"channel\":\"{Channel}\","));
+        if (problems.Count > 0)
+        {
+            lock (_messages)
+            {
+                _violations.AddRange(problems.Select(p => $"{Hook}: {p}"));
+            }
+
+            return new ResponseMessage { StatusCode = 400, BodyData = new BodyData { BodyAsString = "invalid_payload", DetectedBodyType = BodyType.String } };
+        }
+
+        await StoreWithDelaysAsync(body);
+        return new ResponseMessage
+        {
+            StatusCode = 200, Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("text/plain") },
+            BodyData = new BodyData { BodyAsString = "ok", DetectedBodyType = BodyType.String },
+        };
+    }
+
+    private async Task<string> StoreWithDelaysAsync(JsonObject body)
+    {
+        if (TakeSlow())
+        {
+            var stored = Store(body);
+            await Task.Delay(SlowBy);
+            return stored;
+        }
+
+        Track(before: 1, after: 0);
+        await Task.Delay(Delay());
+        var ts = Store(body);
+        Track(before: -1, after: 1);
+        await Task.Delay(Delay());
+        Track(before: 0, after: -1);
+        return ts;
     }
 
     private IResponseMessage History(IRequestMessage request)
@@ -155,6 +199,14 @@ internal sealed class SlackHistoryServer : IDisposable
             _lastMicros = Math.Max(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000, _lastMicros + 1);
             _messages.Add(new Stored(_lastMicros, body["text"]?.GetValue<string>() ?? string.Empty, body["metadata"]?.DeepClone() as JsonObject));
             return Ts(_lastMicros);
+        }
+    }
+
+    private bool TakeSlow()
+    {
+        lock (_messages)
+        {
+            return SlowAnswers-- > 0;
         }
     }
 
