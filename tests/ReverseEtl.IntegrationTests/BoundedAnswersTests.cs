@@ -102,7 +102,7 @@ public sealed class BoundedAnswersTests : IDisposable
     private static readonly string[] Secrets = ["xoxb-secret-1", "pat-secret-2", "tok-secret-3", "cid-secret-4", "cs-secret-5", "XXXXXXXXXXXXXXXX"];
 
     // Every vendor of the shipped config on one WireMock, with credentials (and base URLs) only in the environment.
-    private TestProject Project() => new TestProject().WithShippedConfig()
+    private TestProject Project() => new TestProject().WithShippedConfig(initialSend: true)
         .WithVariable("SLACK_BOT_TOKEN", Secrets[0]).WithVariable("SLACK_API_BASE_URL", $"{_vendor.Url}/api")
         .WithVariable("HUBSPOT_TOKEN", Secrets[1]).WithVariable("HUBSPOT_API_BASE_URL", _vendor.Url!)
         .WithVariable("INTERCOM_TOKEN", Secrets[2]).WithVariable("INTERCOM_API_BASE_URL", $"{_vendor.Url}/intercom")

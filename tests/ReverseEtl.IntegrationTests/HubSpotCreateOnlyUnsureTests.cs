@@ -88,7 +88,8 @@ public sealed class HubSpotCreateOnlyUnsureTests : IAsyncDisposable
 
         var failure = await Assert.ThrowsAsync<DestinationException>(() => Writer().WriteAsync([Record("r1", "acc-001", unsure: Attempt)], CancellationToken.None));
 
-        Assert.Equal("HubSpot connection 'crm': the token lacks a scope this sync needs (403): This app hasn't been granted all required scopes to make this call.", failure.Message);
+        Assert.StartsWith("HubSpot connection 'crm': the token lacks a scope this sync needs (403): This app hasn't been granted all required scopes to make this call.", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("check the connection's token", failure.Message, StringComparison.Ordinal);
         Assert.Empty(Requests(Create));
     }
 
