@@ -33,7 +33,9 @@ public sealed class LiquidTemplateCompiler : ITemplateCompiler
         }
 
         compiled = null;
-        problem = $"the Liquid template does not parse: {error}";
+        // Fluid appends the whole template after "Source:"; the YAML position already says where it is: one line.
+        var reason = (error ?? "no reason given").Split('\n')[0].Trim().Replace(" at (", " at (line:column of the template ", StringComparison.Ordinal);
+        problem = $"the Liquid template does not parse: {reason}";
         return false;
     }
 
