@@ -68,6 +68,7 @@ public sealed class BoundedAnswersTests : IDisposable
     {
         var answer = WireMockJson.Fixed(status, """{"status":"error","message":"Service Unavailable","category":"Service Unavailable"}""");
         _vendor.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/create")).RespondWith(status == 200 ? answer.WithDelay(TimeSpan.FromSeconds(3)) : answer);
+        HubSpotAnswers.AnswerProperties(_vendor, "companies", "product_account_id");
         await using var project = new TestProject();
         project.Sql("wh.duckdb", """
             create table accounts as select * from (values ('acc_1', 'Zoë ''Ünïcode'' & Co 🚀'), ('acc_2', ''), ('acc_3', null)) t(account_id, account_name);
@@ -93,7 +94,9 @@ public sealed class BoundedAnswersTests : IDisposable
         Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains(reason, report.Error, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(status == 200 ? 3 : 0)); // WireMock logs a slow answer once it is given
-        Assert.Single(_vendor.LogEntries);
+        // The properties list (the check before sending), then the one create, not repeated.
+        Assert.Equal(["/crm/v3/properties/companies", "/crm/v3/objects/companies/batch/create"],
+            _vendor.LogEntries.OrderBy(e => e.RequestMessage!.DateTime).Select(e => e.RequestMessage!.Path));
         Assert.Empty(await project.State.LoadRecordsAsync("create", CancellationToken.None));
     }
 

@@ -81,7 +81,7 @@ public sealed class ShippedPlaysAgainstVendorsTests : IDisposable
         _slack.Given(Request.Create().WithPath("/api/users.lookupByEmail")).RespondWith(WireMockJson.Fixed(200, SlackEndToEndTests.LookupOk));
         _slack.Given(Request.Create().WithPath("/api/conversations.open")).RespondWith(WireMockJson.Fixed(200, SlackEndToEndTests.OpenOk));
         _slack.Given(Request.Create().WithPath("/api/chat.postMessage")).RespondWith(WireMockJson.Fixed(200, SlackEndToEndTests.PostOk));
-        _hubspot.Given(Request.Create().WithPath("/crm/v3/properties/companies").UsingGet()).RespondWith(WireMockJson.Fixed(200, """{"results":[]}"""));
+        HubSpotAnswers.AnswerProperties(_hubspot, "companies"); // a new portal: the play's create_properties are created
         _hubspot.Given(Request.Create().WithPath("/crm/v3/properties/companies/batch/create")).RespondWith(WireMockJson.Fixed(201, """{"status":"COMPLETE","results":[],"startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}"""));
         _hubspot.Given(Request.Create().WithPath(HubSpotConformanceTests.Upsert)).RespondWith(WireMockJson.From(200, b => HubSpotAnswers.Results(b)));
         _intercom.Given(Request.Create().WithPath("/contacts/find_by_external_id/*")).RespondWith(WireMockJson.Fixed(404, IntercomAnswers.Error("not_found", "User Not Found")));
@@ -94,6 +94,8 @@ public sealed class ShippedPlaysAgainstVendorsTests : IDisposable
         _intercom.Given(Request.Create().WithPath("/contacts/*/tags")).RespondWith(WireMockJson.Fixed(200, """{"type":"tag","id":"7522907","name":"onboarding-nudge"}"""));
         _intercom.Given(Request.Create().WithPath("/events")).RespondWith(Response.Create().WithStatusCode(202));
         SalesforceAnswers.Token(_salesforce);
+        SalesforceAnswers.AnswerDescribe(_salesforce, "Account", "Product_Account_Id__c", "Overlapping_Partners__c", "Best_Help_Partner__c",
+            "Best_Help_Partner_Contact__c", "Activation_Stage__c", "Days_In_Stage__c"); // the custom fields the play says must exist
         _salesforce.Given(Request.Create().WithPath(SalesforceConformanceTests.Upsert)).RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
         _webhook.Given(Request.Create().WithPath(Hook)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("ok"));
     }

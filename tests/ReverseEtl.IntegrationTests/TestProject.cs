@@ -122,11 +122,23 @@ internal sealed class TestProject : IAsyncDisposable
 
     public async Task<SyncRunReport> RunAsync(string sync, CancellationToken stop = default)
     {
+        await using var runtime = Runtime();
+        return await RunAsync(runtime, sync, stop);
+    }
+
+    /// <summary>Runs <paramref name="sync"/> on <paramref name="runtime"/>, as a long-running worker runs its syncs on one runtime.</summary>
+    public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, string sync, CancellationToken stop = default)
+    {
+        await State.InitializeAsync(CancellationToken.None);
+        return await Services.GetRequiredService<SyncRunner>().RunAsync(runtime, runtime.Project.Syncs[sync], stop);
+    }
+
+    /// <summary>The project's runtime (its warehouses and destinations), as the worker's host keeps it; dispose it when done.</summary>
+    public ProjectRuntime Runtime()
+    {
         var project = Load();
         Assert.Empty(project.Errors);
-        await State.InitializeAsync(CancellationToken.None);
-        await using var runtime = new ProjectRuntime(project.Project!, Services.GetRequiredService<ConnectorCatalog>());
-        return await Services.GetRequiredService<SyncRunner>().RunAsync(runtime, project.Project!.Syncs[sync], stop);
+        return new ProjectRuntime(project.Project!, Services.GetRequiredService<ConnectorCatalog>());
     }
 
     /// <summary>The writer a run of <paramref name="sync"/> would use, for tests that hand it records directly; dispose the runtime when done.</summary>

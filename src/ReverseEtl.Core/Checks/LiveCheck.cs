@@ -12,9 +12,10 @@ public sealed record LiveCheckResult(IReadOnlyList<DefinitionError> Problems, IR
 /// A sync against the real world, before anything is sent: the model runs with no row (with the trigger condition),
 /// and the primary key, the mapped columns and every <c>row.NAME</c> of its templates are checked against the columns
 /// it returns, and so is every payload field the destination's section names (<see cref="IDestinationFieldReferences"/>);
-/// for <c>validate --live</c>, a destination that can (<see cref="IDestinationFieldCheck"/>) checks the
-/// fields it would write. A run checks the model side only: the vendor's own check (e.g. HubSpot's property list)
-/// would cost a call on every run, and the vendor rejects a missing field itself.
+/// then a destination that can (<see cref="IDestinationFieldCheck"/>: HubSpot, Salesforce) checks the fields it would
+/// write against the vendor's object. <c>validate --live</c> and every run (before its first send) make both checks;
+/// the destination keeps the vendor's answer per object for a while (10 minutes), so a long-running worker asks at
+/// most once per object in that time, and a dry run (no credentials) asks nothing.
 /// </summary>
 public static class LiveCheck
 {
@@ -49,10 +50,14 @@ public static class LiveCheck
         return new LiveCheckResult(problems, skipped);
     }
 
-    /// <summary>Before a run's first send: throws <see cref="SyncDefinitionException"/> listing every problem, one per line.</summary>
+    /// <summary>
+    /// Before a run's first send: throws <see cref="SyncDefinitionException"/> listing every problem, one per line.
+    /// A check the destination skipped (a dry run has no credentials to ask with) does not stop the run.
+    /// </summary>
+    /// <exception cref="DestinationException">The vendor could not be asked for its fields.</exception>
     public static async Task EnsureAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
-        var result = await CheckAsync(runtime, sync, askDestination: false, cancellationToken);
+        var result = await CheckAsync(runtime, sync, askDestination: true, cancellationToken);
         if (result.Problems.Count > 0)
         {
             throw new SyncDefinitionException(

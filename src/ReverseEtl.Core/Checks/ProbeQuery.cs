@@ -42,14 +42,27 @@ internal sealed class ProbeQuery
             return TriggerError(exception, $"the warehouse rejected the trigger condition: {reason}");
         }
 
-        if (exception.Line is { } bodyLine && bodyLine >= _bodyFirstLine && bodyLine < _bodyFirstLine + _model.Sql.Trim().Split('\n').Length)
-        {
-            var at = _origin.Locate(bodyLine - _bodyFirstLine + 1, exception.Column);
-            return new DefinitionError(at, string.Empty, $"model '{_model.Name}' (sync '{_sync.Name}'): the warehouse rejected the query: {reason}");
-        }
-
-        return _model.Source.Error(string.Empty, $"the warehouse rejected the query of model '{_model.Name}' (sync '{_sync.Name}'): {reason}");
+        return InModel(exception, _bodyFirstLine)
+            ?? _model.Source.Error(string.Empty, $"the warehouse rejected the query of model '{_model.Name}' (sync '{_sync.Name}'): {reason}");
     }
+
+    /// <summary>
+    /// The warehouse's error for the run's own read (<see cref="ModelQuery.Build"/>), at the model's own line, when it
+    /// points into the model (e.g. a cast that fails on one row's value); else null. The run's query places the model
+    /// from <see cref="ModelQuery.BodyFirstLine"/>.
+    /// </summary>
+    public static WarehouseException? InRunQuery(ProjectDefinition project, SyncDefinition sync, WarehouseException exception)
+    {
+        var probe = new ProbeQuery(project, project.Models[sync.Model], sync, new ConfigText(new RuntimePathsView(project.Paths.ConfigDirectory)));
+        return probe.InModel(exception, ModelQuery.BodyFirstLine(sync)) is { } located ? new WarehouseException(located.ToString(), exception) : null;
+    }
+
+    // At the model's own line, when the warehouse's line falls in the model's SQL (which starts at bodyFirstLine).
+    private DefinitionError? InModel(WarehouseException exception, int bodyFirstLine) =>
+        exception.Line is { } line && line >= bodyFirstLine && line < bodyFirstLine + _model.Sql.Trim().Split('\n').Length
+            ? new DefinitionError(_origin.Locate(line - bodyFirstLine + 1, exception.Column), string.Empty,
+                $"model '{_model.Name}' (sync '{_sync.Name}'): the warehouse rejected the query: {Reason(exception.Message)}")
+            : null;
 
     // At the word the warehouse pointed at, found in the YAML value (a folded or quoted scalar moves it); else the value's start.
     private DefinitionError TriggerError(WarehouseException exception, string message)

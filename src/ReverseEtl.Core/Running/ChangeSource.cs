@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
@@ -37,7 +38,7 @@ public sealed class ChangeSource(SyncRunContext context)
         Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync), context.QueryTag);
-        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        await using var result = await OpenAsync(query, cancellationToken);
         var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
         if (SchemaGuard.Check(context, saved, mapper) is { } columns)
         {
@@ -68,6 +69,19 @@ public sealed class ChangeSource(SyncRunContext context)
         foreach (var seen in _inWarehouse.TakeSeen())
         {
             yield return seen;
+        }
+    }
+
+    // A warehouse error inside the model (a cast that fails on one row's value) names the model's own line, not the wrapper's.
+    private async Task<IWarehouseResult> OpenAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await context.Warehouse.QueryAsync(query, cancellationToken);
+        }
+        catch (WarehouseException ex) when (ProbeQuery.InRunQuery(context.Runtime.Project, context.Sync, ex) is { } located)
+        {
+            throw located;
         }
     }
 

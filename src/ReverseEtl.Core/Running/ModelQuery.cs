@@ -20,6 +20,9 @@ public static class ModelQuery
             """;
     }
 
+    /// <summary>The line of <see cref="Build"/>'s query on which the model's SQL starts (after a trigger condition of any length).</summary>
+    public static int BodyFirstLine(SyncDefinition sync) => Condition(sync).Split('\n').Length + 2;
+
     /// <summary>The column that carries the warehouse's hash of the whole row (diff: warehouse).</summary>
     public const string RowHashColumn = "retl_row_hash__";
 

@@ -5,7 +5,8 @@ namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
 /// A vendor refusing a connection's credential (401, 403, Slack's <c>invalid_auth</c>): the vendor's error marks it
-/// (<see cref="Refused"/>), and each destination wraps its writers (<see cref="Checked"/>) so that such an error ends by
+/// (<see cref="Refused"/>), and each destination wraps its writers (<see cref="Checked"/>) and its checks before a run
+/// (<see cref="CheckedAsync{T}"/>) so that such an error ends by
 /// saying which of the connection's keys to check and which environment variable they were read from; never a value.
 /// </summary>
 public static class Credentials
@@ -32,6 +33,20 @@ public static class Credentials
     /// <summary>Wraps <paramref name="writer"/> so that a refused credential names <paramref name="keys"/> and their variables.</summary>
     public static ISyncWriter Checked(ISyncWriter writer, ConnectionSettings connection, params string[] keys) =>
         new CheckedWriter(writer, Hint(connection, keys));
+
+    /// <summary>Runs <paramref name="call"/> (e.g. a fields check before the run) so that a refused credential names <paramref name="keys"/> and their variables.</summary>
+    public static async Task<T> CheckedAsync<T>(Func<Task<T>> call, ConnectionSettings connection, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call();
+        }
+        catch (DestinationException ex) when (ex.Data[RefusedKey] is true)
+        {
+            throw new DestinationException($"{ex.Message}; {Hint(connection, keys)}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered };
+        }
+    }
 
     private sealed class CheckedWriter(ISyncWriter inner, string hint) : ISyncWriter
     {

@@ -6,7 +6,7 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>HubSpot CRM destination: objects created or updated in batches of up to 100 by a unique property.</summary>
-public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory loggers) : DestinationConnector
+public sealed class HubSpotConnector(DestinationHttp http, TimeProvider time, ILoggerFactory loggers) : DestinationConnector
 {
     public const int MaxBatchSize = 100;
 
@@ -25,7 +25,7 @@ public sealed class HubSpotConnector(DestinationHttp http, ILoggerFactory logger
     protected override void CheckSync(SyncSettings sync, List<ConfigProblem> problems) => HubSpotSyncOptions.From(sync, problems);
 
     public override IDestination Create(ConnectionSettings connection) =>
-        new HubSpotDestination(connection, HubSpotConnectionOptions.From(connection), http, loggers.CreateLogger<HubSpotDestination>());
+        new HubSpotDestination(connection, HubSpotConnectionOptions.From(connection), http, time, loggers.CreateLogger<HubSpotDestination>());
 }
 
 public static class HubSpotServiceCollectionExtensions

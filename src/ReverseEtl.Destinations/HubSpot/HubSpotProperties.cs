@@ -5,7 +5,9 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>Creates the sync's <c>create_properties</c> that the object lacks, once per writer, before the first batch.</summary>
-internal sealed class HubSpotProperties(string connection, IHubSpotApi api, HubSpotSyncOptions options)
+/// The object's property list comes from the connection's <paramref name="cache"/> (the check before the run has
+/// usually just asked for it); after creating properties, the cache forgets that list.
+internal sealed class HubSpotProperties(string connection, IHubSpotApi api, HubSpotSyncOptions options, VendorFieldCache<IReadOnlySet<string>> cache)
 {
     private bool _ready;
 
@@ -17,18 +19,13 @@ internal sealed class HubSpotProperties(string connection, IHubSpotApi api, HubS
             return;
         }
 
-        var existing = await api.ListPropertiesAsync(options.ObjectType, cancellationToken).ReceivedAsync("HubSpot", connection);
-        if (!existing.IsSuccessStatusCode)
-        {
-            throw HubSpotErrors.Failure(connection, existing.Status(), HubSpotErrors.Parse(existing.ErrorContent()));
-        }
-
-        var names = (existing.Content?.Results ?? []).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var names = await cache.GetAsync(options.ObjectType, ct => HubSpotFieldCheck.ListAsync(connection, api, options.ObjectType, ct), cancellationToken);
         var missing = options.CreateProperties.Where(p => !names.Contains(p.Key))
             .Select(p => new HubSpotPropertyCreate(p.Key, p.Value, "string", "text", options.PropertyGroup, p.Key == options.IdProperty ? true : null))
             .ToList();
         if (missing.Count > 0)
         {
+            cache.Forget(options.ObjectType);
             var created = await api.CreatePropertiesAsync(options.ObjectType, new HubSpotPropertyCreateBatch(missing), cancellationToken).ReceivedAsync("HubSpot", connection);
             if (!created.IsSuccessStatusCode && created.StatusCode != HttpStatusCode.Conflict)
             {

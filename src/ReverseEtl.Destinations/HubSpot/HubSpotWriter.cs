@@ -13,9 +13,10 @@ namespace ReverseEtl.Destinations.HubSpot;
 /// A batch begun when the run is stopped is finished (a create cut off mid-call could be applied and then sent again).
 /// In <c>create_only</c>, records whose earlier create has no known outcome are searched for first (<see cref="HubSpotUnsureCreates"/>).
 /// </summary>
-internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode) : WholeBatchWriter
+internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotSyncOptions options, SyncMode mode, VendorFieldCache<IReadOnlySet<string>> properties)
+    : WholeBatchWriter
 {
-    private readonly HubSpotProperties _properties = new(connection, api, options);
+    private readonly HubSpotProperties _properties = new(connection, api, options, properties);
     private readonly HubSpotAssociations _associations = new(connection, api, options);
     private readonly HubSpotUnsureCreates _unsure = new(connection, api, options);
 

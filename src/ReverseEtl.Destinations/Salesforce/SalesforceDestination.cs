@@ -20,10 +20,12 @@ internal sealed class SalesforceDestination : IDestination, IDestinationFieldChe
     private readonly TimeProvider _time;
     private readonly ISalesforceApi _api;
     private readonly SalesforceAuth? _auth;
+    private readonly VendorFieldCache<IReadOnlyDictionary<string, SalesforceField>> _described;
 
     public SalesforceDestination(ConnectionSettings connection, SalesforceConnectionOptions options, DestinationHttp http, TimeProvider time, ILogger logger)
     {
         (_connection, _options, _time) = (connection, options, time);
+        _described = new VendorFieldCache<IReadOnlyDictionary<string, SalesforceField>>(time, StringComparer.OrdinalIgnoreCase);
         var policy = new SalesforceHttpPolicy();
         var secret = options.ClientId is null ? null : $"{options.LoginUrl}|{options.ClientId}|{options.Username}";
         DelegatingHandler? outer = null;
@@ -50,7 +52,8 @@ internal sealed class SalesforceDestination : IDestination, IDestinationFieldChe
     }
 
     public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
-        SalesforceFieldCheck.CheckAsync(_connection.Name, _api, _options, DryRunOutboxPath is not null, sync, fields, cancellationToken);
+        Credentials.CheckedAsync(() => SalesforceFieldCheck.CheckAsync(_connection.Name, _api, _options, _described, DryRunOutboxPath is not null, sync, fields, cancellationToken),
+            _connection, CredentialKeys(_options));
 
     private static string[] CredentialKeys(SalesforceConnectionOptions options) =>
         options.PrivateKeyPath is null ? ["client_id", "client_secret"] : ["client_id", "private_key_path", "username"];
@@ -58,5 +61,9 @@ internal sealed class SalesforceDestination : IDestination, IDestinationFieldChe
     public IReadOnlyList<FieldReference> FieldsRead(SyncSettings sync) =>
         SalesforceSyncOptions.From(sync, []) is { ExternalIdField.Length: > 0 } options ? [new FieldReference("external_id_field", options.ExternalIdField)] : [];
 
-    public void Dispose() => _auth?.Dispose();
+    public void Dispose()
+    {
+        _auth?.Dispose();
+        _described.Dispose();
+    }
 }

@@ -4,13 +4,14 @@ using ReverseEtl.Destinations.Http;
 namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>
-/// For <c>validate --live</c>: every payload field the sync writes must be a field of the sObject (describe) that the
+/// Before every run's first send and in <c>validate --live</c>: every payload field the sync writes must be a field of the sObject (describe) that the
 /// integration user may set, else Salesforce would reject every record (INVALID_FIELD). Field names are case-insensitive.
+/// The describe is kept per sObject for <see cref="VendorFieldCache{T}.Lifetime"/>.
 /// </summary>
 internal static class SalesforceFieldCheck
 {
-    public static async Task<FieldCheckResult> CheckAsync(string connection, ISalesforceApi api, SalesforceConnectionOptions options, bool dryRun,
-        SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    public static async Task<FieldCheckResult> CheckAsync(string connection, ISalesforceApi api, SalesforceConnectionOptions options,
+        VendorFieldCache<IReadOnlyDictionary<string, SalesforceField>> cache, bool dryRun, SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
         var sobject = SalesforceSyncOptions.From(sync, []).SObject;
         if (dryRun)
@@ -18,13 +19,7 @@ internal static class SalesforceFieldCheck
             return FieldCheckResult.Skipped($"dry run: Salesforce connection '{connection}' has no client_id, so the {sobject} fields could not be described");
         }
 
-        var described = await api.DescribeAsync(options.ApiVersion, sobject, cancellationToken).ReceivedAsync("Salesforce", connection);
-        if (!described.IsSuccessStatusCode)
-        {
-            throw SalesforceErrors.Failure(connection, described);
-        }
-
-        var known = (described.Content?.Fields ?? []).ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+        var known = await cache.GetAsync(sobject, ct => DescribeAsync(connection, api, options, sobject, ct), cancellationToken);
         var problems = new List<FieldProblem>();
         foreach (var field in fields.Where(f => !string.Equals(f, "Id", StringComparison.OrdinalIgnoreCase)))
         {
@@ -39,5 +34,14 @@ internal static class SalesforceFieldCheck
         }
 
         return new FieldCheckResult(problems);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, SalesforceField>> DescribeAsync(string connection, ISalesforceApi api, SalesforceConnectionOptions options,
+        string sobject, CancellationToken cancellationToken)
+    {
+        var described = await api.DescribeAsync(options.ApiVersion, sobject, cancellationToken).ReceivedAsync("Salesforce", connection);
+        return described.IsSuccessStatusCode
+            ? (described.Content?.Fields ?? []).ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            : throw SalesforceErrors.Failure(connection, described);
     }
 }

@@ -28,6 +28,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     public async Task Run_BatchRefusedWith400_SplitsUntilTheBadRecordIsAloneAndSendsTheRest()
     {
         Answer200();
+        AnswerProperties();
         _server.Given(Request.Create().WithPath(Upsert).WithBody(new WildcardMatcher("*acc_003*"))).AtPriority(1)
             .RespondWith(WireMockJson.Fixed(400, HubSpotAnswers.Error("VALIDATION_ERROR", "Property values were not valid: [{\"isValid\":false,\"message\":\"bad\"}]")));
         await using var project = Project(rows: 4);
@@ -43,6 +44,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     [Fact]
     public async Task Run_DailyLimitSpent_StopsAtOnceWithoutRetrying()
     {
+        AnswerProperties();
         _server.Given(Request.Create().WithPath(Upsert)).RespondWith(WireMockJson.Fixed(429, HubSpotAnswers.RateLimited("DAILY")));
         await using var project = Project(rows: 150);
 
@@ -57,6 +59,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     public async Task Run_TwoRowsWithTheSameId_SendsOneInputWithTheLastRowAndAcknowledgesBoth()
     {
         Answer200();
+        AnswerProperties();
         await using var project = Project(rows: 2, idColumn: "'acc_same'");
 
         var report = await project.RunAsync("push");
@@ -70,8 +73,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     public async Task Run_PropertiesMissing_CreatesOnlyTheMissingOnesBeforeTheFirstBatch()
     {
         Answer200();
-        _server.Given(Request.Create().WithPath("/crm/v3/properties/companies").UsingGet())
-            .RespondWith(WireMockJson.Fixed(200, """{"results":[{"name":"product_account_id","label":"Product account ID","type":"string","fieldType":"text","groupName":"companyinformation","description":"","options":[]}]}"""));
+        AnswerProperties("product_account_id"); // days_in_stage is missing
         _server.Given(Request.Create().WithPath("/crm/v3/properties/companies/batch/create").UsingPost())
             .RespondWith(WireMockJson.Fixed(201, """{"status":"COMPLETE","results":[],"startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}"""));
         await using var project = Project(rows: 1, createProperties: "create_properties: { product_account_id: Product account ID, days_in_stage: Days in stage }");
@@ -90,6 +92,7 @@ public sealed class HubSpotDestinationTests : IDisposable
     public async Task Run_TwoSyncsOnOneToken_ShareItsPaceAndNeverExceedItTogether()
     {
         Answer200();
+        AnswerProperties();
         await using var project = Project(rows: 3, batchSize: 1, rateLimit: "requests: 2, per_seconds: 3");
         project.WithFile("second.yaml", $$"""
             version: 1
@@ -122,6 +125,7 @@ public sealed class HubSpotDestinationTests : IDisposable
         const string contacts = "/crm/v3/objects/contacts/batch/upsert";
         const string read = "/crm/v3/objects/companies/batch/read";
         const string associate = "/crm/v4/associations/contacts/companies/batch/associate/default";
+        HubSpotAnswers.AnswerProperties(_server, "contacts", "user_id");
         _server.Given(Request.Create().WithPath(contacts)).RespondWith(WireMockJson.From(200, b => HubSpotAnswers.Results(b)));
         _server.Given(Request.Create().WithPath(read)).RespondWith(WireMockJson.Fixed(207, """
             {"status":"COMPLETE","results":[{"id":"9001","properties":{"product_account_id":"acc_001"},"createdAt":"2025-05-20T08:00:00Z","updatedAt":"2025-05-20T08:00:00Z","archived":false}],
@@ -170,6 +174,10 @@ public sealed class HubSpotDestinationTests : IDisposable
 
     private void Answer200() =>
         _server.Given(Request.Create().WithPath(Upsert).UsingPost()).AtPriority(100).RespondWith(WireMockJson.From(200, body => HubSpotAnswers.Results(body)));
+
+    // The companies' properties: HubSpot's defaults and the custom ones the sync writes, unless a test says otherwise.
+    private void AnswerProperties(params string[] custom) =>
+        HubSpotAnswers.AnswerProperties(_server, "companies", custom.Length > 0 ? custom : ["product_account_id", "days_in_stage"]);
 
     private List<WireMock.Logging.ILogEntry> Writes() =>
         _server.LogEntries.Where(e => e.RequestMessage!.Path == Upsert).OrderBy(e => e.RequestMessage!.DateTime).ToList();

@@ -46,6 +46,7 @@ public sealed class MirrorSyncTests : IDisposable
     public async Task Salesforce_RowLeavesTheModel_DeletesItsRecordByTheRecordedId()
     {
         SalesforceAnswers.Token(_server);
+        SalesforceAnswers.AnswerDescribe(_server, "Account", "Product_Account_Id__c");
         _server.Given(Request.Create().WithPath(SalesforceConformanceTests.Upsert).UsingPatch()).RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
         _server.Given(Request.Create().WithPath("/services/data/v62.0/composite/sobjects").UsingDelete())
             .RespondWith(WireMockJson.Fixed(200, """[{"id":"001xx0000000002","success":true,"errors":[]}]"""));
@@ -70,6 +71,7 @@ public sealed class MirrorSyncTests : IDisposable
 
     private void AnswerHubSpot()
     {
+        HubSpotAnswers.AnswerProperties(_server, "companies", "product_account_id");
         _server.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/upsert")).RespondWith(WireMockJson.From(200, b => HubSpotAnswers.Results(b)));
         _server.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/archive")).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(204));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NJsonSchema;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Abstractions.State;
 using WireMock.Logging;
@@ -36,6 +35,7 @@ public sealed class SalesforceConformanceTests : DestinationConformanceTests
     protected override void AnswerSuccess()
     {
         SalesforceAnswers.Token(Server);
+        SalesforceAnswers.AnswerDescribe(Server, "Account", "Product_Account_Id__c", "Days_In_Stage__c");
         Server.Given(Request.Create().WithPath(Upsert).UsingPatch()).AtPriority(100).RespondWith(WireMockJson.From(200, body => SalesforceAnswers.Results(body)));
     }
 
@@ -61,44 +61,4 @@ public sealed class SalesforceConformanceTests : DestinationConformanceTests
 
     protected override IReadOnlyList<string> ContractViolations(ILogEntry request) =>
         request.RequestMessage!.Path == Upsert ? SalesforceAnswers.Violations(request.RequestMessage.Body!) : [];
-}
-
-/// <summary>Salesforce's documented shapes (destination-apis.md §4): the token answer, per-record results, and the request body.</summary>
-internal static class SalesforceAnswers
-{
-    // Salesforce publishes no OpenAPI for sObject Collections; this schema states the documented request shape.
-    private static readonly JsonSchema UpsertBody = JsonSchema.FromJsonAsync("""
-        {
-          "type": "object", "additionalProperties": false, "required": ["allOrNone", "records"],
-          "properties": {
-            "allOrNone": { "type": "boolean" },
-            "records": { "type": "array", "minItems": 1, "maxItems": 200, "items": {
-              "type": "object", "required": ["attributes"], "not": { "required": ["Id"] },
-              "properties": { "attributes": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" } } } } } }
-          }
-        }
-        """).GetAwaiter().GetResult();
-
-    public static IReadOnlyList<string> Violations(string body) => UpsertBody.Validate(body).Select(e => $"{e.Path}: {e.Kind}").ToList();
-
-    public static void Token(WireMock.Server.WireMockServer server, string token = "00Dxx!token-1") =>
-        server.Given(Request.Create().WithPath("/services/oauth2/token").UsingPost()).AtPriority(100).RespondWith(WireMockJson.Fixed(200, $$"""
-            {"access_token":"{{token}}","instance_url":"{{server.Url}}","id":"{{server.Url}}/id/00Dxx0000001gPL/005xx000001Sv6A","token_type":"Bearer","issued_at":"1747728000000","signature":"c2lnbmF0dXJl"}
-            """));
-
-    public static JsonArray Results(JsonNode? body, string? rejected = null, string lockedOnce = "")
-    {
-        var results = new JsonArray();
-        foreach (var record in body!["records"]!.AsArray())
-        {
-            var key = record!["Product_Account_Id__c"]!.GetValue<string>();
-            results.Add(key == rejected
-                ? JsonNode.Parse("""{"id":null,"success":false,"errors":[{"statusCode":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [Name]","fields":["Name"]}]}""")
-                : key == lockedOnce
-                ? JsonNode.Parse("""{"id":null,"success":false,"errors":[{"statusCode":"UNABLE_TO_LOCK_ROW","message":"unable to obtain exclusive access to this record","fields":[]}]}""")
-                : new JsonObject { ["id"] = "001" + key.Replace("acc_", "xx0000000", StringComparison.Ordinal), ["success"] = true, ["errors"] = new JsonArray(), ["created"] = true });
-        }
-
-        return results;
-    }
 }
