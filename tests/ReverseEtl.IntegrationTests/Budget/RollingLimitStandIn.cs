@@ -19,6 +19,9 @@ namespace ReverseEtl.IntegrationTests.Budget;
 internal sealed class RollingLimitStandIn : IDisposable
 {
     public const string Upsert = "/crm/v3/objects/companies/batch/upsert";
+
+    /// <summary>The companies' properties, read before each run's first send: a call like any other, within the same limit.</summary>
+    public const string Properties = "/crm/v3/properties/companies";
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly int _limit;
     private readonly TimeSpan _window;
@@ -32,13 +35,18 @@ internal sealed class RollingLimitStandIn : IDisposable
     {
         (_limit, _window, _quotaHeaders) = (limit, window, quotaHeaders);
         _server.Given(Request.Create().WithPath(Upsert).UsingPost()).RespondWith(Response.Create().WithCallback(Answer));
+        _server.Given(Request.Create().WithPath(Properties).UsingGet()).RespondWith(Response.Create().WithCallback(Answer));
     }
 
     public string Url => _server.Url!;
 
     public int RateLimited { get; private set; }
 
+    /// <summary>Upserts accepted.</summary>
     public int Accepted { get; private set; }
+
+    /// <summary>Property lists read (each counts toward the limit, as at HubSpot).</summary>
+    public int Reads { get; private set; }
 
     /// <summary>Every input of every accepted upsert, in the order they arrived.</summary>
     public IReadOnlyList<JsonNode> Delivered
@@ -57,7 +65,7 @@ internal sealed class RollingLimitStandIn : IDisposable
     private ResponseMessage Answer(IRequestMessage request)
     {
         var token = request.Headers!["Authorization"][0];
-        var body = JsonNode.Parse(request.Body!);
+        var body = request.Method == "GET" ? null : JsonNode.Parse(request.Body!);
         lock (_gate)
         {
             var now = TimeProvider.System.GetUtcNow();
@@ -74,9 +82,10 @@ internal sealed class RollingLimitStandIn : IDisposable
             }
 
             accepted.Enqueue(now);
-            Accepted++;
-            _delivered.AddRange(body!["inputs"]!.AsArray().Select(i => i!.DeepClone()));
-            return Json(200, HubSpotAnswers.Results(body).ToJsonString(), !_quotaHeaders ? [] : new Dictionary<string, string>
+            (Accepted, Reads) = body is null ? (Accepted, Reads + 1) : (Accepted + 1, Reads);
+            _delivered.AddRange(body?["inputs"]!.AsArray().Select(i => i!.DeepClone()) ?? []);
+            var answer = body is null ? HubSpotAnswers.Properties("companies", "product_account_id") : HubSpotAnswers.Results(body).ToJsonString();
+            return Json(200, answer, !_quotaHeaders ? [] : new Dictionary<string, string>
             {
                 ["X-HubSpot-RateLimit-Interval-Milliseconds"] = ((int)_window.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 ["X-HubSpot-RateLimit-Max"] = _limit.ToString(CultureInfo.InvariantCulture),

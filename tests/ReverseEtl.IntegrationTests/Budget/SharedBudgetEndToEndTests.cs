@@ -88,7 +88,7 @@ public sealed class SharedBudgetEndToEndTests(PostgresServer server, ITestOutput
         Assert.Contains("): 42P01: relation \"credential_budgets\" does not exist; check RETL_STATE_CONNECTION_STRING", error, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", error, StringComparison.Ordinal);
         Assert.DoesNotContain("pat-shared-token", error, StringComparison.Ordinal);
-        Assert.Equal(0, hubSpot.Accepted + hubSpot.RateLimited);
+        Assert.Equal(0, hubSpot.Accepted + hubSpot.Reads + hubSpot.RateLimited);
     }
 
     private static Dictionary<string, string> Environment(string state, string name) =>
