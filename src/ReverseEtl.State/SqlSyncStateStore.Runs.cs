@@ -53,15 +53,20 @@ public abstract partial class SqlSyncStateStore
             new { sync }, cancellationToken: cancellationToken)) > 0;
     }
 
+    public async Task<IReadOnlyList<SyncStatus>> GetHistoryAsync(string sync, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StatusRow>(new CommandDefinition(
+            $"select {RunColumns} from sync_runs r where r.sync = @sync order by r.id desc limit @limit", new { sync, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStatus(ReadTime)).ToList();
+    }
+
     public async Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StatusRow>(
-            """
-            select r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
-                   r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
-                   r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
-                   r.baselined as Baselined, r.parked as Parked, r.withheld as Withheld,
+            $"""
+            select {RunColumns},
                    (select count(*) from record_failures f where f.sync = r.sync) as FailingRecords,
                    cast((select f.key || ': ' || f.message from record_failures f where f.sync = r.sync order by f.failed_at desc limit 1) as text) as LastFailure
             from sync_runs r
@@ -70,6 +75,14 @@ public abstract partial class SqlSyncStateStore
             """);
         return rows.Select(r => r.ToStatus(ReadTime)).ToList();
     }
+
+    // What status and history read of a run (aliased as StatusRow's properties).
+    private const string RunColumns = """
+        r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
+        r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
+        r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
+        r.baselined as Baselined, r.parked as Parked, r.withheld as Withheld
+        """;
 
     // Properties, not a constructor: SQLite reports a null column's type as a blob, which Dapper's constructor matching rejects.
     private sealed class StatusRow

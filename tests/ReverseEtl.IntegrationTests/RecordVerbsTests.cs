@@ -43,6 +43,26 @@ public sealed partial class RecordVerbsTests : IDisposable
     }
 
     [Fact]
+    public async Task History_TheLatestRunsNewestFirstWithWhatEachDid()
+    {
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Json(SlackEndToEndTests.PostOk));
+        await using var project = SlackProject().WithVariable("RETL_INSTANCE_ID", "ops-laptop");
+        var before = await project.CliAsync("history", "--sync", "alerts");
+        await project.CliAsync("run", "--once");
+        await project.CliAsync("run", "--once");
+        await project.CliAsync("run", "--once");
+
+        var history = await project.CliAsync("history", "--sync", "alerts", "--limit", "2");
+
+        Assert.Equal((0, "alerts has not run yet."), (before.ExitCode, before.Output.Trim()));
+        var lines = history.Output.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal("alerts: the latest 2 run(s), newest first:", lines[0]);
+        Assert.Matches(@"^  run 3 Succeeded at \S+ \S+Z, \d+\.\d s on ops-laptop: 3 rows read, 0 added, 0 changed, 0 removed, 0 rejected; 0 sent, 0 failed$", lines[1]);
+        Assert.StartsWith("  run 2 Succeeded", lines[2], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
     public async Task Verbs_WrongUse_OneClearLineAndExitCode()
     {
         await using var project = SlackProject();

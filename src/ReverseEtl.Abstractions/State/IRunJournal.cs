@@ -18,6 +18,9 @@ public interface IRunJournal
     /// <summary>Whether a run of <paramref name="sync"/> ever finished reading its model (succeeded, or partially failed).</summary>
     Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken);
 
+    /// <summary>The latest runs of <paramref name="sync"/>, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<SyncStatus>> GetHistoryAsync(string sync, int limit, CancellationToken cancellationToken);
+
     /// <summary>The last run of each sync, and how many keys are failing.</summary>
     Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken);
 }

@@ -4,9 +4,28 @@ using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 
 namespace ReverseEtl.Worker.Cli;
 
-/// <summary>What the verbs on one sync's records do: list failures, retry, skip, reset, approve held plans.</summary>
+/// <summary>What the verbs on one sync's runs and records do: its history, list failures, retry, skip, reset, approve held plans.</summary>
 internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncStateStore state, TimeProvider time)
 {
+    public async Task<int> HistoryAsync(string sync, int limit, CancellationToken cancellationToken)
+    {
+        if (!await KnownAsync(sync, cancellationToken))
+        {
+            return InvalidDefinitions;
+        }
+
+        var runs = await state.GetHistoryAsync(sync, Math.Max(1, limit), cancellationToken);
+        cli.Output.WriteLine(runs.Count == 0 ? $"{sync} has not run yet." : $"{sync}: the latest {runs.Count} run(s), newest first:");
+        foreach (var r in runs)
+        {
+            var took = r.FinishedAt is { } end ? $"{(end - r.StartedAt).TotalSeconds:0.0} s" : "still running or died";
+            var error = r.Error is null ? string.Empty : $" — {r.Error}";
+            cli.Output.WriteLine($"  run {r.RunId} {r.Status} at {r.StartedAt:yyyy-MM-dd HH:mm:ss}Z, {took}{(r.Instance is null ? string.Empty : $" on {r.Instance}")}: {r.Counts}{error}");
+        }
+
+        return Ok;
+    }
+
     public async Task<int> FailuresAsync(string sync, int limit, CancellationToken cancellationToken)
     {
         if (!await KnownAsync(sync, cancellationToken))

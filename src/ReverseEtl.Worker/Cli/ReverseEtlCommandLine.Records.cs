@@ -2,17 +2,20 @@ using System.CommandLine;
 
 namespace ReverseEtl.Worker.Cli;
 
-/// <summary>The verbs that act on one sync's records: failures, retry, skip, reset, approve.</summary>
+/// <summary>The verbs about one sync's runs and records: history, failures, retry, skip, reset, approve.</summary>
 public sealed partial class ReverseEtlCommandLine
 {
     // One instance of each option, shared by the verbs that take it: a parse result reads values by instance.
     private static readonly Option<string> SyncName = new("--sync") { Description = "The sync.", Required = true };
     private static readonly Option<int> Limit = new("--limit") { Description = "At most this many (default 50).", DefaultValueFactory = _ => 50 };
+    private static readonly Option<int> Runs = new("--limit") { Description = "At most this many runs (default 20).", DefaultValueFactory = _ => 20 };
     private static readonly Option<bool> All = new("--all") { Description = "Every failing record of the sync." };
     private static readonly Option<string?> Key = new("--key") { Description = "The record's key, as `failures` shows it." };
 
     private void AddRecordVerbs()
     {
+        Add(new Command("history", "List a sync's latest runs, newest first: start, duration, process, status, counts and error.") { SyncName, Runs },
+            (r, ct) => Verb<RecordVerbs>(v => v.HistoryAsync(r.GetValue(SyncName)!, r.GetValue(Runs), ct)));
         Add(new Command("failures", "List a sync's failing records: key, attempts, first and last failure, parked or retrying, the vendor's message.") { SyncName, Limit },
             (r, ct) => Verb<RecordVerbs>(v => v.FailuresAsync(r.GetValue(SyncName)!, r.GetValue(Limit), ct)));
         Add(new Command("retry", "Send failing records again on the sync's next run, parked ones too.") { SyncName, Key, All },

@@ -177,6 +177,9 @@ internal sealed class MemoryStateStore : ISyncStateStore
 
     public Task<bool> HasCompletedRunAsync(string sync, CancellationToken cancellationToken) => Task.FromResult(Completed);
 
+    public Task<IReadOnlyList<SyncStatus>> GetHistoryAsync(string sync, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SyncStatus>>([]);
+
     public Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SyncStatus>>([]);
 
     private sealed class Unlock : IAsyncDisposable

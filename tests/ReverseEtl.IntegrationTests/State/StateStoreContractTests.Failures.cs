@@ -101,6 +101,27 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task History_LatestRunsOfOneSyncNewestFirst()
+    {
+        var store = await CreateAsync();
+        var at = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        var first = await store.StartRunAsync("s", at, CancellationToken.None);
+        await store.FinishRunAsync(first, new RunResult(at.AddSeconds(12), RunStatus.Failed, new RunCounts { RowsRead = 3 }, "Zoë's warehouse said no"), CancellationToken.None);
+        await store.StartRunAsync("other", at, CancellationToken.None);
+        var second = await store.StartRunAsync("s", at.AddHours(1), CancellationToken.None);
+        var third = await store.StartRunAsync("s", at.AddHours(2), CancellationToken.None);
+
+        var all = await OpenAgain().GetHistoryAsync("s", 10, CancellationToken.None);
+        var two = await store.GetHistoryAsync("s", 2, CancellationToken.None);
+
+        Assert.Equal([third, second, first], all.Select(r => r.RunId));
+        Assert.Equal([third, second], two.Select(r => r.RunId));
+        Assert.Equal(("Failed", at.AddSeconds(12), "Zoë's warehouse said no", 3L), (all[2].Status, all[2].FinishedAt, all[2].Error, all[2].Counts.RowsRead));
+        Assert.Equal("Abandoned", all[1].Status); // left open, closed when run 3 started
+        Assert.Empty(await store.GetHistoryAsync("none", 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task FinishRun_KeepsWhatWasRecordedParkedAndHeldBack()
     {
         var store = await CreateAsync();
