@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
@@ -60,6 +61,31 @@ public sealed partial class RecordVerbsTests : IDisposable
         Assert.Matches(@"^  run 3 Succeeded at \S+ \S+Z, \d+\.\d s on ops-laptop: 3 rows read, 0 added, 0 changed, 0 removed, 0 rejected; 0 sent, 0 failed$", lines[1]);
         Assert.StartsWith("  run 2 Succeeded", lines[2], StringComparison.Ordinal);
         Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task ReadVerbs_Json_OneDocumentForScripts()
+    {
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(100).RespondWith(Json(SlackEndToEndTests.PostOk));
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost().WithBody(new WildcardMatcher("*C_GONE*")))
+            .AtPriority(1).RespondWith(Json("""{"ok":false,"error":"channel_not_found"}"""));
+        await using var project = SlackProject();
+        var before = await project.CliAsync("status", "--json");
+        var createdByStatus = File.Exists(Path.Combine(project.Paths.DataDirectory, "state.db"));
+        await project.CliAsync("run", "--once");
+
+        var status = JsonNode.Parse((await project.CliAsync("status", "--json")).Output)!.AsArray();
+        var failures = JsonNode.Parse((await project.CliAsync("failures", "--sync", "alerts", "--json")).Output)!;
+        var history = JsonNode.Parse((await project.CliAsync("history", "--sync", "alerts", "--json")).Output)!.AsArray();
+
+        Assert.Equal("[]", before.Output.Trim());
+        Assert.False(createdByStatus);
+        var last = status.Single()!["last_run"]!;
+        Assert.Equal(("alerts", "PartiallyFailed", 2L, 1L), (last["sync"]!.GetValue<string>(), last["status"]!.GetValue<string>(), last["counts"]!["sent"]!.GetValue<long>(), last["counts"]!["failed"]!.GetValue<long>()));
+        Assert.Empty(status.Single()!["held_plans"]!.AsArray());
+        Assert.Equal((1, "Zoë/3", true), (failures["total"]!.GetValue<int>(), failures["records"]![0]!["key"]!.GetValue<string>(), failures["records"]![0]!["parked"]!.GetValue<bool>()));
+        Assert.Contains("channel_not_found", failures["records"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(last["run_id"]!.GetValue<long>(), Assert.Single(history)!["run_id"]!.GetValue<long>());
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace ReverseEtl.Worker.Cli;
 /// <summary>What the verbs on one sync's runs and records do: its history, list failures, retry, skip, reset, approve held plans.</summary>
 internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncStateStore state, TimeProvider time)
 {
-    public async Task<int> HistoryAsync(string sync, int limit, CancellationToken cancellationToken)
+    public async Task<int> HistoryAsync(string sync, int limit, bool json, CancellationToken cancellationToken)
     {
         if (!await KnownAsync(sync, cancellationToken))
         {
@@ -15,6 +15,11 @@ internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncSta
         }
 
         var runs = await state.GetHistoryAsync(sync, Math.Max(1, limit), cancellationToken);
+        if (json)
+        {
+            return JsonOutput.Write(cli, runs);
+        }
+
         cli.Output.WriteLine(runs.Count == 0 ? $"{sync} has not run yet." : $"{sync}: the latest {runs.Count} run(s), newest first:");
         foreach (var r in runs)
         {
@@ -26,7 +31,7 @@ internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncSta
         return Ok;
     }
 
-    public async Task<int> FailuresAsync(string sync, int limit, CancellationToken cancellationToken)
+    public async Task<int> FailuresAsync(string sync, int limit, bool json, CancellationToken cancellationToken)
     {
         if (!await KnownAsync(sync, cancellationToken))
         {
@@ -34,6 +39,11 @@ internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncSta
         }
 
         var (records, total) = await state.ListFailuresAsync(sync, Math.Max(1, limit), cancellationToken);
+        if (json)
+        {
+            return JsonOutput.Write(cli, new { Sync = sync, Total = total, Records = records });
+        }
+
         cli.Output.WriteLine(total == 0 ? $"{sync}: no failing records." : $"{sync}: {total} failing record(s){(total > records.Count ? $", latest {records.Count} shown" : string.Empty)}:");
         foreach (var r in records)
         {

@@ -10,14 +10,15 @@ public sealed partial class ReverseEtlCommandLine
     private static readonly Option<int> Limit = new("--limit") { Description = "At most this many (default 50).", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> Runs = new("--limit") { Description = "At most this many runs (default 20).", DefaultValueFactory = _ => 20 };
     private static readonly Option<bool> All = new("--all") { Description = "Every failing record of the sync." };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON document (snake_case) instead of lines." };
     private static readonly Option<string?> Key = new("--key") { Description = "The record's key, as `failures` shows it." };
 
     private void AddRecordVerbs()
     {
-        Add(new Command("history", "List a sync's latest runs, newest first: start, duration, process, status, counts and error.") { SyncName, Runs },
-            (r, ct) => Verb<RecordVerbs>(v => v.HistoryAsync(r.GetValue(SyncName)!, r.GetValue(Runs), ct)));
-        Add(new Command("failures", "List a sync's failing records: key, attempts, first and last failure, parked or retrying, the vendor's message.") { SyncName, Limit },
-            (r, ct) => Verb<RecordVerbs>(v => v.FailuresAsync(r.GetValue(SyncName)!, r.GetValue(Limit), ct)));
+        Add(new Command("history", "List a sync's latest runs, newest first: start, duration, process, status, counts and error.") { SyncName, Runs, Json },
+            (r, ct) => Verb<RecordVerbs>(v => v.HistoryAsync(r.GetValue(SyncName)!, r.GetValue(Runs), r.GetValue(Json), ct)));
+        Add(new Command("failures", "List a sync's failing records: key, attempts, first and last failure, parked or retrying, the vendor's message.") { SyncName, Limit, Json },
+            (r, ct) => Verb<RecordVerbs>(v => v.FailuresAsync(r.GetValue(SyncName)!, r.GetValue(Limit), r.GetValue(Json), ct)));
         Add(new Command("retry", "Send failing records again on the sync's next run, parked ones too.") { SyncName, Key, All },
             (r, ct) => Verb<RecordVerbs>(v => v.RetryAsync(r.GetValue(SyncName)!, r.GetValue(Key), r.GetValue(All), ct)));
         Add(new Command("skip", "Record failing records as delivered without sending them: they are sent again only when their row changes.") { SyncName, Key, All },

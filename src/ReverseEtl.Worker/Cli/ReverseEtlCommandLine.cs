@@ -40,7 +40,8 @@ public sealed partial class ReverseEtlCommandLine
             (r, ct) => Verb<Verbs>(v => v.PlanAsync(r.GetValue(sync), ct)));
         Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema },
             (r, ct) => Verb<Verbs>(v => r.GetValue(once) ? v.RunOnceAsync(r.GetValue(sync), r.GetValue(acceptSchema), ct) : v.ScheduleAsync(ct)));
-        Add(new Command("status", "Show the last run of each sync and its failing records."), (_, ct) => Verb<Verbs>(v => v.StatusAsync(ct)));
+        Add(new Command("status", "Show the last run of each sync, its failing records and its held plans.") { Json },
+            (r, ct) => Verb<Verbs>(v => v.StatusAsync(r.GetValue(Json), ct)));
         Add(new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK."),
             (_, ct) => Verb<HealthProbe>(h => h.AskAsync(ct)));
         AddRecordVerbs();

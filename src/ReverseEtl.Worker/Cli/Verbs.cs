@@ -4,14 +4,13 @@ using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
-using ReverseEtl.State.Sqlite;
 using ReverseEtl.Worker.Hosting;
 using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 
 namespace ReverseEtl.Worker.Cli;
 
 /// <summary>What each verb does, with the host's services. Output for people goes to standard output; logs go to standard error.</summary>
-internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled)
+internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled)
 {
     // From the defaults, whose type resolver a sample holding a typed value (a Salesforce record) needs to be written.
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Default) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -81,37 +80,6 @@ internal sealed class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths p
         return failed ? SyncFailed : Ok;
     }
 
-    public async Task<int> StatusAsync(CancellationToken cancellationToken)
-    {
-        if (state is SqliteSyncStateStore { Exists: false } sqlite)
-        {
-            cli.Output.WriteLine($"No state yet: {sqlite.DatabasePath} does not exist, so no sync has run with this data folder (RETL_DATA_DIR). Nothing was created.");
-            return Ok;
-        }
-
-        await state.InitializeAsync(cancellationToken);
-        var statuses = await state.GetStatusAsync(cancellationToken);
-        if (statuses.Count == 0)
-        {
-            cli.Output.WriteLine("No sync has run yet.");
-        }
-
-        foreach (var s in statuses)
-        {
-            cli.Output.WriteLine($"{s.Sync}: run {s.RunId} {s.Status} at {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z{(s.Instance is null ? string.Empty : $" on {s.Instance}")}: {s.Counts}{(s.Error is null || s.Status == nameof(RunStatus.Held) ? string.Empty : $" — {s.Error}")}");
-            if (s.FailingRecords > 0)
-            {
-                cli.Output.WriteLine($"  {s.FailingRecords} record(s) failing; latest: {s.LastFailure} (`failures --sync {s.Sync}` lists them)");
-            }
-
-            foreach (var held in await state.LoadHeldAsync(s.Sync, cancellationToken))
-            {
-                cli.Output.WriteLine($"  held by run {held.RunId}: {held.Reason}");
-            }
-        }
-
-        return Ok;
-    }
 
     public async Task<int> ScheduleAsync(CancellationToken cancellationToken)
     {
