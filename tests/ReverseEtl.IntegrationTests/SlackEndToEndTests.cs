@@ -85,6 +85,26 @@ public sealed class SlackEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_RateLimitedOnce_TheWorkerLogsTheRetryAsOneLineWithoutAStackTrace()
+    {
+        Answer("users.lookupByEmail", LookupOk);
+        Answer("conversations.open", OpenOk);
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).InScenario("rate").WillSetStateTo("open")
+            .RespondWith(Json("""{"ok":false,"error":"ratelimited"}""").WithStatusCode(429).WithHeader("Retry-After", "1"));
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).InScenario("rate").WhenStateIs("open")
+            .RespondWith(Json(PostOk));
+        await using var project = Project(onlyFirstAccount: true);
+
+        await using var worker = new Hosting.WorkerProcess(project, new Dictionary<string, string>(), "run", "--once", "--sync", "alerts");
+        Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+
+        var retry = Assert.Single(worker.Events(2020));
+        Assert.Equal(("Warning", "Slack connection chat: HTTP 429; retry 1 in 1 s"), (retry["LogLevel"]!.GetValue<string>(), retry["Message"]!.GetValue<string>()));
+        Assert.Null(retry["Exception"]);
+        Assert.DoesNotContain(worker.Logs, l => l["Exception"] is not null);
+    }
+
+    [Fact]
     public async Task Run_TokenRevoked_FailsTheRunWithOneClearErrorAndNoRetries()
     {
         Answer("users.lookupByEmail", """{"ok":false,"error":"token_revoked"}""");

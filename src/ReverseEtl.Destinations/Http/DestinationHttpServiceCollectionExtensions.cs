@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Polly.Telemetry;
 using ReverseEtl.Abstractions;
 
@@ -30,7 +31,8 @@ public static class DestinationHttpServiceCollectionExtensions
                 builder,
                 context.ServiceProvider.GetRequiredService<DestinationHttp>().Connection(policy.Vendor, context.InstanceName),
                 context.ServiceProvider.GetRequiredService<SharedRateLimiters>(),
-                context.ServiceProvider.GetRequiredService<TimeProvider>()))
+                context.ServiceProvider.GetRequiredService<TimeProvider>(),
+                context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ReverseEtl.Destinations.Retries")))
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpConnection.OptionsKey, out var connection) ? connection.PipelineKey : "(none)");
         return services;
     }
