@@ -41,6 +41,35 @@ public partial class CommandLineTests
     }
 
     [Fact]
+    public async Task PlanAllAndKey_AfterARun_RenderCurrentRowsThoughNothingChanged_SendAndWriteNothing()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        const string Crm = "crm-partner-context-hubspot";
+        await project.CliAsync("run", "--once", "--sync", Crm);
+        var outbox = File.ReadAllText(Path.Combine(project.Paths.OutboxDirectory, "hubspot.jsonl"));
+        var runs = (await project.State.GetHistoryAsync(Crm, 10, CancellationToken.None)).Count;
+
+        var plan = await project.CliAsync("plan", "--sync", Crm);
+        var all = await project.CliAsync("plan", "--sync", Crm, "--all", "--limit", "3");
+        var key = Regex.Match(all.Output, @"^  (\S+) \(Enter\): \{", RegexOptions.Multiline).Groups[1].Value;
+        var one = await project.CliAsync("plan", "--sync", Crm, "--key", key);
+        var missing = await project.CliAsync("plan", "--sync", Crm, "--key", "no-such-account ü");
+        var noSync = await project.CliAsync("plan", "--all");
+
+        Assert.Equal("0", PlanLine().Match(plan.Output).Groups["send"].Value);
+        Assert.Equal(0, all.ExitCode);
+        Assert.StartsWith($"{Crm}: 3 current row(s) rendered as a first send would be; nothing is sent or written", all.Output, StringComparison.Ordinal);
+        Assert.Equal(3, Regex.Count(all.Output, @"^  \S+ \(Enter\): \{", RegexOptions.Multiline));
+        Assert.Contains("\"product_account_id\": ", all.Output, StringComparison.Ordinal);
+        Assert.Equal((0, 1), (one.ExitCode, Regex.Count(one.Output, @"\(Enter\): \{")));
+        Assert.Contains($"  {key} (Enter): ", one.Output, StringComparison.Ordinal);
+        Assert.Equal((1, $"{Crm}: the model has no row with key 'no-such-account ü' (or it was rejected: a null or duplicated key)."), (missing.ExitCode, missing.Error.Trim()));
+        Assert.Equal((2, "plan --all and plan --key preview one sync: give --sync NAME."), (noSync.ExitCode, noSync.Error.Trim()));
+        Assert.Equal(outbox, File.ReadAllText(Path.Combine(project.Paths.OutboxDirectory, "hubspot.jsonl")));
+        Assert.Equal(runs, (await project.State.GetHistoryAsync(Crm, 10, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Plan_FirstRunOfAlertsWithInitialSkip_WouldSendNothingAndSaysWhatItWouldRecord()
     {
         await using var project = new TestProject().WithShippedConfig();

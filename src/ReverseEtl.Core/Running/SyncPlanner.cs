@@ -30,6 +30,35 @@ public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logg
         return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections, Held = plan.Held(source) };
     }
 
+    /// <summary>
+    /// The model's current rows (or the row of <paramref name="key"/>), at most <paramref name="limit"/>, rendered
+    /// through the mapping and templates as if none had been sent yet, also when nothing changed: a template edit can
+    /// be previewed. Reads the model; sends and stores nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<RowPreview>> PreviewAsync(ProjectRuntime runtime, SyncDefinition sync, string? key, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sync);
+        var context = new SyncRunContext(runtime, sync, new SavedState(new(StringComparer.Ordinal), new Dictionary<string, string>()), logger);
+        var writer = runtime.Destination(sync.Destination).CreateWriter(sync.Settings);
+        var previews = new List<RowPreview>();
+        await foreach (var item in new ChangeSource(context).ReadAsync(cancellationToken))
+        {
+            if (item is RowChange { Row: { } row } change && (key is null || change.Key == key))
+            {
+                previews.Add(Decisions.Decide(sync, change) is { } action
+                    ? new RowPreview(change.Key, action, writer.Preview(new SyncRecord(change.Key, action, row.Payload)), null)
+                    : new RowPreview(change.Key, null, null, "does not match trigger.when: a run sends nothing for it"));
+                if (previews.Count >= limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return previews;
+    }
+
     // What the plan has seen so far: the counts, what would be sent, and the first few bodies and rejections.
     private sealed class Gathered(SyncRunContext context, ISyncWriter writer, int samples)
     {

@@ -11,6 +11,9 @@ public sealed partial class ReverseEtlCommandLine
     private static readonly Option<int> Runs = new("--limit") { Description = "At most this many runs (default 20).", DefaultValueFactory = _ => 20 };
     private static readonly Option<bool> All = new("--all") { Description = "Every failing record of the sync." };
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON document (snake_case) instead of lines." };
+    private static readonly Option<bool> PreviewAll = new("--all") { Description = "With --sync: render the current rows through the mapping and templates, even those that did not change." };
+    private static readonly Option<string?> PreviewKey = new("--key") { Description = "With --sync: render the current row of this key." };
+    private static readonly Option<int> PreviewLimit = new("--limit") { Description = "With --all: at most this many rows (default 20).", DefaultValueFactory = _ => 20 };
     private static readonly Option<string?> Key = new("--key") { Description = "The record's key, as `failures` shows it." };
 
     private void AddRecordVerbs()
