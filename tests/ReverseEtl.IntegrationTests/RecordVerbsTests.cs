@@ -89,6 +89,33 @@ public sealed partial class RecordVerbsTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_SaysWhatARunWouldDoWithOneRecordAndWhy()
+    {
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(100).RespondWith(Json(SlackEndToEndTests.PostOk));
+        _slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost().WithBody(new WildcardMatcher("*C_GONE*")))
+            .AtPriority(1).RespondWith(Json("""{"ok":false,"error":"channel_not_found"}"""));
+        await using var project = SlackProject();
+        var fresh = await project.CliAsync("explain", "--sync", "alerts", "--key", "acc_1");
+        await project.CliAsync("run", "--once");
+        project.Sql("wh.duckdb", "update accounts set account_name = 'Acme — renamed' where account_id = 'acc_1'");
+        var posts = Posts();
+
+        var parked = await project.CliAsync("explain", "--sync", "alerts", "--key", "Zoë/3");
+        var changed = await project.CliAsync("explain", "--sync", "alerts", "--key", "acc_1");
+        var unchanged = await project.CliAsync("explain", "--sync", "alerts", "--key", "acc_4");
+
+        Assert.Contains("  decision: new to the sync, and it matches: sent", fresh.Output, StringComparison.Ordinal);
+        Assert.Contains("  would send (Enter): {", fresh.Output, StringComparison.Ordinal);
+        Assert.Contains("  decision: parked: the destination rejected this very payload before; `retry` sends it again", parked.Output, StringComparison.Ordinal);
+        Assert.Matches(@"  failing: parked, 1 attempt\(s\), first \S+ \S+Z, last \S+ \S+Z: .*channel_not_found", parked.Output);
+        Assert.DoesNotContain("would send", parked.Output, StringComparison.Ordinal);
+        Assert.Contains("  decision: it changed, but this sync does not send that change (its mode or trigger.on): recorded, not sent", changed.Output, StringComparison.Ordinal);
+        Assert.Matches(@"  stored: payload hash [0-9a-f]{16}, matching, destination id \S+", changed.Output);
+        Assert.Contains("  decision: unchanged: the row is as last delivered (or recorded), so a run sends nothing", unchanged.Output, StringComparison.Ordinal);
+        Assert.Equal(posts, Posts()); // explaining sends nothing
+    }
+
+    [Fact]
     public async Task Verbs_WrongUse_OneClearLineAndExitCode()
     {
         await using var project = SlackProject();

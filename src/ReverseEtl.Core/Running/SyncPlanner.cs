@@ -12,7 +12,7 @@ namespace ReverseEtl.Core.Running;
 /// Computes <see cref="SyncPlan"/>s: the diff of a run, with a few sample request bodies. It loads the state the run
 /// would start from and reads the model against it; what the read saw for the state to keep is left unstored.
 /// </summary>
-public sealed class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logger)
+public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlanner> logger)
 {
     public async Task<SyncPlan> PlanAsync(ProjectRuntime runtime, SyncDefinition sync, int samples, CancellationToken cancellationToken)
     {
