@@ -18,6 +18,9 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
 
     public long Failed { get; private set; }
 
+    /// <summary>Records not attempted because the run was stopping (they wait for the next run).</summary>
+    public long Deferred { get; private set; }
+
     public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
         _pending.Add((change, _ahead.Mark(change, record)));
@@ -74,6 +77,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
             switch (outcome.Status)
             {
                 case OutcomeStatus.Deferred:
+                    Deferred++;
                     break;
                 case OutcomeStatus.Sent:
                     updates.Add(Decisions.Settled(change, outcome.DestinationId));

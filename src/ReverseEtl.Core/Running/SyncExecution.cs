@@ -34,6 +34,9 @@ internal sealed class SyncExecution
 
     public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed, Withheld = _guard.Withheld + _removals };
 
+    /// <summary>Whether every record the run meant to send got an outcome: none failed, none was deferred.</summary>
+    public bool AllSent => _outbound.Failed == 0 && _outbound.Deferred == 0;
+
     /// <summary>What the run held back because it passed a limit (empty when nothing was).</summary>
     public List<HeldPlan> Held { get; } = [];
 

@@ -89,11 +89,16 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             Pending = await state.LoadPendingAsync(sync, cancellationToken),
         };
 
-    // A run that read its model to the end has used its approvals; what it held back waits for the next ones.
+    // A run that read its model to the end and sent everything has used its approvals (one whose records partly failed
+    // keeps them for the next run, which may not send more than approved); what it held back waits for approval.
     private async Task<(RunStatus, string?)> ConcludeAsync(SyncRunContext context, SyncExecution execution)
     {
         var sync = context.Sync.Name;
-        await state.UseApprovalsAsync(sync, context.RunId, context.Saved.Approvals.Keys.ToList(), CancellationToken.None);
+        if (execution.AllSent)
+        {
+            await state.UseApprovalsAsync(sync, context.RunId, context.Saved.Approvals.Keys.ToList(), CancellationToken.None);
+        }
+
         await state.RecordHeldAsync(sync, context.RunId, execution.Held, CancellationToken.None);
         if (execution.Held.Count == 0)
         {

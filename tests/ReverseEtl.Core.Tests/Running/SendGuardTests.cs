@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Tests.Support;
 using static ReverseEtl.Core.Tests.Support.RunKit;
@@ -45,6 +46,25 @@ public sealed class SendGuardTests
         Assert.Equal((RunStatus.Succeeded, 4L), (approved.Status, approved.Counts.Sent));
         Assert.Equal((RunStatus.Held, 0L), (after.Status, after.Counts.Sent));
         Assert.Equal(7L, kit.State.HeldPlans[0].UsedBy);
+    }
+
+    [Fact]
+    public async Task Approve_SomeApprovedRecordsFailed_TheApprovalStaysForTheRest()
+    {
+        var kit = await HoldingAsync("mode: upsert, limits: { updates: 2 }", 4);
+        Change(kit, "v2");
+        await kit.RunAsync();
+        await kit.State.ApproveAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        kit.Destination.Answer = r => r.Key == "k0003" ? RecordOutcome.Retryable("rate limited") : RecordOutcome.Sent("id");
+        var partly = await kit.RunAsync();
+        kit.Destination.Answer = _ => RecordOutcome.Sent("id");
+        Change(kit, "v3 ß");
+
+        var rest = await kit.RunAsync();
+
+        Assert.Equal((RunStatus.PartiallyFailed, 3L), (partly.Status, partly.Counts.Sent));
+        Assert.Equal((RunStatus.Succeeded, 4L), (rest.Status, rest.Counts.Sent)); // 4 updates, within the approved 4
+        Assert.NotNull(kit.State.HeldPlans.Single().UsedBy);
     }
 
     [Fact]
@@ -120,7 +140,7 @@ public sealed class SendGuardTests
 
         Assert.Equal((RunStatus.Held, 0), (held.Status, sentWhileHeld));
         Assert.Equal((RunStatus.Succeeded, 4L), (approved.Status, approved.Counts.Sent));
-        Assert.All(empty.Destination.Batches.SelectMany(b => b), r => Assert.Equal(ReverseEtl.Abstractions.RecordAction.Delete, r.Action));
+        Assert.All(empty.Destination.Batches.SelectMany(b => b), r => Assert.Equal(RecordAction.Delete, r.Action));
         Assert.Empty(empty.State.Records);
     }
 
