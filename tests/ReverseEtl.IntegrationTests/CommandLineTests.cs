@@ -70,6 +70,23 @@ public partial class CommandLineTests
     }
 
     [Fact]
+    public async Task RunOnce_OnATerminal_OneTableWithTotalsThenTheNotes()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        project.Terminal = true;
+
+        var run = await project.CliAsync("run", "--once");
+
+        var lines = run.Output.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"sync\s+.\s+status\s+.\s+rows read\s+.\s+added\s+.\s+changed\s+.\s+removed\s+.\s+sent\s+.\s+failed\s+.\s+held back\s+.\s+duration"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"crm-partner-context-hubspot\s+.\s+Succeeded\s+.\s+2,151\s+.\s+2,151\s+.\s+0\s+.\s+0\s+.\s+2,151\s+.\s+0\s+.\s+0\s+.\s+\d+\.\d s"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"total\s+.\s+.\s+13,430\s+.\s+13,430\s+.\s+0\s+.\s+0\s+.\s+5,906\s+.\s+0\s+.\s+0\s+"));
+        Assert.Contains("crm-partner-context-hubspot: dry run (no credentials): the requests for 2151 record(s) were written to ", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(": Succeeded: ", run.Output, StringComparison.Ordinal); // no plain line as well as the row
+    }
+
+    [Fact]
     public async Task Plan_FirstRunOfAlertsWithInitialSkip_WouldSendNothingAndSaysWhatItWouldRecord()
     {
         await using var project = new TestProject().WithShippedConfig();

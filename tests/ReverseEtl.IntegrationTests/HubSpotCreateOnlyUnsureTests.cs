@@ -51,6 +51,24 @@ public sealed class HubSpotCreateOnlyUnsureTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task BatchFailsAfterSomeWereCreated_TheFailureSaysTheyMayHaveBeenDelivered()
+    {
+        AnswerCreates();
+        _server.Given(Request.Create().WithPath(Create).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*acc-002*"))).AtPriority(0)
+            .RespondWith(WireMockJson.Fixed(400, HubSpotAnswers.Error("VALIDATION_ERROR", "Property values were not valid: zoë")));
+        _server.Given(Request.Create().WithPath(Create).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("{\"inputs\":[{\"properties\":{\"product_account_id\":\"acc-003\"*"))).AtPriority(0)
+            .RespondWith(WireMockJson.Fixed(401, HubSpotAnswers.Error("INVALID_AUTHENTICATION", "Authentication credentials not found.")));
+
+        // The 400 splits the batch: r1 is created; r2 and r3 are split again, r2 rejected alone, r3 refused (401) — the
+        // batch fails, but r1 was written: its outcome must not be lost as "surely not delivered".
+        var failure = await Assert.ThrowsAsync<DestinationException>(() => Writer().WriteAsync([Record("r1", "acc-001"), Record("r2", "acc-002"), Record("r3", "acc-003")], CancellationToken.None));
+
+        Assert.True(failure.MayHaveBeenDelivered);
+        Assert.Contains("check the connection's token", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(Requests(Create), e => e.ResponseMessage!.StatusCode is 201);
+    }
+
+    [Fact]
     public async Task Unsure_NoneInTheBatch_NoSearch()
     {
         AnswerCreates();

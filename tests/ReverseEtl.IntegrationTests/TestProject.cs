@@ -81,12 +81,15 @@ internal sealed class TestProject : IAsyncDisposable
         return this;
     }
 
+    /// <summary>The command line writes for a person at a terminal (tables), not for a script.</summary>
+    public bool Terminal { get; set; }
+
     /// <summary>Runs the worker's command line in-process over this project's folders, with only the given environment.</summary>
     public async Task<CliResult> CliAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await ReverseEtlCommandLine.InvokeAsync(args, new CliContext(output, error), Configure);
+        var exit = await ReverseEtlCommandLine.InvokeAsync(args, new CliContext(output, error) { IsTerminal = Terminal }, Configure);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

@@ -24,7 +24,17 @@ internal sealed class ConnectionCircuitStrategy(ConnectionCircuit circuit, HttpC
         }
 
         context.Properties.Set(Attempts, context.Properties.GetValue(Attempts, 0) + 1);
-        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch
+        {
+            circuit.Abandoned(); // a trial call that threw must not leave the circuit waiting for it
+            throw;
+        }
+
         switch (outcome)
         {
             case { Exception: TimeoutRejectedException }:

@@ -12,6 +12,9 @@ namespace ReverseEtl.Destinations.Http;
 internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
+    /// <summary>The largest answer read (16 MiB): a proxy or vendor sending more fails the call instead of filling memory.</summary>
+    private const long MaxAnswer = 16 * 1024 * 1024;
+
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -22,7 +25,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             var answer = await base.SendAsync(request, cancellationToken);
             try
             {
-                await answer.Content.LoadIntoBufferAsync(cancellationToken);
+                await answer.Content.LoadIntoBufferAsync(MaxAnswer, cancellationToken);
                 return answer;
             }
             catch

@@ -35,10 +35,30 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
             await _unsure.SettleAsync(records, batch, cancellationToken);
         }
 
-        await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
-        var outcomes = batch.Complete().ToArray<RecordOutcome?>();
-        await _associations.ApplyAsync(records, outcomes, cancellationToken);
-        return outcomes.Select(o => o!).ToList();
+        try
+        {
+            await SendAsync(batch.Inputs, batch.Outcomes, cancellationToken);
+            var outcomes = batch.Complete().ToArray<RecordOutcome?>();
+            await _associations.ApplyAsync(records, outcomes, cancellationToken);
+            return outcomes.Select(o => o!).ToList();
+        }
+        catch (DestinationException failure) when (!failure.MayHaveBeenDelivered && batch.Outcomes.Any(o => o?.Status == OutcomeStatus.Sent))
+        {
+            // Part of the batch was written before the failure (half of a split, or the creates before their
+            // associations): its records' outcome is not lost with the exception, they count as maybe delivered.
+            throw Unsure(failure);
+        }
+    }
+
+    private static DestinationException Unsure(DestinationException failure)
+    {
+        var unsure = new DestinationException(failure.Message, failure) { MayHaveBeenDelivered = true };
+        foreach (System.Collections.DictionaryEntry entry in failure.Data)
+        {
+            unsure.Data[entry.Key] = entry.Value;
+        }
+
+        return unsure;
     }
 
     public override JsonNode Preview(SyncRecord record) =>

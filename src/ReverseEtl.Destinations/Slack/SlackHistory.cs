@@ -46,7 +46,9 @@ internal sealed class SlackHistory(string connection, ISlackApi api, TimeProvide
     private async Task<Read> ReadAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var read = new Read(since - Before, since + Window);
-        var latest = Ts(read.Latest < time.GetUtcNow() ? read.Latest : time.GetUtcNow()); // nothing later can be that attempt's
+        // Nothing later than now can be that attempt's, give or take the same clock skew as the start of the window.
+        var now = time.GetUtcNow() + Before;
+        var latest = Ts(read.Latest < now ? read.Latest : now);
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {

@@ -10,7 +10,7 @@ using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 namespace ReverseEtl.Worker.Cli;
 
 /// <summary>What each verb does, with the host's services. Output for people goes to standard output; logs go to standard error.</summary>
-internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled)
+internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, RuntimePaths paths, ISyncStateStore state, SyncPlanner planner, SyncRunner runner, ScheduledHost scheduled, TimeProvider time)
 {
     // From the defaults, whose type resolver a sample holding a typed value (a Salesforce record) needs to be written.
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Default) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -65,18 +65,16 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
         }
 
         await using var runtime = loaded.CreateRuntime(acceptSchemaChanges);
-        var failed = false;
+        var (failed, results) = (false, new RunResults(cli));
         foreach (var sync in syncs)
         {
+            var started = time.GetTimestamp();
             var report = await runner.RunAsync(runtime, sync, cancellationToken);
             failed |= report.Status is not (RunStatus.Succeeded or RunStatus.Skipped);
-            cli.Output.WriteLine($"{report.Sync}: {report.Status}: {report.Counts}{(report.Error is null ? string.Empty : $" — {report.Error}")}");
-            if (report.DryRunOutbox is { } outbox && report.Counts.Sent > 0)
-            {
-                cli.Output.WriteLine($"  dry run (no credentials): the requests for {report.Counts.Sent} record(s) were written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing was sent");
-            }
+            results.Add(report, time.GetElapsedTime(started));
         }
 
+        results.Finish();
         return failed ? SyncFailed : Ok;
     }
 
