@@ -8,7 +8,7 @@ namespace ReverseEtl.Core.Checks;
 /// The model's query with the sync's trigger condition, as the run wraps them, for a zero-row describe: each part on
 /// lines of its own, so that a warehouse's error line points back to <c>trigger.when</c> or to the model's own file.
 /// </summary>
-internal sealed class ProbeQuery
+internal sealed partial class ProbeQuery
 {
     private readonly int _whenLines;
     private readonly int _bodyFirstLine;
@@ -54,8 +54,18 @@ internal sealed class ProbeQuery
     public static WarehouseException? InRunQuery(ProjectDefinition project, SyncDefinition sync, WarehouseException exception)
     {
         var probe = new ProbeQuery(project, project.Models[sync.Model], sync, new ConfigText(new RuntimePathsView(project.Paths.ConfigDirectory)));
-        return probe.InModel(exception, ModelQuery.BodyFirstLine(sync)) is { } located ? new WarehouseException(located.ToString(), exception) : null;
+        var quiet = new WarehouseException(WithoutValues(exception.Message), exception) { Line = exception.Line, Column = exception.Column };
+        return probe.InModel(quiet, ModelQuery.BodyFirstLine(sync)) is { } located ? new WarehouseException(located.ToString(), exception) : null;
     }
+
+    /// <summary>
+    /// A warehouse message about the run's own read, with its quoted literals hidden: such errors come from the data
+    /// (a cast that fails on one row's value), and a customer's value must not reach the log or the journal.
+    /// </summary>
+    public static string WithoutValues(string message) => QuotedLiteral().Replace(message, "'…'");
+
+    [System.Text.RegularExpressions.GeneratedRegex("'(?:[^']|'')*'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedLiteral();
 
     // At the model's own line, when the warehouse's line falls in the model's SQL (which starts at bodyFirstLine).
     private DefinitionError? InModel(WarehouseException exception, int bodyFirstLine) =>

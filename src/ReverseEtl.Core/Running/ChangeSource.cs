@@ -79,9 +79,10 @@ public sealed class ChangeSource(SyncRunContext context)
         {
             return await context.Warehouse.QueryAsync(query, cancellationToken);
         }
-        catch (WarehouseException ex) when (ProbeQuery.InRunQuery(context.Runtime.Project, context.Sync, ex) is { } located)
+        catch (WarehouseException ex)
         {
-            throw located;
+            // The live check ran the query before: what fails now comes from the data, and its values stay out of the message.
+            throw ProbeQuery.InRunQuery(context.Runtime.Project, context.Sync, ex) ?? new WarehouseException(ProbeQuery.WithoutValues(ex.Message), ex);
         }
     }
 

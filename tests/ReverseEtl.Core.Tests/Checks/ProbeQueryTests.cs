@@ -41,6 +41,14 @@ public sealed class ProbeQueryTests : IDisposable
               chat: { slack: { token: "" } }
             """);
 
+    [Theory]
+    [InlineData("Could not convert string 'alice@example.com' to INT32", "Could not convert string '…' to INT32")]
+    [InlineData("invalid input syntax for type integer: \"x\" at 'Zoë ''the'' 東京'", "invalid input syntax for type integer: \"x\" at '…'")]
+    [InlineData("Numeric value '' is not recognized", "Numeric value '…' is not recognized")]
+    [InlineData("Division by zero!", "Division by zero!")]
+    public void WithoutValues_QuotedLiteralsOfTheRunsOwnReadHidden(string message, string expected) =>
+        Assert.Equal(expected, ProbeQuery.WithoutValues(message));
+
     [Fact]
     public void Rejected_LineInTheModelFile_PlacedAtTheFilesOwnLineAndColumn()
     {

@@ -17,7 +17,7 @@ public sealed class ModelReadErrorTests
         Assert.Equal(0, live.ExitCode); // no row, no cast: the check cannot see it
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(
-            "config/models/accounts.sql:5:5: model 'accounts' (sync 'alerts'): the warehouse rejected the query: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Conversion Error: Could not convert string '' to INT32",
+            "config/models/accounts.sql:5:5: model 'accounts' (sync 'alerts'): the warehouse rejected the query: DuckDB (wh.duckdb) rejected the query for reverse-etl:alerts: Conversion Error: Could not convert string '…' to INT32",
             run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("LINE ", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(project.Paths.OutboxDirectory, "chat.jsonl")));
