@@ -70,6 +70,26 @@ public partial class CommandLineTests
     }
 
     [Fact]
+    public async Task PlanJson_OneDocumentWithCountsSamplesAndPreviews()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        const string Crm = "crm-partner-context-hubspot";
+
+        var plan = await project.CliAsync("plan", "--sync", Crm, "--json");
+        var preview = await project.CliAsync("plan", "--sync", Crm, "--all", "--limit", "2", "--json");
+
+        Assert.Equal((0, 0), (plan.ExitCode, preview.ExitCode));
+        var only = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(plan.Output)!.AsArray())!;
+        Assert.Equal((Crm, 2151L, 2151L), (only["sync"]!.GetValue<string>(), only["to_send"]!.GetValue<long>(), only["counts"]!["rows_read"]!.GetValue<long>()));
+        Assert.Equal(3, only["samples"]!.AsArray().Count);
+        Assert.NotNull(only["samples"]![0]!["properties"]!["product_account_id"]);
+        var rows = System.Text.Json.Nodes.JsonNode.Parse(preview.Output)!["rows"]!.AsArray();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal("enter", r!["action"]!.GetValue<string>()));
+        Assert.All(rows, r => Assert.NotNull(r!["body"]!["properties"]!["product_account_id"]));
+    }
+
+    [Fact]
     public async Task RunOnce_OnATerminal_OneTableWithTotalsThenTheNotes()
     {
         await using var project = new TestProject().WithShippedConfig();

@@ -36,10 +36,10 @@ public sealed partial class ReverseEtlCommandLine
         var live = new Option<bool>("--live") { Description = "Also run each model with no row and check the key, mapped columns, trigger and templates against its columns, and the destination's fields." };
         Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message.") { live },
             (r, ct) => r.GetValue(live) ? Verb<LiveValidation>(v => v.ValidateAsync(ct)) : Verb<Verbs>(v => v.ValidateAsync()));
-        Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state; with --all or --key, render current rows even when nothing changed.") { sync, PreviewAll, PreviewKey, PreviewLimit },
+        Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state; with --all or --key, render current rows even when nothing changed.") { sync, PreviewAll, PreviewKey, PreviewLimit, Json },
             (r, ct) => Verb<Verbs>(v => r.GetValue(PreviewAll) || r.GetValue(PreviewKey) is not null
-                ? v.PreviewAsync(r.GetValue(sync), r.GetValue(PreviewKey), r.GetValue(PreviewLimit), ct)
-                : v.PlanAsync(r.GetValue(sync), ct)));
+                ? v.PreviewAsync(r.GetValue(sync), r.GetValue(PreviewKey), r.GetValue(PreviewLimit), r.GetValue(Json), ct)
+                : v.PlanAsync(r.GetValue(sync), r.GetValue(Json), ct)));
         Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema },
             (r, ct) => Verb<Verbs>(v => r.GetValue(once) ? v.RunOnceAsync(r.GetValue(sync), r.GetValue(acceptSchema), ct) : v.ScheduleAsync(ct)));
         Add(new Command("status", "Show the last run of each sync, its failing records and its held plans.") { Json },

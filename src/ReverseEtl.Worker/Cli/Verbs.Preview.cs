@@ -5,7 +5,7 @@ namespace ReverseEtl.Worker.Cli;
 /// <summary><c>plan --sync NAME --all | --key KEY</c>: current rows rendered as a first send would be; nothing sent or written.</summary>
 internal sealed partial class Verbs
 {
-    public async Task<int> PreviewAsync(string? only, string? key, int limit, CancellationToken cancellationToken)
+    public async Task<int> PreviewAsync(string? only, string? key, int limit, bool json, CancellationToken cancellationToken)
     {
         if (only is null)
         {
@@ -24,6 +24,11 @@ internal sealed partial class Verbs
         {
             cli.Error.WriteLine($"{sync.Name}: the model has no row with key '{key}' (or it was rejected: a null or duplicated key).");
             return SyncFailed;
+        }
+
+        if (json)
+        {
+            return JsonOutput.Write(cli, new { Sync = sync.Name, Rows = previews });
         }
 
         cli.Output.WriteLine($"{sync.Name}: {previews.Count} current row(s) rendered as a first send would be; nothing is sent or written");

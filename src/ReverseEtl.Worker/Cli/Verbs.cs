@@ -25,7 +25,7 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
         return Task.FromResult(loaded.Result.IsValid ? Ok : InvalidDefinitions);
     }
 
-    public async Task<int> PlanAsync(string? only, CancellationToken cancellationToken)
+    public async Task<int> PlanAsync(string? only, bool json, CancellationToken cancellationToken)
     {
         if (await SelectAsync(only, cancellationToken) is not { } syncs)
         {
@@ -33,7 +33,7 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
         }
 
         await using var runtime = loaded.CreateRuntime();
-        var failed = false;
+        var (failed, plans) = (false, new List<object>());
         foreach (var sync in syncs)
         {
             SyncPlan plan;
@@ -44,7 +44,14 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
             catch (Exception ex) when (Failures.IsExplained(ex))
             {
                 cli.Error.WriteLine($"{sync.Name}: cannot plan: {Failures.OneLine(ex.Message)}");
+                plans.Add(new { Sync = sync.Name, Error = Failures.OneLine(ex.Message) });
                 failed = true;
+                continue;
+            }
+
+            plans.Add(plan);
+            if (json)
+            {
                 continue;
             }
 
@@ -52,6 +59,11 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
             plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
             plan.Held.ToList().ForEach(h => cli.Output.WriteLine($"  would be held by limits: {h}"));
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
+        }
+
+        if (json)
+        {
+            JsonOutput.Write(cli, plans);
         }
 
         return failed ? SyncFailed : Ok;
