@@ -6,14 +6,14 @@ namespace ReverseEtl.Tests.Support;
 
 /// <summary>
 /// A loopback vendor that accepts TCP connections, reads what comes and never answers: each connection is held open
-/// until disposal. It counts the HTTP requests it has read (one per request line).
+/// until disposal. It keeps the path of each HTTP request it has read (one per request line).
 /// </summary>
 public sealed class HungVendor : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentBag<TcpClient> _held = [];
     private readonly CancellationTokenSource _stop = new();
-    private int _requests;
+    private readonly ConcurrentQueue<string> _paths = new();
 
     public HungVendor()
     {
@@ -26,7 +26,10 @@ public sealed class HungVendor : IDisposable
     /// <summary>The host and port, as error messages name them.</summary>
     public string Host => Url.Authority;
 
-    public int Requests => Volatile.Read(ref _requests);
+    public int Requests => _paths.Count;
+
+    /// <summary>The requests read whose path starts with <paramref name="pathPrefix"/>.</summary>
+    public int RequestsTo(string pathPrefix) => _paths.Count(p => p.StartsWith(pathPrefix, StringComparison.Ordinal));
 
     public void Dispose()
     {
@@ -57,7 +60,7 @@ public sealed class HungVendor : IDisposable
         }
     }
 
-    // Counts request lines ("GET /path HTTP/1.1"); bodies are read and dropped.
+    // Keeps the path of each request line ("GET /path HTTP/1.1"); bodies are read and dropped.
     private async Task ReadAsync(TcpClient client)
     {
         var buffer = new byte[64 * 1024];
@@ -67,9 +70,13 @@ public sealed class HungVendor : IDisposable
             int read;
             while ((read = await stream.ReadAsync(buffer, _stop.Token)) > 0)
             {
-                var text = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
-                var lines = text.Split("\r\n").Count(l => l.Split(' ') is [var verb, _, var version] && version.StartsWith("HTTP/", StringComparison.Ordinal) && verb.All(char.IsAsciiLetterUpper));
-                Interlocked.Add(ref _requests, lines);
+                foreach (var line in System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n"))
+                {
+                    if (line.Split(' ') is [var verb, var path, var version] && version.StartsWith("HTTP/", StringComparison.Ordinal) && verb.All(char.IsAsciiLetterUpper))
+                    {
+                        _paths.Enqueue(path);
+                    }
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException)

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using ReverseEtl.Tests.Support;
 
 namespace ReverseEtl.IntegrationTests.Hosting;
 
@@ -16,7 +13,7 @@ public sealed class HungVendorTests : IDisposable
 {
     private const string Alerts = "stagnant-onboarding-alerts";
     private const string AlertsAgain = "stagnant-onboarding-alerts-again";
-    private readonly SilentServer _server = new();
+    private readonly HungVendor _server = new();
 
     [Fact]
     public async Task RunOnce_VendorAcceptsAndNeverAnswers_ItsSyncsFailFastNamingConnectionAndHost_OthersCompleteAndLocksAreFree()
@@ -43,7 +40,7 @@ public sealed class HungVendorTests : IDisposable
             r => Assert.Equal((r.Sync, "Succeeded"), (r.Sync, r.Status)));
         // Slack: two attempts (each 1 s) opened the circuit; the other Slack sync sent nothing while it was open. The
         // webhook's posts are never repeated: two of them timed out, which opened its circuit.
-        Assert.Equal((2, 2), (_server.Requests("/api/"), _server.Requests("/hook")));
+        Assert.Equal((2, 2), (_server.RequestsTo("/api/"), _server.RequestsTo("/hook")));
         Assert.True(elapsed < TimeSpan.FromSeconds(150), $"the run took {elapsed}");
 
         await using var again = new WorkerProcess(project, Environment(), "run", "--once", "--sync", Alerts);
@@ -72,78 +69,5 @@ public sealed class HungVendorTests : IDisposable
         Assert.Equal(2, connections.Split("timeout_seconds: 1").Length - 1);
         var again = TestProject.SendingInitial(File.ReadAllText(Path.Combine(RepositoryPaths.Config, "syncs", $"{Alerts}.yaml"))).Replace($"  {Alerts}:", $"  {AlertsAgain}:", StringComparison.Ordinal);
         return project.WithFile("connections.yaml", connections).WithFile(Path.Combine("syncs", $"{AlertsAgain}.yaml"), again);
-    }
-
-    /// <summary>Accepts TCP connections on loopback, reads the requests and never answers; counts request lines by path.</summary>
-    private sealed class SilentServer : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly ConcurrentQueue<string> _paths = new();
-        private readonly ConcurrentBag<TcpClient> _held = [];
-        private readonly CancellationTokenSource _stop = new();
-
-        public SilentServer()
-        {
-            _listener.Start();
-            _ = AcceptAsync();
-        }
-
-        public string Url => $"http://{Host}/";
-
-        public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-
-        public int Requests(string pathPrefix) => _paths.Count(p => p.StartsWith(pathPrefix, StringComparison.Ordinal));
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            foreach (var client in _held)
-            {
-                client.Dispose();
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    _held.Add(client);
-                    _ = ReadAsync(client);
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                // the test is over
-            }
-        }
-
-        private async Task ReadAsync(TcpClient client)
-        {
-            var buffer = new byte[64 * 1024];
-            try
-            {
-                int read;
-                while ((read = await client.GetStream().ReadAsync(buffer, _stop.Token)) > 0)
-                {
-                    foreach (var line in Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n"))
-                    {
-                        if (line.Split(' ') is [_, var path, var version] && version.StartsWith("HTTP/", StringComparison.Ordinal))
-                        {
-                            _paths.Enqueue(path);
-                        }
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException)
-            {
-                // the worker gave up on the connection, or the test is over
-            }
-        }
     }
 }
