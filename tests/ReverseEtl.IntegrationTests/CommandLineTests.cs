@@ -107,6 +107,25 @@ public partial class CommandLineTests
     }
 
     [Fact]
+    public async Task RunOnce_OnAnInteractiveTerminal_ShowsEachSyncsProgressLive_ThenOnlyTheTable()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        (project.Terminal, project.Live) = (true, new StringWriter());
+
+        var run = await project.CliAsync("run", "--once");
+
+        var live = Regex.Replace(project.Live.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty); // without the escape codes
+        Assert.Equal(0, run.ExitCode);
+        foreach (var sync in new[] { "crm-partner-context-hubspot", "intercom-stage-entered-events", "stagnant-onboarding-alerts" })
+        {
+            Assert.Contains($"{sync}: Succeeded", live, StringComparison.Ordinal); // each line ends saying how its run ended
+        }
+
+        Assert.Contains("crm-partner-context-hubspot: Succeeded: 2,151 rows read, 2,151 to send, 2,151 sent (", live, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(run.Output, @"^│ crm-partner-context-hubspot\s", RegexOptions.Multiline));
+    }
+
+    [Fact]
     public async Task Plan_FirstRunOfAlertsWithInitialSkip_WouldSendNothingAndSaysWhatItWouldRecord()
     {
         await using var project = new TestProject().WithShippedConfig();

@@ -84,12 +84,24 @@ internal sealed class TestProject : IAsyncDisposable
     /// <summary>The command line writes for a person at a terminal (tables), not for a script.</summary>
     public bool Terminal { get; set; }
 
+    /// <summary>Where an interactive terminal's live progress goes (with <see cref="Terminal"/>); null for none.</summary>
+    public StringWriter? Live { get; set; }
+
     /// <summary>Runs the worker's command line in-process over this project's folders, with only the given environment.</summary>
     public async Task<CliResult> CliAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await ReverseEtlCommandLine.InvokeAsync(args, new CliContext(output, error) { IsTerminal = Terminal }, Configure);
+        var live = Live is null ? null : Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.Yes, Interactive = Spectre.Console.InteractionSupport.Yes, Out = new Spectre.Console.AnsiConsoleOutput(Live),
+        });
+        if (live is not null)
+        {
+            live.Profile.Width = 250; // room for a whole progress line
+        }
+
+        var exit = await ReverseEtlCommandLine.InvokeAsync(args, new CliContext(output, error) { IsTerminal = Terminal, Live = live }, Configure);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

@@ -14,12 +14,8 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 public sealed class ChangeSource(SyncRunContext context)
 {
-    private const int ProgressEvery = 50_000;
     private WarehouseRows? _inWarehouse;
     private long _rowsRead;
-
-    /// <summary>Called with the rows read so far, every 50,000 rows.</summary>
-    public Action<long>? Progress { get; init; }
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
@@ -94,11 +90,6 @@ public sealed class ChangeSource(SyncRunContext context)
         await foreach (var values in rows)
         {
             _rowsRead++;
-            if (_rowsRead % ProgressEvery == 0)
-            {
-                Progress?.Invoke(_rowsRead);
-            }
-
             yield return mapper.Map(_rowsRead, values);
         }
     }

@@ -22,13 +22,13 @@ public sealed partial class RunLog(ILogger logger)
     [LoggerMessage(1004, LogLevel.Warning, "Sync {Sync}: record {Key} failed ({Kind}): {Message}")]
     public partial void RecordFailed(string sync, string key, string kind, string message);
 
-    [LoggerMessage(1005, LogLevel.Information, "Sync {Sync}: {Rows} rows read so far")]
-    public partial void Progress(string sync, long rows);
+    [LoggerMessage(1005, LogLevel.Information, "Sync {Sync}: {Progress}")]
+    public partial void Progress(string sync, string progress);
 
-    [LoggerMessage(1006, LogLevel.Warning, "Sync {Sync}: more rejected rows or failed records than shown; `status` lists the failing records")]
+    [LoggerMessage(1006, LogLevel.Warning, "Sync {Sync}: more rejected rows or failed records than shown; `failures --sync` with the sync's name lists the failing records")]
     public partial void MoreProblems(string sync);
 
-    [LoggerMessage(1007, LogLevel.Error, "Sync {Sync}: run {RunId} stopped by an internal error")]
+    [LoggerMessage(1007, LogLevel.Critical, "Sync {Sync}: run {RunId} stopped by an internal error")]
     public partial void RunCrashed(string sync, long runId, Exception exception);
 
     [LoggerMessage(1008, LogLevel.Warning, "Sync {Sync} is already running in another process (another replica or a run --once); this run was skipped")]

@@ -20,8 +20,10 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
     public const long MaxWaiting = 50_000;
     private readonly Dictionary<SendKind, Bucket> _buckets = [];
 
-    /// <summary>How many records were held back so far.</summary>
-    public long Withheld => _buckets.Sum(b => b.Value.Over ? b.Value.Count : 0);
+    private long _withheld;
+
+    /// <summary>How many records were held back so far (safe to read from another thread: a progress display).</summary>
+    public long Withheld => Interlocked.Read(ref _withheld);
 
     public Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
@@ -38,6 +40,7 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
         }
 
         bucket.Add(change, record);
+        Interlocked.Exchange(ref _withheld, _buckets.Sum(b => b.Value.Over ? b.Value.Count : 0));
         return Task.CompletedTask;
     }
 

@@ -22,17 +22,23 @@ internal sealed class SyncExecution
     private readonly SendGuard _guard;
     private readonly List<StateUpdate> _quiet = [];
     private long _removals;
+    private long _planned;
+    private volatile bool _reading = true;
 
     public SyncExecution(SyncRunContext context, ISyncWriter writer, ISyncStateStore state)
     {
         (_context, _state) = (context, state);
-        _source = new ChangeSource(context) { Progress = rows => context.Log.Progress(context.Sync.Name, rows) };
+        _source = new ChangeSource(context);
         _outbound = new Outbound(context, writer, state, state, state);
         _deletes = new MirrorDeletes(context, state);
         _guard = new SendGuard(context, _outbound);
     }
 
     public RunCounts Counts => _tally.Counts(_source) with { Sent = _outbound.Sent, Failed = _outbound.Failed, Withheld = _guard.Withheld + _removals };
+
+    /// <summary>Where the run is, for a display or a progress line; safe to call from another thread.</summary>
+    public RunProgress Progress(TimeSpan elapsed) =>
+        new(_source.RowsRead, Math.Max(0, Interlocked.Read(ref _planned) - _guard.Withheld), _outbound.Sent, _outbound.Failed, _reading, elapsed);
 
     /// <summary>Whether every record the run meant to send got an outcome: none failed, none was deferred.</summary>
     public bool AllSent => _outbound.Failed == 0 && _outbound.Deferred == 0;
@@ -46,6 +52,8 @@ internal sealed class SyncExecution
         {
             await HandleAsync(item, cancellationToken);
         }
+
+        _reading = false;
 
         Held.AddRange(await _guard.ReleaseAsync(cancellationToken));
         await StoreQuietAsync();
@@ -96,9 +104,11 @@ internal sealed class SyncExecution
         switch (_context.Decide(change))
         {
             case RecordAction.Delete:
+                Interlocked.Increment(ref _planned);
                 _deletes.Add(change);
                 return Task.CompletedTask;
             case { } action:
+                Interlocked.Increment(ref _planned);
                 return _guard.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
             default:
                 return QuietAsync(Decisions.Settled(change));

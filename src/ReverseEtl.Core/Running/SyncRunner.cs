@@ -13,14 +13,19 @@ namespace ReverseEtl.Core.Running;
 public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger)
 {
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a long run logs where it is (rows read, to send, sent, rate, time left).</summary>
+    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
     private readonly RunLog _log = new(logger);
 
     /// <summary>
     /// Runs the sync, unless it is already running in another process (another replica, or a <c>run --once</c>): then it
     /// is skipped, since two runs at once would send the same changes twice. With <paramref name="lockWait"/> (a run
     /// taking over from a dead replica, whose lock may outlive it for a few seconds), it waits that long for the lock first.
+    /// A <paramref name="watch"/> shows the run's progress while it goes; every <see cref="ProgressEvery"/> it is logged too.
     /// </summary>
-    public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default)
+    public async Task<SyncRunReport> RunAsync(
+        ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default, RunWatch? watch = null)
     {
         ArgumentNullException.ThrowIfNull(sync);
         await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
@@ -31,7 +36,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         }
 
         var runId = await state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
-        return await RunLockedAsync(runtime, sync, runId, cancellationToken);
+        return await RunLockedAsync(runtime, sync, runId, watch ?? new RunWatch(), cancellationToken);
     }
 
     private async Task<IAsyncDisposable?> LockAsync(string sync, TimeSpan wait, CancellationToken cancellationToken)
@@ -53,7 +58,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     }
 
     // Whatever happens once the run is open, it is closed with what it did: nothing escapes before FinishRunAsync.
-    private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, long runId, CancellationToken cancellationToken)
+    private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, long runId, RunWatch watch, CancellationToken cancellationToken)
     {
         _log.RunStarted(sync.Name, runId);
         var (execution, outbox) = ((SyncExecution?)null, (string?)null);
@@ -66,6 +71,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
             var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
+            await using var progress = Watch(sync.Name, execution, watch);
             await execution.ExecuteAsync(cancellationToken);
             (status, error) = await ConcludeAsync(context, execution);
         }
@@ -107,6 +113,14 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
 
         execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
         return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
+    }
+
+    // Shows the execution through the watch, and logs its progress on a timer while it goes.
+    private ITimer Watch(string sync, SyncExecution execution, RunWatch watch)
+    {
+        var started = time.GetTimestamp();
+        watch.Attach(() => execution.Progress(time.GetElapsedTime(started)));
+        return time.CreateTimer(_ => _log.Progress(sync, watch.Current.ToString()!), null, ProgressEvery, ProgressEvery);
     }
 
     private static RunCounts Counts(SyncExecution? execution) => execution?.Counts ?? new RunCounts();

@@ -14,6 +14,9 @@ internal sealed class RunResults(CliContext cli)
 {
     private readonly List<(SyncRunReport Report, TimeSpan Took)> _results = [];
 
+    /// <summary>Whether every sync succeeded or was skipped (another process ran it).</summary>
+    public bool AllSucceeded => _results.TrueForAll(r => r.Report.Status is RunStatus.Succeeded or RunStatus.Skipped);
+
     public void Add(SyncRunReport report, TimeSpan took)
     {
         _results.Add((report, took));
@@ -80,6 +83,17 @@ internal sealed class RunResults(CliContext cli)
     private static List<string> Notes(SyncRunReport report)
     {
         var notes = new List<string>();
+        var (failed, rejected) = (report.Counts.Failed, report.Counts.Rejected);
+        if (failed > 0)
+        {
+            notes.Add($"{failed} record(s) failed: `failures --sync {report.Sync}` lists them and why");
+        }
+
+        if (rejected > 0)
+        {
+            notes.Add($"{rejected} row(s) rejected: `plan --sync {report.Sync}` shows why");
+        }
+
         if (report.DryRunOutbox is { } outbox && report.Counts.Sent > 0)
         {
             notes.Add($"dry run (no credentials): the requests for {report.Counts.Sent} record(s) were written to {Path.GetRelativePath(Directory.GetCurrentDirectory(), outbox)}, nothing was sent");

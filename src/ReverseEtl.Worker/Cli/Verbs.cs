@@ -77,17 +77,25 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
         }
 
         await using var runtime = loaded.CreateRuntime(acceptSchemaChanges);
-        var (failed, results) = (false, new RunResults(cli));
-        foreach (var sync in syncs)
+        var results = new RunResults(cli);
+        if (cli.Live is { } live)
         {
-            var started = time.GetTimestamp();
-            var report = await runner.RunAsync(runtime, sync, cancellationToken);
-            failed |= report.Status is not (RunStatus.Succeeded or RunStatus.Skipped);
-            results.Add(report, time.GetElapsedTime(started));
+            var byName = syncs.ToDictionary(s => s.Name);
+            var reports = await new LiveProgress(live, time).RunAsync(
+                syncs.Select(s => s.Name).ToList(), (name, watch) => runner.RunAsync(runtime, byName[name], cancellationToken, watch: watch));
+            reports.ForEach(r => results.Add(r.Report, r.Took));
+        }
+        else
+        {
+            foreach (var sync in syncs)
+            {
+                var started = time.GetTimestamp();
+                results.Add(await runner.RunAsync(runtime, sync, cancellationToken), time.GetElapsedTime(started));
+            }
         }
 
         results.Finish();
-        return failed ? SyncFailed : Ok;
+        return results.AllSucceeded ? Ok : SyncFailed;
     }
 
 
