@@ -34,8 +34,8 @@ public sealed partial class ReverseEtlCommandLine
         _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config, _verbose };
         _root.SetAction((_, ct) => Verb<Verbs>(v => v.ScheduleAsync(ct)));
         var live = new Option<bool>("--live") { Description = "Also run each model with no row and check the key, mapped columns, trigger and templates against its columns, and the destination's fields." };
-        Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message.") { live },
-            (r, ct) => r.GetValue(live) ? Verb<LiveValidation>(v => v.ValidateAsync(ct)) : Verb<Verbs>(v => v.ValidateAsync()));
+        Add(new Command("validate", "Check every definition and report every problem as file:line:column: path: message.") { live, Json },
+            (r, ct) => r.GetValue(live) ? Verb<LiveValidation>(v => v.ValidateAsync(r.GetValue(Json), ct)) : Verb<Verbs>(v => v.ValidateAsync(r.GetValue(Json))));
         Add(new Command("plan", "Show what a run would send (counts and sample payloads) without sending or changing state; with --all or --key, render current rows even when nothing changed.") { sync, PreviewAll, PreviewKey, PreviewLimit, Json },
             (r, ct) => Verb<Verbs>(v => r.GetValue(PreviewAll) || r.GetValue(PreviewKey) is not null
                 ? v.PreviewAsync(r.GetValue(sync), r.GetValue(PreviewKey), r.GetValue(PreviewLimit), r.GetValue(Json), ct)

@@ -15,8 +15,15 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
     // From the defaults, whose type resolver a sample holding a typed value (a Salesforce record) needs to be written.
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Default) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public Task<int> ValidateAsync()
+    public Task<int> ValidateAsync(bool json)
     {
+        if (json)
+        {
+            var report = ValidationReport.From(loaded.Result, paths.ConfigDirectory);
+            JsonOutput.Write(cli, report);
+            return Task.FromResult(report.Valid ? Ok : InvalidDefinitions);
+        }
+
         if (Load() is { } project)
         {
             cli.Output.WriteLine($"OK: {project.Connections.Count} connections, {project.Models.Count} models, {project.Syncs.Count} syncs in {paths.ConfigDirectory}");

@@ -31,6 +31,41 @@ public class LiveCheckTests
     }
 
     [Fact]
+    public async Task ValidateLiveJson_OneDocument_EachSyncsProblemsWithFileLineAndColumn()
+    {
+        await using var project = new LiveCheckProject(NameColumn: "acount_name").Create();
+
+        var live = await project.CliAsync("validate", "--live", "--json");
+
+        Assert.Equal(2, live.ExitCode);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(live.Output)!;
+        Assert.False(report["valid"]!.GetValue<bool>());
+        Assert.Empty(report["problems"]!.AsArray()); // the definitions themselves hold
+        var alerts = Assert.Single(report["live"]!.AsArray())!;
+        Assert.Equal(("alerts", "accounts", false), (alerts["sync"]!.GetValue<string>(), alerts["model"]!.GetValue<string>(), alerts["ok"]!.GetValue<bool>()));
+        var problem = Assert.Single(alerts["problems"]!.AsArray())!;
+        Assert.Equal(("config/project.yaml", 16, 37, "syncs.alerts.fields.name"),
+            (problem["file"]!.GetValue<string>(), problem["line"]!.GetValue<int>(), problem["column"]!.GetValue<int>(), problem["path"]!.GetValue<string>()));
+        Assert.Equal($"column 'acount_name' is not returned by the model; {Returns}", problem["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ValidateJson_BrokenDefinitions_EveryProblemInOneDocument_ExitTwo()
+    {
+        await using var project = new LiveCheckProject(PrimaryKey: "").Create();
+
+        var offline = await project.CliAsync("validate", "--json");
+        var live = await project.CliAsync("validate", "--live", "--json");
+
+        Assert.Equal((2, 2), (offline.ExitCode, live.ExitCode));
+        var report = System.Text.Json.Nodes.JsonNode.Parse(offline.Output)!;
+        Assert.False(report["valid"]!.GetValue<bool>());
+        Assert.All(report["problems"]!.AsArray(), p => Assert.Equal("config/project.yaml", p!["file"]!.GetValue<string>()));
+        Assert.NotEmpty(report["problems"]!.AsArray());
+        Assert.Equal(offline.Output, live.Output); // nothing is checked live until the definitions hold
+    }
+
+    [Fact]
     public async Task ValidateLive_KeyColumnTheModelLacks_NamedAsPrimaryKeyAtTheSync()
     {
         await using var project = new LiveCheckProject(PrimaryKey: "[account_id, region]").Create();
