@@ -1,12 +1,25 @@
 using BenchmarkDotNet.Running;
 using ReverseEtl.Benchmarks;
+using ReverseEtl.Benchmarks.EndToEnd;
 
 // dotnet run -c Release --project tests/ReverseEtl.Benchmarks -- --filter '*'   (add --job short for a quick look)
 // dotnet run -c Release --project tests/ReverseEtl.Benchmarks -- --retained      (memory kept by a diff, by rows and payload size)
+// dotnet run -c Release --project tests/ReverseEtl.Benchmarks -- e2e --rows 1000000  (the worker as a process, end to end)
+if (args is ["e2e", .. var e2e])
+{
+    return await new E2eBenchmark(E2eOptions.Parse(e2e), Console.Out).RunAsync();
+}
+
+if (args is ["except", var database])
+{
+    return Locations.Except(database);
+}
+
 if (args is ["--retained"])
 {
     await RetainedMemory.RunAsync(Console.Out);
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

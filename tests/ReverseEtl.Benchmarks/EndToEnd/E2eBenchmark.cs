@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Benchmarks.EndToEnd;
+
+/// <summary>
+/// <c>e2e --rows N</c>: the worker as a user runs it, in one command. It generates N accounts in DuckDB, then measures,
+/// each as a whole process: the first run (everything new, dry run), a run with nothing changed and a plan with 1%
+/// changed, for both diff modes, against DuckDB's own two-way <c>EXCEPT</c> on the same tables; peak RSS; rows moved
+/// from the warehouse per changed row; and delivery against loopback stand-ins that enforce each vendor's limit.
+/// </summary>
+internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
+{
+    private readonly Figures _figures = new();
+    private long _idle;
+
+    public async Task<int> RunAsync()
+    {
+        var worker = Locations.WorkerDll();
+        output.WriteLine($"e2e: {options.Rows:N0} rows, 1 in {options.ChangeEvery} changed, in {options.Directory}; worker {worker}");
+        var space = new Workspace(Path.Combine(options.Directory, "diff"));
+        space.Create(options.Rows, Projects.Diff());
+        await DiffAsync(space, worker);
+        if (options.DeliverySeconds > 0)
+        {
+            foreach (var vendor in new[] { "hubspot", "intercom", "slack" })
+            {
+                await DeliverAsync(vendor, worker);
+            }
+        }
+
+        _figures.Write(output, options);
+        return 0;
+    }
+
+    private async Task DiffAsync(Workspace space, string worker)
+    {
+        _idle = (await Worker(worker, space, "an idle worker (validate), for its own memory", "validate")).PeakRssBytes;
+        var first = await Worker(worker, space, "first run (worker diff)", "run", "--once", "--sync", "bench-worker");
+        _figures.Add("first_run_rows_per_s", options.Rows / first.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (worker diff)");
+        _figures.Add("first_run_peak_rss_mib", Mib(first.PeakRssBytes), "MiB", "first run, peak RSS");
+        await Worker(worker, space, "first run (warehouse diff)", "run", "--once", "--sync", "bench-warehouse");
+        var except = await ExceptAsync(space, "EXCEPT, nothing changed");
+        foreach (var mode in new[] { "worker", "warehouse" })
+        {
+            var unchanged = await Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}");
+            _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}");
+        }
+
+        var changed = space.Change(options.ChangeEvery);
+        _figures.Add("changed_rows", changed, "rows", "rows changed for the plan");
+        except = await ExceptAsync(space, "EXCEPT, 1% changed");
+        var widths = space.Widths();
+        foreach (var mode in new[] { "worker", "warehouse" })
+        {
+            var plan = await Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json");
+            _figures.Ratio($"plan_{mode}", plan, except, $"plan, 1 in {options.ChangeEvery} changed, diff: {mode}");
+            _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row");
+            Moved(mode, JsonNode.Parse(plan.Output)!.AsArray()[0]!["counts"]!, changed, widths);
+        }
+    }
+
+    // Rows and bytes the plan read from the warehouse per changed row: key + hash rows and full rows, by average width.
+    private void Moved(string mode, JsonNode counts, long changed, (double Row, double KeyAndHash) widths)
+    {
+        var (read, fetched) = (counts["rows_read"]!.GetValue<long>(), counts["rows_fetched"]!.GetValue<long>());
+        var bytes = mode == "worker" ? read * widths.Row : (read * widths.KeyAndHash) + (fetched * widths.Row);
+        _figures.Add($"plan_{mode}_rows_moved_per_changed", (read + fetched) / (double)Math.Max(1, changed), "rows", $"plan, diff: {mode}, rows from the warehouse per changed row");
+        _figures.Add($"plan_{mode}_bytes_moved_per_changed", bytes / Math.Max(1, changed), "B", $"plan, diff: {mode}, bytes from the warehouse per changed row (average widths)");
+    }
+
+    private async Task DeliverAsync(string vendor, string worker)
+    {
+        await using VendorStandIn standIn = vendor switch
+        {
+            "hubspot" => new HubSpotStandIn(Projects.HubSpotProperties),
+            "intercom" => new IntercomStandIn(),
+            _ => new SlackStandIn(channels: 5),
+        };
+        var records = (long)Math.Ceiling(standIn.Ceiling * options.DeliverySeconds);
+        var space = new Workspace(Path.Combine(options.Directory, vendor));
+        space.Create(records, Projects.Delivery(vendor, standIn.Url));
+        var run = await Worker(worker, space, $"delivery to {vendor}", "run", "--once", "--sync", "deliver");
+        var (span, ideal) = (Math.Max(0.001, standIn.Span.TotalSeconds), standIn.IdealSpan(standIn.Records).TotalSeconds);
+        _figures.Add($"delivery_{vendor}_records_per_s", standIn.Records / span, "records/s", $"delivery to {vendor}: {standIn.Records:N0} of {records:N0} records, first to last in {span:0.0} s (whole run {run.Elapsed.TotalSeconds:0.0} s)");
+        _figures.Add($"delivery_{vendor}_share_of_ceiling", 100 * Math.Min(1, ideal / span), "%", $"delivery to {vendor}: the limit's shortest time ({ideal:0.0} s at {standIn.Ceiling:0.#} records/s) against the time taken");
+        _figures.Add($"delivery_{vendor}_429s", standIn.RateLimited, "429s", $"delivery to {vendor}: rate-limit answers over {standIn.Requests:N0} requests");
+    }
+
+    private async Task<ChildResult> Worker(string worker, Workspace space, string what, params string[] args)
+    {
+        output.WriteLine($"  {what}…");
+        return (await ChildProcess.RunAsync(worker, args, space.Environment())).EnsureSucceeded(what);
+    }
+
+    private async Task<ChildResult> ExceptAsync(Workspace space, string what)
+    {
+        output.WriteLine($"  {what}…");
+        var self = typeof(E2eBenchmark).Assembly.Location;
+        return (await ChildProcess.RunAsync(self, ["except", space.DatabasePath], new Dictionary<string, string>())).EnsureSucceeded(what);
+    }
+
+    private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
+}
