@@ -33,6 +33,8 @@ public partial class CommandLineTests
         Assert.Equal(3, Regex.Count(plan.Output, "  sample: "));
         Assert.Contains("\"blocks\": [", plan.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(project.Paths.OutboxDirectory));
+        Assert.EndsWith("plan: nothing was sent, nothing was written to the outbox and no sync state changed", plan.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("outbox", plan.Error, StringComparison.Ordinal);
         Assert.Equal("No sync has run yet.", (await project.CliAsync("status")).Output.Trim());
 
         var run = await project.CliAsync("run", "--once", "--sync", "partner-co-onboarding");
@@ -121,7 +123,8 @@ public partial class CommandLineTests
         Assert.DoesNotContain("  sample: ", plan.Output, StringComparison.Ordinal);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains($"0 sent, 0 failed; {recorded} matching recorded without sending (initial: skip)", run.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("dry run", run.Output, StringComparison.Ordinal); // nothing was written to the outbox
+        Assert.DoesNotContain("dry run", run.Output + run.Error, StringComparison.Ordinal); // nothing was written to the outbox
+        Assert.False(Directory.Exists(project.Paths.OutboxDirectory));
     }
 
     [Fact]
