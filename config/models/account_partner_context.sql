@@ -1,6 +1,7 @@
 -- One row per account with at least one active partner overlap: the partners (with their type), the account's
 -- activation stage, and the best partner to ask for help. The best partner has the account as a customer and shares
 -- an account-owner contact; technology partners come first, then SIs, then agencies, then the longest-standing overlap.
+-- A partner without a type is listed by its name alone (|| with a NULL is NULL, which the aggregate would skip).
 with ranked as (
     select
         o.*,
@@ -22,7 +23,7 @@ select
     a.onboarding_stage,
     a.days_in_stage,
     a.is_activated,
-    string_agg(r.partner_name || ' (' || r.partner_type || ')', ', ' order by r.partner_name) as overlapping_partners,
+    string_agg(r.partner_name || coalesce(' (' || r.partner_type || ')', ''), ', ' order by r.partner_name) as overlapping_partners,
     count(*) as overlapping_partner_count,
     max(r.partner_name) filter (
         where r.help_rank = 1 and r.partner_population = 'Customers' and r.partner_account_owner_email is not null

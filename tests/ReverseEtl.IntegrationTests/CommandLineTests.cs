@@ -33,6 +33,8 @@ public partial class CommandLineTests
         Assert.Equal(3, Regex.Count(plan.Output, "  sample: "));
         Assert.Contains("\"blocks\": [", plan.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(project.Paths.OutboxDirectory));
+        Assert.EndsWith("plan: nothing was sent, nothing was written to the outbox and no sync state changed", plan.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("outbox", plan.Error, StringComparison.Ordinal);
         Assert.Equal("No sync has run yet.", (await project.CliAsync("status")).Output.Trim());
 
         var run = await project.CliAsync("run", "--once", "--sync", "partner-co-onboarding");
@@ -80,7 +82,7 @@ public partial class CommandLineTests
 
         Assert.Equal((0, 0), (plan.ExitCode, preview.ExitCode));
         var only = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(plan.Output)!.AsArray())!;
-        Assert.Equal((Crm, 2151L, 2151L), (only["sync"]!.GetValue<string>(), only["to_send"]!.GetValue<long>(), only["counts"]!["rows_read"]!.GetValue<long>()));
+        Assert.Equal((Crm, 2153L, 2153L), (only["sync"]!.GetValue<string>(), only["to_send"]!.GetValue<long>(), only["counts"]!["rows_read"]!.GetValue<long>()));
         Assert.Equal(3, only["samples"]!.AsArray().Count);
         Assert.NotNull(only["samples"]![0]!["properties"]!["product_account_id"]);
         var rows = System.Text.Json.Nodes.JsonNode.Parse(preview.Output)!["rows"]!.AsArray();
@@ -100,9 +102,9 @@ public partial class CommandLineTests
         var lines = run.Output.ReplaceLineEndings("\n").Split('\n');
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(lines, l => Regex.IsMatch(l, @"sync\s+.\s+status\s+.\s+rows read\s+.\s+added\s+.\s+changed\s+.\s+removed\s+.\s+sent\s+.\s+failed\s+.\s+held back\s+.\s+duration"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"crm-partner-context-hubspot\s+.\s+Succeeded\s+.\s+2,151\s+.\s+2,151\s+.\s+0\s+.\s+0\s+.\s+2,151\s+.\s+0\s+.\s+0\s+.\s+\d+\.\d s"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"total\s+.\s+.\s+13,430\s+.\s+13,430\s+.\s+0\s+.\s+0\s+.\s+5,906\s+.\s+0\s+.\s+0\s+"));
-        Assert.Contains("crm-partner-context-hubspot: dry run (no credentials): the requests for 2151 record(s) were written to ", run.Output, StringComparison.Ordinal);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"crm-partner-context-hubspot\s+.\s+Succeeded\s+.\s+2,153\s+.\s+2,153\s+.\s+0\s+.\s+0\s+.\s+2,153\s+.\s+0\s+.\s+0\s+.\s+\d+\.\d s"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"total\s+.\s+.\s+13,445\s+.\s+13,445\s+.\s+0\s+.\s+0\s+.\s+5,914\s+.\s+0\s+.\s+0\s+"));
+        Assert.Contains("crm-partner-context-hubspot: dry run (no credentials): the requests for 2153 record(s) were written to ", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(": Succeeded: ", run.Output, StringComparison.Ordinal); // no plain line as well as the row
     }
 
@@ -134,13 +136,14 @@ public partial class CommandLineTests
         var run = await project.CliAsync("run", "--once", "--sync", Sync);
 
         var counts = PlanLine().Match(plan.Output);
-        Assert.Equal(("3000", "3000", "0"), (counts.Groups["rows"].Value, counts.Groups["added"].Value, counts.Groups["send"].Value));
+        Assert.Equal(("3002", "3002", "0"), (counts.Groups["rows"].Value, counts.Groups["added"].Value, counts.Groups["send"].Value));
         var recorded = Regex.Match(plan.Output, @"; (\d+) matching would be recorded without sending \(initial: skip\)").Groups[1].Value;
         Assert.InRange(int.Parse(recorded, System.Globalization.CultureInfo.InvariantCulture), 100, 1000);
         Assert.DoesNotContain("  sample: ", plan.Output, StringComparison.Ordinal);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains($"0 sent, 0 failed; {recorded} matching recorded without sending (initial: skip)", run.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("dry run", run.Output, StringComparison.Ordinal); // nothing was written to the outbox
+        Assert.DoesNotContain("dry run", run.Output + run.Error, StringComparison.Ordinal); // nothing was written to the outbox
+        Assert.False(Directory.Exists(project.Paths.OutboxDirectory));
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public class DefinitionValidationTests
         Assert.Equal(4, errors.Count);
         Assert.Equal("config/syncs.yaml:4:12: syncs.alerts.model: no model named 'acounts'; defined: accounts", errors[0]);
         Assert.Equal("config/syncs.yaml:5:18: syncs.alerts.destination: 'wh' is a duckdb connection, not a destination", errors[1]);
-        Assert.StartsWith("config/syncs.yaml:7:23: syncs.alerts.schedule.cron: 'every monday' is not a valid Quartz cron expression", errors[2], StringComparison.Ordinal);
+        Assert.Equal("config/syncs.yaml:7:23: syncs.alerts.schedule.cron: 'every monday' has 2 field(s); write five (minute hour day-of-month month day-of-week) or Quartz's six or seven (second minute hour day-of-month month day-of-week [year])", errors[2]);
         Assert.Equal("config/syncs.yaml:7:49: syncs.alerts.schedule.timezone: 'Mars/Olympus' is not a known time zone; use an IANA name such as Europe/London", errors[3]);
     }
 

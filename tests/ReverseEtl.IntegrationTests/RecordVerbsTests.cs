@@ -173,7 +173,7 @@ public sealed partial class RecordVerbsTests : IDisposable
         var run = await project.CliAsync("run", "--once", "--sync", "stagnant-onboarding-alerts");
 
         Assert.Equal(0, reset.ExitCode);
-        Assert.Matches(@"^stagnant-onboarding-alerts: forgot 3000 delivered record\(s\)\.", reset.Output);
+        Assert.Matches(@"^stagnant-onboarding-alerts: forgot 3002 delivered record\(s\)\.", reset.Output);
         Assert.Equal(1, run.ExitCode); // not a first run any more: every stagnant account enters, more than limits.messages
         Assert.Contains("messages planned, more than limits.messages", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(project.Paths.OutboxDirectory, "slack.jsonl")));

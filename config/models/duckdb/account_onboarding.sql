@@ -16,7 +16,7 @@ select
             owner_name := o.partner_account_owner_name,
             owner_email := o.partner_account_owner_email
         )
-        order by o.partner_type, o.partner_name
+        order by o.partner_type nulls last, o.partner_name
     ) filter (where o.overlap_id is not null) as customer_partners
 from account_activation a
 left join account_partner_overlaps o

@@ -1,13 +1,15 @@
 -- One row per user of an account that is not yet activated and that technology partners have as a customer: the
 -- partner tools the account already uses, one of them whose integration it has not adopted yet (the nudge), and its
--- onboarding stage. A partner's tool is its integration slug, the first label of its domain.
+-- onboarding stage. A partner's tool is its integration slug, the first label of its domain; a partner without a
+-- domain has no slug, so it is never suggested (IFF and FILTER treat a NULL condition differently: say it outright).
 -- PostgreSQL dialect of models/duckdb/onboarding_users.sql: the same columns and rows.
 with tools as (
     select
         o.account_id,
         string_agg(o.partner_name, ', ' order by o.partner_name) as partner_tools,
         min(o.partner_name) filter (
-            where not split_part(o.partner_domain, '.', 1) = any(coalesce(a.integrations_adopted, '{}'))
+            where o.partner_domain is not null
+              and not split_part(o.partner_domain, '.', 1) = any(coalesce(a.integrations_adopted, '{}'))
         ) as suggested_integration
     from account_partner_overlaps o
     join account_activation a on a.account_id = o.account_id

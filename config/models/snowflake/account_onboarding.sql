@@ -21,7 +21,7 @@ select
                 'owner_name', o.partner_account_owner_name,
                 'owner_email', o.partner_account_owner_email
             )
-        ) within group (order by o.partner_type, o.partner_name)
+        ) within group (order by o.partner_type nulls last, o.partner_name)
     ) as customer_partners
 from account_activation a
 left join account_partner_overlaps o

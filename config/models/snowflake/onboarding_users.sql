@@ -1,6 +1,7 @@
 -- One row per user of an account that is not yet activated and that technology partners have as a customer: the
 -- partner tools the account already uses, one of them whose integration it has not adopted yet (the nudge), and its
--- onboarding stage. A partner's tool is its integration slug, the first label of its domain.
+-- onboarding stage. A partner's tool is its integration slug, the first label of its domain; a partner without a
+-- domain has no slug, so it is never suggested (IFF and FILTER treat a NULL condition differently: say it outright).
 -- Snowflake dialect of models/duckdb/onboarding_users.sql: the same columns and rows (integrations_adopted is an ARRAY
 -- of slugs).
 with tools as (
@@ -8,9 +9,10 @@ with tools as (
         o.account_id,
         listagg(o.partner_name, ', ') within group (order by o.partner_name) as partner_tools,
         min(iff(
-            array_contains(split_part(o.partner_domain, '.', 1)::variant, coalesce(a.integrations_adopted, array_construct())),
-            null,
-            o.partner_name
+            o.partner_domain is not null
+                and not array_contains(split_part(o.partner_domain, '.', 1)::variant, coalesce(a.integrations_adopted, array_construct())),
+            o.partner_name,
+            null
         )) as suggested_integration
     from account_partner_overlaps o
     join account_activation a on a.account_id = o.account_id

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Quartz;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Core.Definitions;
@@ -140,13 +139,9 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
 
     internal void CheckSchedule(ScheduleDto schedule, DefinitionSource source)
     {
-        try
+        if (CronText.ToQuartz(schedule.Cron, out var problem) is null)
         {
-            _ = new CronExpression(schedule.Cron);
-        }
-        catch (FormatException ex)
-        {
-            Add(source, "schedule.cron", $"'{schedule.Cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): {ex.Message}");
+            Add(source, "schedule.cron", problem!);
         }
 
         if (schedule.Timezone is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))

@@ -70,5 +70,5 @@ public sealed record TriggerDefinition(string? When, IReadOnlySet<RecordAction> 
 /// <summary>A payload field and the model column it is read from.</summary>
 public sealed record FieldMapping(string Field, string Column);
 
-/// <summary>A sync's schedule: a Quartz cron in a time zone, and what to do about a missed fire (run once, or skip).</summary>
+/// <summary>A sync's schedule: a Quartz cron (a five-field crontab one already rewritten by <see cref="CronText"/>) in a time zone, and what to do about a missed fire (run once, or skip).</summary>
 public sealed record ScheduleDefinition(string Cron, string TimeZone, bool SkipMisfires = false);

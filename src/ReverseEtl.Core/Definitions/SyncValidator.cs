@@ -37,7 +37,7 @@ internal sealed class SyncValidator(
         return new SyncDefinition(
             name, body.Model, body.Destination, mode, BuildTrigger(body.Trigger),
             body.Fields?.Select(f => new FieldMapping(f.Key, f.Value)).ToList(),
-            body.Schedule is { } s ? new ScheduleDefinition(s.Cron, s.Timezone ?? "UTC", s.Misfire == "skip") : null,
+            body.Schedule is { } s ? new ScheduleDefinition(CronText.ToQuartz(s.Cron, out _) ?? s.Cron, s.Timezone ?? "UTC", s.Misfire == "skip") : null,
             body.BatchSize, body.Enabled ?? true, options, source)
         {
             Limits = BuildLimits(body, mode, source),

@@ -44,6 +44,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             ["url"] = request.RequestUri?.ToString(),
             ["body"] = body?.DeepClone(),
         };
+        target.Writing();
         var gate = Gates.GetOrAdd(target.OutboxPath, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try

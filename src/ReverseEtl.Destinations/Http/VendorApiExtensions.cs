@@ -7,7 +7,7 @@ namespace ReverseEtl.Destinations.Http;
 
 public static partial class VendorApiExtensions
 {
-    /// <summary>Builds the connection's Refit client over <see cref="DestinationHttp"/>; without a secret, a dry run that says so in the log.</summary>
+    /// <summary>Builds the connection's Refit client over <see cref="DestinationHttp"/>; without a secret, a dry run that says so in the log when it writes its first request.</summary>
     public static VendorApi<TApi> CreateApi<TApi>(this DestinationHttp http, ConnectionSettings connection, VendorApiSpec spec, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -18,8 +18,8 @@ public static partial class VendorApiExtensions
         if (spec.Secret is null)
         {
             outbox = Path.Combine(connection.Paths.OutboxDirectory, $"{connection.Name}.jsonl");
-            dryRun = new DryRunTarget(outbox, spec.DryRunAnswer);
-            LogDryRun(logger, spec.Policy.Vendor, connection.Name, outbox);
+            var path = outbox;
+            dryRun = new DryRunTarget(outbox, spec.DryRunAnswer) { FirstWrite = () => LogDryRun(logger, spec.Policy.Vendor, connection.Name, path) };
         }
 
         var limit = spec.Http.RateLimit ?? spec.Policy.DefaultRateLimit;
@@ -38,6 +38,6 @@ public static partial class VendorApiExtensions
         return new VendorApi<TApi>(RestService.For<TApi>(client, new RefitSettings(new SystemTextJsonContentSerializer(spec.Json))), outbox);
     }
 
-    [LoggerMessage(2000, LogLevel.Warning, "{Vendor} connection {Connection} has no credential: dry run, requests are written to {Outbox}")]
+    [LoggerMessage(2000, LogLevel.Warning, "{Vendor} connection {Connection} has no credential: dry run, its requests are written to {Outbox} and not sent")]
     private static partial void LogDryRun(ILogger logger, string vendor, string connection, string outbox);
 }

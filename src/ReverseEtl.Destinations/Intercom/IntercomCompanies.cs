@@ -21,14 +21,15 @@ internal sealed class IntercomCompanies(string connection, IIntercomApi api, Int
         }
 
         var body = new JsonObject { ["company_id"] = companyId };
-        if (company.Name is { } name)
+        // Intercom's description allows no null in a company's name or custom attributes: a null is left out.
+        if (company.Name is { } name && IntercomValues.Text(row.GetValueOrDefault(name)) is { } text)
         {
-            body["name"] = IntercomValues.Text(row.GetValueOrDefault(name));
+            body["name"] = text;
         }
 
         if (company.CustomAttributes.Count > 0)
         {
-            body["custom_attributes"] = new JsonObject(company.CustomAttributes.Select(a => KeyValuePair.Create(a, IntercomValues.Node(row.GetValueOrDefault(a)))));
+            body["custom_attributes"] = IntercomValues.Object(company.CustomAttributes, row, keepNulls: false);
         }
 
         return body;

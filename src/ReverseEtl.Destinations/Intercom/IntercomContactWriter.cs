@@ -78,15 +78,16 @@ internal sealed class IntercomContactWriter(string connection, IIntercomApi api,
         var body = new JsonObject { ["role"] = options.Field("role") ?? "user" };
         foreach (var key in new[] { "external_id", "email", "name" })
         {
-            if (options.Field(key) is { } field)
+            // A null name clears it (Intercom allows it); a null email or external_id is left out (it allows no null there).
+            if (options.Field(key) is { } field && IntercomValues.Text(row.GetValueOrDefault(field)) is var value && (value is not null || key == "name"))
             {
-                body[key] = IntercomValues.Text(row.GetValueOrDefault(field));
+                body[key] = value;
             }
         }
 
         if (options.CustomAttributes.Count > 0)
         {
-            body["custom_attributes"] = new JsonObject(options.CustomAttributes.Select(a => KeyValuePair.Create(a, IntercomValues.Node(row.GetValueOrDefault(a)))));
+            body["custom_attributes"] = IntercomValues.Object(options.CustomAttributes, row, keepNulls: true); // null clears
         }
 
         return body;

@@ -38,9 +38,10 @@ internal sealed class IntercomEventWriter(string connection, IIntercomApi api, I
             ["created_at"] = IntercomValues.UnixSeconds(row.GetValueOrDefault(options.Field("created_at")!)),
             ["user_id"] = IntercomValues.Text(row.GetValueOrDefault(options.Field("user_id")!)),
         };
-        if (options.Metadata.Count > 0)
+        // Metadata values must be strings (or numbers, dates, links), never null: Intercom refuses the event (422).
+        if (IntercomValues.Object(options.Metadata, row, keepNulls: false) is { Count: > 0 } metadata)
         {
-            body["metadata"] = new JsonObject(options.Metadata.Select(m => KeyValuePair.Create(m, IntercomValues.Node(row.GetValueOrDefault(m)))));
+            body["metadata"] = metadata;
         }
 
         return body;

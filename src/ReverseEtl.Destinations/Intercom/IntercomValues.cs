@@ -5,7 +5,9 @@ namespace ReverseEtl.Destinations.Intercom;
 
 /// <summary>
 /// Payload values as Intercom attributes: numbers and booleans as themselves, timestamps as Unix seconds (Intercom's
-/// date type), lists as a comma-separated string (Intercom has no list type), null as null.
+/// date type), lists as a comma-separated string (Intercom has no list type), null as null where Intercom's description
+/// allows it (a contact's name and custom attributes: it clears them) and left out where it does not (event metadata, a
+/// company's name and custom attributes, a contact's email and external_id): see docs/destinations.md.
 /// </summary>
 internal static class IntercomValues
 {
@@ -20,6 +22,10 @@ internal static class IntercomValues
         System.Collections.IEnumerable list => JsonValue.Create(string.Join(", ", list.Cast<object?>().Select(Text))),
         _ => JsonValue.Create(Text(value)),
     };
+
+    /// <summary>The named payload values as an object; a null value is kept (it clears) only when <paramref name="keepNulls"/>.</summary>
+    public static JsonObject Object(IEnumerable<string> names, IReadOnlyDictionary<string, object?> row, bool keepNulls) =>
+        new(names.Select(n => KeyValuePair.Create(n, Node(row.GetValueOrDefault(n)))).Where(p => keepNulls || p.Value is not null));
 
     /// <summary>The Intercom data type of a custom attribute holding <paramref name="value"/>.</summary>
     public static string DataType(object? value) => value switch

@@ -72,6 +72,10 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
         {
             JsonOutput.Write(cli, plans);
         }
+        else
+        {
+            cli.Output.WriteLine("plan: nothing was sent, nothing was written to the outbox and no sync state changed");
+        }
 
         return failed ? SyncFailed : Ok;
     }

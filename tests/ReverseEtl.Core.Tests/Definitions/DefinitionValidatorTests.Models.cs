@@ -127,7 +127,7 @@ public partial class DefinitionValidatorTests
 
         Assert.Equal(
             [
-                "f.yaml:7:23: syncs.s.schedule.cron: '0 0 25 * * ?' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): Hour values must be between 0 and 23",
+                "f.yaml:7:23: syncs.s.schedule.cron: '0 0 25 * * ?' has an invalid hour field '25': hour takes 0-23, with * for any, lists (1,3), ranges (1-5) and steps (*/15)",
                 "f.yaml:7:49: syncs.s.schedule.timezone: 'Mars/Olympus' is not a known time zone; use an IANA name such as Europe/London",
             ],
             errors);

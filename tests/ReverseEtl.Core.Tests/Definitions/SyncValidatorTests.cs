@@ -178,16 +178,24 @@ public class SyncValidatorTests
     }
 
     [Fact]
-    public void Build_UnixFiveFieldCron_ReportedWithQuartzsAdviceAndTheScheduleKept()
+    public void Build_UnixFiveFieldCron_KeptInQuartzsForm()
     {
-        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\nschedule: { cron: \"* * * * *\", misfire: run_once }");
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\nschedule: { cron: \"0 9 * * 1-5\", misfire: run_once }");
+
+        Assert.Empty(errors);
+        Assert.Equal(new ScheduleDefinition("0 0 9 ? * MON-FRI", "UTC", SkipMisfires: false), sync.Schedule);
+    }
+
+    [Fact]
+    public void Build_HourOutOfRange_OneSentenceNamingTheFieldAndItsValues()
+    {
+        var (_, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\nschedule: { cron: \"0 25 * * *\", misfire: run_once }");
 
         Assert.Equal(
             """
-            f.yaml:7:23: syncs.s.schedule.cron: '* * * * *' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): Cron expression '* * * * *' has 5 fields, which is the Unix/crontab form; Quartz cron has 6 or 7 fields with seconds first. Prepend a seconds field: "0 * * * * *". Note that Quartz numbers days of week 1-7 starting at Sunday where Unix cron uses 0-6, so respell numeric day-of-week values or use names (SUN, MON, ...). Or read it as written, renumbering and all, with CronExpression.Parse(expression, CronFormat.Unix).
+            f.yaml:7:23: syncs.s.schedule.cron: '0 25 * * *' has an invalid hour field '25': hour takes 0-23, with * for any, lists (1,3), ranges (1-5) and steps (*/15)
             """,
             Assert.Single(errors));
-        Assert.Equal(new ScheduleDefinition("* * * * *", "UTC", SkipMisfires: false), sync.Schedule);
     }
 
     private (SyncDefinition Sync, List<string> Errors) Build(string lines)

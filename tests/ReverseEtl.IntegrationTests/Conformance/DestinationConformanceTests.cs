@@ -94,6 +94,21 @@ public abstract class DestinationConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_AwkwardRows_NullsEmptyLongAndNonAsciiText_SentWithBodiesTheVendorDescribes()
+    {
+        AnswerSuccess();
+        await using var project = Project(rows: 0, table: AwkwardRows.Accounts);
+
+        var report = await project.RunAsync(Sync);
+
+        Assert.Equal((RunStatus.Succeeded, AwkwardRows.Count, 0L, (string?)null), (report.Status, report.Counts.Sent, report.Counts.Failed, report.Error));
+        var sent = Server.LogEntries.Where(e => e.RequestMessage!.Method != "GET").ToList();
+        Assert.All(sent, e => Assert.Empty(ContractViolations(e)));
+        var text = string.Concat(Writes().Select(e => System.Text.RegularExpressions.Regex.Unescape(e.RequestMessage!.Body!)));
+        Assert.Contains("Zoë Ørsted — Café 東京", text, StringComparison.Ordinal); // non-ASCII arrives as itself
+    }
+
+    [Fact]
     public async Task Run_RateLimitedOnce_WaitsAsTheVendorAsksThenSends()
     {
         AnswerSuccess();
@@ -254,10 +269,10 @@ public abstract class DestinationConformanceTests : IDisposable
     private void OnceThen(IResponseBuilder first) =>
         Server.Given(Request.Create().WithPath(WritePath)).InScenario("once").WillSetStateTo("answered").AtPriority(1).RespondWith(first);
 
-    private TestProject Project(int rows, int timeoutSeconds = 30, int? batchSize = null, TimeProvider? time = null)
+    private TestProject Project(int rows, int timeoutSeconds = 30, int? batchSize = null, TimeProvider? time = null, string? table = null)
     {
         var project = new TestProject(time);
-        project.Sql("wh.duckdb", $"""
+        project.Sql("wh.duckdb", table ?? $"""
             create table accounts as
             select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, printf('user%d@customer.example', i) as email, i as days_in_stage
             from range(1, {rows + 1}) t(i);

@@ -117,10 +117,10 @@ public sealed partial class IntercomDestinationTests : IDisposable
     [GeneratedRegex(@"^/contacts/(?!find_by)[^/]+")]
     private static partial Regex ContactPath();
 
-    private TestProject Project(int rows, string section, string mode = "upsert")
+    private TestProject Project(int rows, string section, string mode = "upsert", string? table = null)
     {
         var project = new TestProject();
-        project.Sql("wh.duckdb", $"""
+        project.Sql("wh.duckdb", table ?? $"""
             create table accounts as
             select printf('acc_%03d', i) as account_id, 'Account ' || i as account_name, printf('user%d@customer.example', i) as email,
                    'acc_1' as company_key, 'Acme' as company_name, 'signed_up' as onboarding_stage, i as days_in_stage, timestamp '2025-05-02 14:03:11' as entered_at

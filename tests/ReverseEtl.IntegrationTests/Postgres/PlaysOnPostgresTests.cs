@@ -24,6 +24,7 @@ public sealed class PlaysOnPostgresTests(PostgresServer server)
             var expected = onDuckDb.OutboxRequests(outbox);
             Assert.True(expected.Count > 10, $"{outbox}: the DuckDB run wrote {expected.Count} requests");
             Assert.Equal(expected, onPostgres.OutboxRequests(outbox));
+            Assert.True(outbox is "slack" or "partner-webhook" || expected.Any(r => r.Contains("acc_3001", StringComparison.Ordinal)), $"{outbox}: the demo's NULL-bearing account is compared too");
         }
     }
 }

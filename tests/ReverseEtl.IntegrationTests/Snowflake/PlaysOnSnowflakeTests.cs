@@ -36,6 +36,7 @@ public sealed class PlaysOnSnowflakeTests
             var expected = onDuckDb.OutboxRequests(outbox);
             Assert.True(expected.Count > 10, $"{outbox}: the DuckDB run wrote {expected.Count} requests");
             Assert.Equal(expected, onSnowflake.OutboxRequests(outbox));
+            Assert.True(outbox is "slack" or "partner-webhook" || expected.Any(r => r.Contains("acc_3001", StringComparison.Ordinal)), $"{outbox}: the demo's NULL-bearing account is compared too");
         }
     }
 

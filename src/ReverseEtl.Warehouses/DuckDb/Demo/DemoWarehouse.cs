@@ -4,7 +4,8 @@ namespace ReverseEtl.Warehouses.DuckDb.Demo;
 
 /// <summary>
 /// Writes the demo warehouse: ACCOUNT_ACTIVATION, ACCOUNT_PARTNER_OVERLAPS and ACCOUNT_USERS as in data-model.md,
-/// generated from a fixed seed and a fixed refresh time, so that every run on every machine gets the same rows.
+/// generated from a fixed seed and a fixed refresh time, so that every run on every machine gets the same rows, then
+/// two accounts with the NULLs real data has (<see cref="DemoAwkwardRows"/>).
 /// </summary>
 public static class DemoWarehouse
 {
@@ -24,6 +25,7 @@ public static class DemoWarehouse
             connection.Open();
             Execute(connection, TableDefinitions);
             new DemoDataWriter(connection, new Random(20250520)).Write(accounts);
+            DemoAwkwardRows.Write(connection, accounts);
             Execute(connection, "checkpoint");
         }
 
@@ -55,7 +57,7 @@ public static class DemoWarehouse
         create table account_partner_overlaps (
             overlap_id varchar not null primary key, account_id varchar not null, crossbeam_record_id varchar not null,
             partner_organization_id bigint not null, partner_name varchar not null, partner_domain varchar,
-            partner_type varchar not null, partner_population varchar not null, partner_populations varchar[],
+            partner_type varchar, partner_population varchar not null, partner_populations varchar[],
             our_population varchar, partner_account_owner_name varchar, partner_account_owner_email varchar,
             overlap_first_seen_at timestamp not null, overlap_last_seen_at timestamp not null, is_active boolean not null,
             model_refreshed_at timestamptz not null);
