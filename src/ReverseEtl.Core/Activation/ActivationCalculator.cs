@@ -68,7 +68,7 @@ public static class ActivationCalculator
         foreach (var type in partners.Values.SelectMany(p => p).Select(p => p.Type).Distinct().OrderBy(TypeRank).ThenBy(t => t, StringComparer.Ordinal))
         {
             var with = accounts.Values.Where(a => partners.TryGetValue(a.Id, out var p) && p.Exists(x => x.Type == type)).ToList();
-            curves.Add(new ActivationCurve($"customer of a {type} partner", type, with.Count, PooledCurve(with, asOf)));
+            curves.Add(new ActivationCurve($"customer of {type} partners", type, with.Count, PooledCurve(with, asOf)));
         }
 
         return curves;

@@ -42,8 +42,8 @@ public class ActivationCalculatorTests
         // technology: a1 (Acme; c1's Acme overlap has a null is_active, a2's is a prospect). agency: a2 (Bolt), week 2.
         // si: Cogs is inactive, so none. unknown: a3's Delta has no type; a3 never activated.
         Assert.Equal(
-            ["no customer-partner overlap (5): 0.3333 0.3333 0", "customer of a technology partner (1): 1 1 1",
-             "customer of a agency partner (1): 0 0 1", "customer of a unknown partner (1): 0 0 0"],
+            ["no customer-partner overlap (5): 0.3333 0.3333 0", "customer of technology partners (1): 1 1 1",
+             "customer of agency partners (1): 0 0 1", "customer of unknown partners (1): 0 0 0"],
             report.OverlapCurves.Select(c => $"{c.Label} ({c.Accounts}): {string.Join(' ', c.Curve)}"));
         Assert.Equal([null, "technology", "agency", "unknown"], report.OverlapCurves.Select(c => c.PartnerType));
     }
