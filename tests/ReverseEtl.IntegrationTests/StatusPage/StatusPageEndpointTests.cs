@@ -79,6 +79,19 @@ public sealed class StatusPageEndpointTests
         Assert.DoesNotContain(worker.Process.Logs.Select(l => l.ToJsonString()).Concat(worker.Process.Text), l => l.Contains("s3cret", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RunOnce_PortAndTokenSet_OpensNoPort()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var environment = new Dictionary<string, string> { ["RETL_HEALTH_PORT"] = "18432", ["RETL_UI_TOKEN"] = Token };
+        await using var worker = new Hosting.WorkerProcess(project, environment, "run", "--once", "--sync", "partner-co-onboarding");
+
+        await worker.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Empty(worker.Events(3010));
+        Assert.DoesNotContain(worker.Logs, l => l["Category"]?.GetValue<string>() is { } category && category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
     private static HttpClient Client(PageWorker worker) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = worker.Base, Timeout = TimeSpan.FromSeconds(60) };
 
