@@ -5,7 +5,8 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/ReverseEtl.Worker/ReverseEtl.Worker.csproj --configuration Release --output /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the worker serves health, metrics and the status page with Kestrel.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 COPY config /app/config

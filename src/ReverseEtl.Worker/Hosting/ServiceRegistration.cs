@@ -47,7 +47,7 @@ public static class ServiceRegistration
         services.AddStateStore();
         services.AddDuckDb().AddPostgres().AddSnowflake();
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
-        services.AddSyncSchedules(early).AddHealthEndpoints();
+        services.AddSyncSchedules(early).AddWorkerPort();
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();
         return builder;

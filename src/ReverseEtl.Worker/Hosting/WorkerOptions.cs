@@ -30,6 +30,13 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("RETL_HEALTH_PORT")]
     public int HealthPort { get; set; } = 8080;
 
+    /// <summary>
+    /// Turns the status page on (<c>/status</c> on <c>RETL_HEALTH_PORT</c>) and is the token it asks for: at least
+    /// <see cref="WorkerOptionsValidator.MinimumUiTokenLength"/> characters. A secret: never logged or shown.
+    /// </summary>
+    [ConfigurationKeyName("RETL_UI_TOKEN")]
+    public string? UiToken { get; set; }
+
     /// <summary>How long a stop waits for the batch in flight: fits Kubernetes' default grace period of 30 s.</summary>
     [ConfigurationKeyName("RETL_SHUTDOWN_SECONDS")]
     public int ShutdownSeconds { get; set; } = 25;
@@ -69,7 +76,7 @@ public sealed class WorkerOptions
     /// <summary>Whether logs in <paramref name="format"/> are JSON lines: <c>json</c>, or unset and standard error is not a terminal.</summary>
     public static bool IsJson(string? format) => format is null ? Console.IsErrorRedirected : format.Equals("json", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The settings as a log line: never the state connection string, which holds a password.</summary>
+    /// <summary>The settings as a log line: never the state connection string, which holds a password, nor the UI token.</summary>
     public override string ToString() =>
-        $"health port {HealthPort}, shutdown {ShutdownSeconds} s, instance {InstanceName}, misfire after {MisfireSeconds} s, {(StateConnectionString is null ? "in-memory" : "clustered")} schedules";
+        $"health port {HealthPort}, status page {(UiToken is null || HealthPort == 0 ? "off" : "on")}, shutdown {ShutdownSeconds} s, instance {InstanceName}, misfire after {MisfireSeconds} s, {(StateConnectionString is null ? "in-memory" : "clustered")} schedules";
 }

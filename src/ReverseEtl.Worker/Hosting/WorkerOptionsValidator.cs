@@ -6,6 +6,9 @@ namespace ReverseEtl.Worker.Hosting;
 /// <summary>Every bad setting at once, each naming its variable and its value.</summary>
 public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 {
+    /// <summary>The shortest <c>RETL_UI_TOKEN</c> accepted.</summary>
+    public const int MinimumUiTokenLength = 16;
+
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -17,6 +20,7 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             options.LogFormat?.ToUpperInvariant() is null or "JSON" or "TEXT" ? null : $"RETL_LOG_FORMAT='{options.LogFormat}' is not 'json' or 'text'.",
             ConnectionString(options.StateConnectionString),
             DataDirectory(options.DataDirectory),
+            UiToken(options.UiToken),
         }.OfType<string>().ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -34,6 +38,11 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             return $"RETL_STATE_CONNECTION_STRING is not a PostgreSQL connection string ({ex.Message}); its value is not shown, since it holds a password.";
         }
     }
+
+    // The value is never shown, nor its length: it is the status page's secret.
+    private static string? UiToken(string? value) =>
+        value is null || (value.Length >= MinimumUiTokenLength && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) ? null
+            : $"RETL_UI_TOKEN is shorter than {MinimumUiTokenLength} characters or holds spaces or control characters; set a random value (e.g. `openssl rand -hex 24`) or unset it to turn the status page off. Its value is not shown.";
 
     // A folder, or one that can be created: neither a file nor under one.
     private static string? DataDirectory(string value)
