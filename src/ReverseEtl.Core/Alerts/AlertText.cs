@@ -25,7 +25,7 @@ public static class AlertText
             AlertCondition.Failed => new($"Sync {name} failed", [run, $"Error: {Truncate(report.Error ?? "(no message)", MaxError, name)}"],
                 $"What to do: `history --sync {name}` shows the error and the earlier runs, `failures --sync {name}` the records that failed; once the cause is fixed, `run --once --sync {name}` runs it now (or wait for its next scheduled run)."),
             AlertCondition.Recovered => new($"Sync {name} recovered", [run],
-                $"Nothing to do: the run after a failure succeeded. `history --sync {name}` shows the runs that failed."),
+                $"Nothing to do: the sync ran to the end again after a failure. `history --sync {name}` shows the runs that failed."),
             AlertCondition.Held => new($"Sync {name} held back a plan", [run, $"Held: {Truncate(report.Error ?? "(no reason given)", MaxError, name)}", $"{report.Counts.Withheld} record(s) were not sent."],
                 $"What to do: `plan --sync {name}` shows what would be sent; if that is expected, `approve --sync {name}` releases it once, for the next run; if not, fix the model (nothing of that kind is sent until then)."),
             _ => new($"Sync {name} rejected {Percent(AlertRules.RejectedShare(report.Counts))} of its records", [run, Rejections(report, threshold)],
