@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace ReverseEtl.Core.Definitions;
 
 // The shapes of the YAML files (after schema validation); the domain types are in ProjectDefinition.cs.
-internal sealed record FileDto(int Version, Dictionary<string, JsonObject>? Connections, Dictionary<string, ModelDto>? Models, Dictionary<string, SyncDto>? Syncs)
+internal sealed record FileDto(int Version, Dictionary<string, JsonObject>? Connections, Dictionary<string, ModelDto>? Models, Dictionary<string, SyncDto>? Syncs, Dictionary<string, AlertDto>? Alerts = null)
 {
     public static readonly JsonSerializerOptions Options = new()
     {
@@ -33,7 +33,8 @@ internal sealed record SyncDto(
     int? BatchSize,
     double? DeleteLimitPercent,
     string? Diff,
-    Dictionary<string, JsonElement>? Limits)
+    Dictionary<string, JsonElement>? Limits,
+    SyncAlertsDto? Alerts = null)
 {
     /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
     [JsonExtensionData]

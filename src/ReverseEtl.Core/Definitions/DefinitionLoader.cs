@@ -72,7 +72,7 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
 
         if (root is not JsonObject)
         {
-            errors.Add(new DefinitionError(RootAt(map), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs"));
+            errors.Add(new DefinitionError(RootAt(map), string.Empty, "the file must be a mapping with 'version: 1' and any of connections, models, syncs, alerts"));
             return;
         }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Core.Definitions;
 
-/// <summary>The connections, models and syncs of every file, each with where it was defined.</summary>
+/// <summary>The connections, models, syncs and alerts of every file, each with where it was defined.</summary>
 internal sealed class DefinitionSections
 {
     public Dictionary<string, (JsonObject Body, DefinitionSource Source)> Connections { get; } = new(StringComparer.Ordinal);
@@ -11,11 +11,14 @@ internal sealed class DefinitionSections
 
     public Dictionary<string, (SyncDto Body, DefinitionSource Source)> Syncs { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, (AlertDto Body, DefinitionSource Source)> Alerts { get; } = new(StringComparer.Ordinal);
+
     public void Add(FileDto file, SourceMap map, List<DefinitionError> errors)
     {
         AddAll(Connections, file.Connections, "connections", map, errors);
         AddAll(Models, file.Models, "models", map, errors);
         AddAll(Syncs, file.Syncs, "syncs", map, errors);
+        AddAll(Alerts, file.Alerts, "alerts", map, errors);
     }
 
     private static void AddAll<T>(Dictionary<string, (T, DefinitionSource)> target, Dictionary<string, T>? items, string section, SourceMap map, List<DefinitionError> errors)

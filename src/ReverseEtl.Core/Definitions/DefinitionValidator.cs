@@ -18,7 +18,8 @@ internal sealed partial class DefinitionValidator(ConnectorCatalog catalog, Runt
             .OfType<ModelDefinition>().ToDictionary(m => m.Name, StringComparer.Ordinal);
         var syncs = sections.Syncs.Select(s => new SyncValidator(this, connections, models).Build(s.Key, s.Value.Body, s.Value.Source))
             .OfType<SyncDefinition>().ToDictionary(s => s.Name, StringComparer.Ordinal);
-        return new ProjectDefinition(paths, connections, models, syncs);
+        var alerts = new AlertValidator(this, connections, sections.Syncs.Keys).Build(sections);
+        return new ProjectDefinition(paths, connections, models, syncs) { Alerts = alerts };
     }
 
     internal ConnectorCatalog Catalog => catalog;

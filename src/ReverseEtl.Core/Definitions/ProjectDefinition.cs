@@ -8,7 +8,11 @@ public sealed record ProjectDefinition(
     RuntimePaths Paths,
     IReadOnlyDictionary<string, ConnectionDefinition> Connections,
     IReadOnlyDictionary<string, ModelDefinition> Models,
-    IReadOnlyDictionary<string, SyncDefinition> Syncs);
+    IReadOnlyDictionary<string, SyncDefinition> Syncs)
+{
+    /// <summary>The alerts to operators under <c>alerts:</c>, by name.</summary>
+    public IReadOnlyDictionary<string, AlertDefinition> Alerts { get; init; } = new Dictionary<string, AlertDefinition>();
+}
 
 /// <summary>Where a definition stands, for messages raised after loading (e.g. a column the model lacks).</summary>
 public sealed record DefinitionSource(SourceMap Map, string Path)
@@ -51,6 +55,9 @@ public sealed record SyncDefinition(
 
     /// <summary>The warehouse hashes each row and only new or changed rows are fetched (<c>diff: warehouse</c>), instead of every row.</summary>
     public bool DiffInWarehouse { get; init; }
+
+    /// <summary>The sync's own <c>alerts:</c> settings (off, or its own <c>rejected_share</c>).</summary>
+    public SyncAlertSettings Alerts { get; init; } = SyncAlertSettings.Default;
 
     public SyncSettings Settings => new(Name, Mode, DestinationOptions);
 }

@@ -42,6 +42,7 @@ internal sealed class SyncValidator(
         {
             Limits = BuildLimits(body, mode, source),
             DiffInWarehouse = body.Diff == "warehouse",
+            Alerts = body.Alerts is { } alerts ? new(alerts.Enabled ?? true, alerts.RejectedShare is { } share ? AlertValidator.Share(share) : null) : SyncAlertSettings.Default,
         };
     }
 

@@ -8,6 +8,9 @@ public sealed record SyncRunReport(string Sync, RunStatus Status, RunCounts Coun
     /// <summary>The run's id in the run journal; 0 when the run was skipped.</summary>
     public long RunId { get; init; }
 
+    /// <summary>When the run started; null when it was skipped.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>Why the run failed, was stopped or was skipped.</summary>
     public string? Error { get; init; }
 

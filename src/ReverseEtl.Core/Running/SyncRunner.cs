@@ -10,7 +10,7 @@ namespace ReverseEtl.Core.Running;
 /// Runs one sync: reads and diffs its model, sends what changed in batches, and advances the state of each record
 /// only once the destination acknowledged it. Records that need no send (e.g. a row that stops matching) advance at once.
 /// </summary>
-public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger)
+public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger, IEnumerable<IRunObserver>? observers = null)
 {
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
 
@@ -35,8 +35,11 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             return new SyncRunReport(sync.Name, RunStatus.Skipped, new RunCounts()) { Error = "already running in another process; this run was skipped" };
         }
 
-        var runId = await state.StartRunAsync(sync.Name, time.GetUtcNow(), cancellationToken);
-        return await RunLockedAsync(runtime, sync, runId, watch ?? new RunWatch(), cancellationToken);
+        var startedAt = time.GetUtcNow();
+        var runId = await state.StartRunAsync(sync.Name, startedAt, cancellationToken);
+        var report = await RunLockedAsync(runtime, sync, runId, watch ?? new RunWatch(), cancellationToken) with { StartedAt = startedAt };
+        await RunObservers.NotifyAsync(observers ?? [], runtime, sync, report, logger, cancellationToken);
+        return report;
     }
 
     private async Task<IAsyncDisposable?> LockAsync(string sync, TimeSpan wait, CancellationToken cancellationToken)

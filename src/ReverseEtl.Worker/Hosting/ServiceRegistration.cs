@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Alerts;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Templates;
@@ -47,6 +48,7 @@ public static class ServiceRegistration
         services.AddStateStore();
         services.AddDuckDb().AddPostgres().AddSnowflake();
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
+        services.AddSlackAlerts().AddAlerts();
         services.AddSyncSchedules(early).AddWorkerPort();
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();

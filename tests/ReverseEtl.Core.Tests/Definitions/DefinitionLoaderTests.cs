@@ -6,7 +6,7 @@ namespace ReverseEtl.Core.Tests.Definitions;
 
 public class DefinitionLoaderTests
 {
-    private const string UnknownKey = "colour: unknown key 'colour'; expected one of: version, connections, models, syncs";
+    private const string UnknownKey = "colour: unknown key 'colour'; expected one of: version, connections, models, syncs, alerts";
 
     [Fact]
     public void Load_FolderMissing_OneErrorAtTheFolderAndNoProject()
@@ -109,7 +109,7 @@ public class DefinitionLoaderTests
     {
         using var folder = new TempConfigFolder().With("a.yaml", text);
 
-        Assert.Equal(["config/a.yaml:1:1: the file must be a mapping with 'version: 1' and any of connections, models, syncs"], Errors(Load(folder.Paths)));
+        Assert.Equal(["config/a.yaml:1:1: the file must be a mapping with 'version: 1' and any of connections, models, syncs, alerts"], Errors(Load(folder.Paths)));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public class DefinitionLoaderTests
     {
         using var folder = new TempConfigFolder().With("a.yaml", "~\n");
 
-        Assert.Equal(["config/a.yaml:1:1: the file must be a mapping with 'version: 1' and any of connections, models, syncs"], Errors(Load(folder.Paths)));
+        Assert.Equal(["config/a.yaml:1:1: the file must be a mapping with 'version: 1' and any of connections, models, syncs, alerts"], Errors(Load(folder.Paths)));
     }
 
     [Theory]
@@ -164,7 +164,7 @@ public class DefinitionLoaderTests
     {
         using var folder = new TempConfigFolder().With("a.yaml", text);
 
-        Assert.Equal([$"config/a.yaml:{at}: the file must be a mapping with 'version: 1' and any of connections, models, syncs"], Errors(Load(folder.Paths)));
+        Assert.Equal([$"config/a.yaml:{at}: the file must be a mapping with 'version: 1' and any of connections, models, syncs, alerts"], Errors(Load(folder.Paths)));
     }
 
     private static DefinitionLoadResult Load(RuntimePaths paths, params (string, string?)[] variables) =>

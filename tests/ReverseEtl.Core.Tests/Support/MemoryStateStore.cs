@@ -3,7 +3,7 @@ using ReverseEtl.Abstractions.State;
 namespace ReverseEtl.Core.Tests.Support;
 
 /// <summary>A state store in memory that records every write, so a test can tell what a run or plan stored.</summary>
-internal sealed class MemoryStateStore : ISyncStateStore
+internal sealed partial class MemoryStateStore : ISyncStateStore
 {
     public Dictionary<string, RecordState> Records { get; } = new(StringComparer.Ordinal);
 
