@@ -151,6 +151,26 @@ public class DemoVerbsTests
         }
     }
 
+    [Fact]
+    public async Task DemoAdvance_WarehouseOpenElsewhere_FailsNamingTheFileAndWhatToDo()
+    {
+        await using var project = new TestProject().WithShippedConfig();
+        var path = Path.Combine(project.Paths.DataDirectory, DemoFile);
+        DemoWarehouse.Generate(path);
+        var before = Fingerprint(path);
+        using (var reader = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY"))
+        {
+            reader.Open();
+
+            var busy = await project.CliAsync("demo", "advance", "--days", "1");
+
+            Assert.Equal(1, busy.ExitCode);
+            Assert.StartsWith($"The demo warehouse {path} could not be changed (is a worker or another command using it? stop it and try again): ", busy.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, Fingerprint(path));
+    }
+
     /// <summary>Every row of the three demo tables, hashed in key order: equal fingerprints mean equal tables.</summary>
     internal static string Fingerprint(string path) => string.Join(' ', new[]
     {

@@ -23,6 +23,11 @@ public static class DemoTimeline
             throw new ArgumentOutOfRangeException(nameof(days), days, $"--days must be a whole number from 1 to {MaxDays}.");
         }
 
+        return Writing(path, () => AdvanceOpen(path, days, clockOnly));
+    }
+
+    private static DemoAdvanced AdvanceOpen(string path, int days, bool clockOnly)
+    {
         using var connection = Open(path);
         var from = RefreshOf(connection);
         var first = (int)Math.Round((from - RefreshedAt).TotalDays);
@@ -50,7 +55,7 @@ public static class DemoTimeline
     /// Makes <paramref name="accountId"/> stagnant: its stage entered 30 days before the refresh, which play (a)'s rule
     /// calls stagnant in every stage. Throws <see cref="WarehouseException"/> for an unknown or activated account.
     /// </summary>
-    public static DemoStagnated Stagnate(string path, string accountId)
+    public static DemoStagnated Stagnate(string path, string accountId) => Writing(path, () =>
     {
         using var connection = Open(path);
         var account = DemoTables.Account(connection, accountId) ?? throw new WarehouseException(
@@ -65,19 +70,33 @@ public static class DemoTimeline
         DemoTables.Execute(connection, "update account_activation set stage_entered_at = $entered, days_in_stage = 30 where account_id = $id", ("entered", entered), ("id", accountId));
         DemoTables.Execute(connection, "checkpoint");
         return new DemoStagnated(accountId, account.Stage, entered, 30);
-    }
+    });
 
     /// <summary>Replaces the demo at <paramref name="path"/> by the generated data.</summary>
-    public static void Reset(string path)
+    public static void Reset(string path) => Writing(path, () =>
     {
-        using (Open(path))
+        using (var connection = Open(path))
         {
-            // Only to learn that no other process has it open; closed before it is replaced.
+            DemoTables.Execute(connection, "checkpoint"); // only to learn that no one else has it open; closed before it is replaced
         }
 
         File.Delete(path);
         File.Delete($"{path}.wal");
         DemoWarehouse.Generate(path);
+        return path;
+    });
+
+    // A DuckDB error while changing the demo names the file: most likely another process (or connection) has it open.
+    private static T Writing<T>(string path, Func<T> change)
+    {
+        try
+        {
+            return change();
+        }
+        catch (DuckDBException ex)
+        {
+            throw new WarehouseException($"The demo warehouse {path} could not be changed (is a worker or another command using it? stop it and try again): {ex.Message}", ex);
+        }
     }
 
     private static DuckDBConnection Open(string path)
@@ -93,10 +112,10 @@ public static class DemoTimeline
             connection.Open();
             return connection;
         }
-        catch (DuckDBException ex)
+        catch (DuckDBException)
         {
             connection.Dispose();
-            throw new WarehouseException($"The demo warehouse {path} could not be opened for writing (is a worker or another command using it? stop it and try again): {ex.Message}", ex);
+            throw;
         }
     }
 
