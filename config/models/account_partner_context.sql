@@ -21,6 +21,7 @@ select
     a.account_name,
     a.account_domain,
     a.onboarding_stage,
+    cast(a.stage_entered_at as date) as stage_entered_on,
     a.days_in_stage,
     a.is_activated,
     string_agg(r.partner_name || coalesce(' (' || r.partner_type || ')', ''), ', ' order by r.partner_name) as overlapping_partners,
@@ -33,4 +34,4 @@ select
     ) as best_help_partner_contact
 from account_activation a
 join ranked r on r.account_id = a.account_id
-group by a.account_id, a.account_name, a.account_domain, a.onboarding_stage, a.days_in_stage, a.is_activated
+group by a.account_id, a.account_name, a.account_domain, a.onboarding_stage, a.stage_entered_at, a.days_in_stage, a.is_activated

@@ -140,8 +140,8 @@ public sealed partial class RecordVerbsTests : IDisposable
         var created = await project.CliAsync("run", "--once", "--sync", Crm);
         var yaml = Path.Combine(project.Paths.ConfigDirectory, "syncs", "crm-partner-context.yaml");
         File.WriteAllText(yaml, File.ReadAllText(yaml)
-            .Replace("      days_in_stage: days_in_stage\n", "      days_in_stage: days_in_stage\n      overlapping_partner_count: overlapping_partner_count\n", StringComparison.Ordinal)
-            .Replace("        days_in_stage: Days in stage\n", "        days_in_stage: Days in stage\n        overlapping_partner_count: Overlapping partners (count)\n", StringComparison.Ordinal));
+            .Replace("      stage_entered_on: stage_entered_on\n", "      stage_entered_on: stage_entered_on\n      overlapping_partner_count: overlapping_partner_count\n", StringComparison.Ordinal)
+            .Replace("        activation_stage: Activation stage\n", "        activation_stage: Activation stage\n        overlapping_partner_count: Overlapping partners (count)\n", StringComparison.Ordinal));
 
         var plan = await project.CliAsync("plan", "--sync", Crm);
         var held = await project.CliAsync("run", "--once", "--sync", Crm);

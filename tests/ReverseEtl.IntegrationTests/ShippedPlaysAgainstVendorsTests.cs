@@ -95,7 +95,7 @@ public sealed class ShippedPlaysAgainstVendorsTests : IDisposable
         _intercom.Given(Request.Create().WithPath("/events")).RespondWith(Response.Create().WithStatusCode(202));
         SalesforceAnswers.Token(_salesforce);
         SalesforceAnswers.AnswerDescribe(_salesforce, "Account", "Product_Account_Id__c", "Overlapping_Partners__c", "Best_Help_Partner__c",
-            "Best_Help_Partner_Contact__c", "Activation_Stage__c", "Days_In_Stage__c"); // the custom fields the play says must exist
+            "Best_Help_Partner_Contact__c", "Activation_Stage__c", "Stage_Entered_On__c"); // the custom fields the play says must exist
         _salesforce.Given(Request.Create().WithPath(SalesforceConformanceTests.Upsert)).RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
         _webhook.Given(Request.Create().WithPath(Hook)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("ok"));
     }

@@ -22,6 +22,7 @@ select
     a.account_name,
     a.account_domain,
     a.onboarding_stage,
+    cast(a.stage_entered_at as date) as stage_entered_on,
     a.days_in_stage,
     a.is_activated,
     listagg(r.partner_name || coalesce(' (' || r.partner_type || ')', ''), ', ') within group (order by r.partner_name) as overlapping_partners,
@@ -38,4 +39,4 @@ select
     )) as best_help_partner_contact
 from account_activation a
 join ranked r on r.account_id = a.account_id
-group by a.account_id, a.account_name, a.account_domain, a.onboarding_stage, a.days_in_stage, a.is_activated
+group by a.account_id, a.account_name, a.account_domain, a.onboarding_stage, a.stage_entered_at, a.days_in_stage, a.is_activated

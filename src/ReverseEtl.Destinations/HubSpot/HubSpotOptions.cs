@@ -15,9 +15,9 @@ public sealed record HubSpotConnectionOptions(string? Token, HttpConnectionOptio
 
 /// <summary>
 /// A sync's <c>hubspot</c> section: the <c>object</c> type, the unique <c>id_property</c> that records are matched by,
-/// and <c>create_properties</c> (name: label) to create as text properties when missing, in <c>property_group</c>.
+/// and <c>create_properties</c> (name: label, or name: { label, type }) to create when missing, in <c>property_group</c>.
 /// </summary>
-public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IReadOnlyDictionary<string, string> CreateProperties, string PropertyGroup)
+public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IReadOnlyDictionary<string, HubSpotPropertySpec> CreateProperties, string PropertyGroup)
 {
     /// <summary>The record each written record is associated with (default association), when set.</summary>
     public HubSpotAssociation? Associate { get; init; }
@@ -27,12 +27,12 @@ public sealed record HubSpotSyncOptions(string ObjectType, string IdProperty, IR
         var o = sync.Options;
         var objectType = HttpConnectionOptions.Text(o, "object") ?? "companies";
         var idProperty = HttpConnectionOptions.Text(o, "id_property");
-        var create = new Dictionary<string, string>(StringComparer.Ordinal);
+        var create = new Dictionary<string, HubSpotPropertySpec>(StringComparer.Ordinal);
         if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("create_properties", out var props))
         {
             foreach (var p in props.EnumerateObject())
             {
-                create[p.Name] = p.Value.GetString() ?? p.Name;
+                create[p.Name] = HubSpotPropertySpec.From(p.Name, p.Value);
             }
         }
 
@@ -53,4 +53,18 @@ public sealed record HubSpotAssociation(string ObjectType, string IdProperty, st
         options.ValueKind == JsonValueKind.Object && options.TryGetProperty("associate", out var a)
             ? new HubSpotAssociation(a.GetProperty("object").GetString()!, a.GetProperty("id_property").GetString()!, a.GetProperty("field").GetString()!)
             : null;
+}
+
+/// <summary>
+/// A property to create: its label and its type, <c>string</c> (a text field, the default), <c>number</c>, <c>date</c>
+/// (a day: values are sent as YYYY-MM-DD, midnight UTC) or <c>datetime</c> (values sent as ISO 8601 UTC).
+/// </summary>
+public sealed record HubSpotPropertySpec(string Label, string Type)
+{
+    /// <summary>HubSpot's <c>fieldType</c> for the type: how the property appears in HubSpot.</summary>
+    public string FieldType => Type switch { "number" => "number", "date" or "datetime" => "date", _ => "text" };
+
+    public static HubSpotPropertySpec From(string name, JsonElement value) => value.ValueKind == JsonValueKind.Object
+        ? new(HttpConnectionOptions.Text(value, "label") ?? name, HttpConnectionOptions.Text(value, "type") ?? "string")
+        : new(value.GetString() ?? name, "string");
 }

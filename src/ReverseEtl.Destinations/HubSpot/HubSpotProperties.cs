@@ -21,7 +21,7 @@ internal sealed class HubSpotProperties(string connection, IHubSpotApi api, HubS
 
         var names = await cache.GetAsync(options.ObjectType, ct => HubSpotFieldCheck.ListAsync(connection, api, options.ObjectType, ct), cancellationToken);
         var missing = options.CreateProperties.Where(p => !names.Contains(p.Key))
-            .Select(p => new HubSpotPropertyCreate(p.Key, p.Value, "string", "text", options.PropertyGroup, p.Key == options.IdProperty ? true : null))
+            .Select(p => new HubSpotPropertyCreate(p.Key, p.Value.Label, p.Value.Type, p.Value.FieldType, options.PropertyGroup, p.Key == options.IdProperty ? true : null))
             .ToList();
         if (missing.Count > 0)
         {

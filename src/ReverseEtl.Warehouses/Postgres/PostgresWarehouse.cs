@@ -97,6 +97,7 @@ internal static class PostgresValues
         string or bool or long or decimal or double or DateOnly or TimeOnly => value,
         int or short => Convert.ToInt64(value, CultureInfo.InvariantCulture),
         float f => (double)f,
+        DateTime t when dataType == "date" => DateOnly.FromDateTime(t), // Npgsql reads a date as a DateTime; DuckDB and Snowflake give a day
         DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc),
         DateTimeOffset t => t.UtcDateTime,
         TimeSpan t => TimeOnly.FromTimeSpan(t),

@@ -47,6 +47,7 @@ public sealed partial class ReverseEtlCommandLine
         Add(new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK."),
             (_, ct) => Verb<HealthProbe>(h => h.AskAsync(ct)));
         AddRecordVerbs();
+        AddDemoVerbs();
     }
 
     /// <summary>
@@ -68,7 +69,7 @@ public sealed partial class ReverseEtlCommandLine
                 configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
             }
         });
-        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<LiveValidation>().AddSingleton<HealthProbe>();
+        builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<LiveValidation>().AddSingleton<HealthProbe>().AddSingleton<DemoVerbs>();
         using var host = builder.Build();
         commandLine._host = host;
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error, EnableDefaultExceptionHandler = false });

@@ -3,7 +3,7 @@ namespace ReverseEtl.IntegrationTests.LiveChecks;
 /// <summary>Payload fields named in a destination's own section (Intercom attributes, HubSpot's id property) checked before sending.</summary>
 public class FieldReferenceTests
 {
-    private const string Fields = "its fields are: user_id, email, full_name, account_id, account_name, onboarding_stage, stage_entered_at, days_in_stage, partner_tools, suggested_integration";
+    private const string Fields = "its fields are: user_id, email, full_name, account_id, account_name, partner_tools, suggested_integration, onboarding_stage, stage_entered_at";
 
     [Fact]
     public async Task ValidateLiveAndRun_IntercomAttributeMisspelt_NamedAtEachListItemAndNothingSent()
@@ -18,8 +18,8 @@ public class FieldReferenceTests
 
         string[] expected =
         [
-            $"config/syncs/integration-nudges.yaml:19:42: syncs.intercom-onboarding-attributes.intercom.custom_attributes[1]: 'suggested_integraton' is not a field of the payload; {Fields}",
-            $"config/syncs/integration-nudges.yaml:23:44: syncs.intercom-onboarding-attributes.intercom.company.custom_attributes[1]: 'suggested_integraton' is not a field of the payload; {Fields}",
+            $"config/syncs/integration-nudges.yaml:34:42: syncs.intercom-onboarding-attributes.intercom.custom_attributes[1]: 'suggested_integraton' is not a field of the payload; {Fields}",
+            $"config/syncs/integration-nudges.yaml:38:44: syncs.intercom-onboarding-attributes.intercom.company.custom_attributes[1]: 'suggested_integraton' is not a field of the payload; {Fields}",
         ];
         Assert.Equal(2, live.ExitCode);
         Assert.Equal([.. expected, "2 problem(s) found against the warehouse and the destinations."], PlayTypoTests.Lines(live.Error));
