@@ -52,6 +52,9 @@ public sealed record SyncDefinition(
     /// <summary>The warehouse hashes each row and only new or changed rows are fetched (<c>diff: warehouse</c>), instead of every row.</summary>
     public bool DiffInWarehouse { get; init; }
 
+    /// <summary>The mapped fields the per-record log and <c>explain</c> show as <c>"[redacted]"</c> (<c>log.redact</c>; names match case-insensitively).</summary>
+    public IReadOnlySet<string> Redact { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public SyncSettings Settings => new(Name, Mode, DestinationOptions);
 }
 
