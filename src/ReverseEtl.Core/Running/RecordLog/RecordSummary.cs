@@ -11,8 +11,9 @@ namespace ReverseEtl.Core.Running.RecordLog;
 /// <summary>
 /// What the record log keeps of a payload: the mapped fields, those the sync redacts (<c>log.redact</c>) as
 /// <c>"[redacted]"</c> and long values cut; and a short hash per field, so that a later entry can name the fields that
-/// changed. A redacted field's hash is 16 bits, salted with the sync, key and field: enough to see a change, too
-/// little to guess a value from. Headers and tokens are never part of a payload.
+/// changed. Each hash is salted with the sync, key and field; it is 32 bits (a change missed once in four billion),
+/// and 16 bits for a redacted field: enough to see a change (one missed in 65,536), too little to guess a value from.
+/// Headers and tokens are never part of a payload.
 /// </summary>
 public static class RecordSummary
 {
@@ -36,7 +37,7 @@ public static class RecordSummary
             var hidden = redact.Contains(field);
             request[field] = hidden ? Redacted : Cut(json, value);
             var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{sync}\n{key}\n{field}\n{json}"));
-            hashes[field] = hidden ? (hash & 0xFFFF).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            hashes[field] = (hidden ? hash & 0xFFFF : hash & 0xFFFF_FFFF).ToString(hidden ? "x4" : "x8", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return (Write(request), Write(hashes));

@@ -47,7 +47,7 @@ public sealed class RecordBookTests
 
         var entry = kit.State.Logged[0];
         Assert.Equal("""{"id":"a","name":"[redacted]"}""", entry.Request);
-        Assert.Matches("""^\{"id":"[0-9a-f]{16}","name":"[0-9a-f]{4}"\}$""", entry.FieldHashes);
+        Assert.Matches("""^\{"id":"[0-9a-f]{8}","name":"[0-9a-f]{4}"\}$""", entry.FieldHashes);
         Assert.DoesNotContain(kit.State.Logged, e => $"{e.Request}{e.Message}{e.FieldHashes}".Contains("example.com", StringComparison.Ordinal));
         Assert.Equal("""{"id":"b","name":"[redacted]"}""", kit.State.Logged[1].Request);
     }
