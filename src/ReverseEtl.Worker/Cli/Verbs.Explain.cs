@@ -10,8 +10,6 @@ namespace ReverseEtl.Worker.Cli;
 /// </summary>
 internal sealed partial class Verbs
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Compact = new(Indented) { WriteIndented = false };
-
     public async Task<int> ExplainAsync(string only, string key, bool json, CancellationToken cancellationToken)
     {
         if (await SelectAsync(only, cancellationToken) is not [var sync])
@@ -79,16 +77,6 @@ internal sealed partial class Verbs
         }
 
         cli.Output.WriteLine("  recent runs, newest first:");
-        foreach (var r in runs)
-        {
-            var changed = r.ChangedFields.Count > 0 ? $" ({string.Join(", ", r.ChangedFields)})" : string.Empty;
-            var message = r.Message is null ? string.Empty : $": {r.Message}";
-            var vendor = r.VendorId is null ? string.Empty : $", vendor id {r.VendorId}";
-            cli.Output.WriteLine($"    run {r.RunId} at {r.At:yyyy-MM-dd HH:mm:ss}Z: {r.Action}, {r.Decision}{changed} → {r.Outcome}{vendor}{message}");
-            if (r.Request is { } request)
-            {
-                cli.Output.WriteLine($"      request: {request.ToJsonString(Compact)}");
-            }
-        }
+        RecentRunLines.Of(runs, "    ").ToList().ForEach(cli.Output.WriteLine);
     }
 }

@@ -30,6 +30,8 @@ public sealed class RecordLogDemoTests
         var second = await project.RunAsync(Crm);
         var explained = await project.CliAsync("explain", "--sync", Crm, "--key", key);
         var json = JsonNode.Parse((await project.CliAsync("explain", "--sync", Crm, "--key", key, "--json")).Output)!;
+        var history = await project.CliAsync("history", "--sync", Crm, "--key", key, "--limit", "1");
+        var never = await project.CliAsync("history", "--sync", Crm, "--key", "no such key");
 
         var logged = await LoggedAsync(project, Crm);
         Assert.Equal(first.Counts.Sent + second.Counts.Sent, logged.Count);
@@ -47,6 +49,12 @@ public sealed class RecordLogDemoTests
         Assert.Matches($@"^    run {second.RunId} at \S+ \S+Z: update, changed \(name\) → sent, vendor id dry[0-9A-F]{{12}}$", lines[recent + 1]);
         Assert.Contains($"… ({longName.Length} characters)", lines[recent + 2], StringComparison.Ordinal);
         Assert.Matches($@"^    run {first.RunId} at \S+ \S+Z: create, entered → sent, vendor id dry[0-9A-F]{{12}}$", lines[recent + 3]);
+
+        var historyLines = history.Output.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal($"{Crm}, key {key}: the latest 1 run(s) that decided about it, newest first:", historyLines[0]);
+        Assert.Equal(lines[recent + 1][2..], historyLines[1]); // the same line as explain's, less indented
+        Assert.Equal(3, historyLines.Length);
+        Assert.Equal((0, $"{Crm}: no run logged key no such key (the per-record log keeps RETL_RECORD_LOG_DAYS days)."), (never.ExitCode, never.Output.Trim()));
 
         var runs = json["recent_runs"]!.AsArray();
         Assert.Equal([(second.RunId, "changed", "sent"), (first.RunId, "entered", "sent")],
