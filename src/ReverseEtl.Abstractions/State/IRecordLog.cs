@@ -23,7 +23,7 @@ public interface IRecordLog
 /// <summary>One record in one run: what was decided, what was sent (redacted) and what came of it.</summary>
 /// <param name="Key">The record's key.</param>
 /// <param name="Action">What was (or would have been) asked of the destination: <c>create</c>, <c>update</c>, <c>delete</c>, <c>message</c>, or <c>none</c>.</param>
-/// <param name="Decision">Why: <c>entered</c>, <c>changed</c>, <c>removed</c>, <c>exited</c>, <c>unmatched</c>, <c>baselined</c>, <c>parked</c>, <c>held</c> or <c>rejected</c>.</param>
+/// <param name="Decision">Why: <c>entered</c>, <c>changed</c>, <c>removed</c>, <c>exited</c>, <c>baselined</c>, <c>parked</c>, <c>held</c> or <c>rejected</c>.</param>
 /// <param name="Outcome">What came of it: <c>sent</c>, <c>failed</c>, <c>unknown</c>, <c>deferred</c>, <c>held</c>, <c>parked</c> or <c>skipped</c> (recorded without sending).</param>
 /// <param name="At">When it was logged.</param>
 public sealed record RecordLogEntry(string Key, string Action, string Decision, string Outcome, DateTimeOffset At)

@@ -7,7 +7,7 @@ namespace ReverseEtl.Core.Running.RecordLog;
 /// <param name="RunId">The run.</param>
 /// <param name="At">When it logged the record.</param>
 /// <param name="Action">The request: create, update, delete, message, or none.</param>
-/// <param name="Decision">Why: entered, changed, removed, exited, unmatched, baselined, parked, held, rejected.</param>
+/// <param name="Decision">Why: entered, changed, removed, exited, baselined, parked, held, rejected.</param>
 /// <param name="Outcome">What came of it: sent, failed, unknown, deferred, held, parked, skipped.</param>
 public sealed record RecentRun(long RunId, DateTimeOffset At, string Action, string Decision, string Outcome)
 {

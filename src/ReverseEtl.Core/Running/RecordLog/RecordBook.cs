@@ -31,9 +31,19 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
         });
     }
 
-    /// <summary>Notes a change that needs no send: recorded as a baseline (a trigger sync's first run, <c>initial: skip</c>) or as the diff saw it.</summary>
-    public void Settled(RowChange change) =>
-        Note(change, null, "skipped", decision: context.Baseline && Decisions.Decide(context.Sync, change) is not null ? "baselined" : null);
+    /// <summary>
+    /// Notes a change that needs no send: recorded as a baseline (a trigger sync's first run, <c>initial: skip</c>) or
+    /// as the diff saw it; a row that neither matched nor matches (a trigger sync's many rows that change outside its
+    /// condition) is not logged: the run did nothing with it.
+    /// </summary>
+    public void Settled(RowChange change)
+    {
+        var decision = context.Baseline && Decisions.Decide(context.Sync, change) is not null ? "baselined" : DecisionOf(change);
+        if (decision != "unmatched")
+        {
+            Note(change, null, "skipped", decision: decision);
+        }
+    }
 
     /// <summary>Notes a batch the destination threw for: its message is written for users; any other exception is named by its type only.</summary>
     public void BatchFailed(IEnumerable<(RowChange Change, SyncRecord Record)> batch, Exception exception)
