@@ -35,7 +35,7 @@ public class DefinitionValidationTests
         Assert.Equal(
             [
                 "config/syncs.yaml:6:11: syncs.alerts.mode: 'upsrt' is not allowed; expected one of: trigger, upsert, update_only, create_only, mirror",
-                "config/syncs.yaml:7:5: syncs.alerts.colour: unknown key 'colour'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, slack, hubspot, slack_webhook, intercom, salesforce",
+                "config/syncs.yaml:7:5: syncs.alerts.colour: unknown key 'colour'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, log, slack, hubspot, slack_webhook, intercom, salesforce",
             ],
             project.Errors());
     }

@@ -5,7 +5,7 @@ namespace ReverseEtl.Abstractions.State;
 /// Consumers depend on the part they use; the store is registered as each of them.
 /// </summary>
 /// <remarks>Thread-safe. Each method is atomic.</remarks>
-public interface ISyncStateStore : IRecordStateStore, ISchemaColumnStore, IRunJournal, ISyncLock, IDeliveryLog, IHeldPlans, IFailureStore, IAlertStates
+public interface ISyncStateStore : IRecordStateStore, ISchemaColumnStore, IRunJournal, ISyncLock, IDeliveryLog, IHeldPlans, IFailureStore, IAlertStates, IRecordLog
 {
     /// <summary>Creates or upgrades the store's tables.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -34,12 +34,15 @@ internal sealed record SyncDto(
     double? DeleteLimitPercent,
     string? Diff,
     Dictionary<string, JsonElement>? Limits,
-    SyncAlertsDto? Alerts = null)
+    SyncAlertsDto? Alerts = null,
+    LogDto? Log = null)
 {
     /// <summary>The destination-type sections (<c>slack:</c>, ...); the schema already rejected every other unknown key.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Sections { get; init; }
 }
+
+internal sealed record LogDto(List<string>? Redact);
 
 internal sealed record TriggerDto(string? When, List<string>? On, string? Initial);
 

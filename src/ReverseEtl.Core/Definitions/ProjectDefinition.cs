@@ -59,6 +59,9 @@ public sealed record SyncDefinition(
     /// <summary>The sync's own <c>alerts:</c> settings (off, or its own <c>rejected_share</c>).</summary>
     public SyncAlertSettings Alerts { get; init; } = SyncAlertSettings.Default;
 
+    /// <summary>The mapped fields the per-record log and <c>explain</c> show as <c>"[redacted]"</c> (<c>log.redact</c>; names match case-insensitively).</summary>
+    public IReadOnlySet<string> Redact { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public SyncSettings Settings => new(Name, Mode, DestinationOptions);
 }
 

@@ -43,7 +43,23 @@ internal sealed class SyncValidator(
             Limits = BuildLimits(body, mode, source),
             DiffInWarehouse = body.Diff == "warehouse",
             Alerts = body.Alerts is { } alerts ? new(alerts.Enabled ?? true, alerts.RejectedShare is { } share ? AlertValidator.Share(share) : null) : SyncAlertSettings.Default,
+            Redact = BuildRedact(body, source),
         };
+    }
+
+    // log.redact: mapped fields; with fields: declared, each must be one of them (without, every column is a field).
+    private HashSet<string> BuildRedact(SyncDto body, DefinitionSource source)
+    {
+        var listed = body.Log?.Redact ?? [];
+        for (var i = 0; body.Fields is { } fields && i < listed.Count; i++)
+        {
+            if (!fields.Keys.Contains(listed[i], StringComparer.OrdinalIgnoreCase))
+            {
+                owner.Add(source, ConfigPath.Item("log.redact", i), $"'log.redact' names '{listed[i]}', which is not a mapped field of this sync; fields: {DefinitionValidator.Names(fields.Keys)}");
+            }
+        }
+
+        return new HashSet<string>(listed, StringComparer.OrdinalIgnoreCase);
     }
 
     private JsonElement CheckDestination(string name, SyncDto body, SyncMode mode, DefinitionSource source)

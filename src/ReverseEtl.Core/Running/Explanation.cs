@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Running.RecordLog;
 
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// What a run would do now with one key, and why (<c>explain</c>): the row as the model returns it, the stored state,
-/// the decision and its reason, and the body it would send.
+/// the decision and its reason, the body it would send, and what recent runs did with it.
 /// </summary>
 /// <param name="Key">The key explained.</param>
 /// <param name="InModel">Whether the model returns a row with that key now.</param>
@@ -19,4 +20,7 @@ public sealed record Explanation(string Key, bool InModel, RecordState? Stored, 
 
     /// <summary>The body it would send, when it would.</summary>
     public JsonNode? Body { get; init; }
+
+    /// <summary>What recent runs did with the key, newest first, from the per-record log.</summary>
+    public IReadOnlyList<RecentRun> RecentRuns { get; init; } = [];
 }

@@ -32,6 +32,7 @@ internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore re
         var allowed = Math.Max(SendGuard.Allowed(context, SendKind.Deletes), context.Saved.Approvals.GetValueOrDefault(EmptyModel.Kind));
         if (_removed.Count > allowed)
         {
+            _removed.ForEach(r => context.Book.Note(r, RecordAction.Delete, "held", $"more deletes than limits.deletes allow; `approve --sync {sync.Name}` deletes them", decision: "held"));
             var limit = sync.Limits.For(SendKind.Deletes, context.Saved.FirstRun).Describe(held);
             return new HeldPlan("deletes", _removed.Count, allowed, string.Create(CultureInfo.InvariantCulture,
                 $"the mirror would delete {_removed.Count} of the {held} records it holds, more than limits.deletes ({limit}); nothing was deleted. If the model is right, `approve --sync {sync.Name}` to delete them on the next run"))

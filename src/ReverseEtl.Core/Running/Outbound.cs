@@ -51,6 +51,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
         await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
         await _ahead.AfterAsync(batch, outcomes);
+        await context.Book.FlushAsync();
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
     }
@@ -64,16 +65,26 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         catch (Exception ex)
         {
             await _ahead.FailedAsync(batch, ex);
+            context.Book.BatchFailed(_pending, ex);
             throw;
         }
     }
+
+    private static string LoggedOutcome(OutcomeStatus status) => status switch
+    {
+        OutcomeStatus.Sent => "sent",
+        OutcomeStatus.Deferred => "deferred",
+        OutcomeStatus.Unknown => "unknown",
+        _ => "failed",
+    };
 
     // Acknowledged records become state updates; failed ones, failures (logged within the run's budget); deferred ones, nothing.
     private (List<StateUpdate> Updates, List<RecordFailure> Failures) Sort(IReadOnlyList<RecordOutcome> outcomes)
     {
         var (updates, failures) = (new List<StateUpdate>(), new List<RecordFailure>());
-        foreach (var ((change, _), outcome) in _pending.Zip(outcomes))
+        foreach (var ((change, record), outcome) in _pending.Zip(outcomes))
         {
+            context.Book.Note(change, record.Action, LoggedOutcome(outcome.Status), outcome.Status == OutcomeStatus.Deferred ? "not attempted: the run was stopping; the next run sends it" : outcome.Message, outcome.DestinationId);
             switch (outcome.Status)
             {
                 case OutcomeStatus.Deferred:

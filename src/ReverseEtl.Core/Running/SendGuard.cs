@@ -39,7 +39,11 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
             _buckets[kind] = bucket = new Bucket(Math.Min(allowed, MaxWaiting));
         }
 
-        bucket.Add(change, record);
+        foreach (var (held, heldRecord) in bucket.Add(change, record))
+        {
+            context.Book.Note(held, heldRecord.Action, "held", $"more {Name(kind)} than limits.{Name(kind)} allow; `approve --sync {context.Sync.Name}` sends them", decision: "held");
+        }
+
         Interlocked.Exchange(ref _withheld, _buckets.Sum(b => b.Value.Over ? b.Value.Count : 0));
         return Task.CompletedTask;
     }
@@ -94,7 +98,8 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
 
         public List<string> Samples { get; } = [];
 
-        public void Add(RowChange change, SyncRecord record)
+        /// <summary>Adds a record; returns those held back by it (all that waited, once the kind passes its limit, then each new one).</summary>
+        public List<(RowChange Change, SyncRecord Record)> Add(RowChange change, SyncRecord record)
         {
             Count++;
             if (Samples.Count < SampleCount)
@@ -104,12 +109,13 @@ internal sealed class SendGuard(SyncRunContext context, Outbound outbound)
 
             if (Over)
             {
+                var dropped = Waiting.Append((change, record)).ToList();
                 Waiting.Clear(); // none of the kind goes: what waited is dropped, memory stays within the limit
+                return dropped;
             }
-            else
-            {
-                Waiting.Add((change, record));
-            }
+
+            Waiting.Add((change, record));
+            return [];
         }
     }
 }

@@ -51,6 +51,7 @@ internal sealed class SyncExecution
         await foreach (var item in _source.ReadAsync(cancellationToken))
         {
             await HandleAsync(item, cancellationToken);
+            await _context.Book.FlushIfFullAsync();
         }
 
         _reading = false;
@@ -83,6 +84,7 @@ internal sealed class SyncExecution
     private Task RejectAsync(RowRejected rejected)
     {
         _tally.Reject();
+        _context.Book.Rejected(rejected);
         _context.Problems.Report(log => log.RowRejected(_context.Sync.Name, rejected.RowNumber, rejected.Reason));
         return Task.CompletedTask;
     }
@@ -93,11 +95,13 @@ internal sealed class SyncExecution
         if (change.Kind == ChangeKind.Removed && EmptyModel.Holds(_context, _source))
         {
             _removals++;
+            _context.Book.Note(change, null, "held", "the model returned no rows: nothing is removed until `approve`");
             return Task.CompletedTask;
         }
 
         if (_context.Parks(change))
         {
+            _context.Book.Note(change, _context.Decide(change), "parked", "the destination rejected this same payload before; `retry` sends it again", decision: "parked");
             return Task.CompletedTask;
         }
 
@@ -111,6 +115,7 @@ internal sealed class SyncExecution
                 Interlocked.Increment(ref _planned);
                 return _guard.AddAsync(change, new SyncRecord(change.Key, action, change.Row!.Payload), cancellationToken);
             default:
+                _context.Book.Settled(change);
                 return QuietAsync(Decisions.Settled(change));
         }
     }

@@ -2,14 +2,28 @@ using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running.RecordLog;
 
 namespace ReverseEtl.Core.Running;
 
 /// <summary><c>explain</c>: one key's decision, as a run would take it now.</summary>
 public sealed partial class SyncPlanner
 {
-    /// <summary>What a run would do now with <paramref name="key"/>, and why; reads the model, sends and stores nothing.</summary>
+    /// <summary>How many recent runs <c>explain</c> shows for a key.</summary>
+    public const int RecentRunsShown = 10;
+
+    /// <summary>
+    /// What a run would do now with <paramref name="key"/>, and why, and what recent runs did with it (the per-record
+    /// log); reads the model, sends and stores nothing.
+    /// </summary>
     public async Task<Explanation> ExplainAsync(ProjectRuntime runtime, SyncDefinition sync, string key, CancellationToken cancellationToken)
+    {
+        var explained = await ExplainNowAsync(runtime, sync, key, cancellationToken);
+        var logged = await state.LoadRecordLogAsync(sync.Name, key, RecentRunsShown + 1, cancellationToken);
+        return explained with { RecentRuns = RecentRun.From(logged, RecentRunsShown) };
+    }
+
+    private async Task<Explanation> ExplainNowAsync(ProjectRuntime runtime, SyncDefinition sync, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
@@ -43,7 +57,9 @@ public sealed partial class SyncPlanner
         return new Explanation(change.Key, change.Row is not null, stored, reason)
         {
             Action = sends ? action : null,
-            Body = sends && change.Row is { } row && action != RecordAction.Delete ? writer.Preview(new SyncRecord(change.Key, action!.Value, row.Payload)) : null,
+            Body = sends && change.Row is { } row && action != RecordAction.Delete
+                ? RecordSummary.Scrub(writer.Preview(new SyncRecord(change.Key, action!.Value, row.Payload)), row.Payload, context.Sync.Redact)
+                : null,
         };
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running.RecordLog;
 
 namespace ReverseEtl.Core.Running;
 
@@ -36,6 +38,14 @@ public sealed class SyncRunContext
 
     /// <summary>The run's id in the run journal; 0 for a plan, which records nothing.</summary>
     public long RunId { get; init; }
+
+    /// <summary>Where the run's per-record log goes; null when nothing is logged (a plan, or <c>RETL_RECORD_LOG_DAYS=0</c>).</summary>
+    public IRecordLog? RecordLog { get; init; }
+
+    /// <summary>The run's entries of the per-record log, written a batch at a time.</summary>
+    internal RecordBook Book => _book ??= new RecordBook(this, RecordLog);
+
+    private RecordBook? _book;
 
     /// <summary>The first problems (rejected rows, failed records) are logged one by one; after that, once that there are more.</summary>
     public ProblemBudget Problems { get; }

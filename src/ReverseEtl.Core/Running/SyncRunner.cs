@@ -3,6 +3,7 @@ using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Running.RecordLog;
 
 namespace ReverseEtl.Core.Running;
 
@@ -10,8 +11,10 @@ namespace ReverseEtl.Core.Running;
 /// Runs one sync: reads and diffs its model, sends what changed in batches, and advances the state of each record
 /// only once the destination acknowledged it. Records that need no send (e.g. a row that stops matching) advance at once.
 /// </summary>
-public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger, IEnumerable<IRunObserver>? observers = null)
+public sealed class SyncRunner(
+    ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger, RecordLogSettings? recordLog = null, IEnumerable<IRunObserver>? observers = null)
 {
+    private readonly RecordLogUpkeep _records = new(state, time, logger, recordLog ?? new RecordLogSettings());
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a long run logs where it is (rows read, to send, sent, rate, time left).</summary>
@@ -64,7 +67,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, long runId, RunWatch watch, CancellationToken cancellationToken)
     {
         _log.RunStarted(sync.Name, runId);
-        var (execution, outbox) = ((SyncExecution?)null, (string?)null);
+        var (execution, outbox, context) = ((SyncExecution?)null, (string?)null, (SyncRunContext?)null);
         var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
         {
@@ -72,7 +75,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
             await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
-            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
+            context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await using var progress = Watch(sync.Name, execution, watch);
             await execution.ExecuteAsync(cancellationToken);
@@ -84,10 +87,12 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         }
         finally
         {
+            await _records.FlushAsync(context);
             await state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, Counts(execution), error), CancellationToken.None);
         }
 
         _log.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
+        await _records.PruneAsync(sync.Name);
         return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
     }
 

@@ -96,6 +96,14 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
     private static long SyncLock(string sync) =>
         unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("reverse-etl sync " + sync)));
 
+    protected override string RecordLogInsert => """
+        insert into record_log (sync, key, run_id, at, action, decision, outcome, message, vendor_id, request, field_hashes)
+        select @sync, e.j ->> 'k', @runId, (e.j ->> 't')::timestamptz, e.j ->> 'a', e.j ->> 'd', e.j ->> 'o',
+               e.j ->> 'm', e.j ->> 'v', e.j ->> 'r', e.j ->> 'f'
+        from jsonb_array_elements(@rows::jsonb) with ordinality as e(j, n)
+        order by e.n
+        """;
+
     protected override object Time(DateTimeOffset value) => value.ToUniversalTime();
 
     protected override DateTimeOffset ReadTime(object value) => value switch

@@ -72,6 +72,13 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         await SqliteMigrator.MigrateAsync((SqliteConnection)connection, cancellationToken);
     }
 
+    protected override string RecordLogInsert => """
+        insert into record_log (sync, key, run_id, at, action, decision, outcome, message, vendor_id, request, field_hashes)
+        select @sync, value ->> 'k', @runId, value ->> 't', value ->> 'a', value ->> 'd', value ->> 'o',
+               value ->> 'm', value ->> 'v', value ->> 'r', value ->> 'f'
+        from json_each(@rows) order by key
+        """;
+
     protected override object Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     protected override DateTimeOffset ReadTime(object value) =>

@@ -5,7 +5,7 @@ using static ReverseEtl.Worker.Cli.ReverseEtlCommandLine;
 namespace ReverseEtl.Worker.Cli;
 
 /// <summary>What the verbs on one sync's runs and records do: its history, list failures, retry, skip, reset, approve held plans.</summary>
-internal sealed class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncStateStore state, TimeProvider time)
+internal sealed partial class RecordVerbs(CliContext cli, LoadedProject loaded, ISyncStateStore state, TimeProvider time)
 {
     public async Task<int> HistoryAsync(string sync, int limit, bool json, CancellationToken cancellationToken)
     {

@@ -24,10 +24,10 @@ public sealed partial class ReverseEtlCommandLine
 
     private void AddRecordVerbs()
     {
-        Add(new Command("history", "List a sync's latest runs, newest first: start, duration, process, status, counts and error.") { SyncName, Runs, Json },
-            (r, ct) => Verb<RecordVerbs>(v => v.HistoryAsync(r.GetValue(SyncName)!, r.GetValue(Runs), r.GetValue(Json), ct)));
-        Add(new Command("explain", "What a run would do now with one record, and why: the row now, the stored state, the decision, the body; what earlier runs left open.") { SyncName, Key },
-            (r, ct) => Verb<Verbs>(v => r.GetValue(Key) is { } key ? v.ExplainAsync(r.GetValue(SyncName)!, key, ct) : Task.FromResult(Usage("explain needs --key KEY"))));
+        Add(new Command("history", "List a sync's latest runs, newest first: start, duration, process, status, counts and error; with --key, what each recent run did with that record.") { SyncName, Runs, Json, Key },
+            (r, ct) => Verb<RecordVerbs>(v => r.GetValue(Key) is { } key ? v.RecordHistoryAsync(r.GetValue(SyncName)!, key, r.GetValue(Runs), r.GetValue(Json), ct) : v.HistoryAsync(r.GetValue(SyncName)!, r.GetValue(Runs), r.GetValue(Json), ct)));
+        Add(new Command("explain", "What a run would do now with one record, and why: the row now, the stored state, the decision, the body; what earlier runs left open; what recent runs did with it.") { SyncName, Key, Json },
+            (r, ct) => Verb<Verbs>(v => r.GetValue(Key) is { } key ? v.ExplainAsync(r.GetValue(SyncName)!, key, r.GetValue(Json), ct) : Task.FromResult(Usage("explain needs --key KEY"))));
         Add(new Command("failures", "List a sync's failing records: key, attempts, first and last failure, parked or retrying, the vendor's message.") { SyncName, Limit, Json },
             (r, ct) => Verb<RecordVerbs>(v => v.FailuresAsync(r.GetValue(SyncName)!, r.GetValue(Limit), r.GetValue(Json), ct)));
         Add(new Command("retry", "Send failing records again on the sync's next run, parked ones too.") { SyncName, Key, All },

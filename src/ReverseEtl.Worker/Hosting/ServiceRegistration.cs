@@ -43,6 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton<ITemplateCompiler, LiquidTemplateCompiler>();
         services.AddSingleton<ConnectorCatalog>();
         services.AddSingleton<DefinitionLoader>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RecordLog);
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncPlanner>();
         services.AddStateStore();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Running.RecordLog;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -48,6 +49,17 @@ public sealed class WorkerOptions
     /// <summary><c>json</c> or <c>text</c>; unset: text on a terminal, JSON otherwise.</summary>
     [ConfigurationKeyName("RETL_LOG_FORMAT")]
     public string? LogFormat { get; set; }
+
+    /// <summary>How many days the per-record log keeps each run's entries (explain's recent runs); 0 turns it off.</summary>
+    [ConfigurationKeyName("RETL_RECORD_LOG_DAYS")]
+    public int RecordLogDays { get; set; } = 14;
+
+    /// <summary>The most per-record log entries kept per sync; the oldest go first.</summary>
+    [ConfigurationKeyName("RETL_RECORD_LOG_MAX_ROWS")]
+    public int RecordLogMaxRows { get; set; } = 200_000;
+
+    /// <summary>The per-record log's settings, as the runner takes them.</summary>
+    public RecordLogSettings RecordLog => new(RecordLogDays, RecordLogMaxRows);
 
     /// <summary>
     /// The settings as registration sees them: Quartz and the host's shutdown timeout are configured while services are

@@ -17,6 +17,8 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             Range("RETL_HEALTH_PORT", options.HealthPort, 0, 65535),
             Range("RETL_SHUTDOWN_SECONDS", options.ShutdownSeconds, 1, 3600),
             Range("RETL_MISFIRE_SECONDS", options.MisfireSeconds, 1, 86400),
+            Range("RETL_RECORD_LOG_DAYS", options.RecordLogDays, 0, 3650),
+            Range("RETL_RECORD_LOG_MAX_ROWS", options.RecordLogMaxRows, 1, 100_000_000),
             options.LogFormat?.ToUpperInvariant() is null or "JSON" or "TEXT" ? null : $"RETL_LOG_FORMAT='{options.LogFormat}' is not 'json' or 'text'.",
             ConnectionString(options.StateConnectionString),
             DataDirectory(options.DataDirectory),

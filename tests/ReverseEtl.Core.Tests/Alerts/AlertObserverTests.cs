@@ -73,7 +73,7 @@ public class AlertObserverTests
     public async Task SyncRunner_ObserverThrows_RunOutcomeStandsAndTheFailureIsLogged()
     {
         var kit = new RunKit("mode: upsert", RunKit.Row("a", "A"));
-        var runner = new ReverseEtl.Core.Running.SyncRunner(kit.State, kit.Time, kit.Log.For<ReverseEtl.Core.Running.SyncRunner>(), [new ThrowingObserver()]);
+        var runner = new ReverseEtl.Core.Running.SyncRunner(kit.State, kit.Time, kit.Log.For<ReverseEtl.Core.Running.SyncRunner>(), observers: [new ThrowingObserver()]);
 
         var report = await runner.RunAsync(kit.Runtime, kit.Sync, CancellationToken.None);
 

@@ -49,7 +49,7 @@ public class SchemaValidatorTests
 
     [Theory]
     [InlineData("schedule: { cron: x, tz: UTC }", "f.yaml:7:26: syncs.s.schedule.tz: unknown key 'tz'; expected one of: cron, timezone, misfire")]
-    [InlineData("farbe_ö: blau", "f.yaml:7:5: syncs.s.farbe_ö: unknown key 'farbe_ö'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, slack, hubspot, slack_webhook, intercom, salesforce")]
+    [InlineData("farbe_ö: blau", "f.yaml:7:5: syncs.s.farbe_ö: unknown key 'farbe_ö'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, log, slack, hubspot, slack_webhook, intercom, salesforce")]
     [InlineData("slack: { channel: x }", "f.yaml:7:12: syncs.s.slack: missing required key 'text'")]
     public void Validate_UnknownOrMissingKey_UnknownAtItsKeyMissingAtTheMapping(string line, string expected) =>
         Assert.Equal([expected], SyncErrors(line));
@@ -111,7 +111,7 @@ public class SchemaValidatorTests
             [
                 "f.yaml:7:23: syncs.s.fields.a']b: '' must not be empty",
                 "f.yaml:7:35: syncs.s.fields.c\\d: '' must not be empty",
-                "f.yaml:8:5: syncs.s.x[y: unknown key 'x[y'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, slack, hubspot, slack_webhook, intercom, salesforce",
+                "f.yaml:8:5: syncs.s.x[y: unknown key 'x[y'; expected one of: description, enabled, model, destination, mode, trigger, fields, schedule, batch_size, delete_limit_percent, diff, limits, alerts, log, slack, hubspot, slack_webhook, intercom, salesforce",
             ],
             SyncErrors("""fields: { "a']b": "", "c\\d": "" }""" + "\n    \"x[y\": 1"));
         Assert.Equal(

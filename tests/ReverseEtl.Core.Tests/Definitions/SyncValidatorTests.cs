@@ -198,6 +198,18 @@ public class SyncValidatorTests
             Assert.Single(errors));
     }
 
+    [Fact]
+    public void Build_LogRedact_FieldsMatchedCaseInsensitivelyAndAnUnknownOneNamed()
+    {
+        var (sync, errors) = Build("model: accounts\ndestination: crm\nmode: upsert\nfields: { email: email_address, Zoë: name }\nlog: { redact: [EMAIL, zoë, phone] }");
+        var (all, none) = Build("model: accounts\ndestination: crm\nmode: upsert\nlog: { redact: [phone] }");
+
+        Assert.Equal(["f.yaml:8:33: syncs.s.log.redact[2]: 'log.redact' names 'phone', which is not a mapped field of this sync; fields: Zoë, email"], errors);
+        Assert.True(sync.Redact.SetEquals(["email", "Zoë", "phone"]));
+        Assert.Empty(none);
+        Assert.Contains("PHONE", all.Redact);
+    }
+
     private (SyncDefinition Sync, List<string> Errors) Build(string lines)
     {
         var catalog = new ConnectorCatalog([new FakeWarehouseConnector("duckdb")], [_slack, _crm]);

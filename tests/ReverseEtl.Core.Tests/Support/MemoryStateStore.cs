@@ -182,6 +182,21 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SyncStatus>>([]);
 
+    /// <summary>The per-record log's entries, in the order written, with their run.</summary>
+    public List<RecordLogEntry> Logged { get; } = [];
+
+    public Task AppendRecordLogAsync(string sync, long runId, IReadOnlyCollection<RecordLogEntry> entries, CancellationToken cancellationToken)
+    {
+        Logged.AddRange(entries.Select(e => e with { RunId = runId }));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RecordLogEntry>> LoadRecordLogAsync(string sync, string key, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RecordLogEntry>>(Logged.Where(e => e.Key == key).Reverse().Take(limit).ToList());
+
+    public Task<long> PruneRecordLogAsync(string sync, DateTimeOffset before, long maxRows, CancellationToken cancellationToken) =>
+        Task.FromResult((long)Logged.RemoveAll(e => e.At < before));
+
     private sealed class Unlock : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseEtl.Core.Diff;
+
+namespace ReverseEtl.Core.Running.RecordLog;
+
+/// <summary>
+/// What the record log keeps of a payload: the mapped fields, those the sync redacts (<c>log.redact</c>) as
+/// <c>"[redacted]"</c> and long values cut; and a short hash per field, so that a later entry can name the fields that
+/// changed. Each hash is salted with the sync, key and field; it is 32 bits (a change missed once in four billion),
+/// and 16 bits for a redacted field: enough to see a change (one missed in 65,536), too little to guess a value from.
+/// Headers and tokens are never part of a payload.
+/// </summary>
+public static class RecordSummary
+{
+    /// <summary>What a redacted value becomes.</summary>
+    public const string Redacted = "[redacted]";
+
+    /// <summary>The longest value kept whole, in characters of its JSON.</summary>
+    public const int MaxValueChars = 200;
+
+    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The payload's summary (a JSON object) and its field hashes (a JSON object of hex strings).</summary>
+    public static (string Request, string FieldHashes) Of(string sync, string key, IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(redact);
+        var (request, hashes) = (new JsonObject(), new JsonObject());
+        foreach (var (field, value) in payload)
+        {
+            var json = ValueJson(value);
+            var hidden = redact.Contains(field);
+            request[field] = hidden ? Redacted : Cut(json, value);
+            var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{sync}\n{key}\n{field}\n{json}"));
+            hashes[field] = (hidden ? hash & 0xFFFF : hash & 0xFFFF_FFFF).ToString(hidden ? "x4" : "x8", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return (Write(request), Write(hashes));
+    }
+
+    /// <summary>The fields whose hashes differ between two entries' <see cref="Of"/> hashes (added or dropped fields too), in the newer's order.</summary>
+    public static IReadOnlyList<string> ChangedFields(string? newer, string? older)
+    {
+        if (newer is null || older is null || JsonNode.Parse(newer) is not JsonObject now || JsonNode.Parse(older) is not JsonObject before)
+        {
+            return [];
+        }
+
+        var changed = now.Where(f => before[f.Key]?.GetValue<string>() != f.Value?.GetValue<string>()).Select(f => f.Key).ToList();
+        changed.AddRange(before.Select(f => f.Key).Where(f => !now.ContainsKey(f)));
+        return changed;
+    }
+
+    /// <summary>
+    /// A request body to show (<c>explain</c>) with every redacted field's value taken out, also where a template wrote
+    /// it into a longer text.
+    /// </summary>
+    public static JsonNode? Scrub(JsonNode? body, IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(redact);
+        var secrets = payload.Where(p => redact.Contains(p.Key) && p.Value is not null)
+            .Where(p => p.Value is not bool).Select(p => p.Value is string s ? s : ValueJson(p.Value).Trim('"')).Where(s => s.Length > 0).OrderByDescending(s => s.Length).ToList();
+        if (body is null || secrets.Count == 0)
+        {
+            return body;
+        }
+
+        var copy = body.DeepClone();
+        return Swap(copy, secrets) ?? ScrubChildren(copy, secrets);
+    }
+
+    private static JsonNode ScrubChildren(JsonNode node, List<string> secrets)
+    {
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => (Set: (Action<JsonNode>)(n => o[p.Key] = n), Child: p.Value)).ToList(),
+            JsonArray a => a.Select((c, i) => (Set: (Action<JsonNode>)(n => a[i] = n), Child: c)).ToList(),
+            _ => [],
+        };
+        foreach (var (set, child) in children.Where(c => c.Child is not null))
+        {
+            if (Swap(child!, secrets) is { } swapped)
+            {
+                set(swapped);
+            }
+            else
+            {
+                ScrubChildren(child!, secrets);
+            }
+        }
+
+        return node;
+    }
+
+    // A text or number holding a redacted value, with the value taken out; null when it holds none.
+    private static JsonValue? Swap(JsonNode node, List<string> secrets) =>
+        node is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number && v.ToString() is var text
+            && secrets.Any(s => text.Contains(s, StringComparison.Ordinal))
+            ? JsonValue.Create(secrets.Aggregate(text, (t, s) => t.Replace(s, Redacted, StringComparison.Ordinal)))
+            : null;
+
+    // A value as its canonical JSON (the form the payload hash reads).
+    private static string ValueJson(object? value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer, Writing))
+        {
+            PayloadJson.WriteValue(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // Short values as they are; a long one as its first characters and its length.
+    private static JsonNode? Cut(string json, object? value)
+    {
+        if (json.Length <= MaxValueChars)
+        {
+            return JsonNode.Parse(json);
+        }
+
+        var text = value as string ?? json;
+        var head = text[..Math.Min(text.Length, MaxValueChars)];
+        if (char.IsHighSurrogate(head[^1]))
+        {
+            head = head[..^1];
+        }
+
+        return $"{head}… ({text.Length} characters)";
+    }
+
+    private static string Write(JsonObject node) => node.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

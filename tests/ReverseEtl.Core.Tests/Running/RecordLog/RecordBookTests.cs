@@ -1,0 +1,107 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Running.RecordLog;
+using ReverseEtl.Core.Tests.Support;
+using static ReverseEtl.Core.Tests.Support.RunKit;
+
+namespace ReverseEtl.Core.Tests.Running.RecordLog;
+
+/// <summary>What a run writes to the per-record log: one entry per decided record, with its decision and outcome.</summary>
+public sealed class RecordBookTests
+{
+    [Fact]
+    public async Task Run_EnteredThenChangedRejectedAndParked_OneEntryPerDecidedRecord()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "Zoë"), Row("b", null), Row("c", new string('x', 10_000)), Row(null, "no key"));
+        await kit.RunAsync();
+        kit.Warehouse.Rows[0][1] = "Zoë 東京";
+        kit.Warehouse.Rows[1][1] = "";
+        kit.Destination.Answer = r => r.Key == "b" ? RecordOutcome.Permanent("PROPERTY_DOESNT_EXIST: name") : RecordOutcome.Sent($"id-{r.Key}");
+        await kit.RunAsync();
+        var afterSecond = kit.State.Logged.Count;
+        await kit.RunAsync();
+
+        Assert.Equal(
+            [
+                ("a", "create", "entered", "sent", "id-a"), ("b", "create", "entered", "sent", "id-b"), ("c", "create", "entered", "sent", "id-c"),
+                ("a", "update", "changed", "sent", "id-a"), ("b", "update", "changed", "failed", null),
+                ("b", "update", "parked", "parked", null),
+            ],
+            kit.State.Logged.Select(e => (e.Key, e.Action, e.Decision, e.Outcome, e.VendorId)));
+        Assert.Equal(5, afterSecond);
+        Assert.Equal("PROPERTY_DOESNT_EXIST: name", kit.State.Logged[4].Message);
+        Assert.Equal(["name"], RecordSummary.ChangedFields(kit.State.Logged[3].FieldHashes, kit.State.Logged[0].FieldHashes));
+        Assert.Equal("""{"id":"a","name":"Zoë 東京"}""", kit.State.Logged[3].Request);
+        Assert.Equal("""{"id":"b","name":null}""", kit.State.Logged[1].Request);
+        Assert.Equal($$"""{"id":"c","name":"{{new string('x', 200)}}… (10000 characters)"}""", kit.State.Logged[2].Request);
+    }
+
+    [Fact]
+    public async Task Run_RedactedField_OnlyItsPlaceholderAndA16BitHashAreLogged()
+    {
+        var secret = "zoë.o'brien+ünï@example.com";
+        var kit = new RunKit("mode: upsert, log: { redact: [NAME] }", Row("a", secret), Row("b", null));
+
+        await kit.RunAsync();
+
+        var entry = kit.State.Logged[0];
+        Assert.Equal("""{"id":"a","name":"[redacted]"}""", entry.Request);
+        Assert.Matches("""^\{"id":"[0-9a-f]{8}","name":"[0-9a-f]{4}"\}$""", entry.FieldHashes);
+        Assert.DoesNotContain(kit.State.Logged, e => $"{e.Request}{e.Message}{e.FieldHashes}".Contains("example.com", StringComparison.Ordinal));
+        Assert.Equal("""{"id":"b","name":"[redacted]"}""", kit.State.Logged[1].Request);
+    }
+
+    [Fact]
+    public async Task Run_UpdatesPastTheirLimit_EachHeldRecordLoggedAsHeld()
+    {
+        var kit = new RunKit("mode: upsert, limits: { updates: 1 }", Row("a", "1"), Row("b", "1"), Row("c", "1"));
+        await kit.RunAsync();
+        kit.Warehouse.Rows.ToList().ForEach(r => r[1] = "2");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Held, report.Status);
+        Assert.Equal([("a", "held"), ("b", "held"), ("c", "held")], kit.State.Logged.Skip(3).Select(e => (e.Key, e.Outcome)));
+        Assert.All(kit.State.Logged.Skip(3), e => Assert.Equal(("update", "held"), (e.Action, e.Decision)));
+        Assert.StartsWith("more updates than limits.updates allow", kit.State.Logged[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_TriggerFirstRunWithInitialSkip_LogsBaselinedNotRowsThatDoNotMatch()
+    {
+        var kit = new RunKit("mode: trigger", Row("in", "x", matches: true), Row("out", "y", matches: false));
+
+        await kit.RunAsync();
+
+        Assert.Equal([("in", "none", "baselined", "skipped")],
+            kit.State.Logged.Select(e => (e.Key, e.Action, e.Decision, e.Outcome)));
+        Assert.Empty(kit.Destination.Batches);
+    }
+
+    [Fact]
+    public async Task Run_BatchThrows_ItsRecordsLoggedAsFailedWithTheMessage()
+    {
+        var kit = new RunKit("mode: trigger, trigger: { initial: send }", Row("a", "x"), Row("b", "y"));
+        kit.Destination.BeforeBatch = _ => throw new DestinationException("slack at 127.0.0.1: invalid_auth");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Equal([("a", "message", "failed", "slack at 127.0.0.1: invalid_auth"), ("b", "message", "failed", "slack at 127.0.0.1: invalid_auth")],
+            kit.State.Logged.Select(e => (e.Key, e.Action, e.Outcome, e.Message)));
+    }
+
+    [Fact]
+    public async Task Run_LogTurnedOff_WritesNothingAndDropsTheSyncsEntries()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "x"));
+        await kit.RunAsync();
+        kit.Warehouse.Rows[0][1] = "y";
+
+        var report = await new SyncRunner(kit.State, TimeProvider.System, kit.Log.For<SyncRunner>(), new RecordLogSettings(Days: 0)).RunAsync(kit.Runtime, kit.Sync, CancellationToken.None);
+
+        Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
+        Assert.Empty(kit.State.Logged);
+    }
+}
