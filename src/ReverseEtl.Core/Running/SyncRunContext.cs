@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.Telemetry;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 
@@ -36,6 +37,9 @@ public sealed class SyncRunContext
 
     /// <summary>The run's id in the run journal; 0 for a plan, which records nothing.</summary>
     public long RunId { get; init; }
+
+    /// <summary>Where the run's batches are counted (none for a plan).</summary>
+    public ReverseEtlMetrics? Metrics { get; init; }
 
     /// <summary>The first problems (rejected rows, failed records) are logged one by one; after that, once that there are more.</summary>
     public ProblemBudget Problems { get; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Abstractions.Telemetry;
 using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Definitions;
 
@@ -10,7 +11,7 @@ namespace ReverseEtl.Core.Running;
 /// Runs one sync: reads and diffs its model, sends what changed in batches, and advances the state of each record
 /// only once the destination acknowledged it. Records that need no send (e.g. a row that stops matching) advance at once.
 /// </summary>
-public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger)
+public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger, ReverseEtlMetrics? metrics = null)
 {
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
     private readonly RunLog _log = new(logger);
@@ -23,6 +24,12 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
     public async Task<SyncRunReport> RunAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default)
     {
         ArgumentNullException.ThrowIfNull(sync);
+        using var telemetry = RunTelemetry.Start(metrics, sync, time);
+        return telemetry.Ended(await RunUntracedAsync(runtime, sync, lockWait, cancellationToken));
+    }
+
+    private async Task<SyncRunReport> RunUntracedAsync(ProjectRuntime runtime, SyncDefinition sync, TimeSpan lockWait, CancellationToken cancellationToken)
+    {
         await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
         if (held is null)
         {
@@ -64,7 +71,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
             await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
-            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time };
+            var context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, Metrics = metrics };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await execution.ExecuteAsync(cancellationToken);
             (status, error) = await ConcludeAsync(context, execution);
@@ -106,6 +113,7 @@ public sealed class SyncRunner(ISyncStateStore state, TimeProvider time, ILogger
         }
 
         execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
+        execution.Held.ForEach(h => RunTelemetry.PlanHeld(metrics, context.Sync, h));
         return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
     }
 

@@ -4,12 +4,23 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReverseEtl.Worker.Hosting.Telemetry;
 
 namespace ReverseEtl.Worker.Hosting;
 
-/// <summary>Answers <c>/healthz/live</c> and <c>/healthz/ready</c> over plain HTTP while the worker runs.</summary>
-internal sealed partial class HealthListener(IOptions<WorkerOptions> options, HealthCheckService checks, ILogger<HealthListener> logger) : BackgroundService
+/// <summary>Answers <c>/healthz/live</c>, <c>/healthz/ready</c> and <c>/metrics</c> over plain HTTP while the worker runs.</summary>
+internal sealed partial class HealthListener(IOptions<WorkerOptions> options, HealthCheckService checks, MetricsEndpoint metrics, ILogger<HealthListener> logger) : BackgroundService
 {
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.HealthPort != 0)
+        {
+            metrics.Start();
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var port = options.Value.HealthPort;
@@ -20,6 +31,7 @@ internal sealed partial class HealthListener(IOptions<WorkerOptions> options, He
 
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://+:{port}/healthz/");
+        listener.Prefixes.Add($"http://+:{port}/metrics/");
         listener.Start();
         LogListening(logger, port);
         await using var stop = stoppingToken.Register(listener.Stop);
@@ -49,6 +61,14 @@ internal sealed partial class HealthListener(IOptions<WorkerOptions> options, He
     private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
         var path = context.Request.Url?.AbsolutePath.TrimEnd('/');
+        if (path == "/metrics")
+        {
+            context.Response.ContentType = MetricsEndpoint.ContentType;
+            await metrics.WriteAsync(context.Response.OutputStream, cancellationToken);
+            context.Response.Close();
+            return;
+        }
+
         var report = path switch
         {
             "/healthz/live" => await checks.CheckHealthAsync(_ => false, cancellationToken),
@@ -66,6 +86,6 @@ internal sealed partial class HealthListener(IOptions<WorkerOptions> options, He
     [LoggerMessage(3011, LogLevel.Debug, "A health probe went away before its answer: {Reason}")]
     private static partial void LogAnswerFailed(ILogger logger, string reason);
 
-    [LoggerMessage(3010, LogLevel.Information, "Health endpoints on port {Port}: /healthz/live and /healthz/ready")]
+    [LoggerMessage(3010, LogLevel.Information, "Health endpoints on port {Port}: /healthz/live, /healthz/ready and /metrics")]
     private static partial void LogListening(ILogger logger, int port);
 }

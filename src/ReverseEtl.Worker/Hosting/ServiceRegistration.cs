@@ -20,6 +20,7 @@ using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
 using ReverseEtl.Warehouses.Snowflake;
+using ReverseEtl.Worker.Hosting.Telemetry;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -47,6 +48,7 @@ public static class ServiceRegistration
         services.AddDuckDb().AddPostgres().AddSnowflake();
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
         services.AddSyncSchedules(early).AddHealthEndpoints();
+        services.AddWorkerTelemetry(builder.Configuration, early.InstanceName);
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();
         return builder;
