@@ -74,7 +74,7 @@ public sealed class ReverseEtlMetrics
     public void PlanHeld(string sync, string destination, string kind) =>
         _plansHeld.Add(1, new TagList { { T.Sync, sync }, { T.Destination, destination }, { T.Kind, kind } });
 
-    /// <summary>One HTTP attempt: its status code, or the type of error when there was no answer.</summary>
+    /// <summary>One HTTP attempt: its status code, or (status 0) the type of error when there was no answer.</summary>
     public void HttpAttempt(string vendor, string connection, TimeSpan duration, int? statusCode, string? errorType)
     {
         var tags = new TagList { { T.Vendor, vendor }, { T.Connection, connection } };
@@ -83,7 +83,9 @@ public sealed class ReverseEtlMetrics
             _throttled.Add(1, tags);
         }
 
-        tags.Add(statusCode is { } code ? new(T.HttpStatusCode, code) : new(T.ErrorType, errorType ?? "unknown"));
+        // One set of tags for every point (a Prometheus series has fixed labels): status 0 when no answer came.
+        tags.Add(T.HttpStatusCode, statusCode ?? 0);
+        tags.Add(T.ErrorType, statusCode is null ? errorType ?? "unknown" : string.Empty);
         _requestDuration.Record(duration.TotalSeconds, tags);
     }
 

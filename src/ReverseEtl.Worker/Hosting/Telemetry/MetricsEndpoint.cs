@@ -4,49 +4,54 @@ using Prometheus;
 namespace ReverseEtl.Worker.Hosting.Telemetry;
 
 /// <summary>
-/// <c>/metrics</c> in the Prometheus text format: prometheus-net's <see cref="MeterAdapter"/> publishes the
-/// <c>ReverseEtl</c>, <c>Polly</c> and <c>System.Net.Http</c> meters into a registry of this instance's own (no default
-/// process metrics). Names are the meter's and the instrument's, e.g. <c>reverseetl_reverse_etl_rows_read</c>; counters
-/// come out as gauges that only grow (the adapter's choice), reset when the process restarts.
+/// <c>/metrics</c> in the Prometheus text format: prometheus-net's meter adapter publishes the <c>ReverseEtl</c>,
+/// <c>Polly</c> and <c>System.Net.Http</c> meters, and nothing else (its default process and event-counter metrics are
+/// off). Names are the meter's and the instrument's, e.g. <c>reverseetl_reverse_etl_rows_read</c>; counters come out as
+/// gauges that only grow (the adapter's choice), reset when the process restarts or when a series has not changed for a
+/// day (the adapter's longest expiry).
 /// </summary>
 /// <remarks>
-/// Call <see cref="Start"/> once where the endpoint is served (the long-running worker), before the first run; until
-/// then nothing listens and nothing is kept. Thread-safe.
+/// Call <see cref="Start"/> where the endpoint is served (the long-running worker), before the first run; until then
+/// nothing listens and nothing is kept. The adapter is prometheus-net's default registry's, one per process (its own
+/// registries do not receive meter data in 8.2.1). Thread-safe.
 /// </remarks>
-public sealed class MetricsEndpoint(IMeterFactory? factory = null) : IDisposable
+public sealed class MetricsEndpoint(IMeterFactory? factory = null)
 {
     /// <summary>The Prometheus text exposition format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    // A series not updated for this long is dropped; long, since a sync may run once a day (and the adapter waits on Task.Delay).
-    private static readonly TimeSpan Expiry = TimeSpan.FromDays(30);
-    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
-    private readonly Lock _gate = new();
-    private IDisposable? _adapter;
+    private static readonly Lock Gate = new();
+    private static Func<Instrument, bool>? _published;
 
-    /// <summary>Starts listening to the meters.</summary>
+    /// <summary>Starts listening to the meters (the adapter starts with the registry's first collection).</summary>
     public void Start()
     {
-        lock (_gate)
+        lock (Gate)
         {
-            _adapter ??= MeterAdapter.StartListening(new MeterAdapterOptions
+            if (_published is not null)
             {
-                Registry = _registry,
-                InstrumentFilterPredicate = Published,
-                MetricsExpireAfter = Expiry,
+                return;
+            }
+
+            _published = Published;
+            Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+            {
+                SuppressProcessMetrics = true,
+                SuppressDebugMetrics = true,
+                SuppressEventCounters = true,
+                SuppressMeters = false,
             });
+            Metrics.ConfigureMeterAdapter(o => (o.InstrumentFilterPredicate, o.MetricsExpireAfter) = (_published, TimeSpan.FromDays(1)));
         }
+
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
     }
 
-    /// <summary>Writes every metric's current value, in <see cref="ContentType"/>.</summary>
-    public Task WriteAsync(Stream stream, CancellationToken cancellationToken) => _registry.CollectAndExportAsTextAsync(stream, cancellationToken);
-
-    public void Dispose()
+    /// <summary>Writes every metric's current value, in <see cref="ContentType"/> (starting to listen, if not yet).</summary>
+    public Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            _adapter?.Dispose();
-        }
+        Start();
+        return Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream, cancellationToken);
     }
 
     // Our meter as this host's factory made it (another host in the same process has its own); Polly's and HttpClient's are process-wide.
