@@ -81,6 +81,13 @@ internal sealed class TestProject : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Services a test adds to the project's host (e.g. an in-memory telemetry exporter), before it is built.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>A service of the project's host.</summary>
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
     /// <summary>The command line writes for a person at a terminal (tables), not for a script.</summary>
     public bool Terminal { get; set; }
 
@@ -112,6 +119,8 @@ internal sealed class TestProject : IAsyncDisposable
         {
             builder.Services.AddSingleton(_time);
         }
+
+        ConfigureServices?.Invoke(builder.Services);
 
         return builder.Build();
     }

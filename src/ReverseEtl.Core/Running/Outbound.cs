@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -39,13 +40,15 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
 
         var batch = _pending.Select(p => p.Record).ToList();
         await _ahead.BeforeAsync(batch);
-        var outcomes = await WriteAsync(batch, cancellationToken);
+        using var span = RunTelemetry.StartBatch(context, batch.Count);
+        var outcomes = await WriteAsync(batch, span, cancellationToken);
         if (outcomes.Count != _pending.Count)
         {
             throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
         }
 
         var (updates, failures) = Sort(outcomes);
+        RunTelemetry.BatchWritten(context, span, _pending, outcomes);
 
         // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
         await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
@@ -56,7 +59,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         _pending.Clear();
     }
 
-    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, Activity? span, CancellationToken cancellationToken)
     {
         try
         {
@@ -64,6 +67,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             await _ahead.FailedAsync(batch, ex);
             context.Book.BatchFailed(_pending, ex);
             throw;

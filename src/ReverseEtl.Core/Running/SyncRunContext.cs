@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Abstractions.Telemetry;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running.RecordLog;
@@ -46,6 +47,9 @@ public sealed class SyncRunContext
     internal RecordBook Book => _book ??= new RecordBook(this, RecordLog);
 
     private RecordBook? _book;
+
+    /// <summary>Where the run's batches are counted (none for a plan).</summary>
+    public ReverseEtlMetrics? Metrics { get; init; }
 
     /// <summary>The first problems (rejected rows, failed records) are logged one by one; after that, once that there are more.</summary>
     public ProblemBudget Problems { get; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Abstractions.Telemetry;
 using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running.RecordLog;
@@ -12,7 +13,8 @@ namespace ReverseEtl.Core.Running;
 /// only once the destination acknowledged it. Records that need no send (e.g. a row that stops matching) advance at once.
 /// </summary>
 public sealed class SyncRunner(
-    ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger, RecordLogSettings? recordLog = null, IEnumerable<IRunObserver>? observers = null)
+    ISyncStateStore state, TimeProvider time, ILogger<SyncRunner> logger,
+    RecordLogSettings? recordLog = null, IEnumerable<IRunObserver>? observers = null, ReverseEtlMetrics? metrics = null)
 {
     private readonly RecordLogUpkeep _records = new(state, time, logger, recordLog ?? new RecordLogSettings());
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
@@ -31,6 +33,12 @@ public sealed class SyncRunner(
         ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, TimeSpan lockWait = default, RunWatch? watch = null)
     {
         ArgumentNullException.ThrowIfNull(sync);
+        using var telemetry = RunTelemetry.Start(metrics, sync, time);
+        return telemetry.Ended(await RunUntracedAsync(runtime, sync, lockWait, watch ?? new RunWatch(), cancellationToken));
+    }
+
+    private async Task<SyncRunReport> RunUntracedAsync(ProjectRuntime runtime, SyncDefinition sync, TimeSpan lockWait, RunWatch watch, CancellationToken cancellationToken)
+    {
         await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
         if (held is null)
         {
@@ -40,7 +48,7 @@ public sealed class SyncRunner(
 
         var startedAt = time.GetUtcNow();
         var runId = await state.StartRunAsync(sync.Name, startedAt, cancellationToken);
-        var report = await RunLockedAsync(runtime, sync, runId, watch ?? new RunWatch(), cancellationToken) with { StartedAt = startedAt };
+        var report = await RunLockedAsync(runtime, sync, runId, watch, cancellationToken) with { StartedAt = startedAt };
         await RunObservers.NotifyAsync(observers ?? [], runtime, sync, report, logger, cancellationToken);
         return report;
     }
@@ -75,7 +83,7 @@ public sealed class SyncRunner(
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
             await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
-            context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log };
+            context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log, Metrics = metrics };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await using var progress = Watch(sync.Name, execution, watch);
             await execution.ExecuteAsync(cancellationToken);
@@ -120,6 +128,7 @@ public sealed class SyncRunner(
         }
 
         execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
+        execution.Held.ForEach(h => RunTelemetry.PlanHeld(metrics, context.Sync, h));
         return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
     }
 

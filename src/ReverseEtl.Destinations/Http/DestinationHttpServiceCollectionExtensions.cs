@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly.Telemetry;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.Telemetry;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -20,10 +22,19 @@ public static class DestinationHttpServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharedRateLimiters>();
         services.TryAddSingleton<DestinationHttp>();
+        services.TryAddSingleton(sp => new ReverseEtlMetrics(sp.GetService<IMeterFactory>()));
 
         // Polly's own event per attempt (timeout, retry) is logged at Debug: it carries a stack trace, and the run's
         // failure already says what happened, naming the connection and host (ClearFailureStrategy, ConnectionCircuit).
-        services.Configure<TelemetryOptions>(o => o.SeverityProvider = _ => ResilienceEventSeverity.Debug);
+        // Its events (a retry, a timeout) also go on the current span.
+        services.Configure<TelemetryOptions>(o =>
+        {
+            o.SeverityProvider = _ => ResilienceEventSeverity.Debug;
+            if (!o.TelemetryListeners.Contains(ResilienceSpanEvents.Instance))
+            {
+                o.TelemetryListeners.Add(ResilienceSpanEvents.Instance);
+            }
+        });
         var client = services.AddHttpClient(policy.Vendor)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => new OutboxOrNetworkHandler(sp.GetRequiredService<TimeProvider>()));
@@ -32,8 +43,11 @@ public static class DestinationHttpServiceCollectionExtensions
                 context.ServiceProvider.GetRequiredService<DestinationHttp>().Connection(policy.Vendor, context.InstanceName),
                 context.ServiceProvider.GetRequiredService<SharedRateLimiters>(),
                 context.ServiceProvider.GetRequiredService<TimeProvider>(),
-                context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ReverseEtl.Destinations.Retries")))
+                context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ReverseEtl.Destinations.Retries"),
+                context.ServiceProvider.GetRequiredService<ReverseEtlMetrics>()))
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpConnection.OptionsKey, out var connection) ? connection.PipelineKey : "(none)");
+        // Inside the retries: every attempt is measured once.
+        client.AddHttpMessageHandler(sp => new AttemptMetricsHandler(sp.GetRequiredService<ReverseEtlMetrics>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

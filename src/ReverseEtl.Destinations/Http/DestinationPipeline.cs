@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
+using ReverseEtl.Abstractions.Telemetry;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -28,7 +29,7 @@ internal static class DestinationPipeline
 
     private static readonly ResiliencePropertyKey<int> Timeouts = new("reverse-etl.timeouts");
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, SharedRateLimiters limiters, TimeProvider time, ILogger logger)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, HttpConnection connection, SharedRateLimiters limiters, TimeProvider time, ILogger logger, ReverseEtlMetrics metrics)
     {
         var policy = connection.Policy;
         builder
@@ -43,7 +44,7 @@ internal static class DestinationPipeline
                 ShouldRetryAfterHeader = false,
                 ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, policy, time),
                 DelayGenerator = async args => args.Outcome.Result is { } response ? (await policy.AdviseAsync(response, time)).Delay : null,
-                OnRetry = args => RetryLog.OnRetry(logger, connection, args.Outcome, args.RetryDelay, args.AttemptNumber),
+                OnRetry = args => RetryLog.OnRetry(logger, metrics, connection, args.Outcome, args.RetryDelay, args.AttemptNumber),
             })
             .AddStrategy(_ => new ConnectionCircuitStrategy(new ConnectionCircuit(time), connection), new StrategyName("Circuit"));
         if (connection.DryRun is null)

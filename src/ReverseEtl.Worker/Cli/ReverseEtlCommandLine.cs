@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReverseEtl.Worker.Hosting;
+using ReverseEtl.Worker.Hosting.Telemetry;
 
 namespace ReverseEtl.Worker.Cli;
 
@@ -94,6 +95,7 @@ public sealed partial class ReverseEtlCommandLine
                 return InvalidDefinitions;
             }
 
+            WorkerTelemetry.StartExport(services);
             return await verb(services.GetRequiredService<T>());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

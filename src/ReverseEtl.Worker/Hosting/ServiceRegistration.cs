@@ -22,6 +22,7 @@ using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
 using ReverseEtl.Warehouses.Snowflake;
+using ReverseEtl.Worker.Hosting.Telemetry;
 
 namespace ReverseEtl.Worker.Hosting;
 
@@ -51,6 +52,7 @@ public static class ServiceRegistration
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
         services.AddSlackAlerts().AddAlerts();
         services.AddSyncSchedules(early).AddWorkerPort();
+        services.AddWorkerTelemetry(builder.Configuration, early.InstanceName);
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();
         return builder;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReverseEtl.Worker.Hosting.Telemetry;
 using ReverseEtl.Worker.StatusPage;
 
 namespace ReverseEtl.Worker.Hosting;
@@ -20,7 +22,14 @@ internal static class WorkerEndpoints
         // Open: probes and scrapers carry no token.
         app.MapHealthEndpoints(services.GetRequiredService<HealthCheckService>());
 
-        // Open as well: /metrics (Prometheus text) is mapped here, e.g. app.MapGet("/metrics", MetricsEndpoint...).
+        // Open as well: /metrics (Prometheus text), listening to the meters from the start so the first run counts.
+        var metrics = services.GetRequiredService<MetricsEndpoint>();
+        metrics.Start();
+        app.MapGet("/metrics", async (HttpContext http) =>
+        {
+            http.Response.ContentType = MetricsEndpoint.ContentType;
+            await metrics.WriteAsync(http.Response.Body, http.RequestAborted);
+        });
 
         // Behind RETL_UI_TOKEN, and only when it is set.
         if (settings.UiToken is { } token)

@@ -56,7 +56,7 @@ internal sealed partial class WorkerPort(IServiceProvider services, IOptions<Wor
 
     public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    [LoggerMessage(3010, LogLevel.Information, "Health endpoints on port {Port}: /healthz/live and /healthz/ready")]
+    [LoggerMessage(3010, LogLevel.Information, "Worker port {Port}: /healthz/live, /healthz/ready and /metrics")]
     private static partial void LogListening(ILogger logger, int port);
 
     private sealed class NoLifetime : IHostLifetime
