@@ -1,6 +1,7 @@
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Running;
 using ReverseEtl.State;
+using ReverseEtl.Worker.Hosting;
 
 namespace ReverseEtl.Worker.Cli;
 
@@ -15,7 +16,7 @@ internal static class Failures
     /// is written for the person running the worker.
     /// </summary>
     public static bool IsExplained(Exception exception) =>
-        exception is StateStoreException or WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException;
+        exception is StateStoreException or WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException or WorkerPortException;
 
     /// <summary>Writes <paramref name="exception"/> as one line, with its stack trace under it when <paramref name="verbose"/>.</summary>
     public static void Write(TextWriter error, Exception exception, bool verbose)

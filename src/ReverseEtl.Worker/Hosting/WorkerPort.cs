@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +41,16 @@ internal sealed partial class WorkerPort(IServiceProvider services, IOptions<Wor
         builder.Services.AddRoutingCore();
         _app = builder.Build();
         WorkerEndpoints.Map(_app, services, settings);
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            throw new WorkerPortException(
+                $"Cannot listen on port {settings.HealthPort} (RETL_HEALTH_PORT): another process uses it. Stop that process, or set RETL_HEALTH_PORT to a free port (0: no port, no health, metrics or status page).", ex);
+        }
+
         LogListening(logger, settings.HealthPort);
     }
 

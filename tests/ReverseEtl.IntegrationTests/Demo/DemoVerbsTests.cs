@@ -71,7 +71,7 @@ public class DemoVerbsTests
 
         var refused = await project.CliAsync("demo", "stagnate", "--account", account);
 
-        Assert.Equal((1, $"demo stagnate: there is no account '{account}' in the demo warehouse {path}; its accounts are acc_0001 to acc_3000."), (refused.ExitCode, refused.Error.Trim()));
+        Assert.Equal((1, $"demo stagnate: there is no account '{account}' in the demo warehouse {path}; its accounts are acc_0001 to acc_3002."), (refused.ExitCode, refused.Error.Trim()));
         Assert.Equal(before, Fingerprint(path));
     }
 
