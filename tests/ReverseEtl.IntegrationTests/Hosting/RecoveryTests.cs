@@ -41,7 +41,8 @@ public sealed class RecoveryTests(PostgresServer server, ITestOutputHelper outpu
         await b.WaitUntilAsync(() => LockAttempts() > attempts); // tries it again, and finds it still held
         Assert.Empty(b.Events(1000)); // and starts nothing while it is held
         await deadSession.DisposeAsync();
-        await b.WaitUntilAsync(() => Posts().Distinct().Count() == Accounts);
+        // Every post arrived and the run recorded its end (a stop before that would record it cancelled).
+        await b.WaitUntilAsync(() => Posts().Distinct().Count() == Accounts && b.Events(1001).Any());
         b.Terminate();
         await b.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
 
