@@ -86,7 +86,7 @@ public sealed partial class AlertObserver(IAlertStates states, IAlertSender send
     [LoggerMessage(3102, LogLevel.Information, "Sync {Sync}: alert {Alert} posted: {Condition} (run {RunId})")]
     private static partial void LogPosted(ILogger logger, string sync, string alert, string condition, long runId);
 
-    [LoggerMessage(3103, LogLevel.Warning, "Sync {Sync}: alert {Alert} ({Condition}, run {RunId}) could not be posted: {Reason}; it is posted after the sync's next run, and the run's outcome stands")]
+    [LoggerMessage(3103, LogLevel.Warning, "Sync {Sync}: alert {Alert} ({Condition}, run {RunId}) could not be posted: {Reason}; it is posted after the sync's next run if the state still holds, and the run's outcome stands")]
     private static partial void LogNotPosted(ILogger logger, string sync, string alert, string condition, long runId, string reason);
 
     [LoggerMessage(3104, LogLevel.Information, "Sync {Sync}: alert {Alert} ({Condition}, run {RunId}) written to the dry-run outbox {Outbox}, not posted: its target has no credential")]

@@ -54,9 +54,9 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
         await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
         await _ahead.AfterAsync(batch, outcomes);
-        await context.Book.FlushAsync();
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
+        await context.Book.FlushAsync();
     }
 
     private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, Activity? span, CancellationToken cancellationToken)

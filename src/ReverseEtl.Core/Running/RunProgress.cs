@@ -40,6 +40,12 @@ public sealed class RunWatch
 {
     private volatile Func<RunProgress>? _source;
 
+    /// <summary>
+    /// The caller shows the run's progress and result itself (a terminal's live display, then a table): the run does not
+    /// log its start, progress, result, failure, held plan or skip, so that nothing is printed twice.
+    /// </summary>
+    public bool ShowsResults { get; init; }
+
     /// <summary>The run's progress now, or null when it has not started reading.</summary>
     public RunProgress? Current => _source?.Invoke();
 

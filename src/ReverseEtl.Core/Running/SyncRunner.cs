@@ -21,6 +21,7 @@ public sealed class SyncRunner(
 
     /// <summary>How often a long run logs where it is (rows read, to send, sent, rate, time left).</summary>
     public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+    private static readonly RunLog Quiet = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     private readonly RunLog _log = new(logger);
 
     /// <summary>
@@ -42,7 +43,7 @@ public sealed class SyncRunner(
         await using var held = await LockAsync(sync.Name, lockWait, cancellationToken);
         if (held is null)
         {
-            _log.AlreadyRunning(sync.Name);
+            Results(watch).AlreadyRunning(sync.Name);
             return new SyncRunReport(sync.Name, RunStatus.Skipped, new RunCounts()) { Error = "already running in another process; this run was skipped" };
         }
 
@@ -74,7 +75,8 @@ public sealed class SyncRunner(
     // Whatever happens once the run is open, it is closed with what it did: nothing escapes before FinishRunAsync.
     private async Task<SyncRunReport> RunLockedAsync(ProjectRuntime runtime, SyncDefinition sync, long runId, RunWatch watch, CancellationToken cancellationToken)
     {
-        _log.RunStarted(sync.Name, runId);
+        var results = Results(watch);
+        results.RunStarted(sync.Name, runId);
         var (execution, outbox, context) = ((SyncExecution?)null, (string?)null, (SyncRunContext?)null);
         var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
@@ -87,9 +89,9 @@ public sealed class SyncRunner(
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await using var progress = Watch(sync.Name, execution, watch);
             await execution.ExecuteAsync(cancellationToken);
-            (status, error) = await ConcludeAsync(context, execution);
+            (status, error) = await ConcludeAsync(context, execution, results);
         }
-        catch (Exception ex) when (Outcome(sync.Name, runId, ex, cancellationToken) is { } ended)
+        catch (Exception ex) when (Outcome(sync.Name, runId, ex, results, cancellationToken) is { } ended)
         {
             (status, error) = ended;
         }
@@ -99,7 +101,7 @@ public sealed class SyncRunner(
             await state.FinishRunAsync(runId, new RunResult(time.GetUtcNow(), status, Counts(execution), error), CancellationToken.None);
         }
 
-        _log.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
+        results.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
         await _records.PruneAsync(sync.Name);
         return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
     }
@@ -113,7 +115,7 @@ public sealed class SyncRunner(
 
     // A run that read its model to the end and sent everything has used its approvals (one whose records partly failed
     // keeps them for the next run, which may not send more than approved); what it held back waits for approval.
-    private async Task<(RunStatus, string?)> ConcludeAsync(SyncRunContext context, SyncExecution execution)
+    private async Task<(RunStatus, string?)> ConcludeAsync(SyncRunContext context, SyncExecution execution, RunLog results)
     {
         var sync = context.Sync.Name;
         if (execution.AllSent)
@@ -127,17 +129,21 @@ public sealed class SyncRunner(
             return (execution.Counts.Failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded, null);
         }
 
-        execution.Held.ForEach(h => _log.PlanHeld(sync, context.RunId, h.Reason));
+        execution.Held.ForEach(h => results.PlanHeld(sync, context.RunId, h.Reason));
         execution.Held.ForEach(h => RunTelemetry.PlanHeld(metrics, context.Sync, h));
         return (RunStatus.Held, string.Join("; ", execution.Held.Select(h => h.Reason)));
     }
+
+    // The run's start, progress and result lines: none when the caller shows them itself (a terminal's live display and
+    // results table), so that they are not printed twice; every other line (a rejected row, a failed record, a crash) is.
+    private RunLog Results(RunWatch watch) => watch.ShowsResults ? Quiet : _log;
 
     // Shows the execution through the watch, and logs its progress on a timer while it goes.
     private ITimer Watch(string sync, SyncExecution execution, RunWatch watch)
     {
         var started = time.GetTimestamp();
         watch.Attach(() => execution.Progress(time.GetElapsedTime(started)));
-        return time.CreateTimer(_ => _log.Progress(sync, watch.Current.ToString()!), null, ProgressEvery, ProgressEvery);
+        return time.CreateTimer(_ => Results(watch).Progress(sync, watch.Current.ToString()!), null, ProgressEvery, ProgressEvery);
     }
 
     private static RunCounts Counts(SyncExecution? execution) => execution?.Counts ?? new RunCounts();
@@ -145,7 +151,7 @@ public sealed class SyncRunner(
     // How an exception ends the run: a stop, a user's error (warehouse, vendor, definition, guard rail), or a defect,
     // whose stack trace goes to the log so that the other syncs still run. Null lets it through (a cancellation that
     // is not this run's stop), and the run is recorded as failed on its way out.
-    private (RunStatus, string?)? Outcome(string sync, long runId, Exception exception, CancellationToken cancellationToken)
+    private (RunStatus, string?)? Outcome(string sync, long runId, Exception exception, RunLog results, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -154,7 +160,7 @@ public sealed class SyncRunner(
             case OperationCanceledException:
                 return null;
             case WarehouseException or DestinationException or SyncDefinitionException or SyncGuardException:
-                _log.RunFailed(sync, runId, exception.Message);
+                results.RunFailed(sync, runId, exception.Message);
                 return (RunStatus.Failed, exception.Message);
             default:
                 _log.RunCrashed(sync, runId, exception);

@@ -21,7 +21,8 @@ internal sealed class IntercomCompanies(string connection, IIntercomApi api, Int
         }
 
         var body = new JsonObject { ["company_id"] = companyId };
-        // Intercom's description allows no null in a company's name or custom attributes: a null is left out.
+        // Intercom's description allows no null in a company's name or custom attributes: a null name is left out, a null
+        // attribute is sent as "", which clears it.
         if (company.Name is { } name && IntercomValues.Text(row.GetValueOrDefault(name)) is { } text)
         {
             body["name"] = text;
@@ -29,7 +30,7 @@ internal sealed class IntercomCompanies(string connection, IIntercomApi api, Int
 
         if (company.CustomAttributes.Count > 0)
         {
-            body["custom_attributes"] = IntercomValues.Object(company.CustomAttributes, row, keepNulls: false);
+            body["custom_attributes"] = IntercomValues.Clearing(company.CustomAttributes, row);
         }
 
         return body;

@@ -27,6 +27,13 @@ internal static class IntercomValues
     public static JsonObject Object(IEnumerable<string> names, IReadOnlyDictionary<string, object?> row, bool keepNulls) =>
         new(names.Select(n => KeyValuePair.Create(n, Node(row.GetValueOrDefault(n)))).Where(p => keepNulls || p.Value is not null));
 
+    /// <summary>
+    /// The named values as a JSON object where a value must be a string: a NULL becomes <c>""</c>, which clears the
+    /// attribute (a value that went away in the warehouse goes away in Intercom too, instead of staying as it was).
+    /// </summary>
+    public static JsonObject Clearing(IEnumerable<string> names, IReadOnlyDictionary<string, object?> row) =>
+        new(names.Select(n => KeyValuePair.Create(n, Node(row.GetValueOrDefault(n)) ?? (JsonNode?)JsonValue.Create(string.Empty))));
+
     /// <summary>The Intercom data type of a custom attribute holding <paramref name="value"/>.</summary>
     public static string DataType(object? value) => value switch
     {

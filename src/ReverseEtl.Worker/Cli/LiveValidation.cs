@@ -36,7 +36,7 @@ internal sealed class LiveValidation(CliContext cli, LoadedProject loaded, Runti
         var problems = checks.Sum(c => c.Problems.Count);
         if (json)
         {
-            JsonOutput.Write(cli, ValidationReport.From(loaded.Result, paths.ConfigDirectory) with { Valid = problems == 0, Live = checks });
+            JsonOutput.Write(cli, ValidationReport.From(loaded.Result, paths.ConfigDirectory) with { Valid = problems == 0 && checks.TrueForAll(c => c.Unreachable is null), Live = checks });
         }
         else
         {

@@ -16,7 +16,6 @@ using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Salesforce;
 using ReverseEtl.Destinations.Slack;
-using ReverseEtl.Worker.Cli;
 using ReverseEtl.State.Postgres;
 using ReverseEtl.State.Sqlite;
 using ReverseEtl.Warehouses.DuckDb;
@@ -100,7 +99,6 @@ public static class ServiceRegistration
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
             .AddFilter("Quartz", LogLevel.Warning)
             .AddFilter("Polly", LogLevel.Warning)
-            .AddFilter(typeof(SyncRunner).FullName, level => !LiveProgress.Hides(level))
             .SetMinimumLevel(LogLevel.Information);
     }
 

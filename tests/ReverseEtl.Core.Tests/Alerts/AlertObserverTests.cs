@@ -51,7 +51,7 @@ public class AlertObserverTests
         await Observer().RunFinishedAsync(runtime, kit.Sync, Report(RunStatus.Failed, 2, error: "boom again"), CancellationToken.None);
 
         var warning = Assert.Single(_log.Entries, e => e.Id == 3103).Message;
-        Assert.Equal("Sync s: alert hook (failed, run 1) could not be posted: Slack webhook connection 'alerts.hook': could not reach (the URL in HOOK_URL) (HttpRequestException: Connection refused); it is posted after the sync's next run, and the run's outcome stands", warning);
+        Assert.Equal("Sync s: alert hook (failed, run 1) could not be posted: Slack webhook connection 'alerts.hook': could not reach (the URL in HOOK_URL) (HttpRequestException: Connection refused); it is posted after the sync's next run if the state still holds, and the run's outcome stands", warning);
         Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("XyZsecret", StringComparison.Ordinal));
         Assert.Equal("Error: boom again", Assert.Single(_sender.Sent).Message.Details[1]);
         Assert.Equal(2, _state.AlertStates[("s", "hook", "failed")].RunId);

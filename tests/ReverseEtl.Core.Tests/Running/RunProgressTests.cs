@@ -34,6 +34,22 @@ public sealed class RunProgressTests
         Assert.Equal(new RunProgress(6, 5, 5, 0, Reading: false, SyncRunner.ProgressEvery), watch.Current);
     }
 
+    [Fact]
+    public async Task Run_WatchedByADisplayThatShowsResults_LogsNoStartProgressOrResult_ButStillEachFailedRecord()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "Zoë"), Row("b", null), Row("c", ""));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
+        kit.Time = clock;
+        kit.Destination.Answer = r => r.Key == "b" ? ReverseEtl.Abstractions.RecordOutcome.Permanent("PROPERTY_DOESNT_EXIST: name") : ReverseEtl.Abstractions.RecordOutcome.Sent($"id-{r.Key}");
+        kit.Destination.BeforeBatch = _ => clock.Advance(SyncRunner.ProgressEvery);
+
+        var report = await new SyncRunner(kit.State, kit.Time, kit.Log.For<SyncRunner>()).RunAsync(kit.Runtime, kit.Sync, CancellationToken.None, watch: new RunWatch { ShowsResults = true });
+
+        Assert.Equal((2L, 1L), (report.Counts.Sent, report.Counts.Failed));
+        Assert.DoesNotContain(kit.Log.Entries, e => e.Id is 1000 or 1001 or 1005);
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1004 && e.Message.Contains("PROPERTY_DOESNT_EXIST", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(10_000, 2_000, 500, 0, false, 10, "10,000 rows read, 2,000 to send, 500 sent (50/s), about 30 s left")]
     [InlineData(10_000, 2_000, 500, 0, true, 10, "10,000 rows read so far, 2,000 to send, 500 sent (50/s)")]

@@ -185,8 +185,20 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
     /// <summary>The per-record log's entries, in the order written, with their run.</summary>
     public List<RecordLogEntry> Logged { get; } = [];
 
+    /// <summary>The size of each append, in order.</summary>
+    public List<int> Appends { get; } = [];
+
+    /// <summary>Thrown by every append when set (a log that cannot be written: a locked database, a full disk).</summary>
+    public Exception? AppendFails { get; set; }
+
     public Task AppendRecordLogAsync(string sync, long runId, IReadOnlyCollection<RecordLogEntry> entries, CancellationToken cancellationToken)
     {
+        if (AppendFails is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        Appends.Add(entries.Count);
         Logged.AddRange(entries.Select(e => e with { RunId = runId }));
         return Task.CompletedTask;
     }

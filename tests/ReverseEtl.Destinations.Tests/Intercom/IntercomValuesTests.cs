@@ -33,4 +33,9 @@ public class IntercomValuesTests
         Assert.Empty(IntercomValues.Object(["missing"], Row, keepNulls: false));
         Assert.Equal("""{"missing":null}""", IntercomValues.Object(["missing"], Row, keepNulls: true).ToJsonString());
     }
+
+    [Fact]
+    public void Clearing_ANullBecomesEmptyText_OtherValuesAsTheyAre() =>
+        Assert.Equal("""{"a":"","b":"Zoë 東京","c":""}""",
+            IntercomValues.Clearing(["a", "b", "c"], new Dictionary<string, object?> { ["a"] = null, ["b"] = "Zoë 東京" }).ToJsonString(Relaxed));
 }

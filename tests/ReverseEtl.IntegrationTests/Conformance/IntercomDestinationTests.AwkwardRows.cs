@@ -61,7 +61,7 @@ public sealed partial class IntercomDestinationTests
         var contact = Requests().Single(r => r.Path == "/contacts" && r.Body!.Contains("acc_001", StringComparison.Ordinal)).Body!;
         Assert.Equal("""{"role":"user","external_id":"acc_001","name":null,"custom_attributes":{"onboarding_stage":"signed_up","suggested_integration":null}}""", contact);
         var company = Requests().Single(r => r.Path == "/companies" && r.Body!.Contains("co_1", StringComparison.Ordinal)).Body!;
-        Assert.Equal("""{"company_id":"co_1","custom_attributes":{}}""", company);
+        Assert.Equal("""{"company_id":"co_1","custom_attributes":{"suggested_integration":""}}""", company); // "" clears it
         AssertBodiesMatchTheContract();
     }
 }

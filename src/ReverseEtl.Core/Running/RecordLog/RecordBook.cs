@@ -7,19 +7,24 @@ namespace ReverseEtl.Core.Running.RecordLog;
 
 /// <summary>
 /// One run's entries of the per-record log, written a batch at a time (<see cref="IRecordLog.AppendRecordLogAsync"/>,
-/// one statement per batch) at the points where the run stores its own batches. Without a log (a plan, or the log
-/// turned off) it notes nothing.
+/// one statement per batch of at most 1,000) at the points where the run stores its own batches. Without a log (a
+/// plan, or the log turned off) it notes nothing. The log is diagnostics: an entry that cannot be written is logged
+/// (1100) and the run goes on and ends as it would have. A run notes at most <see cref="MaxHeld"/> held records (its
+/// held plan has their count and samples), so that runs held again and again do not push real history out.
 /// </summary>
 internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
 {
+    /// <summary>The most held records one run notes.</summary>
+    public const int MaxHeld = 1_000;
     private const int Batch = 1_000;
     private readonly List<RecordLogEntry> _entries = [];
+    private int _held;
 
     /// <summary>Notes what came of one record; <paramref name="decision"/> defaults to what the diff saw (<see cref="DecisionOf"/>).</summary>
     public void Note(RowChange change, RecordAction? action, string outcome, string? message = null, string? vendorId = null, string? decision = null)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (log is null)
+        if (log is null || (outcome == "held" && ++_held > MaxHeld))
         {
             return;
         }
@@ -27,7 +32,8 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
         var (request, hashes) = change.Row is { } row ? RecordSummary.Of(context.Sync.Name, change.Key, row.Payload, context.Sync.Redact) : ((string?)null, (string?)null);
         _entries.Add(new RecordLogEntry(change.Key, ActionOf(context, action), decision ?? DecisionOf(change), outcome, context.Time.GetUtcNow())
         {
-            Message = Clean(message), VendorId = Clean(vendorId), Request = request, FieldHashes = hashes,
+            Message = Clean(change.Row is { } shown ? RecordSummary.ScrubText(message, shown.Payload, context.Sync.Redact) : message),
+            VendorId = Clean(vendorId), Request = request, FieldHashes = hashes,
         });
     }
 
@@ -74,7 +80,10 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     /// <summary>Writes what was noted when a batch's worth waits.</summary>
     public Task FlushIfFullAsync() => _entries.Count >= Batch ? FlushAsync() : Task.CompletedTask;
 
-    /// <summary>Writes what was noted. Written even while a stop is under way: it says what the run did.</summary>
+    /// <summary>
+    /// Writes what was noted, a statement per 1,000 entries. Written even while a stop is under way: it says what the
+    /// run did. A write that fails is logged and its entries dropped: the run's own outcome does not depend on it.
+    /// </summary>
     public async Task FlushAsync()
     {
         if (log is null || _entries.Count == 0)
@@ -82,9 +91,19 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
             return;
         }
 
-        var batch = _entries.ToList();
+        var noted = _entries.ToList();
         _entries.Clear();
-        await log.AppendRecordLogAsync(context.Sync.Name, context.RunId, batch, CancellationToken.None);
+        try
+        {
+            foreach (var batch in noted.Chunk(Batch))
+            {
+                await log.AppendRecordLogAsync(context.Sync.Name, context.RunId, batch, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.Log.RecordLogNotWritten(context.Sync.Name, context.RunId, ex.Message);
+        }
     }
 
     /// <summary>What the diff saw of a record: entered, changed, removed, exited, or unmatched (new or changed, and not matching).</summary>

@@ -10,10 +10,10 @@ namespace ReverseEtl.Core.Running.RecordLog;
 
 /// <summary>
 /// What the record log keeps of a payload: the mapped fields, those the sync redacts (<c>log.redact</c>) as
-/// <c>"[redacted]"</c> and long values cut; and a short hash per field, so that a later entry can name the fields that
-/// changed. Each hash is salted with the sync, key and field; it is 32 bits (a change missed once in four billion),
-/// and 16 bits for a redacted field: enough to see a change (one missed in 65,536), too little to guess a value from.
-/// Headers and tokens are never part of a payload.
+/// <c>"[redacted]"</c> and long values cut; and a short hash per field that is not redacted, so that a later entry can
+/// name the fields that changed. Each hash is salted with the sync, key and field, and 32 bits (a change missed once in
+/// four billion). A redacted field has no hash: with its salt beside it, even a short one could be checked against
+/// guesses, so a change of a redacted field is not named. Headers and tokens are never part of a payload.
 /// </summary>
 public static class RecordSummary
 {
@@ -36,8 +36,11 @@ public static class RecordSummary
             var json = ValueJson(value);
             var hidden = redact.Contains(field);
             request[field] = hidden ? Redacted : Cut(json, value);
-            var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{sync}\n{key}\n{field}\n{json}"));
-            hashes[field] = (hidden ? hash & 0xFFFF : hash & 0xFFFF_FFFF).ToString(hidden ? "x4" : "x8", System.Globalization.CultureInfo.InvariantCulture);
+            if (!hidden)
+            {
+                var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{sync}\n{key}\n{field}\n{json}"));
+                hashes[field] = (hash & 0xFFFF_FFFF).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         return (Write(request), Write(hashes));
@@ -62,10 +65,7 @@ public static class RecordSummary
     /// </summary>
     public static JsonNode? Scrub(JsonNode? body, IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        ArgumentNullException.ThrowIfNull(redact);
-        var secrets = payload.Where(p => redact.Contains(p.Key) && p.Value is not null)
-            .Where(p => p.Value is not bool).Select(p => p.Value is string s ? s : ValueJson(p.Value).Trim('"')).Where(s => s.Length > 0).OrderByDescending(s => s.Length).ToList();
+        var secrets = Secrets(payload, redact);
         if (body is null || secrets.Count == 0)
         {
             return body;
@@ -73,6 +73,19 @@ public static class RecordSummary
 
         var copy = body.DeepClone();
         return Swap(copy, secrets) ?? ScrubChildren(copy, secrets);
+    }
+
+    /// <summary>A text (a vendor's message, which may quote a value it refused) with every redacted field's value taken out.</summary>
+    public static string? ScrubText(string? text, IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact) =>
+        text is null ? null : Secrets(payload, redact).Aggregate(text, (t, s) => t.Replace(s, Redacted, StringComparison.Ordinal));
+
+    // The redacted fields' values as text, longest first (so that one holding another is taken out whole).
+    private static List<string> Secrets(IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(redact);
+        return payload.Where(p => redact.Contains(p.Key) && p.Value is not null)
+            .Where(p => p.Value is not bool).Select(p => p.Value is string s ? s : ValueJson(p.Value).Trim('"')).Where(s => s.Length > 0).OrderByDescending(s => s.Length).ToList();
     }
 
     private static JsonNode ScrubChildren(JsonNode node, List<string> secrets)

@@ -38,16 +38,18 @@ public sealed class RecordBookTests
     }
 
     [Fact]
-    public async Task Run_RedactedField_OnlyItsPlaceholderAndA16BitHashAreLogged()
+    public async Task Run_RedactedField_OnlyItsPlaceholderIsLogged_NoHashAndNotInTheVendorsMessage()
     {
         var secret = "zoë.o'brien+ünï@example.com";
         var kit = new RunKit("mode: upsert, log: { redact: [NAME] }", Row("a", secret), Row("b", null));
+        kit.Destination.Answer = r => r.Key == "a" ? RecordOutcome.Permanent($"INVALID_EMAIL_ADDRESS: invalid email address: {secret}") : RecordOutcome.Sent("id-b");
 
         await kit.RunAsync();
 
         var entry = kit.State.Logged[0];
         Assert.Equal("""{"id":"a","name":"[redacted]"}""", entry.Request);
-        Assert.Matches("""^\{"id":"[0-9a-f]{8}","name":"[0-9a-f]{4}"\}$""", entry.FieldHashes);
+        Assert.Matches("""^\{"id":"[0-9a-f]{8}"\}$""", entry.FieldHashes); // a short hash with its salt beside it could be checked against guesses
+        Assert.Equal("INVALID_EMAIL_ADDRESS: invalid email address: [redacted]", entry.Message);
         Assert.DoesNotContain(kit.State.Logged, e => $"{e.Request}{e.Message}{e.FieldHashes}".Contains("example.com", StringComparison.Ordinal));
         Assert.Equal("""{"id":"b","name":"[redacted]"}""", kit.State.Logged[1].Request);
     }
@@ -103,5 +105,35 @@ public sealed class RecordBookTests
 
         Assert.Equal((RunStatus.Succeeded, 1L), (report.Status, report.Counts.Sent));
         Assert.Empty(kit.State.Logged);
+    }
+
+    [Fact]
+    public async Task Run_TheLogCannotBeWritten_TheRunEndsAsItWouldWithItsCounts_AndSaysSo()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "Zoë"), Row("b", ""), Row("c", null));
+        kit.State.AppendFails = new InvalidOperationException("database is locked");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal((RunStatus.Succeeded, 3L), (report.Status, report.Counts.Sent));
+        Assert.Equal(3, kit.State.Records.Count);
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1100 && e.Message.Contains("database is locked", StringComparison.Ordinal));
+        Assert.Empty(kit.State.Logged);
+    }
+
+    [Fact]
+    public async Task Run_HeldAgainAndAgain_AtMostAThousandHeldRecordsPerRun_WrittenAThousandAtATime()
+    {
+        var rows = Enumerable.Range(0, 2_500).Select(i => Row($"k{i:D5}", "1")).ToArray();
+        var kit = new RunKit("mode: upsert, limits: { updates: 1 }", rows);
+        await kit.RunAsync();
+        kit.Warehouse.Rows.ToList().ForEach(r => r[1] = "2");
+        var (before, appends) = (kit.State.Logged.Count, kit.State.Appends.Count);
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Held, report.Status);
+        Assert.Equal(RecordBook.MaxHeld, kit.State.Logged.Skip(before).Count(e => e.Outcome == "held"));
+        Assert.All(kit.State.Appends.Skip(appends), size => Assert.InRange(size, 1, 1_000));
     }
 }

@@ -20,7 +20,7 @@ public sealed class RecordSummaryTests
 
         var expected = $$"""{"name":"Zoë \"Q\" 東京\n","empty":"","none":null,"n":42,"phone":"[redacted]","tags":["a","b"],"essay":"😀{{new string('ж', 198)}}… (302 characters)"}""";
         Assert.Equal(JsonNode.Parse(expected)!.ToJsonString(), JsonNode.Parse(request)!.ToJsonString());
-        Assert.Equal(7, JsonNode.Parse(hashes)!.AsObject().Count);
+        Assert.Equal(6, JsonNode.Parse(hashes)!.AsObject().Count); // every field but the redacted phone
     }
 
     [Fact]
