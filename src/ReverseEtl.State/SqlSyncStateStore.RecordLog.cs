@@ -58,6 +58,12 @@ public abstract partial class SqlSyncStateStore
         return dropped;
     }
 
+    public async Task<long> PruneRecordLogByAgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("delete from record_log where at < @before", new { before = Time(before) }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// This dialect's insert of a batch of log rows from the JSON array <c>@rows</c> (objects with k, t, a, d, o, m, v, r, f),
     /// in the array's order, for <c>@sync</c> and <c>@runId</c>.

@@ -18,6 +18,12 @@ public interface IRecordLog
     /// Returns how many were dropped.
     /// </summary>
     Task<long> PruneRecordLogAsync(string sync, DateTimeOffset before, long maxRows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops every sync's entries logged before <paramref name="before"/>: also those of syncs that no longer run
+    /// (removed, renamed, disabled). Returns how many were dropped.
+    /// </summary>
+    Task<long> PruneRecordLogByAgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>One record in one run: what was decided, what was sent (redacted) and what came of it.</summary>

@@ -206,6 +206,9 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
     public Task<IReadOnlyList<RecordLogEntry>> LoadRecordLogAsync(string sync, string key, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RecordLogEntry>>(Logged.Where(e => e.Key == key).Reverse().Take(limit).ToList());
 
+    public Task<long> PruneRecordLogByAgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        Task.FromResult((long)Logged.RemoveAll(e => e.At < before));
+
     public Task<long> PruneRecordLogAsync(string sync, DateTimeOffset before, long maxRows, CancellationToken cancellationToken) =>
         Task.FromResult((long)Logged.RemoveAll(e => e.At < before));
 

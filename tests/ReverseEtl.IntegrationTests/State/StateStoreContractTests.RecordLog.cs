@@ -46,6 +46,22 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(0, await store.PruneRecordLogAsync("s", At.AddDays(-14), 1_000, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task RecordLog_PruneByAge_DropsEverySyncsOldEntries_KeepsTheRecentOnes()
+    {
+        var store = await CreateAsync();
+        await store.AppendRecordLogAsync("removed-sync", 1, Entries("old", 3, At.AddDays(-20)), CancellationToken.None);
+        await store.AppendRecordLogAsync("s", 2, Entries("old", 2, At.AddDays(-15)), CancellationToken.None);
+        await store.AppendRecordLogAsync("s", 3, Entries("new", 2, At), CancellationToken.None);
+
+        var dropped = await store.PruneRecordLogByAgeAsync(At.AddDays(-14), CancellationToken.None);
+
+        Assert.Equal(5, dropped);
+        Assert.Empty(await store.LoadRecordLogAsync("removed-sync", "old-0", 10, CancellationToken.None));
+        Assert.Empty(await store.LoadRecordLogAsync("s", "old-1", 10, CancellationToken.None));
+        Assert.Single(await store.LoadRecordLogAsync("s", "new-1", 10, CancellationToken.None));
+    }
+
     private static List<RecordLogEntry> Entries(string prefix, int count, DateTimeOffset at) =>
         Enumerable.Range(0, count).Select(i => new RecordLogEntry($"{prefix}-{i}", "update", "changed", "sent", at.AddMilliseconds(i))).ToList();
 }

@@ -33,12 +33,24 @@ internal sealed class RecordLogUpkeep(ISyncStateStore state, TimeProvider time, 
         }
     }
 
-    /// <summary>Drops the sync's entries past <c>RETL_RECORD_LOG_DAYS</c> (all of them when it is 0), then the oldest past <c>RETL_RECORD_LOG_MAX_ROWS</c>.</summary>
+    private int _everySyncPruned;
+
+    /// <summary>
+    /// Drops the sync's entries past <c>RETL_RECORD_LOG_DAYS</c> (all of them when it is 0), then the oldest past
+    /// <c>RETL_RECORD_LOG_MAX_ROWS</c>; after the process's first run, also every other sync's entries past the days,
+    /// so that a sync that no longer runs (removed, renamed, disabled) does not keep them.
+    /// </summary>
     public async Task PruneAsync(string sync)
     {
         try
         {
-            var dropped = await state.PruneRecordLogAsync(sync, time.GetUtcNow().AddDays(-settings.Days), settings.MaxRows, CancellationToken.None);
+            var before = time.GetUtcNow().AddDays(-settings.Days);
+            var dropped = await state.PruneRecordLogAsync(sync, before, settings.MaxRows, CancellationToken.None);
+            if (Interlocked.Exchange(ref _everySyncPruned, 1) == 0)
+            {
+                dropped += await state.PruneRecordLogByAgeAsync(before, CancellationToken.None);
+            }
+
             if (dropped > 0)
             {
                 _log.RecordLogPruned(sync, dropped, settings.Days, settings.MaxRows);

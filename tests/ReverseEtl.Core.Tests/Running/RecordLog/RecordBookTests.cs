@@ -136,4 +136,17 @@ public sealed class RecordBookTests
         Assert.Equal(RecordBook.MaxHeld, kit.State.Logged.Skip(before).Count(e => e.Outcome == "held"));
         Assert.All(kit.State.Appends.Skip(appends), size => Assert.InRange(size, 1, 1_000));
     }
+
+    [Fact]
+    public async Task Run_FirstOfTheProcess_AlsoDropsOldEntriesOfASyncThatNoLongerRuns()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "Zoë"));
+        var old = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await kit.State.AppendRecordLogAsync("renamed-sync", 1, [new RecordLogEntry("x", "update", "changed", "sent", old)], CancellationToken.None);
+
+        await kit.RunAsync();
+
+        Assert.DoesNotContain(kit.State.Logged, e => e.Key == "x");
+        Assert.Contains(kit.State.Logged, e => e.Key == "a");
+    }
 }
