@@ -6,7 +6,8 @@ namespace ReverseEtl.Core.Checks;
 
 /// <summary>
 /// A sync against its model's real columns: the primary key, every mapped column, and every <c>row.NAME</c> its
-/// templates read (the payload's fields: the mapped field names, else the columns). Names compare case-insensitively.
+/// templates read (the payload's fields: the mapped field names, else the columns), and every <c>log.redact</c> name.
+/// Names compare case-insensitively.
 /// </summary>
 internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition sync, ModelDefinition model, ConfigText text)
 {
@@ -25,6 +26,13 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
         foreach (var field in (sync.Fields ?? []).Where(f => !known.Contains(f.Column)))
         {
             yield return sync.Source.Error($"fields.{field.Field}", $"column '{field.Column}' is not returned by the model; {returns}");
+        }
+
+        // Without fields:, a log.redact name is a column: one the model does not return (a typo) would leave the real one in clear.
+        var redact = sync.Fields is null ? sync.Redact.Where(r => !known.Contains(r)).ToList() : [];
+        foreach (var name in redact)
+        {
+            yield return sync.Source.Error("log.redact", $"'{name}' is not a column of the model, so nothing is redacted under that name; {returns}");
         }
 
         var payload = sync.Fields is { } fields ? fields.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase) : known;

@@ -44,7 +44,10 @@ public sealed class SyncRunContext
     public IRecordLog? RecordLog { get; init; }
 
     /// <summary>The run's entries of the per-record log, written a batch at a time.</summary>
-    internal RecordBook Book => _book ??= new RecordBook(this, RecordLog);
+    internal RecordBook Book => _book ??= new RecordBook(this, RecordLog) { MaxEntries = RecordLogMaxRows };
+
+    /// <summary>The most entries the log keeps per sync (<c>RETL_RECORD_LOG_MAX_ROWS</c>): a run writes no more than that.</summary>
+    public long RecordLogMaxRows { get; init; } = long.MaxValue;
 
     private RecordBook? _book;
 

@@ -26,6 +26,19 @@ public class LiveCheckRunTests
     }
 
     [Fact]
+    public async Task Run_RedactNamesAColumnTheModelLacks_FailsBeforeSending_SoTheRealOneIsNeverLoggedInClear()
+    {
+        var kit = new RunKit("mode: upsert, log: { redact: [nmae] }", Row("a", "zoë@example.com"));
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("syncs.s.log.redact: 'nmae' is not a column of the model, so nothing is redacted under that name; model 'm' returns: id, name", report.Error, StringComparison.Ordinal);
+        Assert.Empty(kit.Destination.Batches);
+        Assert.Empty(kit.State.Logged);
+    }
+
+    [Fact]
     public async Task Run_MappedColumnsAndTemplateNamesInAnotherCase_PassAndSend()
     {
         var kit = new RunKit("""mode: upsert, fields: { key: ID, label: Name }, hubspot: { note: "{{ row.LABEL }}" }""", Row("a", "東京"), Row("b", null));

@@ -19,12 +19,19 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     private const int Batch = 1_000;
     private readonly List<RecordLogEntry> _entries = [];
     private int _held;
+    private long _noted;
+
+    /// <summary>
+    /// The most entries this run notes (<c>RETL_RECORD_LOG_MAX_ROWS</c>): more would only be pruned after the run, and a
+    /// first run over a large model would spend its time writing them.
+    /// </summary>
+    public long MaxEntries { get; init; } = long.MaxValue;
 
     /// <summary>Notes what came of one record; <paramref name="decision"/> defaults to what the diff saw (<see cref="DecisionOf"/>).</summary>
     public void Note(RowChange change, RecordAction? action, string outcome, string? message = null, string? vendorId = null, string? decision = null)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (log is null || (outcome == "held" && ++_held > MaxHeld))
+        if (log is null || (outcome == "held" && ++_held > MaxHeld) || ++_noted > MaxEntries)
         {
             return;
         }
@@ -71,7 +78,7 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     public void Rejected(RowRejected rejected)
     {
         ArgumentNullException.ThrowIfNull(rejected);
-        if (log is not null && !string.IsNullOrEmpty(rejected.Key))
+        if (log is not null && !string.IsNullOrEmpty(rejected.Key) && ++_noted <= MaxEntries)
         {
             _entries.Add(new RecordLogEntry(rejected.Key, "none", "rejected", "skipped", context.Time.GetUtcNow()) { Message = Clean(rejected.Reason) });
         }

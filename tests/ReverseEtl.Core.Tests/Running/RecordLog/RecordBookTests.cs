@@ -149,4 +149,15 @@ public sealed class RecordBookTests
         Assert.DoesNotContain(kit.State.Logged, e => e.Key == "x");
         Assert.Contains(kit.State.Logged, e => e.Key == "a");
     }
+
+    [Fact]
+    public async Task Run_MoreRecordsThanTheLogKeeps_WritesNoMoreThanItsBound()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "1"), Row("b", "ü"), Row("c", null), Row("d", ""), Row("e", "5"));
+
+        var report = await new SyncRunner(kit.State, kit.Time, kit.Log.For<SyncRunner>(), new RecordLogSettings(Days: 14, MaxRows: 2)).RunAsync(kit.Runtime, kit.Sync, CancellationToken.None);
+
+        Assert.Equal(5L, report.Counts.Sent);
+        Assert.Equal(2, kit.State.Logged.Count);
+    }
 }
