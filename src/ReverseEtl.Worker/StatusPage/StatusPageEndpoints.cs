@@ -24,7 +24,7 @@ internal static class StatusPageEndpoints
 
     public static IEndpointRouteBuilder MapStatusPage(this IEndpointRouteBuilder endpoints, IServiceProvider services, string token)
     {
-        var gate = new UiToken(token);
+        var gate = new UiToken(token, services.GetRequiredService<TimeProvider>());
         var page = services.GetRequiredService<StatusPageRenderer>();
         endpoints.MapGet("/", context => Redirect(context));
         endpoints.MapGet(Path, async context =>
@@ -37,9 +37,9 @@ internal static class StatusPageEndpoints
                     return;
                 }
 
-                context.Response.Cookies.Append(UiToken.CookieName, gate.CookieValue, new CookieOptions
+                context.Response.Cookies.Append(UiToken.CookieName, gate.IssueCookie(), new CookieOptions
                 {
-                    HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", Secure = context.Request.IsHttps, MaxAge = TimeSpan.FromHours(12),
+                    HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", Secure = context.Request.IsHttps, MaxAge = UiToken.CookieLife,
                 });
                 await Redirect(context);
                 return;
