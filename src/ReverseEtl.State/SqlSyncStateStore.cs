@@ -35,25 +35,6 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
         await connection.ExecuteScalarAsync<int>(new CommandDefinition("select 1", cancellationToken: cancellationToken));
     }
 
-    public async Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "select key, hash, matched, row_hash from sync_records where sync = @sync";
-        var parameter = command.CreateParameter();
-        (parameter.ParameterName, parameter.Value) = ("sync", sync);
-        command.Parameters.Add(parameter);
-        var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records[reader.GetString(0)] = new RecordState(
-                unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), unchecked((ulong)reader.GetInt64(3)));
-        }
-
-        return records;
-    }
-
     public async Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -145,6 +126,9 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
 
     /// <summary>How this dialect tests a key against the list parameter <c>@keys</c> (Dapper expands it for SQLite; PostgreSQL takes an array).</summary>
     protected virtual string KeyIn => "in @keys";
+
+    /// <summary>Appended to <c>order by key</c> so that keys come in <see cref="KeyOrder"/> (by UTF-8 bytes).</summary>
+    protected virtual string KeyCollation => "";
 
     /// <summary>An open connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -10,6 +10,12 @@ public interface IRecordStateStore
     /// <summary>The state of every key of <paramref name="sync"/>.</summary>
     Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The state of every key of <paramref name="sync"/>, streamed in <see cref="KeyOrder"/> (by code point) and read as
+    /// it arrives, so that memory does not grow with the number of keys. Enumerate once.
+    /// </summary>
+    IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken);
+
     /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
     Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 

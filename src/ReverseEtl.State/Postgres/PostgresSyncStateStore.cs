@@ -56,6 +56,8 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
 
     protected override string KeyIn => "= any(@keys)";
 
+    protected override string KeyCollation => " collate \"C\"";
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken);
 

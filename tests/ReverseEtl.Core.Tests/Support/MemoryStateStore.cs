@@ -25,6 +25,9 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken) => Task.FromResult(new Dictionary<string, RecordState>(Records, StringComparer.Ordinal));
 
+    public IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken) =>
+        Records.OrderBy(r => r.Key, KeyOrder.Instance).Select(r => new StoredRecord(r.Key, r.Value)).ToAsyncEnumerable();
+
     public Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult(keys.Where(DestinationIds.ContainsKey).ToDictionary(k => k, k => DestinationIds[k], StringComparer.Ordinal));
 
