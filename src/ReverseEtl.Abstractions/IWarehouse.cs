@@ -83,4 +83,11 @@ public interface IWarehouseDialect
 
     /// <summary>An SQL literal of a key value as the warehouse returned it (text, whole number, decimal, date, timestamp, boolean).</summary>
     string Literal(object? value);
+
+    /// <summary>
+    /// An SQL expression of one key column's value as text that sorts, with <c>order by</c>, in
+    /// <see cref="State.KeyOrder"/> (by code point, binary collation): for text, whole-number and date values it is the
+    /// key's text in the sync state, so model rows can be merged with the state as both stream, and bucketed alike.
+    /// </summary>
+    string KeyText(string column);
 }

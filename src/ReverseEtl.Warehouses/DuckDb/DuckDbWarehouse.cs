@@ -44,6 +44,8 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
+    public string KeyText(string column) => $"cast({column} as varchar)";
+
     private void EnsureDemo()
     {
         if (!options.Demo || File.Exists(options.Path))

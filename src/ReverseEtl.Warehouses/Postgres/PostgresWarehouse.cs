@@ -56,6 +56,8 @@ public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IWa
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
+    public string KeyText(string column) => $"(cast({column} as text) collate \"C\")";
+
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
     private sealed class Result(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlCommand command, NpgsqlDataReader reader) : IWarehouseResult

@@ -50,6 +50,8 @@ public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposa
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
+    public string KeyText(string column) => $"collate(cast({column} as varchar), 'utf8')";
+
     public void Dispose() => _http.Dispose();
 
     // While the statement runs (202) its status is polled with backoff; any other answer but 200 ends the query.

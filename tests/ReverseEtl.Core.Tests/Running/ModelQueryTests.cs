@@ -57,5 +57,7 @@ public class ModelQueryTests
         public string RowHash(string rowName) => $"md5({rowName})";
 
         public string Literal(object? value) => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
+
+        public string KeyText(string column) => $"cast({column} as text)";
     }
 }
