@@ -20,7 +20,15 @@ public static class PayloadJson
         var scratch = t_scratch ??= new Scratch();
         scratch.Buffer.ResetWrittenCount();
         scratch.Writer.Reset(scratch.Buffer);
-        WriteValue(scratch.Writer, payload);
+        if (payload is PayloadDictionary row)
+        {
+            row.WriteTo(scratch.Writer, defaultEncoder: true);
+        }
+        else
+        {
+            WriteValue(scratch.Writer, payload);
+        }
+
         scratch.Writer.Flush();
         var hash = XxHash3.HashToUInt64(scratch.Buffer.WrittenSpan);
         if (scratch.Buffer.Capacity > KeptBufferBytes)
@@ -48,6 +56,7 @@ public static class PayloadJson
             case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
             case DateOnly d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
             case TimeOnly t: writer.WriteStringValue(t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)); break;
+            case PayloadDictionary row: row.WriteTo(writer, defaultEncoder: false); break;
             case IEnumerable<KeyValuePair<string, object?>> map: WriteObject(writer, map); break;
             case IDictionary map: WriteObject(writer, map.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(Convert.ToString(k, CultureInfo.InvariantCulture)!, map[k]))); break;
             case IEnumerable list: WriteArray(writer, list); break;

@@ -28,6 +28,9 @@ public static class RowKey
         return true;
     }
 
+    /// <summary>A one-column key: its value as text, or null when the value is null or empty (as <see cref="TryFormat"/>).</summary>
+    public static string? FormatOne(object? value) => Format(value) is { Length: > 0 } text ? text : null;
+
     private static string? Format(object? value) => value switch
     {
         null => null,

@@ -7,12 +7,12 @@ namespace ReverseEtl.Core.Running;
 /// <summary>Maps a result row to the sync's payload, key and match flag. Column names match case-insensitively.</summary>
 public sealed class RowMapper
 {
-    private readonly (string Field, int Index)[] _fields;
+    private readonly PayloadFields _fields;
     private readonly int[] _keys;
     private readonly string[] _keyNames;
     private readonly int _match;
 
-    private RowMapper((string, int)[] fields, int[] keys, string[] keyNames, int match)
+    private RowMapper(PayloadFields fields, int[] keys, string[] keyNames, int match)
     {
         (_fields, _keys, _keyNames, _match) = (fields, keys, keyNames, match);
     }
@@ -41,7 +41,7 @@ public sealed class RowMapper
         }
 
         return new RowMapper(
-            wanted.Select(f => (f.Field, index[f.Column])).ToArray(),
+            new PayloadFields(wanted.Select(f => (f.Field, index[f.Column]))),
             model.PrimaryKey.Select(k => index[k]).ToArray(),
             model.PrimaryKey.ToArray(),
             index[ModelQuery.MatchColumn])
@@ -52,22 +52,30 @@ public sealed class RowMapper
         };
     }
 
+    /// <summary>The row's key (or why it has none), match, payload (a view over <paramref name="values"/>, which it keeps) and hash.</summary>
     public MappedRow Map(long number, object?[] values)
     {
-        var payload = new Dictionary<string, object?>(_fields.Length, StringComparer.Ordinal);
-        foreach (var (field, i) in _fields)
-        {
-            payload[field] = values[i];
-        }
-
-        var parts = new object?[_keys.Length];
-        for (var k = 0; k < _keys.Length; k++)
-        {
-            parts[k] = values[_keys[k]];
-        }
-
+        ArgumentNullException.ThrowIfNull(values);
+        var payload = new PayloadDictionary(_fields, values);
         var matches = values[_match] is true;
-        return RowKey.TryFormat(parts, out var key, out var bad)
+        string? key;
+        var bad = 0;
+        if (_keys.Length == 1)
+        {
+            key = RowKey.FormatOne(values[_keys[0]]);
+        }
+        else
+        {
+            var parts = new object?[_keys.Length];
+            for (var k = 0; k < _keys.Length; k++)
+            {
+                parts[k] = values[_keys[k]];
+            }
+
+            key = RowKey.TryFormat(parts, out var text, out bad) ? text : null;
+        }
+
+        return key is not null
             ? new MappedRow(number, key, null, matches, PayloadJson.Hash(payload), payload)
             : new MappedRow(number, null, $"primary key column '{_keyNames[bad]}' is null or empty", matches, 0, payload);
     }
