@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Dapper;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.State;
 
-/// <summary>Reading the stored state of every key: whole, or streamed in key order.</summary>
+/// <summary>Reading the stored state of every key: whole, streamed in key order, or counted.</summary>
 public abstract partial class SqlSyncStateStore
 {
     public async Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken)
@@ -16,6 +17,13 @@ public abstract partial class SqlSyncStateStore
         }
 
         return records;
+    }
+
+    public async Task<long> CountRecordsAsync(string sync, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from sync_records where sync = @sync", new { sync }, cancellationToken: cancellationToken));
     }
 
     public async IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, [EnumeratorCancellation] CancellationToken cancellationToken)

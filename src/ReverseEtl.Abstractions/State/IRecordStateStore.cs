@@ -16,6 +16,18 @@ public interface IRecordStateStore
     /// </summary>
     IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken);
 
+    /// <summary>How many keys <paramref name="sync"/> holds; a store should count without reading every key.</summary>
+    async Task<long> CountRecordsAsync(string sync, CancellationToken cancellationToken)
+    {
+        var count = 0L;
+        await foreach (var unused in ReadRecordsAsync(sync, cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
     Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 

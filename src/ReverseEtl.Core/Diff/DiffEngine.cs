@@ -6,6 +6,7 @@ namespace ReverseEtl.Core.Diff;
 /// <summary>
 /// Compares a model's rows with the sync state by key, as they stream: yields added, changed and removed keys
 /// (with whether each matched before and matches now) and rejected rows. Memory grows with the number of keys only.
+/// Where the keys arrive in <see cref="KeyOrder"/>, <see cref="MergeDiff"/> gives the same events without holding them.
 /// </summary>
 /// <remarks>
 /// Rows should arrive ordered by key (the runner orders the query so): then every row of a duplicated key is rejected,
@@ -42,7 +43,7 @@ public static class DiffEngine
                 continue;
             }
 
-            if (pending is { Duplicated: false } ready && Compare(ready) is { } change)
+            if (pending is { Duplicated: false } ready && Compare(ready.Row, ready.Previous) is { } change)
             {
                 yield return change;
             }
@@ -57,7 +58,7 @@ public static class DiffEngine
             pending = new Pending(row, previous.Remove(row.Key, out var state) ? state : null, Duplicated: false);
         }
 
-        if (pending is { Duplicated: false } last && Compare(last) is { } lastChange)
+        if (pending is { Duplicated: false } last && Compare(last.Row, last.Previous) is { } lastChange)
         {
             yield return lastChange;
         }
@@ -68,10 +69,9 @@ public static class DiffEngine
         }
     }
 
-    private static RowChange? Compare(Pending pending)
+    internal static RowChange? Compare(MappedRow row, RecordState? previous)
     {
-        var row = pending.Row;
-        if (pending.Previous is not { } before)
+        if (previous is not { } before)
         {
             return new RowChange(row.Key!, ChangeKind.Added, WasMatching: false, row.Matches, row);
         }
@@ -81,8 +81,8 @@ public static class DiffEngine
             : new RowChange(row.Key!, ChangeKind.Changed, before.Matched, row.Matches, row);
     }
 
-    private static RowRejected Duplicate(MappedRow row, long otherRow) =>
+    internal static RowRejected Duplicate(MappedRow row, long otherRow) =>
         new(row.Number, row.Key, $"duplicate primary key '{row.Key}' (rows {Math.Min(row.Number, otherRow)} and {Math.Max(row.Number, otherRow)}); no row of this key is synced until the model has one");
 
-    private sealed record Pending(MappedRow Row, RecordState? Previous, bool Duplicated);
+    internal sealed record Pending(MappedRow Row, RecordState? Previous, bool Duplicated);
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Diff;
 
@@ -8,12 +7,16 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// Reads a sync's model and diffs it against the state the run began with (<see cref="SyncRunContext.Saved"/>): the
-/// part that <c>run</c> and <c>plan</c> share. It has no state store, so it cannot write: what it saw that the state
+/// part that <c>run</c> and <c>plan</c> share. The worker's diff merges the rows, ordered by the key's text, with the
+/// stored state streamed in the same order where the key allows (<see cref="StreamingKeys"/>), else diffs against the
+/// state loaded in memory. It has no state store, so it cannot write: what it saw that the state
 /// should keep (the columns the sync reads, rows whose stored row hash must move) comes out as events, which a run
 /// stores and a plan ignores. Read it once.
 /// </summary>
 public sealed class ChangeSource(SyncRunContext context)
 {
+    // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff.
+    private const int RowsAhead = 512;
     private WarehouseRows? _inWarehouse;
     private long _rowsRead;
 
@@ -26,14 +29,23 @@ public sealed class ChangeSource(SyncRunContext context)
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
 
-    public IAsyncEnumerable<DiffEvent> ReadAsync(CancellationToken cancellationToken) => context.Sync.DiffInWarehouse
-        ? InWarehouseAsync(context.Saved.Records, context.Saved.Columns, cancellationToken)
-        : InWorkerAsync(context.Saved.Records, context.Saved.Columns, cancellationToken);
+    /// <summary>
+    /// Whether the worker's diff may merge the model's rows with the stored state as both stream (when the key is one
+    /// text or whole-number column and the warehouse has a dialect); false diffs against the state loaded in memory.
+    /// </summary>
+    public bool MayStream { get; init; } = true;
 
-    private async IAsyncEnumerable<DiffEvent> InWorkerAsync(
-        Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Whether this read merged two streams (<see cref="MergeDiff"/>) rather than diffing against the state in memory.</summary>
+    public bool Streamed { get; private set; }
+
+    public IAsyncEnumerable<DiffEvent> ReadAsync(CancellationToken cancellationToken) => context.Sync.DiffInWarehouse
+        ? InWarehouseAsync(context.Saved.Columns, cancellationToken)
+        : InWorkerAsync(context.Saved.Columns, cancellationToken);
+
+    private async IAsyncEnumerable<DiffEvent> InWorkerAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync), context.QueryTag);
+        var dialect = context.Warehouse as IWarehouseDialect;
+        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect), context.QueryTag);
         await using var result = await OpenAsync(query, cancellationToken);
         var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
         if (SchemaGuard.Check(context, saved, mapper) is { } columns)
@@ -41,16 +53,29 @@ public sealed class ChangeSource(SyncRunContext context)
             yield return columns;
         }
 
-        await foreach (var item in DiffEngine.DiffAsync(MapAsync(result.ReadRowsAsync(cancellationToken), mapper), previous, cancellationToken))
+        var rows = ReadAhead.Of(MapAsync(result.ReadRowsAsync(cancellationToken), mapper), RowsAhead, cancellationToken);
+        Streamed = MayStream && dialect is not null && StreamingKeys.ByTypes(KeyTypes(result.Columns));
+        var diff = Streamed
+            ? MergeDiff.DiffAsync(rows, ReadAhead.Of(context.Saved.Records.ReadAsync(cancellationToken), RowsAhead, cancellationToken), OutOfOrder, cancellationToken)
+            : DiffEngine.DiffAsync(rows, await context.Saved.Records.LoadAsync(cancellationToken), cancellationToken);
+        await foreach (var item in diff)
         {
             yield return item;
         }
     }
 
-    private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(
-        Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private string[] KeyTypes(IReadOnlyList<WarehouseColumn> columns) =>
+        context.Model.PrimaryKey.Select(k => columns.First(c => c.Name.Equals(k, StringComparison.OrdinalIgnoreCase)).DataType).ToArray();
+
+    // The key's text sorted differently in the warehouse than in the state: the merge would be wrong, so the read stops.
+    private WarehouseException OutOfOrder(string previous, string key) => new(
+        $"sync '{context.Sync.Name}': model '{context.Model.Name}' (connection '{context.Model.Connection}') returned key '{key}' after '{previous}', " +
+        $"out of the state's key order (by code point) although the read was ordered so; nothing after it was diffed. Please report it with the warehouse and the type of the key column '{string.Join(", ", context.Model.PrimaryKey)}'");
+
+    private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
+        var previous = await context.Saved.Records.LoadAsync(cancellationToken);
         _inWarehouse = new WarehouseRows(context, dialect, previous, saved);
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
         {

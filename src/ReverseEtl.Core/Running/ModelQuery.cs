@@ -9,14 +9,20 @@ public static class ModelQuery
     /// <summary>The name of the column that carries the trigger condition's result.</summary>
     public const string MatchColumn = "retl_matches__";
 
-    public static string Build(ModelDefinition model, SyncDefinition sync)
+    /// <summary>
+    /// The model's rows with the trigger condition's result, ordered by key: by each key column's text in the state's
+    /// key order (<see cref="IWarehouseDialect.KeyText"/>) where the warehouse has a dialect, so that the rows can be
+    /// merged with the stored state as both stream (<see cref="Diff.MergeDiff"/>); else by the key's values.
+    /// </summary>
+    public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null)
     {
+        var order = dialect is null ? Keys(model) : string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
         return $"""
             select retl_model__.*, ({Condition(sync)}) as {MatchColumn}
             from (
             {Body(model)}
             ) as retl_model__
-            order by {Keys(model)}
+            order by {order}
             """;
     }
 

@@ -4,13 +4,13 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// What the state store held for a sync when its run or plan began: the state of each key and the columns read last
-/// time. Reading a model works on this snapshot and never on the store, so it cannot write. The diff consumes
-/// <see cref="Records"/> (it removes each key it sees); <see cref="Held"/> keeps the count it started with.
+/// time. Reading a model works on this snapshot and never writes to the store. <see cref="Records"/> are read when the
+/// diff asks (streamed in key order, or loaded whole), not held; <see cref="Held"/> is their count when it was loaded.
 /// </summary>
-public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOnlyDictionary<string, string> Columns)
+public sealed record SavedState(SavedRecords Records, IReadOnlyDictionary<string, string> Columns)
 {
     /// <summary>How many keys the state held when it was loaded.</summary>
-    public long Held { get; } = Records.Count;
+    public long Held => Records.Count;
 
     /// <summary>No run of the sync has finished reading its model yet: a trigger sync's <c>initial</c> setting applies.</summary>
     public bool FirstRun { get; init; }
@@ -28,7 +28,7 @@ public sealed record SavedState(Dictionary<string, RecordState> Records, IReadOn
     public static async Task<SavedState> LoadAsync(ISyncStateStore state, string sync, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new SavedState(await state.LoadRecordsAsync(sync, cancellationToken), await state.LoadColumnsAsync(sync, cancellationToken))
+        return new SavedState(await SavedRecords.InStoreAsync(state, sync, cancellationToken), await state.LoadColumnsAsync(sync, cancellationToken))
         {
             FirstRun = !await state.HasCompletedRunAsync(sync, cancellationToken),
             Approvals = await state.LoadApprovalsAsync(sync, cancellationToken),

@@ -28,8 +28,14 @@ public sealed partial class SyncPlanner
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
         var saved = await SavedState.LoadAsync(state, sync.Name, cancellationToken);
-        RecordState? stored = saved.Records.TryGetValue(key, out var found) ? found : null;
-        var context = new SyncRunContext(runtime, sync, saved with { Records = stored is { } s ? new() { [key] = s } : new() }, logger);
+        var stored = await saved.Records.FindAsync(key, cancellationToken);
+        var one = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        if (stored is { } s)
+        {
+            one[key] = s;
+        }
+
+        var context = new SyncRunContext(runtime, sync, saved with { Records = SavedRecords.Of(one) }, logger);
         var writer = runtime.Destination(sync.Destination).CreateWriter(sync.Settings);
         await foreach (var item in new ChangeSource(context).ReadAsync(cancellationToken))
         {

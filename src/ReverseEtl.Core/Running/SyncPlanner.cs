@@ -39,7 +39,7 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
-        var context = new SyncRunContext(runtime, sync, new SavedState(new(StringComparer.Ordinal), new Dictionary<string, string>()), logger);
+        var context = new SyncRunContext(runtime, sync, new SavedState(SavedRecords.None, new Dictionary<string, string>()), logger);
         var writer = runtime.Destination(sync.Destination).CreateWriter(sync.Settings);
         var previews = new List<RowPreview>();
         await foreach (var item in new ChangeSource(context).ReadAsync(cancellationToken))

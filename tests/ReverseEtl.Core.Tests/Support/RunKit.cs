@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
 
@@ -48,7 +49,7 @@ internal sealed class RunKit
 
     public SyncDefinition Sync { get; }
 
-    public SyncRunContext Context() => new(Runtime, Sync, new SavedState(new(State.Records), State.Columns), Log) { RunId = 7 };
+    public SyncRunContext Context() => new(Runtime, Sync, new SavedState(SavedRecords.Of(new Dictionary<string, RecordState>(State.Records)), State.Columns), Log) { RunId = 7 };
 
     public Task<SyncRunReport> RunAsync() => new SyncRunner(State, Time, Log.For<SyncRunner>()).RunAsync(Runtime, Sync, CancellationToken.None);
 
