@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using ReverseEtl.Abstractions;
@@ -18,22 +19,23 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var search = connection.CreateCommand())
+            foreach (var (name, value) in Settings())
             {
-                search.CommandText = $"set file_search_path = '{options.FileSearchPath.Replace("'", "''", StringComparison.Ordinal)}'";
-                await search.ExecuteNonQueryAsync(cancellationToken);
+                await using var setting = connection.CreateCommand();
+                setting.CommandText = $"set {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'";
+                await setting.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var command = connection.CreateCommand();
             command.CommandText = query.Sql;
+            command.UseStreamingMode = true; // rows come as DuckDB makes them, rather than the whole result held first
             var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return new Result(connection, command, reader);
+            return new Result(connection, command, reader, ex => Rejected(query, ex));
         }
         catch (DuckDBException ex)
         {
             await connection.DisposeAsync();
-            var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
-            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}", ex) { Line = line, Column = column };
+            throw Rejected(query, ex);
         }
     }
 
@@ -45,6 +47,20 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
     public string KeyText(string column) => $"cast({column} as varchar)";
+
+    // A sort of the whole model (the diff reads it ordered by key) spills to the temp directory past the memory limit.
+    private (string Name, string Value)[] Settings() =>
+        [("file_search_path", options.FileSearchPath), ("memory_limit", options.MemoryLimit), ("threads", options.Threads.ToString(CultureInfo.InvariantCulture)), ("temp_directory", options.TempDirectory)];
+
+    private WarehouseException Rejected(WarehouseQuery query, DuckDBException ex)
+    {
+        var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
+        return new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}{Hint(ex)}", ex) { Line = line, Column = column };
+    }
+
+    private string Hint(Exception ex) => ex.Message.Contains("Out of Memory", StringComparison.Ordinal)
+        ? $" (the connection's memory_limit is {options.MemoryLimit} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
+        : string.Empty;
 
     private void EnsureDemo()
     {
@@ -62,14 +78,15 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
         }
     }
 
-    private sealed class Result(DuckDBConnection connection, DbCommand command, DbDataReader reader) : IWarehouseResult
+    /// <summary>A streamed result; an error while reading (e.g. out of memory in a sort) becomes a <see cref="WarehouseException"/>.</summary>
+    private sealed class Result(DuckDBConnection connection, DbCommand command, DbDataReader reader, Func<DuckDBException, WarehouseException> rejected) : IWarehouseResult
     {
         public IReadOnlyList<WarehouseColumn> Columns { get; } = Enumerable.Range(0, reader.FieldCount)
             .Select(i => new WarehouseColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToList();
 
         public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await ReadAsync(cancellationToken))
             {
                 var values = new object?[reader.FieldCount];
                 for (var i = 0; i < values.Length; i++)
@@ -78,6 +95,18 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
                 }
 
                 yield return values;
+            }
+        }
+
+        private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await reader.ReadAsync(cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw rejected(ex);
             }
         }
 
