@@ -12,12 +12,12 @@ namespace ReverseEtl.Warehouses.DuckDb;
 public sealed record DuckDbOptions(string Path, bool Demo)
 {
     /// <summary>DuckDB's memory for a query unless <c>memory_limit</c> says otherwise: a sort of the whole model spills past it.</summary>
-    public const string DefaultMemoryLimit = "64MB";
+    public const string DefaultMemoryLimit = "128MB";
 
     /// <summary>Where relative file names in a model's SQL are looked up.</summary>
     public string FileSearchPath { get; init; } = string.Empty;
 
-    /// <summary>DuckDB's <c>memory_limit</c> per query (e.g. <c>64MB</c>, <c>1GB</c>).</summary>
+    /// <summary>DuckDB's <c>memory_limit</c> per query (e.g. <c>128MB</c>, <c>1GB</c>).</summary>
     public string MemoryLimit { get; init; } = DefaultMemoryLimit;
 
     /// <summary>

@@ -1,0 +1,63 @@
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.IntegrationTests;
+
+/// <summary>A DuckDB connection's memory_limit, threads and temp_directory: a sort larger than the limit spills, and running out names the setting.</summary>
+public class DuckDbMemoryTests
+{
+    // 300,000 rows of about 140 bytes: some 40MB to sort by key text, more than the limit below.
+    private const string Model = "select 'acc_' || lpad(cast(i as varchar), 8, '0') as account_id, repeat('é', 60) || cast(i as varchar) as notes from range(300000) t(i)";
+
+    [Fact]
+    public async Task Plan_ModelLargerThanMemoryLimit_SortsWithinItAndReadsEveryRow()
+    {
+        await using var project = Project("memory_limit: 48MB, threads: 1, temp_directory: spill");
+
+        var result = await project.CliAsync("plan", "--sync", "s");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("s: 300000 rows, 300000 added, 0 changed, 0 removed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_MemoryLimitTooSmall_FailsNamingTheSettingToRaise()
+    {
+        await using var project = Project("memory_limit: 4MB");
+
+        var report = await project.RunAsync("s");
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("(the connection's memory_limit is 4MB with 1 thread(s): raise memory_limit, or lower threads)", report.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_MemoryLimitNotASize_NamesTheFileAndKey()
+    {
+        await using var project = Project("memory_limit: lots");
+
+        var errors = project.Errors();
+
+        Assert.Contains(errors, e => e.StartsWith("config/project.yaml:", StringComparison.Ordinal) && e.Contains("memory_limit", StringComparison.Ordinal));
+    }
+
+    private static TestProject Project(string settings)
+    {
+        var project = new TestProject().WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb, {{settings}} } }
+              crm: { hubspot: { token: "" } }
+            models:
+              m: { connection: wh, primary_key: account_id, sql: "{{Model}}" }
+            syncs:
+              s:
+                model: m
+                destination: crm
+                mode: upsert
+                fields: { product_account_id: account_id, notes: notes }
+                hubspot: { object: companies, id_property: product_account_id }
+            """);
+        project.Sql("wh.duckdb", "select 1");
+        return project;
+    }
+}
