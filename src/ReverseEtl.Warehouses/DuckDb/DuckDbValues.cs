@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
 
@@ -7,6 +8,25 @@ namespace ReverseEtl.Warehouses.DuckDb;
 /// <summary>Maps DuckDB.NET's CLR values to the value set of the warehouse boundary.</summary>
 internal static class DuckDbValues
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    /// <summary>
+    /// How to read a column of <paramref name="fieldType"/> as the boundary's value: text, whole numbers, booleans,
+    /// doubles and timestamps through their typed getters (one box, none for a boolean), the rest through
+    /// <see cref="Normalize"/>. Nulls are the caller's.
+    /// </summary>
+    public static Func<DbDataReader, int, object?> ReaderFor(Type fieldType) => fieldType switch
+    {
+        _ when fieldType == typeof(string) => static (r, i) => r.GetString(i),
+        _ when fieldType == typeof(long) => static (r, i) => r.GetInt64(i),
+        _ when fieldType == typeof(int) => static (r, i) => (long)r.GetInt32(i),
+        _ when fieldType == typeof(bool) => static (r, i) => r.GetBoolean(i) ? True : False,
+        _ when fieldType == typeof(double) => static (r, i) => r.GetDouble(i),
+        _ when fieldType == typeof(DateTime) => static (r, i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc),
+        _ => static (r, i) => Normalize(r.GetValue(i)),
+    };
+
     public static object? Normalize(object? value) => value switch
     {
         null or DBNull => null,

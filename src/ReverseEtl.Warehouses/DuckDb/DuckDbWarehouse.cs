@@ -12,18 +12,28 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
 {
     private readonly Lock _demoGate = new();
 
+    // Set when DuckDB opens the file (connections to it in this process share that database and its settings): a sort
+    // of the whole model (the diff reads it ordered by key) spills to the temp directory past the memory limit.
+    private readonly string _connectionString = new DbConnectionStringBuilder
+    {
+        ["Data Source"] = options.Path,
+        ["ACCESS_MODE"] = "READ_ONLY",
+        ["memory_limit"] = options.MemoryLimit,
+        ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
+        ["temp_directory"] = options.TempDirectory,
+    }.ConnectionString;
+
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         EnsureDemo();
-        var connection = new DuckDBConnection($"Data Source={options.Path};ACCESS_MODE=READ_ONLY");
+        var connection = new DuckDBConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            foreach (var (name, value) in Settings())
+            await using (var search = connection.CreateCommand())
             {
-                await using var setting = connection.CreateCommand();
-                setting.CommandText = $"set {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'";
-                await setting.ExecuteNonQueryAsync(cancellationToken);
+                search.CommandText = $"set file_search_path = '{options.FileSearchPath.Replace("'", "''", StringComparison.Ordinal)}'";
+                await search.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var command = connection.CreateCommand();
@@ -47,10 +57,6 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
     public string KeyText(string column) => $"cast({column} as varchar)";
-
-    // A sort of the whole model (the diff reads it ordered by key) spills to the temp directory past the memory limit.
-    private (string Name, string Value)[] Settings() =>
-        [("file_search_path", options.FileSearchPath), ("memory_limit", options.MemoryLimit), ("threads", options.Threads.ToString(CultureInfo.InvariantCulture)), ("temp_directory", options.TempDirectory)];
 
     private WarehouseException Rejected(WarehouseQuery query, DuckDBException ex)
     {
@@ -86,12 +92,13 @@ public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWareho
 
         public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            var readers = Enumerable.Range(0, reader.FieldCount).Select(i => DuckDbValues.ReaderFor(reader.GetFieldType(i))).ToArray();
             while (await ReadAsync(cancellationToken))
             {
-                var values = new object?[reader.FieldCount];
+                var values = new object?[readers.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = reader.IsDBNull(i) ? null : DuckDbValues.Normalize(reader.GetValue(i));
+                    values[i] = reader.IsDBNull(i) ? null : readers[i](reader, i);
                 }
 
                 yield return values;
