@@ -32,6 +32,17 @@ internal static class Rows
         await Task.CompletedTask;
     }
 
+    /// <summary>The state of <see cref="State"/>, streamed in key order and built as it is read, as a store streams it.</summary>
+    public static async IAsyncEnumerable<StoredRecord> StateStreamAsync(int count, int textBytes)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return new StoredRecord(Key(i), new RecordState(PayloadJson.Hash(Payload(i, textBytes, 0)), i % 5 == 0));
+        }
+
+        await Task.CompletedTask;
+    }
+
     /// <summary>The state after a previous run over the same keys with version 0 payloads.</summary>
     public static Dictionary<string, RecordState> State(int count, int textBytes)
     {
