@@ -29,7 +29,7 @@ public sealed class SyncRunContext
 
     public ModelDefinition Model { get; }
 
-    /// <summary>The sync's state when the run began; the diff consumes its records.</summary>
+    /// <summary>The sync's state when the run began; the diff reads its records (streamed, or loaded whole).</summary>
     public SavedState Saved { get; }
 
     public RunLog Log { get; }
