@@ -13,13 +13,16 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     /// <summary>Where relative file names in a model's SQL are looked up.</summary>
     public string FileSearchPath { get; init; } = string.Empty;
 
+    /// <summary>The schema of the in-warehouse snapshot (<c>snapshot: { schema }</c>); with it the file is opened read-write.</summary>
+    public string? SnapshotSchema { get; init; }
+
     public static DuckDbOptions From(ConnectionSettings connection)
     {
         var options = connection.Options;
         var path = options.GetProperty("path").GetString()!;
         var demo = options.TryGetProperty("demo", out var flag) && flag.ValueKind == JsonValueKind.True;
         var data = System.IO.Path.GetFullPath(connection.Paths.DataDirectory);
-        return new DuckDbOptions(System.IO.Path.GetFullPath(path, data), demo) { FileSearchPath = data };
+        return new DuckDbOptions(System.IO.Path.GetFullPath(path, data), demo) { FileSearchPath = data, SnapshotSchema = Sql.SnapshotSettings.Schema(connection) };
     }
 }
 
@@ -35,8 +38,8 @@ public sealed class DuckDbConnector : IWarehouseConnector
     {
         var options = DuckDbOptions.From(connection);
         return options.Demo || File.Exists(options.Path)
-            ? []
-            : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)")];
+            ? Sql.SnapshotSettings.Validate(connection)
+            : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)"), .. Sql.SnapshotSettings.Validate(connection)];
     }
 
     public IWarehouse Create(ConnectionSettings connection) => new DuckDbWarehouse(DuckDbOptions.From(connection));

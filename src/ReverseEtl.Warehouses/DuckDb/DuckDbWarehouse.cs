@@ -6,15 +6,15 @@ using ReverseEtl.Warehouses.DuckDb.Demo;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
-/// <summary>Queries a DuckDB file, read-only, one connection per query.</summary>
-public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
+/// <summary>Queries a DuckDB file, read-only (read-write with a snapshot schema: see <see cref="ExecuteAsync"/>), one connection per query.</summary>
+public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
 {
     private readonly Lock _demoGate = new();
 
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         EnsureDemo();
-        var connection = new DuckDBConnection($"Data Source={options.Path};ACCESS_MODE=READ_ONLY");
+        var connection = new DuckDBConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
