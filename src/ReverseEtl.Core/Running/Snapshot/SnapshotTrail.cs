@@ -54,9 +54,12 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
 
         try
         {
-            foreach (var group in entries.Chunk(Batch * StatementsPerCall))
+            // A key the state did not hold when the run began is not in the snapshot (checked then): it is only inserted.
+            var statements = entries.Where(e => context.Saved.Records.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Replace)
+                .Concat(entries.Where(e => !context.Saved.Records.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Insert));
+            foreach (var group in statements.Chunk(StatementsPerCall))
             {
-                await writer.ExecuteAsync(group.Chunk(Batch).SelectMany(sql.Replace).ToList(), context.QueryTag, CancellationToken.None);
+                await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
             }
 
             context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count);
