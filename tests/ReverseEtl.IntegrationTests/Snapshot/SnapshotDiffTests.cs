@@ -73,6 +73,31 @@ public abstract class SnapshotDiffTests
         Assert.InRange(changed.Snapshot.Counts.RowsRead, rows, (long)Math.Floor(rows * 1.05));
     }
 
+    [Fact]
+    public async Task Run_KeyOfTextAndDate_SameChangesAndOnlyChangedRowsRead()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table visits as
+            select 'acc_' || lpad(cast(i % 50 as varchar), 2, '0') as account_id, date '2025-01-01' + cast(floor(i / 50) as integer) as visit_day, i as minutes, 'ü ' || cast(i as varchar) as note
+            from generate_series(0, 199) as t(i)
+            """);
+        await RunBothAsync(project, "pair-");
+        await ExecuteAsync(project, """
+            update visits set minutes = minutes + 1 where note in ('ü 1', 'ü 77', 'ü 160');
+            delete from visits where note = 'ü 42';
+            insert into visits values ('acc_🙂', date '2025-02-01', 5, 'ü new');
+            """);
+
+        var changed = await RunBothAsync(project, "pair-");
+        var unchanged = await RunBothAsync(project, "pair-");
+
+        Assert.Equal((1L, 3L, 1L), (changed.Worker.Counts.Added, changed.Worker.Counts.Changed, changed.Worker.Counts.Removed));
+        Assert.Equal(Changes(changed.Worker), Changes(changed.Snapshot));
+        Assert.Equal((5L, 0L), (changed.Snapshot.Counts.RowsRead, unchanged.Snapshot.Counts.RowsRead));
+        Assert.Equal(Requests(project, "worker"), Requests(project, "snapshot"));
+    }
+
     // A run whose state advanced but whose snapshot write never happened (the process stopped in between): the old
     // snapshot is put back, and the row changed back to what it holds. Without the start-of-run check it would hide it.
     private async Task StopBeforeSnapshotWriteAsync(TestProject project)
@@ -99,10 +124,10 @@ public abstract class SnapshotDiffTests
     private static (long Added, long Changed, long Removed, long Rejected, long Sent, long Failed) Changes(SyncRunReport report) =>
         (report.Counts.Added, report.Counts.Changed, report.Counts.Removed, report.Counts.Rejected, report.Counts.Sent, report.Counts.Failed);
 
-    private static async Task<(SyncRunReport Worker, SyncRunReport Snapshot)> RunBothAsync(TestProject project)
+    private static async Task<(SyncRunReport Worker, SyncRunReport Snapshot)> RunBothAsync(TestProject project, string prefix = "by-")
     {
-        var worker = await project.RunAsync("by-worker");
-        var snapshot = await project.RunAsync("by-snapshot");
+        var worker = await project.RunAsync($"{prefix}worker");
+        var snapshot = await project.RunAsync($"{prefix}snapshot");
         Assert.Equal((RunStatus.Succeeded, RunStatus.Succeeded), (worker.Status, snapshot.Status));
         return (worker, snapshot);
     }
@@ -119,7 +144,23 @@ public abstract class SnapshotDiffTests
           snapshot: { hubspot: { token: "" } }
         models:
           accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+          visits: { connection: wh, primary_key: [account_id, visit_day], sql: select * from visits }
         syncs:
+          pair-worker:
+            model: visits
+            destination: worker
+            mode: mirror
+            delete_limit_percent: 50
+            fields: { product_account_id: note, name: account_id, days_in_stage: minutes }
+            hubspot: { object: companies, id_property: product_account_id }
+          pair-snapshot:
+            model: visits
+            destination: snapshot
+            mode: mirror
+            delete_limit_percent: 50
+            diff: warehouse
+            fields: { product_account_id: note, name: account_id, days_in_stage: minutes }
+            hubspot: { object: companies, id_property: product_account_id }
           by-worker:
             model: accounts
             destination: worker
