@@ -22,7 +22,7 @@ public sealed class ChangeSource(SyncRunContext context)
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
 
-    /// <summary>Rows read from the model (for a diff in the warehouse: key rows).</summary>
+    /// <summary>Rows read from the model (for a diff in the warehouse: key rows; against its snapshot: the rows the diff returned).</summary>
     public long RowsRead => _inSnapshot?.RowsRead ?? _inWarehouse?.RowsRead ?? _rowsRead;
 
     /// <summary>The model returned no rows (for a diff against the warehouse's snapshot, as the warehouse counted them).</summary>

@@ -62,6 +62,20 @@ public sealed class SnapshotSettingsTests
         Assert.Equal(3L, Scalar(project, "select count(*) from retl_state.retl_snapshot"));
     }
 
+    [Fact]
+    public async Task Run_ModelEmptied_HoldsTheRemovalsAsWithoutSnapshot()
+    {
+        await using var project = Project("retl_state");
+        project.Sql("wh.duckdb", "create schema retl_state");
+        await project.RunAsync("by-snapshot");
+        project.Sql("wh.duckdb", "delete from accounts");
+
+        var emptied = await project.RunAsync("by-snapshot");
+
+        Assert.Equal((5L, 5L, 5L, 0L), (emptied.Counts.RowsRead, emptied.Counts.Removed, emptied.Counts.Withheld, emptied.Counts.Sent));
+        Assert.Equal(5L, Scalar(project, "select count(*) from retl_state.retl_snapshot"));
+    }
+
     private static TestProject Project(string schema)
     {
         var project = new TestProject().WithFile("project.yaml", $$"""
