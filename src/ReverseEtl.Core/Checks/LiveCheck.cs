@@ -39,6 +39,7 @@ public static class LiveCheck
         var destination = runtime.Destination(sync.Destination);
         problems.AddRange(checks.Check(columns, Templates));
         problems.AddRange(destination is IDestinationFieldReferences references ? checks.CheckReferences(columns, references) : []);
+        problems.AddRange(await SnapshotCheck.CheckAsync(runtime, sync, cancellationToken));
         var skipped = new List<string>();
         if (askDestination && destination is IDestinationFieldCheck vendor)
         {

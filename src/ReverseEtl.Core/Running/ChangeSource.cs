@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Checks;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running.Snapshot;
 
 namespace ReverseEtl.Core.Running;
 
@@ -18,13 +19,17 @@ public sealed class ChangeSource(SyncRunContext context)
     // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff.
     private const int RowsAhead = 512;
     private WarehouseRows? _inWarehouse;
+    private SnapshotRows? _inSnapshot;
     private long _rowsRead;
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
 
-    /// <summary>Rows read from the model (for a diff in the warehouse: key rows).</summary>
-    public long RowsRead => _inWarehouse?.RowsRead ?? _rowsRead;
+    /// <summary>Rows read from the model (for a diff in the warehouse: key rows; against its snapshot: the rows the diff returned).</summary>
+    public long RowsRead => _inSnapshot?.RowsRead ?? _inWarehouse?.RowsRead ?? _rowsRead;
+
+    /// <summary>The model returned no rows (for a diff against the warehouse's snapshot, as the warehouse counted them).</summary>
+    public bool ModelEmpty => _inSnapshot?.ModelEmpty ?? RowsRead == 0;
 
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
@@ -39,7 +44,7 @@ public sealed class ChangeSource(SyncRunContext context)
     public bool Streamed { get; private set; }
 
     public IAsyncEnumerable<DiffEvent> ReadAsync(CancellationToken cancellationToken) => context.Sync.DiffInWarehouse
-        ? InWarehouseAsync(context.Saved.Columns, cancellationToken)
+        ? SnapshotRows.For(context) is { } snapshot ? InSnapshotAsync(snapshot, cancellationToken) : InWarehouseAsync(context.Saved.Columns, cancellationToken)
         : InWorkerAsync(context.Saved.Columns, cancellationToken);
 
     private async IAsyncEnumerable<DiffEvent> InWorkerAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -88,6 +93,28 @@ public sealed class ChangeSource(SyncRunContext context)
         }
 
         foreach (var seen in _inWarehouse.TakeSeen())
+        {
+            yield return seen;
+        }
+    }
+
+    // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one.
+    private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = await snapshot.PrepareAsync(cancellationToken)
+            ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, cancellationToken)
+            : InWarehouseAsync(context.Saved.Columns, cancellationToken);
+        await foreach (var item in events)
+        {
+            foreach (var seen in snapshot.TakeSeen())
+            {
+                yield return seen;
+            }
+
+            yield return item;
+        }
+
+        foreach (var seen in snapshot.TakeSeen())
         {
             yield return seen;
         }

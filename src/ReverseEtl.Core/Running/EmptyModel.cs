@@ -13,7 +13,7 @@ internal static class EmptyModel
 
     /// <summary>Whether this run holds back the removal of a key: the model returned no rows, and no approval lets it through.</summary>
     public static bool Holds(SyncRunContext context, ChangeSource source) =>
-        source.RowsRead == 0 && context.Saved.Held > 0 && !context.Saved.Approvals.ContainsKey(Kind);
+        source.ModelEmpty && context.Saved.Held > 0 && !context.Saved.Approvals.ContainsKey(Kind);
 
     public static HeldPlan Held(SyncRunContext context, long removals) =>
         new(Kind, removals, 0, string.Create(CultureInfo.InvariantCulture,

@@ -10,6 +10,8 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 public abstract class SavedRecords
 {
+    private IReadOnlyDictionary<string, RecordState>? _shared;
+
     /// <summary>No key stored.</summary>
     public static SavedRecords None { get; } = Of(new Dictionary<string, RecordState>(StringComparer.Ordinal));
 
@@ -30,6 +32,14 @@ public abstract class SavedRecords
 
         return records;
     }
+
+    /// <summary>
+    /// Every key's state in one dictionary shared by its callers (not to be changed), loaded on the first call: the
+    /// snapshot diff's check and confirmations, and its trail's "was this key stored when the run began", which must
+    /// call it before the run stores anything.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, RecordState>> SharedAsync(CancellationToken cancellationToken) =>
+        _shared ??= await LoadAsync(cancellationToken);
 
     /// <summary>One key's state, read as far as that key in key order; null when the key is not stored.</summary>
     public async Task<RecordState?> FindAsync(string key, CancellationToken cancellationToken)

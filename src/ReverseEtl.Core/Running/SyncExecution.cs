@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running.Snapshot;
 
 namespace ReverseEtl.Core.Running;
 
@@ -15,6 +16,8 @@ internal sealed class SyncExecution
     private const int QuietBatch = 1_000;
     private readonly SyncRunContext _context;
     private readonly ISyncStateStore _state;
+    private readonly IRecordStateStore _records;
+    private readonly SnapshotTrail? _trail;
     private readonly ChangeSource _source;
     private readonly ChangeTally _tally = new();
     private readonly Outbound _outbound;
@@ -29,7 +32,9 @@ internal sealed class SyncExecution
     {
         (_context, _state) = (context, state);
         _source = new ChangeSource(context);
-        _outbound = new Outbound(context, writer, state, state, state);
+        _trail = SnapshotTrail.For(context, state);
+        _records = (IRecordStateStore?)_trail ?? state;
+        _outbound = new Outbound(context, writer, _records, state, state);
         _deletes = new MirrorDeletes(context, state);
         _guard = new SendGuard(context, _outbound);
     }
@@ -47,6 +52,18 @@ internal sealed class SyncExecution
     public List<HeldPlan> Held { get; } = [];
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteStagesAsync(cancellationToken);
+        }
+        finally
+        {
+            await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
+        }
+    }
+
+    private async Task ExecuteStagesAsync(CancellationToken cancellationToken)
     {
         await foreach (var item in _source.ReadAsync(cancellationToken))
         {
@@ -132,7 +149,7 @@ internal sealed class SyncExecution
 
     private async Task StoreQuietAsync()
     {
-        await _state.ApplyAsync(_context.Sync.Name, _quiet, CancellationToken.None);
+        await _records.ApplyAsync(_context.Sync.Name, _quiet, CancellationToken.None);
         _quiet.Clear();
     }
 }

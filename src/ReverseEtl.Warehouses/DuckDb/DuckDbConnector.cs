@@ -29,13 +29,16 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     /// <summary>Where DuckDB spills what does not fit (<c>temp_directory</c>); by default under the system's temp folder.</summary>
     public string TempDirectory { get; init; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reverse-etl-duckdb");
 
+    /// <summary>The schema of the in-warehouse snapshot (<c>snapshot: { schema }</c>); with it the file is opened read-write.</summary>
+    public string? SnapshotSchema { get; init; }
+
     public static DuckDbOptions From(ConnectionSettings connection)
     {
         var options = connection.Options;
         var path = options.GetProperty("path").GetString()!;
         var demo = options.TryGetProperty("demo", out var flag) && flag.ValueKind == JsonValueKind.True;
         var data = System.IO.Path.GetFullPath(connection.Paths.DataDirectory);
-        var result = new DuckDbOptions(System.IO.Path.GetFullPath(path, data), demo) { FileSearchPath = data };
+        var result = new DuckDbOptions(System.IO.Path.GetFullPath(path, data), demo) { FileSearchPath = data, SnapshotSchema = Sql.SnapshotSettings.Schema(connection) };
         if (options.TryGetProperty("memory_limit", out var limit) && limit.GetString() is { Length: > 0 } memory)
         {
             result = result with { MemoryLimit = memory };
@@ -64,8 +67,8 @@ public sealed class DuckDbConnector : IWarehouseConnector
     {
         var options = DuckDbOptions.From(connection);
         return options.Demo || File.Exists(options.Path)
-            ? []
-            : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)")];
+            ? Sql.SnapshotSettings.Validate(connection)
+            : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)"), .. Sql.SnapshotSettings.Validate(connection)];
     }
 
     public IWarehouse Create(ConnectionSettings connection) => new DuckDbWarehouse(DuckDbOptions.From(connection));

@@ -7,17 +7,18 @@ using ReverseEtl.Warehouses.DuckDb.Demo;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
-/// <summary>Queries a DuckDB file, read-only, one connection per query.</summary>
-public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
+/// <summary>Queries a DuckDB file, read-only (read-write with a snapshot schema: see <see cref="ExecuteAsync"/>), one connection per query.</summary>
+public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
 {
     private readonly Lock _demoGate = new();
 
     // Set when DuckDB opens the file (connections to it in this process share that database and its settings): a sort
     // of the whole model (the diff reads it ordered by key) spills to the temp directory past the memory limit.
+    // The file is read-only unless the connection keeps a snapshot in it.
     private readonly string _connectionString = new DbConnectionStringBuilder
     {
         ["Data Source"] = options.Path,
-        ["ACCESS_MODE"] = "READ_ONLY",
+        ["ACCESS_MODE"] = options.SnapshotSchema is null ? "READ_ONLY" : "AUTOMATIC",
         ["memory_limit"] = options.MemoryLimit,
         ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
         ["temp_directory"] = options.TempDirectory,

@@ -7,8 +7,11 @@ namespace ReverseEtl.Warehouses.Postgres;
 /// <summary>The <c>postgres</c> connection section: <c>connection_string</c>, from an environment variable (it holds the password).</summary>
 public sealed record PostgresOptions(string ConnectionString)
 {
+    /// <summary>The schema of the in-warehouse snapshot (<c>snapshot: { schema }</c>); null when the connection is only read.</summary>
+    public string? SnapshotSchema { get; init; }
+
     public static PostgresOptions From(ConnectionSettings connection) =>
-        new(connection.Options.TryGetProperty("connection_string", out var c) ? c.GetString() ?? string.Empty : string.Empty);
+        new(connection.Options.TryGetProperty("connection_string", out var c) ? c.GetString() ?? string.Empty : string.Empty) { SnapshotSchema = Sql.SnapshotSettings.Schema(connection) };
 
     /// <summary>Host, port and database, for messages: never the password.</summary>
     public string Describe()
@@ -37,7 +40,7 @@ public sealed class PostgresConnector : IWarehouseConnector
         try
         {
             _ = new NpgsqlConnectionStringBuilder(text);
-            return [];
+            return Sql.SnapshotSettings.Validate(connection);
         }
         catch (ArgumentException ex)
         {

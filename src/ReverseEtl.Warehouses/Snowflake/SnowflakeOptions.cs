@@ -28,10 +28,14 @@ public sealed record SnowflakeOptions(
 
         var options = new SnowflakeOptions(account, Text(o, "user"), key, Text(o, "private_key_passphrase"), token, Text(o, "token_type") ?? (key is null ? "PROGRAMMATIC_ACCESS_TOKEN" : "KEYPAIR_JWT"),
             baseUrl, Text(o, "warehouse"), Text(o, "database"), Text(o, "schema"), Text(o, "role"),
-            o.TryGetProperty("timeout_seconds", out var t) ? t.GetInt64() : 3600);
+            o.TryGetProperty("timeout_seconds", out var t) ? t.GetInt64() : 3600) { SnapshotSchema = Sql.SnapshotSettings.Schema(connection) };
         problems?.AddRange(SnowflakeOptionsValidator.Validate(options));
+        problems?.AddRange(Sql.SnapshotSettings.Validate(connection));
         return options;
     }
+
+    /// <summary>The schema of the in-warehouse snapshot (<c>snapshot: { schema }</c>); null when the connection is only read.</summary>
+    public string? SnapshotSchema { get; init; }
 
     /// <summary>Names the account and user only: never the token, the passphrase or the key's path.</summary>
     public override string ToString() => $"Snowflake {Account} as {User ?? "(token)"} at {BaseUrl}";

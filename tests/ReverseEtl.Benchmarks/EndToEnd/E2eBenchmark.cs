@@ -5,11 +5,13 @@ namespace ReverseEtl.Benchmarks.EndToEnd;
 /// <summary>
 /// <c>e2e --rows N</c>: the worker as a user runs it, in one command. It generates N accounts in DuckDB, then measures,
 /// each as a whole process: the first run (everything new, dry run), a run with nothing changed and a plan with 1%
-/// changed, for both diff modes, against DuckDB's own two-way <c>EXCEPT</c> on the same tables; peak RSS; rows moved
+/// changed, for each diff mode (worker, warehouse, warehouse with a snapshot), against DuckDB's own two-way <c>EXCEPT</c> on the same tables; peak RSS; rows moved
 /// from the warehouse per changed row; and delivery against loopback stand-ins that enforce each vendor's limit.
 /// </summary>
 internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
 {
+    // The diff modes, by sync: in the worker, in the warehouse (key + hash rows read), against the warehouse's snapshot.
+    private static readonly string[] Modes = ["worker", "warehouse", "snapshot"];
     private readonly Figures _figures = new();
     private long _idle;
 
@@ -39,8 +41,10 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         _figures.Add("first_run_rows_per_s", options.Rows / first.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (worker diff)");
         _figures.Add("first_run_peak_rss_mib", Mib(first.PeakRssBytes), "MiB", "first run, peak RSS");
         await Worker(worker, space, "first run (warehouse diff)", "run", "--once", "--sync", "bench-warehouse");
+        var snapshot = await Worker(worker, space, "first run (snapshot diff)", "run", "--once", "--sync", "bench-snapshot");
+        _figures.Add("first_run_snapshot_rows_per_s", options.Rows / snapshot.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (diff: warehouse with a snapshot, written after)");
         var except = await ExceptAsync(space, "EXCEPT, nothing changed");
-        foreach (var mode in new[] { "worker", "warehouse" })
+        foreach (var mode in Modes)
         {
             var unchanged = await Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}");
             _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}");
@@ -50,7 +54,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         _figures.Add("changed_rows", changed, "rows", "rows changed for the plan");
         except = await ExceptAsync(space, "EXCEPT, 1% changed");
         var widths = space.Widths();
-        foreach (var mode in new[] { "worker", "warehouse" })
+        foreach (var mode in Modes)
         {
             var plan = await Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json");
             _figures.Ratio($"plan_{mode}", plan, except, $"plan, 1 in {options.ChangeEvery} changed, diff: {mode}");
@@ -63,7 +67,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
     private void Moved(string mode, JsonNode counts, long changed, (double Row, double KeyAndHash) widths)
     {
         var (read, fetched) = (counts["rows_read"]!.GetValue<long>(), counts["rows_fetched"]!.GetValue<long>());
-        var bytes = mode == "worker" ? read * widths.Row : (read * widths.KeyAndHash) + (fetched * widths.Row);
+        var bytes = mode is "worker" or "snapshot" ? read * widths.Row : (read * widths.KeyAndHash) + (fetched * widths.Row);
         _figures.Add($"plan_{mode}_rows_moved_per_changed", (read + fetched) / (double)Math.Max(1, changed), "rows", $"plan, diff: {mode}, rows from the warehouse per changed row");
         _figures.Add($"plan_{mode}_bytes_moved_per_changed", bytes / Math.Max(1, changed), "B", $"plan, diff: {mode}, bytes from the warehouse per changed row (average widths)");
     }

@@ -26,11 +26,16 @@ internal static class Projects
             hubspot: { object: companies, id_property: product_account_id }
         """;
 
-    /// <summary>Two HubSpot upsert syncs of the same model, one per diff mode; without a token, a dry run.</summary>
+    /// <summary>
+    /// Three HubSpot upsert syncs of the same model, one per diff mode (the third, <c>diff: warehouse</c> against the
+    /// in-warehouse snapshot, reads the same file through a connection with <c>snapshot:</c>); without a token, a dry run.
+    /// </summary>
     public static string Diff() => $$$"""
         {{{Model}}}
+          accounts-rw: { connection: warehouse-rw, primary_key: account_id, sql: "select * from accounts" }
         connections:
           warehouse: { duckdb: { path: {{{Workspace.Database}}} } }
+          warehouse-rw: { duckdb: { path: {{{Workspace.Database}}}, snapshot: { schema: retl_state } } }
           hubspot: { hubspot: { token: "" } }
         syncs:
           bench-worker:
@@ -41,6 +46,12 @@ internal static class Projects
         {{{Fields}}}
           bench-warehouse:
             model: accounts
+            destination: hubspot
+            mode: upsert
+            diff: warehouse
+        {{{Fields}}}
+          bench-snapshot:
+            model: accounts-rw
             destination: hubspot
             mode: upsert
             diff: warehouse

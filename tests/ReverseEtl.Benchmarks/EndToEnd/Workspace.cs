@@ -53,6 +53,7 @@ internal sealed class Workspace(string root)
                    repeat('x', 32) || ' note ' || i as notes
             from range({rows}) t(i);
             create table accounts_prev as select * from accounts;
+            create schema retl_state;
             """));
     }
 

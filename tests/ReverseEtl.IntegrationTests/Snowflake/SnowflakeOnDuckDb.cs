@@ -14,10 +14,10 @@ namespace ReverseEtl.IntegrationTests.Snowflake;
 
 /// <summary>
 /// Snowflake's SQL API served by WireMock, answering each statement from a DuckDB file. WireMock cannot run Snowflake
-/// SQL, so DuckDB computes the answer after two substitutions: the body of a shipped Snowflake model is replaced by its
-/// DuckDB twin, and Snowflake's row-hash expression by DuckDB's. A statement still holding SQL that Snowflake does not
-/// have (DuckDB lists and structs, PostgreSQL json and arrays, string_agg, FILTER) is first rejected with 422, as
-/// Snowflake would. Answers are encoded as the SQL API does (jsonv2, upper-case column names, every value a string) in
+/// SQL, so DuckDB computes the answer after three substitutions: the body of a shipped Snowflake model is replaced by its
+/// DuckDB twin, Snowflake's row-hash expression by DuckDB's, and its binary collation of key text is dropped. A statement
+/// still holding SQL that Snowflake does not have (DuckDB lists and structs, PostgreSQL json and arrays, string_agg,
+/// FILTER) is first rejected with 422, as Snowflake would. Answers are encoded as the SQL API does (jsonv2, upper-case column names, every value a string) in
 /// partitions of <see cref="PartitionRows"/> rows, the later ones fetched gzipped. Request bodies and first answers
 /// are checked against snowflake-sqlapi.yaml when the vendor contracts are there (<see cref="Contracts"/>); the checks
 /// run on WireMock's threads, outside the test's context, so without the contracts they are not run at all and reading
@@ -90,8 +90,7 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
             return Error(422, "001003", "42000", $"SQL compilation error: syntax error at '{foreign.Value}' (not Snowflake SQL)");
         }
 
-        var sql = _twins.Aggregate(statement.Replace(SnowflakeRowHash, DuckDbRowHash, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
-        sql = SnowflakeKeyText().Replace(sql, "$1"); // KeyText: DuckDB's varchar already sorts by code point
+        var sql = _twins.Aggregate(Utf8Collation().Replace(statement.Replace(SnowflakeRowHash, DuckDbRowHash, StringComparison.Ordinal), "$1"), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
         try
         {
             return Answer(sql);
@@ -163,10 +162,11 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
         BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
     };
 
+    // Snowflake's key text in binary order (collate(..., 'utf8')): DuckDB's text already compares by code point.
+    [GeneratedRegex(@"collate\((cast\([^()]*\)), 'utf8'\)")]
+    private static partial Regex Utf8Collation();
+
     // DuckDB's and PostgreSQL's SQL that Snowflake does not have.
     [GeneratedRegex(@"\b(string_agg|struct_pack|list_contains|list|json_agg|json_build_object|row_to_json)\s*\(|\bfilter\s*\(\s*where\b|=\s*any\s*\(|::\s*text\[\]", RegexOptions.IgnoreCase)]
     private static partial Regex NotSnowflake();
-
-    [GeneratedRegex(@"collate\((cast\([^()]* as varchar\)), 'utf8'\)")]
-    private static partial Regex SnowflakeKeyText();
 }

@@ -1,0 +1,21 @@
+namespace ReverseEtl.Abstractions;
+
+/// <summary>
+/// Writes to the one schema a warehouse connection was given for the worker's own tables (<c>snapshot: { schema }</c>):
+/// the in-warehouse snapshot that lets <c>diff: warehouse</c> be one statement in the warehouse. A warehouse without
+/// that setting is only read.
+/// </summary>
+/// <remarks>
+/// Thread-safe, like <see cref="IWarehouse"/>: each call opens its own session. <see cref="ExecuteAsync"/> runs its
+/// statements in order, inside one transaction where the warehouse has them over its API (DuckDB, PostgreSQL); the
+/// Snowflake SQL API runs them one request each, so a failure can leave the first ones done. A statement the warehouse
+/// rejects throws <see cref="WarehouseException"/> naming the tag and the warehouse's message.
+/// </remarks>
+public interface IWarehouseWriter
+{
+    /// <summary>The schema the worker may create and change its tables in; null when the connection has none.</summary>
+    string? SnapshotSchema { get; }
+
+    /// <summary>Runs <paramref name="statements"/> (no result is read), in order.</summary>
+    Task ExecuteAsync(IReadOnlyList<string> statements, string tag, CancellationToken cancellationToken);
+}

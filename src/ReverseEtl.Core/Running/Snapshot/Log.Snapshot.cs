@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>The in-warehouse snapshot's lines (event ids 1450–1499).</summary>
+public sealed partial class RunLog
+{
+    [LoggerMessage(1450, LogLevel.Warning, "Sync {Sync}: the warehouse snapshot {Table} holds {SnapshotKeys} keys, the state {StateKeys} (or their row hashes differ): the state changed outside a run (reset, forget, a 'diff: worker' run, a stop before the snapshot write, another state database); {Action}")]
+    public partial void SnapshotBehind(string sync, string table, long snapshotKeys, long stateKeys, string action);
+
+    [LoggerMessage(1451, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table} rebuilt from the state, {Keys} keys")]
+    public partial void SnapshotRebuilt(string sync, string table, long keys);
+
+    [LoggerMessage(1452, LogLevel.Warning, "Sync {Sync}: the warehouse snapshot {Table} could not be updated with {Keys} keys ({Reason}); the state holds them, and the next run finds the difference and rebuilds the snapshot from the state")]
+    public partial void SnapshotNotWritten(string sync, string table, long keys, string reason);
+
+    [LoggerMessage(1453, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table} updated, {Keys} keys")]
+    public partial void SnapshotWritten(string sync, string table, long keys);
+}

@@ -1,0 +1,34 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.Core.Running.Snapshot;
+
+/// <summary>
+/// One key of the snapshot as the state holds it: the state's key, the key's text as the warehouse writes it (one
+/// column: the same; several: their texts joined by U+001F), and its state, null for a key to remove.
+/// </summary>
+internal readonly record struct SnapshotEntry(string StateKey, string KeyText, RecordState? State)
+{
+    private const long MixMask = (1L << 48) - 1;
+
+    /// <summary>
+    /// A 48-bit check number of the key, its row hash and its match, summed (in any order) by both sides at the start of
+    /// a run: the snapshot agrees with the state when both hold as many keys with the same sum.
+    /// </summary>
+    public long Mix => State is { } state ? MixOf(StateKey, state) : 0;
+
+    public static SnapshotEntry Of(string stateKey, RecordState? state, int keyColumns) =>
+        new(stateKey, keyColumns == 1 ? stateKey : string.Join('\u001f', JsonSerializer.Deserialize<string[]>(stateKey) ?? []), state);
+
+    public static long MixOf(string key, RecordState state)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(key) + 9];
+        var written = Encoding.UTF8.GetBytes(key, bytes);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(written), state.RowHash);
+        bytes[^1] = state.Matched ? (byte)1 : (byte)0;
+        return (long)(XxHash3.HashToUInt64(bytes) & MixMask);
+    }
+}

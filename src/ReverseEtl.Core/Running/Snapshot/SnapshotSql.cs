@@ -1,0 +1,91 @@
+using System.Globalization;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+
+namespace ReverseEtl.Core.Running.Snapshot;
+
+/// <summary>
+/// The statements of the in-warehouse snapshot (<c>SCHEMA.retl_snapshot</c>: per sync and key, the row hash and match
+/// the state holds, and a check number), written so that DuckDB, PostgreSQL and Snowflake all read them as they are.
+/// </summary>
+internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, string sync)
+{
+    public const string Gone = "retl_gone__";
+    public const string ModelRows = "retl_model_rows__";
+    public const string KeyColumn = "retl_key__";
+
+    /// <summary>Columns the diff returns besides the model's own, its row hash and its match.</summary>
+    public static readonly string[] Extra = [Gone, ModelRows, KeyColumn];
+
+    public string Table => $"{schema}.retl_snapshot";
+
+    public string Create => $"""
+        create table if not exists {Table} (
+            sync_name varchar(64) not null,
+            key_text varchar not null,
+            state_key varchar not null,
+            row_hash varchar(16) not null,
+            matched boolean not null,
+            mix bigint not null,
+            primary key (sync_name, key_text)
+        )
+        """;
+
+    /// <summary>How many keys the snapshot holds for the sync, and the sum of their check numbers (as text: it outgrows 64 bits).</summary>
+    public string Check => $"select count(*) as retl_count__, cast(coalesce(sum(mix), 0) as varchar) as retl_sum__ from {Table} where sync_name = {dialect.Literal(sync)}";
+
+    public string Clear => $"delete from {Table} where sync_name = {dialect.Literal(sync)}";
+
+    /// <summary>
+    /// The one-statement diff: the model's rows whose key is new, null or duplicated, or whose row hash or match differ
+    /// from the snapshot (whole, with <see cref="ModelQuery.RowHashColumn"/> and <see cref="ModelQuery.MatchColumn"/>),
+    /// then the snapshot's keys the model no longer has (<see cref="Gone"/>, every model column null); each row also
+    /// says whether the model has any row (<see cref="ModelRows"/>: 0 or 1). Ordered by key.
+    /// </summary>
+    public string Diff(ModelDefinition model, SyncDefinition definition)
+    {
+        var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
+        var key = KeyText(model, "retl_model__");
+        return $"""
+            with retl_m__ as (
+            select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
+            from (
+            {body}
+            ) as retl_model__
+            ),
+            retl_s__ as (select key_text, state_key, row_hash, matched from {Table} where sync_name = {dialect.Literal(sync)})
+            select retl_m__.*, retl_s__.state_key as {Gone},
+            (select count(*) from (select 1 as retl_one__ from (
+            {body}
+            ) as retl_any__ limit 1) as retl_some__) as {ModelRows}
+            from retl_m__ full outer join retl_s__ on retl_m__.{KeyColumn} = retl_s__.key_text
+            where retl_m__.{KeyColumn} is null or retl_s__.key_text is null
+            or retl_s__.row_hash <> substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)
+            or retl_s__.matched <> coalesce(retl_m__.{ModelQuery.MatchColumn}, false)
+            or retl_m__.{KeyColumn} in (select {key} from (
+            {body}
+            ) as retl_model__ group by 1 having count(*) > 1)
+            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}
+            """;
+    }
+
+    /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
+    public IReadOnlyList<string> Replace(IReadOnlyCollection<SnapshotEntry> entries) =>
+        [$"delete from {Table} where sync_name = {dialect.Literal(sync)} and key_text in ({string.Join(", ", entries.Select(e => dialect.Literal(e.KeyText)))})", .. Insert(entries)];
+
+    /// <summary>Adds the rows of the keys that have a state (none, or one statement).</summary>
+    public IReadOnlyList<string> Insert(IReadOnlyCollection<SnapshotEntry> entries)
+    {
+        var rows = entries.Where(e => e.State is not null).Select(e => string.Create(CultureInfo.InvariantCulture,
+            $"({dialect.Literal(sync)}, {dialect.Literal(e.KeyText)}, {dialect.Literal(e.StateKey)}, '{e.State!.Value.RowHash:x16}', {(e.State.Value.Matched ? "true" : "false")}, {e.Mix})")).ToList();
+        return rows.Count == 0 ? [] : [$"insert into {Table} (sync_name, key_text, state_key, row_hash, matched, mix) values {string.Join(", ", rows)}"];
+    }
+
+    // One key column: its text, as the state has it; several: their texts joined by U+001F (the state's JSON array, flattened).
+    private string KeyText(ModelDefinition model, string row) =>
+        string.Join(" || chr(31) || ", model.PrimaryKey.Select(k => dialect.KeyText($"{row}.{k}")));
+
+    // As ModelQuery: the warehouse evaluates a trigger sync's condition, every other sync's rows all match.
+    private static string Condition(SyncDefinition definition) =>
+        definition.Mode == SyncMode.Trigger && definition.Trigger.When is { } when ? when : "1 = 1";
+}

@@ -1,0 +1,80 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.Core.Running.Snapshot;
+
+/// <summary>
+/// The record state of a run whose sync keeps a snapshot in the warehouse: every update is stored in the state first,
+/// as before; the keys it stored are kept (only those: at most the changed rows) and written to the snapshot at the end
+/// of the run (<see cref="SaveAsync"/>), in batched statements. The snapshot thus follows the state, never leads it.
+/// </summary>
+internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore inner, IWarehouseDialect dialect, IWarehouseWriter writer) : IRecordStateStore
+{
+    private const int Batch = 1_000;
+    private const int StatementsPerCall = 20;
+    private readonly Dictionary<string, RecordState?> _stored = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>A trail over <paramref name="state"/> when the sync diffs against a snapshot; null otherwise.</summary>
+    public static SnapshotTrail? For(SyncRunContext context, IRecordStateStore state) =>
+        context.Sync.DiffInWarehouse && context.Warehouse is IWarehouseWriter { SnapshotSchema: not null } writer && context.Warehouse is IWarehouseDialect dialect
+            ? new SnapshotTrail(context, state, dialect, writer)
+            : null;
+
+    public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
+    {
+        await inner.ApplyAsync(sync, updates, cancellationToken);
+        lock (_gate)
+        {
+            foreach (var update in updates)
+            {
+                _stored[update.Key] = update.State;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the keys stored so far to the snapshot. A failure is logged, not thrown: the state already holds them, and
+    /// the next run's check finds the difference and rebuilds the snapshot from the state.
+    /// </summary>
+    public async Task SaveAsync()
+    {
+        var sql = new SnapshotSql(dialect, writer.SnapshotSchema!, context.Sync.Name);
+        List<SnapshotEntry> entries;
+        lock (_gate)
+        {
+            entries = _stored.Select(s => SnapshotEntry.Of(s.Key, s.Value, context.Model.PrimaryKey.Count)).ToList();
+            _stored.Clear();
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var before = await context.Saved.Records.SharedAsync(CancellationToken.None);
+            // A key the state did not hold when the run began is not in the snapshot (checked then): it is only inserted.
+            var statements = entries.Where(e => before.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Replace)
+                .Concat(entries.Where(e => !before.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Insert));
+            foreach (var group in statements.Chunk(StatementsPerCall))
+            {
+                await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
+            }
+
+            context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count);
+        }
+        catch (WarehouseException ex)
+        {
+            context.Log.SnapshotNotWritten(context.Sync.Name, sql.Table, entries.Count, ex.Message);
+        }
+    }
+
+    public Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken) => inner.LoadRecordsAsync(sync, cancellationToken);
+
+    public IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken) => inner.ReadRecordsAsync(sync, cancellationToken);
+
+    public Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        inner.LoadDestinationIdsAsync(sync, keys, cancellationToken);
+}

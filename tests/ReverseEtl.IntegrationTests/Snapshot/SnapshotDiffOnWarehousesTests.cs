@@ -1,0 +1,65 @@
+using Npgsql;
+using ReverseEtl.IntegrationTests.Postgres;
+
+namespace ReverseEtl.IntegrationTests.Snapshot;
+
+public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
+{
+    private protected override Task<TestProject> ProjectAsync()
+    {
+        var project = new TestProject().WithFile("project.yaml", Yaml("{ duckdb: { path: wh.duckdb, snapshot: { schema: retl_state } } }"));
+        project.Sql("wh.duckdb", "create schema retl_state");
+        return Task.FromResult(project);
+    }
+
+    private protected override Task ExecuteAsync(TestProject project, string sql)
+    {
+        project.Sql("wh.duckdb", sql);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(UsesPostgres.Name)]
+public sealed class SnapshotDiffOnPostgresTests(PostgresServer server) : SnapshotDiffTests
+{
+    private string _connectionString = string.Empty;
+
+    private protected override async Task<TestProject> ProjectAsync()
+    {
+        _connectionString = await server.CreateDatabaseAsync();
+        var project = new TestProject().WithVariable("PG", _connectionString)
+            .WithFile("project.yaml", Yaml("""{ postgres: { connection_string: "${PG}", snapshot: { schema: retl_state } } }"""));
+        await ExecuteAsync(project, "create schema retl_state");
+        return project;
+    }
+
+    private protected override async Task ExecuteAsync(TestProject project, string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>The same, writing and reading through Snowflake's SQL API served by WireMock and answered from a DuckDB file.</summary>
+public sealed class SnapshotDiffOnSnowflakeTests : SnapshotDiffTests, IDisposable
+{
+    private Snowflake.SnowflakeOnDuckDb? _snowflake;
+
+    private protected override Task<TestProject> ProjectAsync()
+    {
+        var project = new TestProject();
+        _snowflake = new Snowflake.SnowflakeOnDuckDb(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), []);
+        project.Sql("wh.duckdb", "create schema retl_state");
+        return Task.FromResult(project.WithFile("project.yaml", Yaml($$"""{ snowflake: { account: myorg-myaccount, token: pat-secret, base_url: "{{_snowflake.Url}}", snapshot: { schema: retl_state } } }""")));
+    }
+
+    private protected override Task ExecuteAsync(TestProject project, string sql)
+    {
+        project.Sql("wh.duckdb", sql);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _snowflake?.Dispose();
+}
