@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
@@ -27,16 +31,15 @@ public abstract partial class SqlSyncStateStore
             return;
         }
 
+        // One statement per chunk, each key once (its last send, as one by one would leave it).
+        var last = sends.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            insert into pending_sends (sync, key, action, hash, run_id, attempted_at) values (@Sync, @Key, @Action, @Hash, @RunId, @At)
-            on conflict (sync, key) do update set action = excluded.action, hash = excluded.hash, run_id = excluded.run_id,
-                attempted_at = excluded.attempted_at
-            """,
-            sends.Select(s => new { Sync = sync, s.Key, Action = s.Action.ToString(), Hash = unchecked((long)s.Hash), RunId = runId, At = Time(s.AttemptedAt) }),
-            transaction);
+        foreach (var chunk in last.Chunk(RowsPerStatement))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(UpsertPending, new { sync, runId, rows = PendingRows(chunk) }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -51,6 +54,37 @@ public abstract partial class SqlSyncStateStore
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"delete from pending_sends where sync = @sync and key {KeyIn}", new { sync, keys = keys.ToArray() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// This dialect's upsert into <c>pending_sends</c> for <c>@sync</c> and <c>@runId</c> of the JSON array <c>@rows</c>
+    /// (objects with k: key, a: action, h: hash, t: attempted at, as <see cref="TimeText"/> writes it).
+    /// </summary>
+    protected abstract string UpsertPending { get; }
+
+    /// <summary>A timestamp as text inside a JSON parameter, for this dialect to store as <see cref="Time"/> would.</summary>
+    protected virtual string TimeText(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private string PendingRows(IEnumerable<PendingSend> sends)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var send in sends)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("k", send.Key);
+                writer.WriteString("a", send.Action.ToString());
+                writer.WriteNumber("h", unchecked((long)send.Hash));
+                writer.WriteString("t", TimeText(send.AttemptedAt));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     // Properties, not a constructor: SQLite and PostgreSQL hand timestamps back as different types.

@@ -1,11 +1,11 @@
+using System.Data.Common;
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.State;
 
-/// <summary>The per-record log (<see cref="IRecordLog"/>): a batch of entries is one statement, its rows passed as one JSON array.</summary>
+/// <summary>The per-record log (<see cref="IRecordLog"/>): a batch of entries is one transaction, written as each dialect writes rows fastest.</summary>
 public abstract partial class SqlSyncStateStore
 {
     public async Task AppendRecordLogAsync(string sync, long runId, IReadOnlyCollection<RecordLogEntry> entries, CancellationToken cancellationToken)
@@ -16,11 +16,8 @@ public abstract partial class SqlSyncStateStore
             return;
         }
 
-        var rows = JsonSerializer.Serialize(entries.Select(e => new LogRow(
-            e.Key, e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            e.Action, e.Decision, e.Outcome, e.Message, e.VendorId, e.Request, e.FieldHashes)), LogRow.Json);
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(RecordLogInsert, new { sync, runId, rows }, cancellationToken: cancellationToken));
+        await InsertRecordLogAsync(connection, sync, runId, entries, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RecordLogEntry>> LoadRecordLogAsync(string sync, string key, int limit, CancellationToken cancellationToken)
@@ -64,17 +61,12 @@ public abstract partial class SqlSyncStateStore
         return await connection.ExecuteAsync(new CommandDefinition("delete from record_log where at < @before", new { before = Time(before) }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// This dialect's insert of a batch of log rows from the JSON array <c>@rows</c> (objects with k, t, a, d, o, m, v, r, f),
-    /// in the array's order, for <c>@sync</c> and <c>@runId</c>.
-    /// </summary>
-    protected abstract string RecordLogInsert { get; }
+    /// <summary>This dialect's insert of a batch of log entries for <paramref name="sync"/> and <paramref name="runId"/>, in their order, all or none.</summary>
+    protected abstract Task InsertRecordLogAsync(DbConnection connection, string sync, long runId, IReadOnlyCollection<RecordLogEntry> entries, CancellationToken cancellationToken);
 
-    private sealed record LogRow(string K, string T, string A, string D, string O, string? M, string? V, string? R, string? F)
-    {
-        // Lower-case names, as the dialects' SQL reads them.
-        public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-    }
+    /// <summary>An entry's time as the log stores it in text: UTC, to the millisecond.</summary>
+    protected static string LogTime(RecordLogEntry entry) =>
+        entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     // Properties, not a constructor: SQLite and PostgreSQL hand timestamps back as different types.
     private sealed class StoredRow

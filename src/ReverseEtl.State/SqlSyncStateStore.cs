@@ -62,41 +62,6 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
-    {
-        if (updates.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = Time(time.GetUtcNow());
-        foreach (var update in updates)
-        {
-            var sql = update.State is null
-                ? "delete from sync_records where sync = @Sync and key = @Key;"
-                : """
-                  insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
-                  values (@Sync, @Key, @Hash, @Matched, @RowHash, @DestinationId, @Now)
-                  on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
-                      destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at;
-                  """;
-            await connection.ExecuteAsync(sql + " delete from record_failures where sync = @Sync and key = @Key; delete from pending_sends where sync = @Sync and key = @Key;", new
-            {
-                Sync = sync,
-                update.Key,
-                Hash = unchecked((long)(update.State?.Hash ?? 0)),
-                Matched = update.State?.Matched ?? false,
-                RowHash = unchecked((long)(update.State?.RowHash ?? 0)),
-                update.DestinationId,
-                Now = now,
-            }, transaction);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     public async Task RecordFailuresAsync(string sync, long runId, IReadOnlyCollection<RecordFailure> failures, CancellationToken cancellationToken)
     {
         if (failures.Count == 0)

@@ -56,7 +56,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await _ahead.AfterAsync(batch, outcomes);
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
         _pending.Clear();
-        await context.Book.FlushAsync();
+        await context.Book.FlushIfFullAsync();
     }
 
     private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, Activity? span, CancellationToken cancellationToken)

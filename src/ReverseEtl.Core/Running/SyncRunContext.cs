@@ -51,6 +51,12 @@ public sealed class SyncRunContext
 
     private RecordBook? _book;
 
+    /// <summary>
+    /// The destination writes to the dry-run outbox: nothing leaves the process, so no send can end with an unknown
+    /// outcome and the write-ahead log of sends is not kept (<see cref="WriteAhead"/>).
+    /// </summary>
+    public bool DryRun { get; init; }
+
     /// <summary>Where the run's batches are counted (none for a plan).</summary>
     public ReverseEtlMetrics? Metrics { get; init; }
 

@@ -21,9 +21,14 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
         return record with { Delivery = DeliveryKey.For(context.Sync.Name, change.Key, record.Action, hash), UnsureSince = unsure };
     }
 
-    /// <summary>Logs the batch before it goes out.</summary>
+    /// <summary>Logs the batch before it goes out (not in a dry run: an outbox line has no unknown outcome).</summary>
     public Task BeforeAsync(IReadOnlyList<SyncRecord> batch)
     {
+        if (context.DryRun)
+        {
+            return Task.CompletedTask;
+        }
+
         var at = context.Time.GetUtcNow();
         var sends = batch.Select(r => new PendingSend(r.Key, r.Action, Hash(r), r.UnsureSince ?? at)).ToList();
 
@@ -37,6 +42,11 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
     /// </summary>
     public Task AfterAsync(IReadOnlyList<SyncRecord> batch, IReadOnlyList<RecordOutcome> outcomes)
     {
+        if (context.DryRun)
+        {
+            return Task.CompletedTask;
+        }
+
         var known = batch.Zip(outcomes).Where(p => p.First.UnsureSince is null && p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown))
             .Select(p => p.First.Key).ToList();
         return log.ClearPendingAsync(context.Sync.Name, known, CancellationToken.None);

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
 /// The end of the chain: the network, or for a connection without credentials the dry-run outbox, which appends each
-/// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>) and answers as the vendor would on success.
+/// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>: the bytes the vendor would get, see
+/// <see cref="OutboxLine"/>) and answers as the vendor would on success.
 /// </summary>
 internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -35,21 +33,14 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             }
         }
 
-        var text = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        var body = string.IsNullOrEmpty(text) ? null : ParseOrText(text);
-        var line = new JsonObject
-        {
-            ["at"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["method"] = request.Method.Method,
-            ["url"] = request.RequestUri?.ToString(),
-            ["body"] = body?.DeepClone(),
-        };
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var (line, body) = OutboxLine.Of(time.GetUtcNow(), request.Method.Method, request.RequestUri?.ToString(), bytes);
         target.Writing();
         var gate = Gates.GetOrAdd(target.OutboxPath, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await AppendAsync(target.OutboxPath, Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"), cancellationToken);
+            await AppendAsync(target.OutboxPath, line, cancellationToken);
         }
         finally
         {
@@ -85,16 +76,4 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     // violation on Windows. Any other error (a full disk, no permission) is thrown.
     private static bool HeldElsewhere(IOException ex) =>
         ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
-
-    private static JsonNode ParseOrText(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text)!;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return JsonValue.Create(text); // form-encoded bodies (OAuth token requests) are written as text
-        }
-    }
 }

@@ -98,13 +98,25 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
     private static long SyncLock(string sync) =>
         unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("reverse-etl sync " + sync)));
 
-    protected override string RecordLogInsert => """
-        insert into record_log (sync, key, run_id, at, action, decision, outcome, message, vendor_id, request, field_hashes)
-        select @sync, e.j ->> 'k', @runId, (e.j ->> 't')::timestamptz, e.j ->> 'a', e.j ->> 'd', e.j ->> 'o',
-               e.j ->> 'm', e.j ->> 'v', e.j ->> 'r', e.j ->> 'f'
-        from jsonb_array_elements(@rows::jsonb) with ordinality as e(j, n)
-        order by e.n
+    protected override string UpsertRecords => """
+        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
+        select @sync, u.k, u.h, u.m, u.r, u.d, @now
+        from jsonb_to_recordset(@rows::jsonb) as u(k text, h bigint, m boolean, r bigint, d text)
+        on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
+            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at
         """;
+
+    protected override string UpsertPending => """
+        insert into pending_sends (sync, key, action, hash, run_id, attempted_at)
+        select @sync, u.k, u.a, u.h, @runId, u.t::timestamptz
+        from jsonb_to_recordset(@rows::jsonb) as u(k text, a text, h bigint, t text)
+        on conflict (sync, key) do update set action = excluded.action, hash = excluded.hash, run_id = excluded.run_id,
+            attempted_at = excluded.attempted_at
+        """;
+
+    protected override string KeysIn => "= any(@keys)";
+
+    protected override object KeyList(IEnumerable<string> keys) => keys.ToArray();
 
     protected override object Time(DateTimeOffset value) => value.ToUniversalTime();
 

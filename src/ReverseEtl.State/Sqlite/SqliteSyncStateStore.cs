@@ -72,12 +72,25 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         await SqliteMigrator.MigrateAsync((SqliteConnection)connection, cancellationToken);
     }
 
-    protected override string RecordLogInsert => """
-        insert into record_log (sync, key, run_id, at, action, decision, outcome, message, vendor_id, request, field_hashes)
-        select @sync, value ->> 'k', @runId, value ->> 't', value ->> 'a', value ->> 'd', value ->> 'o',
-               value ->> 'm', value ->> 'v', value ->> 'r', value ->> 'f'
-        from json_each(@rows) order by key
+    protected override string UpsertRecords => """
+        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
+        select @sync, value ->> 'k', value ->> 'h', value ->> 'm', value ->> 'r', value ->> 'd', @now
+        from json_each(@rows) where true
+        on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
+            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at
         """;
+
+    protected override string UpsertPending => """
+        insert into pending_sends (sync, key, action, hash, run_id, attempted_at)
+        select @sync, value ->> 'k', value ->> 'a', value ->> 'h', @runId, value ->> 't'
+        from json_each(@rows) where true
+        on conflict (sync, key) do update set action = excluded.action, hash = excluded.hash, run_id = excluded.run_id,
+            attempted_at = excluded.attempted_at
+        """;
+
+    protected override string TimeText(DateTimeOffset value) => (string)Time(value);
+
+    protected override string KeysIn => "in (select value from json_each(@keys))";
 
     protected override object Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

@@ -28,6 +28,33 @@ public sealed class WriteAheadTests
     }
 
     [Fact]
+    public async Task Run_DryRun_LogsNoSendAheadButStoresWhatWasAcknowledged()
+    {
+        var kit = new RunKit("mode: upsert", Row("Zoë-1", "ünïcode ✓"), Row("b", ""), Row("c", new string('x', 10_000)));
+        kit.Destination.DryRunOutboxPath = "/nowhere/outbox/hubspot.jsonl";
+        kit.Destination.Answer = r => r.Key == "b" ? RecordOutcome.Unknown("cannot happen in a dry run, but may") : RecordOutcome.Sent($"dry-{r.Key}");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal((2L, 1L), (report.Counts.Sent, report.Counts.Failed));
+        Assert.DoesNotContain(kit.State.Writes, w => w.StartsWith("pending ", StringComparison.Ordinal));
+        Assert.Empty(kit.State.Pending);
+        Assert.Equal(["Zoë-1", "c"], kit.State.Records.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_RealDestination_LogsEachBatchAheadOfSending()
+    {
+        var kit = new RunKit("mode: upsert", Row("Zoë-1", "ünïcode ✓"), Row("b", ""));
+        kit.Destination.Answer = r => r.Key == "b" ? RecordOutcome.Unknown("no answer") : RecordOutcome.Sent($"id-{r.Key}");
+
+        await kit.RunAsync();
+
+        Assert.Contains("pending Zoë-1", kit.State.Writes);
+        Assert.Equal("b", Assert.Single(kit.State.Pending).Key);
+    }
+
+    [Fact]
     public async Task Run_AfterAnUnknownOutcome_SendsTheSameChangeAgainMarkedUnsureSinceTheFirstAttempt()
     {
         var kit = new RunKit("mode: trigger, trigger: { initial: send }", Row("a", "in", matches: true), Row("b", "in", matches: true));

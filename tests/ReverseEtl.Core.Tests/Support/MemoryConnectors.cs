@@ -62,7 +62,8 @@ internal sealed class RecordingDestination(string type, int maxBatch, params Syn
     /// <summary>Called before each batch with its index; throws to fail that batch as a whole.</summary>
     public Action<int> BeforeBatch { get; set; } = _ => { };
 
-    public string? DryRunOutboxPath => null;
+    /// <summary>Set to act as a dry run (the runner reads it to skip the write-ahead log of sends).</summary>
+    public string? DryRunOutboxPath { get; set; }
 
     public IReadOnlyList<ConfigProblem> ValidateConnection(ConnectionSettings connection) => [];
 

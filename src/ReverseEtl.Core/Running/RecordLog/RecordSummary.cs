@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Hashing;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -15,7 +14,7 @@ namespace ReverseEtl.Core.Running.RecordLog;
 /// four billion). A redacted field has no hash: with its salt beside it, even a short one could be checked against
 /// guesses, so a change of a redacted field is not named. Headers and tokens are never part of a payload.
 /// </summary>
-public static class RecordSummary
+public static partial class RecordSummary
 {
     /// <summary>What a redacted value becomes.</summary>
     public const string Redacted = "[redacted]";
@@ -24,27 +23,6 @@ public static class RecordSummary
     public const int MaxValueChars = 200;
 
     private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>The payload's summary (a JSON object) and its field hashes (a JSON object of hex strings).</summary>
-    public static (string Request, string FieldHashes) Of(string sync, string key, IReadOnlyDictionary<string, object?> payload, IReadOnlySet<string> redact)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        ArgumentNullException.ThrowIfNull(redact);
-        var (request, hashes) = (new JsonObject(), new JsonObject());
-        foreach (var (field, value) in payload)
-        {
-            var json = ValueJson(value);
-            var hidden = redact.Contains(field);
-            request[field] = hidden ? Redacted : Cut(json, value);
-            if (!hidden)
-            {
-                var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{sync}\n{key}\n{field}\n{json}"));
-                hashes[field] = (hash & 0xFFFF_FFFF).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return (Write(request), Write(hashes));
-    }
 
     /// <summary>The fields whose hashes differ between two entries' <see cref="Of"/> hashes (added or dropped fields too), in the newer's order.</summary>
     public static IReadOnlyList<string> ChangedFields(string? newer, string? older)
@@ -129,24 +107,4 @@ public static class RecordSummary
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
-
-    // Short values as they are; a long one as its first characters and its length.
-    private static JsonNode? Cut(string json, object? value)
-    {
-        if (json.Length <= MaxValueChars)
-        {
-            return JsonNode.Parse(json);
-        }
-
-        var text = value as string ?? json;
-        var head = text[..Math.Min(text.Length, MaxValueChars)];
-        if (char.IsHighSurrogate(head[^1]))
-        {
-            head = head[..^1];
-        }
-
-        return $"{head}… ({text.Length} characters)";
-    }
-
-    private static string Write(JsonObject node) => node.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ReverseEtl.Destinations.Http;
+
+/// <summary>
+/// One line of the dry-run outbox: <c>{"at", "method", "url", "body"}</c> and a line feed. A JSON body is written as
+/// the very bytes the vendor would get (a body on several lines, which no client here sends, is written on one);
+/// any other body (a form-encoded token request) as a JSON string; none as <c>null</c>.
+/// </summary>
+internal static class OutboxLine
+{
+    /// <summary>The line's bytes, and the body as JSON for the canned answer (a string when it is not JSON).</summary>
+    public static (byte[] Line, JsonNode? Body) Of(DateTimeOffset at, string method, string? url, byte[] body)
+    {
+        var (node, json) = body.Length == 0 ? (null, false) : ParseOrText(body);
+        var buffer = new ArrayBufferWriter<byte>(body.Length + 160);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("method", method);
+            writer.WriteString("url", url);
+            writer.WritePropertyName("body");
+            WriteBody(writer, node, json, body);
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        return (buffer.WrittenSpan.ToArray(), node);
+    }
+
+    private static void WriteBody(Utf8JsonWriter writer, JsonNode? node, bool json, byte[] body)
+    {
+        if (node is null)
+        {
+            writer.WriteNullValue();
+        }
+        else if (!json)
+        {
+            writer.WriteStringValue(node.GetValue<string>());
+        }
+        else if (body.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            writer.WriteRawValue(body, skipInputValidation: true); // parsed above: valid JSON
+        }
+        else
+        {
+            node.WriteTo(writer);
+        }
+    }
+
+    private static (JsonNode Node, bool Json) ParseOrText(byte[] body)
+    {
+        try
+        {
+            return (JsonNode.Parse(body)!, true);
+        }
+        catch (JsonException)
+        {
+            return (JsonValue.Create(Encoding.UTF8.GetString(body)), false); // form-encoded bodies (OAuth token requests) are written as text
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.State;
+
+/// <summary>
+/// Storing a batch of state updates in one transaction, a few statements per <see cref="RowsPerStatement"/> keys: the
+/// rows go as one JSON array parameter (<c>json_each</c> on SQLite, <c>jsonb_to_recordset</c> on PostgreSQL), so no
+/// statement meets a parameter limit and none is parsed per record.
+/// </summary>
+public abstract partial class SqlSyncStateStore
+{
+    /// <summary>The most keys one statement carries.</summary>
+    public const int RowsPerStatement = 5_000;
+
+    /// <summary>
+    /// Stores the updates as if applied one by one, in order, all or none: the last update of a key wins, a removal
+    /// before it is done first, and a destination id is kept unless a later update brings one or a removal came between.
+    /// Each key's parked failure and write-ahead entry go too.
+    /// </summary>
+    public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        var keys = Fold(updates);
+        var now = Time(time.GetUtcNow());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var chunk in keys.Chunk(RowsPerStatement))
+        {
+            var list = KeyList(chunk.Select(k => k.Key));
+            if (chunk.Any(k => k.Removed))
+            {
+                await ExecuteAsync(connection, transaction, $"delete from sync_records where sync = @sync and key {KeysIn}", new { sync, keys = KeyList(chunk.Where(k => k.Removed).Select(k => k.Key)) });
+            }
+
+            if (chunk.Any(k => k.State is not null))
+            {
+                await ExecuteAsync(connection, transaction, UpsertRecords, new { sync, now, rows = RecordRows(chunk.Where(k => k.State is not null)) });
+            }
+
+            await ExecuteAsync(connection, transaction, $"delete from record_failures where sync = @sync and key {KeysIn}; delete from pending_sends where sync = @sync and key {KeysIn}", new { sync, keys = list });
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// This dialect's upsert into <c>sync_records</c> for <c>@sync</c> at <c>@now</c> of the JSON array <c>@rows</c>
+    /// (objects with k: key, h: hash, m: matched, r: row hash, d: destination id or null), keeping a stored
+    /// destination id when a row brings none.
+    /// </summary>
+    protected abstract string UpsertRecords { get; }
+
+    /// <summary>How this dialect tests a key against the parameter <c>@keys</c> that <see cref="KeyList"/> made.</summary>
+    protected abstract string KeysIn { get; }
+
+    /// <summary>A list of keys as this dialect's <see cref="KeysIn"/> reads it: a JSON array on SQLite, an array on PostgreSQL.</summary>
+    protected virtual object KeyList(IEnumerable<string> keys) => JsonSerializer.Serialize(keys);
+
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, object parameters) =>
+        connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: CancellationToken.None));
+
+    // The call's updates per key, in the order keys first came: whether it ends removed (or was removed on the way) and its last state.
+    private static List<FoldedKey> Fold(IReadOnlyCollection<StateUpdate> updates)
+    {
+        var keys = new Dictionary<string, FoldedKey>(updates.Count, StringComparer.Ordinal);
+        var order = new List<FoldedKey>(updates.Count);
+        foreach (var update in updates)
+        {
+            if (!keys.TryGetValue(update.Key, out var key))
+            {
+                key = new FoldedKey(update.Key);
+                keys.Add(update.Key, key);
+                order.Add(key);
+            }
+
+            key.Removed |= update.State is null;
+            key.DestinationId = update.State is null ? null : update.DestinationId ?? (key.State is null ? null : key.DestinationId);
+            key.State = update.State;
+        }
+
+        return order;
+    }
+
+    private static string RecordRows(IEnumerable<FoldedKey> keys)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var key in keys)
+            {
+                var state = key.State!.Value;
+                writer.WriteStartObject();
+                writer.WriteString("k", key.Key);
+                writer.WriteNumber("h", unchecked((long)state.Hash));
+                writer.WriteBoolean("m", state.Matched);
+                writer.WriteNumber("r", unchecked((long)state.RowHash));
+                writer.WriteString("d", key.DestinationId);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private sealed class FoldedKey(string key)
+    {
+        public string Key { get; } = key;
+
+        /// <summary>Removed at some point in the call: the stored row (and its destination id) goes before any upsert.</summary>
+        public bool Removed { get; set; }
+
+        public RecordState? State { get; set; }
+
+        public string? DestinationId { get; set; }
+    }
+}
