@@ -15,13 +15,20 @@ namespace ReverseEtl.Core.Running;
 public sealed class ChangeSource(SyncRunContext context)
 {
     private WarehouseRows? _inWarehouse;
+    private BucketCompare? _buckets;
     private long _rowsRead;
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
 
-    /// <summary>Rows read from the model (for a diff in the warehouse: key rows).</summary>
-    public long RowsRead => _inWarehouse?.RowsRead ?? _rowsRead;
+    /// <summary>Rows of the model: read (for a diff in the warehouse: key rows read, or rows counted by buckets).</summary>
+    public long RowsRead => _buckets?.ModelRows ?? _inWarehouse?.KeysRead ?? _rowsRead;
+
+    /// <summary>For a diff in the warehouse: key + row-hash rows read (all, or those of the buckets that differ).</summary>
+    public long KeysRead => _inWarehouse?.KeysRead ?? 0;
+
+    /// <summary>For a diff in the warehouse by buckets: bucket rows read.</summary>
+    public long BucketsRead => _buckets?.BucketsRead ?? 0;
 
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
@@ -51,7 +58,23 @@ public sealed class ChangeSource(SyncRunContext context)
         Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
-        _inWarehouse = new WarehouseRows(context, dialect, previous, saved);
+        string? where = null;
+        if (BucketCompare.Applies(context, dialect))
+        {
+            var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => context.StoredRecords?.Invoke(ct) ?? Stored(previous));
+            if (await buckets.CompareAsync(cancellationToken) is { } changes)
+            {
+                _buckets = buckets;
+                if (!changes.ReadKeys)
+                {
+                    yield break;
+                }
+
+                (previous, where) = (changes.Previous, changes.Where);
+            }
+        }
+
+        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, where);
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())
@@ -81,6 +104,10 @@ public sealed class ChangeSource(SyncRunContext context)
             throw ProbeQuery.InRunQuery(context.Runtime.Project, context.Sync, ex) ?? new WarehouseException(ProbeQuery.WithoutValues(ex.Message), ex);
         }
     }
+
+    // The state the run began with, when the context has no streaming read of the store (explain's single key).
+    private static IAsyncEnumerable<StoredRecord> Stored(Dictionary<string, RecordState> previous) =>
+        previous.Select(p => new StoredRecord(p.Key, p.Value)).ToAsyncEnumerable();
 
     private SyncDefinitionException NoDialect() =>
         new($"sync '{context.Sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{context.Model.Connection}' cannot, so use 'diff: worker'");

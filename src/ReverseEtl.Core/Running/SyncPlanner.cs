@@ -19,7 +19,7 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
         var saved = await SavedState.LoadAsync(state, sync.Name, cancellationToken);
-        var context = new SyncRunContext(runtime, sync, saved, logger);
+        var context = new SyncRunContext(runtime, sync, saved, logger) { StoredRecords = ct => state.ReadRecordsAsync(sync.Name, ct) };
         var source = new ChangeSource(context);
         var plan = new Gathered(context, runtime.Destination(sync.Destination).CreateWriter(sync.Settings), samples);
         await foreach (var item in source.ReadAsync(cancellationToken))

@@ -70,6 +70,12 @@ public sealed class SyncRunContext
     public bool Parks(RowChange change) =>
         Saved.Parked.TryGetValue(change.Key, out var hash) && hash == (change.Row?.Hash ?? 0) && Decide(change) is not null;
 
+    /// <summary>
+    /// Streams the sync's stored state (<see cref="IRecordStateStore.ReadRecordsAsync"/>), for a diff that must not hold
+    /// it whole; null: <see cref="SavedState.Records"/> is the state to stream.
+    /// </summary>
+    public Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? StoredRecords { get; init; }
+
     /// <summary>The warehouse that holds the sync's model.</summary>
     public IWarehouse Warehouse => Runtime.Warehouse(Model.Connection);
 

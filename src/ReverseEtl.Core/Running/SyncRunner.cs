@@ -85,7 +85,7 @@ public sealed class SyncRunner(
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
             await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
-            context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log, RecordLogMaxRows = (recordLog ?? new RecordLogSettings()).MaxRows, Metrics = metrics };
+            context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log, RecordLogMaxRows = (recordLog ?? new RecordLogSettings()).MaxRows, Metrics = metrics, StoredRecords = ct => state.ReadRecordsAsync(sync.Name, ct) };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await using var progress = Watch(sync.Name, execution, watch);
             await execution.ExecuteAsync(cancellationToken);

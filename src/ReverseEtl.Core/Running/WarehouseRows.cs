@@ -12,9 +12,11 @@ namespace ReverseEtl.Core.Running;
 /// only new or changed keys are fetched whole, a thousand at a time. The diff that follows is the worker's own, so the
 /// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
 /// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
+/// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
+/// <paramref name="previous"/> holds the stored state of those keys only.
 /// </summary>
 internal sealed class WarehouseRows(
-    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns)
+    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns, string? where = null)
 {
     private const int FetchChunk = 1_000;
     private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
@@ -22,8 +24,8 @@ internal sealed class WarehouseRows(
     private readonly List<(long Number, object?[] Key)> _pending = [];
     private RowMapper? _mapper;
 
-    /// <summary>Key rows read.</summary>
-    public long RowsRead { get; private set; }
+    /// <summary>Key + row-hash rows read.</summary>
+    public long KeysRead { get; private set; }
 
     /// <summary>Full rows fetched (the new or changed keys).</summary>
     public long RowsFetched { get; private set; }
@@ -44,12 +46,12 @@ internal sealed class WarehouseRows(
     {
         var model = context.Model;
         var keyCount = model.PrimaryKey.Count;
-        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect), context.QueryTag);
+        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect, where), context.QueryTag);
         await using var keys = await context.Warehouse.QueryAsync(query, cancellationToken);
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
         await foreach (var values in keys.ReadRowsAsync(cancellationToken))
         {
-            var number = ++RowsRead;
+            var number = ++KeysRead;
             var key = values[..keyCount];
             var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
             if (group.Count > 0 && (text is null || text != group[0].Text))

@@ -7,7 +7,7 @@ using ReverseEtl.Warehouses.DuckDb.Demo;
 namespace ReverseEtl.Warehouses.DuckDb;
 
 /// <summary>Queries a DuckDB file, read-only, one connection per query.</summary>
-public sealed class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
+public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
 {
     private readonly Lock _demoGate = new();
 

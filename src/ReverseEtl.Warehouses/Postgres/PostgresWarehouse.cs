@@ -10,7 +10,7 @@ namespace ReverseEtl.Warehouses.Postgres;
 /// Queries PostgreSQL through Npgsql, one pooled connection per query, in a read-only transaction, streaming rows as
 /// they arrive. The query's tag is set as <c>application_name</c>, so that it shows in <c>pg_stat_activity</c>.
 /// </summary>
-public sealed class PostgresWarehouse(PostgresOptions options) : IWarehouse, IWarehouseDialect, IAsyncDisposable
+public sealed partial class PostgresWarehouse(PostgresOptions options) : IWarehouse, IWarehouseDialect, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
 

@@ -12,7 +12,7 @@ namespace ReverseEtl.Warehouses.Snowflake;
 /// carries <c>retry=true</c>, so it never runs twice). A statement still running when the run is cancelled is
 /// cancelled in Snowflake. Times are UTC and the sync names the statement's query_tag.
 /// </summary>
-public sealed class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposable
+public sealed partial class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, IDisposable
 {
     private readonly SnowflakeOptions _options;
     private readonly TimeProvider _time;
