@@ -23,8 +23,9 @@ public interface IWarehouseBuckets : IWarehouseDialect
     string RowHashPart(string rowName);
 
     /// <summary>
-    /// An SQL condition that holds when <paramref name="column"/> is null or of a type (text, whole number, date) whose
+    /// An SQL condition that holds when <paramref name="column"/> is of a type (text, whole number, date) whose
     /// <see cref="IWarehouseDialect.KeyText"/> is the key's text in the sync state; a key of another type is not bucketed.
+    /// For a null it may hold or not (rows whose key is null are read whatever their bucket).
     /// </summary>
     string BucketableKey(string column);
 }

@@ -11,7 +11,7 @@ public sealed partial class DuckDbWarehouse : IWarehouseBuckets
     public string RowHashPart(string rowName) => $"cast('0x' || substr({RowHash(rowName)}, 1, 15) as bigint)";
 
     public string BucketableKey(string column) =>
-        $"({column} is null or typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE'))";
+        $"(typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE'))";
 
     private static int Bits(int bits) => bits is >= 1 and <= 32 ? bits : throw new ArgumentOutOfRangeException(nameof(bits), bits, "a key bucket has 1 to 32 bits");
 }
