@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running;
@@ -42,6 +41,7 @@ public abstract partial class WarehouseDiffTests
 
         var third = await SameBothWaysAsync(project);
         Assert.Equal(4L, third.Counts.Rejected);
+        Assert.InRange(third.Counts.KeysRead, 4, third.Counts.RowsRead / 2); // only the buckets of the duplicated, null and empty keys
         await ExecuteAsync(project, "delete from accounts where account_id is null or account_id = '' or account_name = 'Duplicate'");
         var fourth = await SameBothWaysAsync(project);
         Assert.Equal((0L, 0L), (fourth.Counts.Rejected, fourth.Counts.Sent));
@@ -125,7 +125,7 @@ public abstract partial class WarehouseDiffTests
             events.Add(item switch
             {
                 RowChange c => $"{c.Kind} {c.Key} {c.WasMatching}->{c.IsMatching} {c.Row?.Hash}",
-                RowRejected r => $"rejected {r.Key}: {RowNumbers().Replace(r.Reason, "rows …")}",
+                RowRejected r => $"rejected row {r.RowNumber} {r.Key}: {r.Reason}",
                 ColumnsChanged c => $"columns {string.Join(",", c.Columns.OrderBy(p => p.Key, StringComparer.Ordinal))}",
                 _ => string.Empty, // RowRehashed: the worker diff keeps no row hash
             });
@@ -144,7 +144,4 @@ public abstract partial class WarehouseDiffTests
 
         return state;
     }
-
-    [GeneratedRegex(@"rows \d+ and \d+")]
-    private static partial Regex RowNumbers();
 }

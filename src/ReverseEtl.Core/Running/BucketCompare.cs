@@ -41,7 +41,7 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
         context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
         {
-            return new BucketChanges([], Where: null, ReadKeys: false);
+            return new BucketChanges([], Filled: null, Where: null);
         }
 
         // Past half the buckets, a filter saves little: every key is read, against every stored key.
@@ -52,8 +52,10 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             wanted[bucket] = true;
         }
 
-        var states = await CollectAsync(all ? null : wanted, bits, cancellationToken);
-        return new BucketChanges(states, all ? null : ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0), ReadKeys: true);
+        // The state of those keys is read while the warehouse selects their rows: the diff waits for it before the first row.
+        var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        var filled = Task.Run(() => CollectAsync(states, all ? null : wanted, bits, cancellationToken), cancellationToken);
+        return new BucketChanges(states, filled, all ? null : ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0));
     }
 
     private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
@@ -93,9 +95,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     }
 
     // The stored state of the keys in the wanted buckets (all keys when null).
-    private async Task<Dictionary<string, RecordState>> CollectAsync(bool[]? wanted, int bits, CancellationToken cancellationToken)
+    private async Task CollectAsync(Dictionary<string, RecordState> states, bool[]? wanted, int bits, CancellationToken cancellationToken)
     {
-        var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
         await foreach (var record in stored(cancellationToken))
         {
             if (wanted is null || wanted[BucketSums.Of(record.Key, bits)])
@@ -103,8 +104,6 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
                 states[record.Key] = record.State;
             }
         }
-
-        return states;
     }
 
     // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
@@ -117,7 +116,10 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
 }
 
 /// <summary>What the bucket comparison leaves to read: the stored state of the keys to compare and the condition selecting their rows.</summary>
-/// <param name="Previous">The stored state of the keys in differing buckets (of every key when <paramref name="Where"/> is null).</param>
+/// <param name="Previous">The stored state of the keys in differing buckets (of every key when <paramref name="Where"/> is null), complete once <paramref name="Filled"/> is.</param>
+/// <param name="Filled">Fills <paramref name="Previous"/>; null when no bucket differs and no key is null: nothing to read.</param>
 /// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
-/// <param name="ReadKeys">False when no bucket differs and no key is null: nothing to read.</param>
-internal sealed record BucketChanges(Dictionary<string, RecordState> Previous, string? Where, bool ReadKeys);
+internal sealed record BucketChanges(Dictionary<string, RecordState> Previous, Task? Filled, string? Where)
+{
+    public bool ReadKeys => Filled is not null;
+}

@@ -58,7 +58,7 @@ public sealed class ChangeSource(SyncRunContext context)
         Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
-        string? where = null;
+        var (where, filled) = ((string?)null, (Task?)null);
         if (BucketCompare.Applies(context, dialect))
         {
             var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => context.StoredRecords?.Invoke(ct) ?? Stored(previous));
@@ -70,11 +70,11 @@ public sealed class ChangeSource(SyncRunContext context)
                     yield break;
                 }
 
-                (previous, where) = (changes.Previous, changes.Where);
+                (previous, where, filled) = (changes.Previous, changes.Where, changes.Filled);
             }
         }
 
-        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, where);
+        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, where, filled);
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())

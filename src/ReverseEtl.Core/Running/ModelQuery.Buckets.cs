@@ -44,6 +44,22 @@ public static partial class ModelQuery
             """;
     }
 
+    /// <summary>
+    /// One row: how many rows have a key, then, for each of <paramref name="keys"/>, how many rows have a key that sorts
+    /// before it in <see cref="Build"/>'s order: the numbers the diff in the worker gives rows in key order.
+    /// </summary>
+    public static string BuildRanks(ModelDefinition model, IWarehouseDialect dialect, IReadOnlyList<object?> keys)
+    {
+        var key = $"retl_model__.{model.PrimaryKey[0]}";
+        var before = keys.Select((k, i) => $", sum(case when {key} < {dialect.Literal(k)} then 1 else 0 end) as retl_before_{i}__");
+        return $"""
+            select count({key}) as retl_keyed__{string.Concat(before)}
+            from (
+            {Body(model)}
+            ) as retl_model__
+            """;
+    }
+
     /// <summary>The condition that selects the rows of the given buckets (and, when asked, the rows whose key is null).</summary>
     public static string InBuckets(ModelDefinition model, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool nullKeys)
     {

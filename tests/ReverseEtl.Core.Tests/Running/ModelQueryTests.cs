@@ -88,6 +88,21 @@ public class ModelQueryTests
             """, sql);
     }
 
+    [Fact]
+    public void BuildRanks_Keys_CountsRowsWithAKeyAndThoseBeforeEachInTheModelsOrder()
+    {
+        var kit = new RunKit("mode: upsert");
+
+        var sql = ModelQuery.BuildRanks(kit.Runtime.Project.Models["m"], new QuotingDialect(), ["a'b", "東京"]);
+
+        Assert.Equal("""
+            select count(retl_model__.id) as retl_keyed__, sum(case when retl_model__.id < 'a''b' then 1 else 0 end) as retl_before_0__, sum(case when retl_model__.id < '東京' then 1 else 0 end) as retl_before_1__
+            from (
+            select id, name from accounts
+            ) as retl_model__
+            """, sql);
+    }
+
     [Theory]
     [InlineData(false, "bucket(cast(retl_model__.id as text), 8) in (3, 200)")]
     [InlineData(true, "bucket(cast(retl_model__.id as text), 8) in (3, 200) or retl_model__.id is null")]
