@@ -58,23 +58,14 @@ public sealed class ChangeSource(SyncRunContext context)
         Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
-        var (where, filled) = ((string?)null, (Task?)null);
-        if (BucketCompare.Applies(context, dialect))
+        var changes = await CompareBucketsAsync(dialect, previous, cancellationToken);
+        if (changes is { ReadKeys: false })
         {
-            var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => context.StoredRecords?.Invoke(ct) ?? Stored(previous));
-            if (await buckets.CompareAsync(cancellationToken) is { } changes)
-            {
-                _buckets = buckets;
-                if (!changes.ReadKeys)
-                {
-                    yield break;
-                }
-
-                (previous, where, filled) = (changes.Previous, changes.Where, changes.Filled);
-            }
+            yield break;
         }
 
-        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, where, filled);
+        previous = changes?.Previous ?? previous;
+        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, changes?.Where, changes?.Filled);
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())
@@ -89,6 +80,20 @@ public sealed class ChangeSource(SyncRunContext context)
         {
             yield return seen;
         }
+    }
+
+    // Buckets first where they apply (a single-column key, a state to compare with); null: every key is read against the whole state.
+    private async Task<BucketChanges?> CompareBucketsAsync(IWarehouseDialect dialect, Dictionary<string, RecordState> previous, CancellationToken cancellationToken)
+    {
+        if (!BucketCompare.Applies(context, dialect))
+        {
+            return null;
+        }
+
+        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => context.StoredRecords?.Invoke(ct) ?? Stored(previous));
+        var changes = await buckets.CompareAsync(cancellationToken);
+        _buckets = changes is null ? null : buckets;
+        return changes;
     }
 
     // A warehouse error inside the model (a cast that fails on one row's value) names the model's own line, not the wrapper's.
