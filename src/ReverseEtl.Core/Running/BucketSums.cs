@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Org.BouncyCastle.Crypto.Digests;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Running;
@@ -14,6 +14,9 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 internal sealed class BucketSums
 {
+    [ThreadStatic]
+    private static MD5Digest? t_md5;
+
     private readonly long[] _rows;
     private readonly UInt128[] _sums;
     private readonly bool[] _unknown;
@@ -35,6 +38,7 @@ internal sealed class BucketSums
     public static int BitsFor(long keys) => Math.Clamp((int)Math.Round(Math.Log2(Math.Max(1, keys) / 32.0)), 4, 20);
 
     /// <summary>The bucket of a key: the first <paramref name="bits"/> bits of the md5 of its UTF-8 text, big-endian.</summary>
+    /// <remarks>BouncyCastle's managed md5: the platform's goes to OpenSSL for every key, about 5 times slower on short keys.</remarks>
     public static int Of(string key, int bits)
     {
         var length = Encoding.UTF8.GetMaxByteCount(key.Length);
@@ -43,10 +47,10 @@ internal sealed class BucketSums
         {
             Span<byte> utf8 = rented ?? stackalloc byte[512];
             var written = Encoding.UTF8.GetBytes(key, utf8);
-            Span<byte> md5 = stackalloc byte[MD5.HashSizeInBytes];
-#pragma warning disable CA5351 // md5 is what all three warehouses compute; it buckets keys, it protects nothing
-            MD5.HashData(utf8[..written], md5);
-#pragma warning restore CA5351
+            Span<byte> md5 = stackalloc byte[16];
+            var digest = t_md5 ??= new MD5Digest();
+            digest.BlockUpdate(utf8[..written]);
+            digest.DoFinal(md5);
             return (int)(BinaryPrimitives.ReadUInt32BigEndian(md5) >> (32 - bits));
         }
         finally

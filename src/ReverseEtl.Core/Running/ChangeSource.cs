@@ -90,7 +90,8 @@ public sealed class ChangeSource(SyncRunContext context)
             return null;
         }
 
-        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => context.StoredRecords?.Invoke(ct) ?? Stored(previous));
+        // While the saved state holds every key in memory, reading them again from the store would only add time.
+        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, ct => previous.Count == 0 && context.StoredRecords is { } stored ? stored(ct) : Stored(previous));
         var changes = await buckets.CompareAsync(cancellationToken);
         _buckets = changes is null ? null : buckets;
         return changes;
@@ -110,7 +111,7 @@ public sealed class ChangeSource(SyncRunContext context)
         }
     }
 
-    // The state the run began with, when the context has no streaming read of the store (explain's single key).
+    // The state the run began with, as loaded (explain's: a single key).
     private static IAsyncEnumerable<StoredRecord> Stored(Dictionary<string, RecordState> previous) =>
         previous.Select(p => new StoredRecord(p.Key, p.Value)).ToAsyncEnumerable();
 
