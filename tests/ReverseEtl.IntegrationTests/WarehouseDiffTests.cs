@@ -9,7 +9,7 @@ namespace ReverseEtl.IntegrationTests;
 /// The diff in the warehouse gives exactly the changes of the diff in the worker, run after run (new, changed, removed,
 /// duplicated and keyless rows, a change in an unmapped column), while fetching only the new or changed rows.
 /// </summary>
-public abstract class WarehouseDiffTests
+public abstract partial class WarehouseDiffTests
 {
     private protected abstract Task<TestProject> ProjectAsync();
 

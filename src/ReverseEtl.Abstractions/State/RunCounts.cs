@@ -8,6 +8,12 @@ public sealed record RunCounts
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched { get; init; }
 
+    /// <summary>For a diff in the warehouse: key + row-hash rows read (every key, or only those of buckets that differ).</summary>
+    public long KeysRead { get; init; }
+
+    /// <summary>For a diff in the warehouse by buckets of keys: the bucket sums read (one row per bucket).</summary>
+    public long BucketsRead { get; init; }
+
     /// <summary>How many keys the sync's state held when the run started.</summary>
     public long Held { get; init; }
 

@@ -20,16 +20,23 @@ public sealed class ChangeSource(SyncRunContext context)
     private const int RowsAhead = 512;
     private WarehouseRows? _inWarehouse;
     private SnapshotRows? _inSnapshot;
+    private BucketCompare? _buckets;
     private long _rowsRead;
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
 
-    /// <summary>Rows read from the model (for a diff in the warehouse: key rows; against its snapshot: the rows the diff returned).</summary>
-    public long RowsRead => _inSnapshot?.RowsRead ?? _inWarehouse?.RowsRead ?? _rowsRead;
+    /// <summary>Rows of the model: read (for a diff in the warehouse: key rows read, or rows counted by buckets; against its snapshot: the rows the diff returned).</summary>
+    public long RowsRead => _inSnapshot?.RowsRead ?? _buckets?.ModelRows ?? _inWarehouse?.KeysRead ?? _rowsRead;
 
     /// <summary>The model returned no rows (for a diff against the warehouse's snapshot, as the warehouse counted them).</summary>
     public bool ModelEmpty => _inSnapshot?.ModelEmpty ?? RowsRead == 0;
+
+    /// <summary>For a diff in the warehouse: key + row-hash rows read (all, or those of the buckets that differ).</summary>
+    public long KeysRead => _inWarehouse?.KeysRead ?? 0;
+
+    /// <summary>For a diff in the warehouse by buckets: bucket rows read.</summary>
+    public long BucketsRead => _buckets?.BucketsRead ?? 0;
 
     /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
@@ -80,8 +87,14 @@ public sealed class ChangeSource(SyncRunContext context)
     private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
-        var previous = await context.Saved.Records.LoadAsync(cancellationToken);
-        _inWarehouse = new WarehouseRows(context, dialect, previous, saved);
+        var changes = await CompareBucketsAsync(dialect, cancellationToken);
+        if (changes is { ReadKeys: false })
+        {
+            yield break;
+        }
+
+        var previous = changes?.Previous ?? await context.Saved.Records.LoadAsync(cancellationToken);
+        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, changes?.Where, changes?.Filled);
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())
@@ -118,6 +131,20 @@ public sealed class ChangeSource(SyncRunContext context)
         {
             yield return seen;
         }
+    }
+
+    // Buckets first where they apply (a single-column key, a state to compare with); null: every key is read against the whole state.
+    private async Task<BucketChanges?> CompareBucketsAsync(IWarehouseDialect dialect, CancellationToken cancellationToken)
+    {
+        if (!BucketCompare.Applies(context, dialect))
+        {
+            return null;
+        }
+
+        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, context.Saved.Records.ReadAsync);
+        var changes = await buckets.CompareAsync(cancellationToken);
+        _buckets = changes is null ? null : buckets;
+        return changes;
     }
 
     // A warehouse error inside the model (a cast that fails on one row's value) names the model's own line, not the wrapper's.

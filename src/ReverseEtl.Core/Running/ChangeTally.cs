@@ -46,6 +46,8 @@ internal sealed class ChangeTally
     {
         RowsRead = source.RowsRead,
         RowsFetched = source.RowsFetched,
+        KeysRead = source.KeysRead,
+        BucketsRead = source.BucketsRead,
         Held = source.Held,
         Rejected = Rejected,
         Added = Added,

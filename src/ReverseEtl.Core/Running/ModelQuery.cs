@@ -4,7 +4,7 @@ using ReverseEtl.Core.Definitions;
 namespace ReverseEtl.Core.Running;
 
 /// <summary>Wraps a model's SQL so that the warehouse evaluates the trigger condition and orders rows by key.</summary>
-public static class ModelQuery
+public static partial class ModelQuery
 {
     /// <summary>The name of the column that carries the trigger condition's result.</summary>
     public const string MatchColumn = "retl_matches__";
@@ -32,12 +32,15 @@ public static class ModelQuery
     /// <summary>The column that carries the warehouse's hash of the whole row (diff: warehouse).</summary>
     public const string RowHashColumn = "retl_row_hash__";
 
-    /// <summary>Keys, row hashes and the trigger condition only, ordered by key: what a diff in the warehouse reads of every row.</summary>
-    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect) => $"""
+    /// <summary>
+    /// Keys, row hashes and the trigger condition only, ordered by key: what a diff in the warehouse reads of every row,
+    /// or, with <paramref name="where"/> (a condition on <c>retl_model__</c>), of the rows it selects.
+    /// </summary>
+    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null) => $"""
         select {Keys(model)}, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
         from (
         {Body(model)}
-        ) as retl_model__
+        ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}
         order by {Keys(model)}
         """;
 

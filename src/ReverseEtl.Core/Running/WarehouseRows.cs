@@ -12,18 +12,22 @@ namespace ReverseEtl.Core.Running;
 /// only new or changed keys are fetched whole, a thousand at a time. The diff that follows is the worker's own, so the
 /// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
 /// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
+/// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
+/// <paramref name="previous"/> holds the stored state of those keys only, once <paramref name="filled"/> completes.
 /// </summary>
 internal sealed class WarehouseRows(
-    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns)
+    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns,
+    string? where = null, Task? filled = null)
 {
     private const int FetchChunk = 1_000;
     private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
     private readonly Queue<DiffEvent> _seen = new();
     private readonly List<(long Number, object?[] Key)> _pending = [];
+    private readonly RejectedRows? _rejected = where is null ? null : new RejectedRows(context, dialect);
     private RowMapper? _mapper;
 
-    /// <summary>Key rows read.</summary>
-    public long RowsRead { get; private set; }
+    /// <summary>Key + row-hash rows read.</summary>
+    public long KeysRead { get; private set; }
 
     /// <summary>Full rows fetched (the new or changed keys).</summary>
     public long RowsFetched { get; private set; }
@@ -44,12 +48,17 @@ internal sealed class WarehouseRows(
     {
         var model = context.Model;
         var keyCount = model.PrimaryKey.Count;
-        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect), context.QueryTag);
+        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect, where), context.QueryTag);
         await using var keys = await context.Warehouse.QueryAsync(query, cancellationToken);
+        if (filled is not null)
+        {
+            await filled;
+        }
+
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
         await foreach (var values in keys.ReadRowsAsync(cancellationToken))
         {
-            var number = ++RowsRead;
+            var number = ++KeysRead;
             var key = values[..keyCount];
             var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
             if (group.Count > 0 && (text is null || text != group[0].Text))
@@ -72,6 +81,12 @@ internal sealed class WarehouseRows(
         {
             yield return row;
         }
+
+        // Some keys only: rejected rows are numbered as among all rows, once the read is over.
+        foreach (var (number, key, matches) in _rejected is { Count: > 0 } rejected ? await rejected.NumberAsync(cancellationToken) : [])
+        {
+            yield return Placeholder(number, RowKey.TryFormat(key, out var text, out _) ? text : null, key, matches);
+        }
     }
 
     // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch.
@@ -79,7 +94,11 @@ internal sealed class WarehouseRows(
     {
         var rows = new List<MappedRow>();
         var first = group[0];
-        if (first.Text is null || group.Count > 1)
+        if ((first.Text is null || group.Count > 1) && _rejected is not null)
+        {
+            _rejected.Hold(group.Select(g => (g.Key, g.Matches)));
+        }
+        else if (first.Text is null || group.Count > 1)
         {
             rows.AddRange(group.Select(g => Placeholder(g.Number, g.Text, g.Key, g.Matches)));
         }

@@ -63,13 +63,22 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         }
     }
 
-    // Rows and bytes the plan read from the warehouse per changed row: key + hash rows and full rows, by average width.
+    // Rows and bytes the plan read from the warehouse per changed row: bucket sums, key + hash rows and full rows, by
+    // average width (a bucket row: its number, count and sum, about 32 bytes); and the share of key + hash rows read.
     private void Moved(string mode, JsonNode counts, long changed, (double Row, double KeyAndHash) widths)
     {
         var (read, fetched) = (counts["rows_read"]!.GetValue<long>(), counts["rows_fetched"]!.GetValue<long>());
-        var bytes = mode is "worker" or "snapshot" ? read * widths.Row : (read * widths.KeyAndHash) + (fetched * widths.Row);
-        _figures.Add($"plan_{mode}_rows_moved_per_changed", (read + fetched) / (double)Math.Max(1, changed), "rows", $"plan, diff: {mode}, rows from the warehouse per changed row");
+        var (keys, buckets) = (counts["keys_read"]!.GetValue<long>(), counts["buckets_read"]!.GetValue<long>());
+        var whole = mode is "worker" or "snapshot";
+        var moved = whole ? read + fetched : buckets + keys + fetched;
+        var bytes = whole ? (read + fetched) * widths.Row : (buckets * 32.0) + (keys * widths.KeyAndHash) + (fetched * widths.Row);
+        _figures.Add($"plan_{mode}_rows_moved_per_changed", moved / (double)Math.Max(1, changed), "rows", $"plan, diff: {mode}, rows from the warehouse per changed row");
         _figures.Add($"plan_{mode}_bytes_moved_per_changed", bytes / Math.Max(1, changed), "B", $"plan, diff: {mode}, bytes from the warehouse per changed row (average widths)");
+        if (mode == "warehouse")
+        {
+            _figures.Add("plan_warehouse_buckets_read", buckets, "rows", "plan, diff: warehouse, bucket sums read (one row per bucket of keys)");
+            _figures.Add("plan_warehouse_keys_read_share", 100.0 * keys / Math.Max(1, read), "%", "plan, diff: warehouse, key + hash rows read, share of the model's rows");
+        }
     }
 
     private async Task DeliverAsync(string vendor, string worker)

@@ -52,8 +52,83 @@ public class ModelQueryTests
         Assert.StartsWith("select retl_model__.id, md5(retl_model__) as retl_row_hash__, (1 = 1) as retl_matches__", sql, StringComparison.Ordinal);
     }
 
-    private sealed class QuotingDialect : IWarehouseDialect
+    [Fact]
+    public void BuildKeys_Where_SelectsRowsBeforeOrdering()
     {
+        var kit = new RunKit("mode: upsert");
+
+        var sql = ModelQuery.BuildKeys(kit.Runtime.Project.Models["m"], kit.Sync, new QuotingDialect(), "retl_model__.id is null");
+
+        Assert.EndsWith("""
+            ) as retl_model__
+            where retl_model__.id is null
+            order by retl_model__.id
+            """, sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuildBuckets_TriggerSync_SumsEachRowsPartByBucketOfItsKeyText()
+    {
+        var kit = new RunKit("mode: trigger, trigger: { when: \"name = 'Zoë'\" }");
+
+        var sql = ModelQuery.BuildBuckets(kit.Runtime.Project.Models["m"], kit.Sync, new QuotingDialect(), 12);
+
+        Assert.Equal("""
+            select retl_bucket__, count(*) as retl_rows__,
+                   cast(sum(case when retl_matches__ then 1152921504606846975 - retl_part__ else retl_part__ end) as varchar) as retl_sum__,
+                   sum(case when retl_bucketable__ then 0 else 1 end) as retl_other__
+            from (
+            select bucket(cast(retl_model__.id as text), 12) as retl_bucket__, part(retl_model__) as retl_part__,
+                   (name = 'Zoë') as retl_matches__, bucketable(retl_model__.id) as retl_bucketable__
+            from (
+            select id, name from accounts
+            ) as retl_model__
+            ) as retl_buckets__
+            group by retl_bucket__
+            """, sql);
+    }
+
+    [Fact]
+    public void BuildRanks_Keys_CountsRowsWithAKeyAndThoseBeforeEachInTheModelsOrder()
+    {
+        var kit = new RunKit("mode: upsert");
+
+        var sql = ModelQuery.BuildRanks(kit.Runtime.Project.Models["m"], new QuotingDialect(), ["a'b", "東京"]);
+
+        Assert.Equal("""
+            select count(retl_model__.id) as retl_keyed__, sum(case when retl_model__.id < 'a''b' then 1 else 0 end) as retl_before_0__, sum(case when retl_model__.id < '東京' then 1 else 0 end) as retl_before_1__
+            from (
+            select id, name from accounts
+            ) as retl_model__
+            """, sql);
+    }
+
+    [Theory]
+    [InlineData(false, "bucket(cast(retl_model__.id as text), 8) in (3, 200)")]
+    [InlineData(true, "bucket(cast(retl_model__.id as text), 8) in (3, 200) or retl_model__.id is null")]
+    public void InBuckets_Buckets_SelectsThemAndNullKeysWhenAsked(bool nullKeys, string expected)
+    {
+        var kit = new RunKit("mode: upsert");
+
+        Assert.Equal(expected, ModelQuery.InBuckets(kit.Runtime.Project.Models["m"], new QuotingDialect(), 8, [3, 200], nullKeys));
+    }
+
+    [Fact]
+    public void InBuckets_NoBucket_SelectsNullKeys()
+    {
+        var kit = new RunKit("mode: upsert");
+
+        Assert.Equal("retl_model__.id is null", ModelQuery.InBuckets(kit.Runtime.Project.Models["m"], new QuotingDialect(), 8, [], nullKeys: true));
+    }
+
+    private sealed class QuotingDialect : IWarehouseBuckets
+    {
+        public string KeyBucket(string keyText, int bits) => $"bucket({keyText}, {bits})";
+
+        public string RowHashPart(string rowName) => $"part({rowName})";
+
+        public string BucketableKey(string column) => $"bucketable({column})";
+
         public string RowHash(string rowName) => $"md5({rowName})";
 
         public string Literal(object? value) => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";

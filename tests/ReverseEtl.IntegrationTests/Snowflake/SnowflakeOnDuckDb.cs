@@ -90,7 +90,7 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
             return Error(422, "001003", "42000", $"SQL compilation error: syntax error at '{foreign.Value}' (not Snowflake SQL)");
         }
 
-        var sql = _twins.Aggregate(Utf8Collation().Replace(statement.Replace(SnowflakeRowHash, DuckDbRowHash, StringComparison.Ordinal), "$1"), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
+        var sql = _twins.Aggregate(BucketTwins(statement).Replace(SnowflakeRowHash, DuckDbRowHash, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
         try
         {
             return Answer(sql);
@@ -162,9 +162,6 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
         BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
     };
 
-    // Snowflake's key text in binary order (collate(..., 'utf8')): DuckDB's text already compares by code point.
-    [GeneratedRegex(@"collate\((cast\([^()]*\)), 'utf8'\)")]
-    private static partial Regex Utf8Collation();
 
     // DuckDB's and PostgreSQL's SQL that Snowflake does not have.
     [GeneratedRegex(@"\b(string_agg|struct_pack|list_contains|list|json_agg|json_build_object|row_to_json)\s*\(|\bfilter\s*\(\s*where\b|=\s*any\s*\(|::\s*text\[\]", RegexOptions.IgnoreCase)]

@@ -1,0 +1,125 @@
+using System.Globalization;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// The first step of <c>diff: warehouse</c> for a single-column key (Merkle-style): the warehouse sums its rows per
+/// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the worker sums the stored state alike, streamed
+/// (<see cref="BucketSums"/>); only the keys of buckets that differ are read next, and only their stored state is kept.
+/// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
+/// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
+/// the comparison undecided: every key is read, as without buckets.
+/// </summary>
+internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
+{
+    /// <summary>Whether the comparison applies: a single-column key, a warehouse that buckets, and a state to compare with.</summary>
+    public static bool Applies(SyncRunContext context, IWarehouseDialect dialect) =>
+        context.Model.PrimaryKey.Count == 1 && context.Saved.Held > 0 && dialect is IWarehouseBuckets;
+
+    /// <summary>The model's rows, as the warehouse counted them.</summary>
+    public long ModelRows { get; private set; }
+
+    /// <summary>The bucket rows read from the warehouse.</summary>
+    public long BucketsRead { get; private set; }
+
+    /// <summary>What to read next; null when the key cannot be bucketed (then every key is read against the whole state).</summary>
+    public async Task<BucketChanges?> CompareAsync(CancellationToken cancellationToken)
+    {
+        var bits = BucketSums.BitsFor(context.Saved.Held);
+        var model = Task.Run(() => SumModelAsync(bits, cancellationToken), cancellationToken);
+        var state = SumStateAsync(bits, cancellationToken);
+        await Task.WhenAll(model, state);
+        var (sums, nullKeys, other) = await model;
+        if (other > 0)
+        {
+            return null;
+        }
+
+        var differing = (await state).Differing(sums);
+        context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
+        if (differing.Count == 0 && nullKeys == 0)
+        {
+            return new BucketChanges([], Filled: null, Where: null);
+        }
+
+        // Past half the buckets, a filter saves little: every key is read, against every stored key.
+        var all = differing.Count * 2 > sums.Count;
+        var wanted = new bool[sums.Count];
+        foreach (var bucket in differing)
+        {
+            wanted[bucket] = true;
+        }
+
+        // The state of those keys is read while the warehouse selects their rows: the diff waits for it before the first row.
+        var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        var filled = Task.Run(() => CollectAsync(states, all ? null : wanted, bits, cancellationToken), cancellationToken);
+        return new BucketChanges(states, filled, all ? null : ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0));
+    }
+
+    private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
+    {
+        var sums = new BucketSums(bits);
+        var (nullKeys, other) = (0L, 0L);
+        var query = new WarehouseQuery(ModelQuery.BuildBuckets(context.Model, context.Sync, dialect, bits), context.QueryTag);
+        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            BucketsRead++;
+            var rows = Whole(values[1]);
+            ModelRows += (long)rows;
+            other += (long)Whole(values[3]);
+            if (values[0] is null)
+            {
+                nullKeys += (long)rows;
+            }
+            else
+            {
+                sums.Set((int)Whole(values[0]), (long)rows, Whole(values[2]));
+            }
+        }
+
+        return (sums, nullKeys, other);
+    }
+
+    private async Task<BucketSums> SumStateAsync(int bits, CancellationToken cancellationToken)
+    {
+        var sums = new BucketSums(bits);
+        await foreach (var record in stored(cancellationToken))
+        {
+            sums.Add(record.Key, record.State);
+        }
+
+        return sums;
+    }
+
+    // The stored state of the keys in the wanted buckets (all keys when null).
+    private async Task CollectAsync(Dictionary<string, RecordState> states, bool[]? wanted, int bits, CancellationToken cancellationToken)
+    {
+        await foreach (var record in stored(cancellationToken))
+        {
+            if (wanted is null || wanted[BucketSums.Of(record.Key, bits)])
+            {
+                states[record.Key] = record.State;
+            }
+        }
+    }
+
+    // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
+    private static UInt128 Whole(object? value) => value switch
+    {
+        long l => (UInt128)l,
+        string s => UInt128.Parse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+        _ => UInt128.Parse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>What the bucket comparison leaves to read: the stored state of the keys to compare and the condition selecting their rows.</summary>
+/// <param name="Previous">The stored state of the keys in differing buckets (of every key when <paramref name="Where"/> is null), complete once <paramref name="Filled"/> is.</param>
+/// <param name="Filled">Fills <paramref name="Previous"/>; null when no bucket differs and no key is null: nothing to read.</param>
+/// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
+internal sealed record BucketChanges(Dictionary<string, RecordState> Previous, Task? Filled, string? Where)
+{
+    public bool ReadKeys => Filled is not null;
+}

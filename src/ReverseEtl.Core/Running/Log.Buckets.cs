@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>The bucket comparison's lines (event ids 1400–1449).</summary>
+public sealed partial class RunLog
+{
+    [LoggerMessage(1400, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} key buckets differ from the state, and {NullKeys} rows have a null key; only their keys are read")]
+    public partial void BucketsCompared(string sync, int differing, int buckets, long nullKeys);
+}

@@ -1,0 +1,81 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>The queries of the bucket comparison (<c>diff: warehouse</c> with a single-column key).</summary>
+public static partial class ModelQuery
+{
+    /// <summary>The column of a bucket's number (null for rows whose key is null).</summary>
+    public const string BucketColumn = "retl_bucket__";
+
+    /// <summary>The column of a bucket's row count.</summary>
+    public const string BucketRowsColumn = "retl_rows__";
+
+    /// <summary>The column of a bucket's sum of row parts (see <see cref="BuildBuckets"/>), as text: a whole number of up to 128 bits.</summary>
+    public const string BucketSumColumn = "retl_sum__";
+
+    /// <summary>The column of a bucket's count of rows whose key is of a type that cannot be bucketed.</summary>
+    public const string BucketOtherColumn = "retl_other__";
+
+    /// <summary>All 60 bits set: a row that matches the trigger condition counts as this minus its row-hash part.</summary>
+    public const ulong PartMask = (1UL << 60) - 1;
+
+    /// <summary>
+    /// Per bucket of keys: the row count, the sum of each row's part (the first 60 bits of its row hash, or
+    /// <see cref="PartMask"/> minus them when the row matches the trigger condition) and the rows whose key cannot be
+    /// bucketed. One row per bucket that holds a row, in no order.
+    /// </summary>
+    public static string BuildBuckets(ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits)
+    {
+        var key = $"retl_model__.{model.PrimaryKey[0]}";
+        return $"""
+            select {BucketColumn}, count(*) as {BucketRowsColumn},
+                   cast(sum(case when retl_matches__ then {PartMask} - retl_part__ else retl_part__ end) as varchar) as {BucketSumColumn},
+                   sum(case when retl_bucketable__ then 0 else 1 end) as {BucketOtherColumn}
+            from (
+            select {dialect.KeyBucket(dialect.KeyText(key), bits)} as {BucketColumn}, {dialect.RowHashPart("retl_model__")} as retl_part__,
+                   ({Condition(sync)}) as retl_matches__, {dialect.BucketableKey(key)} as retl_bucketable__
+            from (
+            {Body(model)}
+            ) as retl_model__
+            ) as retl_buckets__
+            group by {BucketColumn}
+            """;
+    }
+
+    /// <summary>
+    /// One row: how many rows have a key, then, for each of <paramref name="keys"/>, how many rows have a key that sorts
+    /// before it in <see cref="Build"/>'s order: the numbers the diff in the worker gives rows in key order.
+    /// </summary>
+    public static string BuildRanks(ModelDefinition model, IWarehouseDialect dialect, IReadOnlyList<object?> keys)
+    {
+        // In the order of Build's query: by the key's text.
+        var key = $"retl_model__.{model.PrimaryKey[0]}";
+        var before = keys.Select((k, i) => $", sum(case when {dialect.KeyText(key)} < {dialect.KeyText(dialect.Literal(k))} then 1 else 0 end) as retl_before_{i}__");
+        return $"""
+            select count({key}) as retl_keyed__{string.Concat(before)}
+            from (
+            {Body(model)}
+            ) as retl_model__
+            """;
+    }
+
+    /// <summary>The condition that selects the rows of the given buckets (and, when asked, the rows whose key is null).</summary>
+    public static string InBuckets(ModelDefinition model, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool nullKeys)
+    {
+        var key = $"retl_model__.{model.PrimaryKey[0]}";
+        var parts = new List<string>(2);
+        if (buckets.Count > 0)
+        {
+            parts.Add($"{dialect.KeyBucket(dialect.KeyText(key), bits)} in ({string.Join(", ", buckets)})");
+        }
+
+        if (nullKeys || parts.Count == 0)
+        {
+            parts.Add($"{key} is null");
+        }
+
+        return string.Join(" or ", parts);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// The rows of a bucket comparison's key read that will be rejected (a null or empty key, a key on several rows), held
+/// until the read ends and then numbered as the whole model would number them in key order, as <c>diff: worker</c>
+/// does: a key's first row comes after every row whose key sorts before it (<see cref="ModelQuery.BuildRanks"/>, the
+/// order of <see cref="ModelQuery.Build"/>), and rows whose key is null come last. One query per hundred keys held.
+/// </summary>
+internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dialect)
+{
+    private const int PerQuery = 100;
+    private readonly List<List<(object?[] Key, bool Matches)>> _groups = [];
+
+    public int Count => _groups.Count;
+
+    /// <summary>Holds one key's rows (or one row whose key is null).</summary>
+    public void Hold(IEnumerable<(object?[] Key, bool Matches)> rows) => _groups.Add(rows.ToList());
+
+    /// <summary>Every row held, with its number in the model.</summary>
+    public async Task<List<(long Number, object?[] Key, bool Matches)>> NumberAsync(CancellationToken cancellationToken)
+    {
+        var numbered = new List<(long Number, object?[] Key, bool Matches)>();
+        var nulls = 0L;
+        foreach (var chunk in _groups.Chunk(PerQuery))
+        {
+            var keyed = chunk.Where(g => g[0].Key[0] is not null).ToList();
+            var (withKey, before) = await RanksAsync(keyed.Select(g => g[0].Key[0]).ToList(), cancellationToken);
+            for (var i = 0; i < keyed.Count; i++)
+            {
+                numbered.AddRange(keyed[i].Select((row, at) => (before[i] + at + 1, row.Key, row.Matches)));
+            }
+
+            numbered.AddRange(chunk.Where(g => g[0].Key[0] is null).SelectMany(g => g).Select(row => (withKey + ++nulls, row.Key, row.Matches)));
+        }
+
+        _groups.Clear();
+        return numbered;
+    }
+
+    private async Task<(long WithKey, long[] Before)> RanksAsync(List<object?> keys, CancellationToken cancellationToken)
+    {
+        var query = new WarehouseQuery(ModelQuery.BuildRanks(context.Model, dialect, keys), context.QueryTag);
+        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            return (Whole(values[0]), values[1..].Select(Whole).ToArray());
+        }
+
+        throw new WarehouseException($"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' returned no row for a count; run the sync again");
+    }
+
+    private static long Whole(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+}

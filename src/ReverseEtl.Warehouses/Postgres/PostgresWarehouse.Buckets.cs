@@ -1,0 +1,17 @@
+using ReverseEtl.Abstractions;
+
+namespace ReverseEtl.Warehouses.Postgres;
+
+/// <summary>Bucket comparison for <c>diff: warehouse</c>: hex digits of md5 read as whole numbers through <c>bit(n)</c>.</summary>
+public sealed partial class PostgresWarehouse : IWarehouseBuckets
+{
+    public string KeyBucket(string keyText, int bits) =>
+        $"(('x' || substr(md5({keyText}), 1, 8))::bit(32)::bigint / {1L << (32 - Bits(bits))})";
+
+    public string RowHashPart(string rowName) => $"('x' || substr({RowHash(rowName)}, 1, 15))::bit(60)::bigint";
+
+    public string BucketableKey(string column) =>
+        $"pg_typeof({column}) in ('text'::regtype, 'character varying'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype, 'date'::regtype)";
+
+    private static int Bits(int bits) => bits is >= 1 and <= 32 ? bits : throw new ArgumentOutOfRangeException(nameof(bits), bits, "a key bucket has 1 to 32 bits");
+}

@@ -1,0 +1,101 @@
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Running;
+
+namespace ReverseEtl.Core.Tests.Running;
+
+public class BucketSumsTests
+{
+    [Theory]
+    [InlineData("abc", 16, 36865)] // md5 900150983cd24fb0…: the first 16 bits, 0x9001
+    [InlineData("abc", 4, 9)]
+    [InlineData("", 16, 54301)]
+    [InlineData("ü-東京", 16, 26646)]
+    [InlineData("🙂", 16, 23693)]
+    [InlineData("42", 16, 41424)]
+    [InlineData("2024-01-05", 16, 12860)]
+    public void Of_Key_IsTheFirstBitsOfTheMd5OfItsUtf8Text(string key, int bits, int bucket)
+    {
+        Assert.Equal(bucket, BucketSums.Of(key, bits));
+    }
+
+    [Fact]
+    public void Of_KeyLongerThanTheStackBuffer_HashesAllOfIt()
+    {
+        Assert.Equal(20093, BucketSums.Of(new string('k', 600), 16));
+        Assert.NotEqual(BucketSums.Of(new string('k', 600), 20), BucketSums.Of(new string('k', 601), 20));
+    }
+
+    [Theory]
+    [InlineData(0, 4)]
+    [InlineData(1_000, 5)]
+    [InlineData(20_000, 9)]
+    [InlineData(1_000_000, 15)]
+    [InlineData(10_000_000_000, 20)]
+    public void BitsFor_Keys_AboutThirtyTwoKeysABucketWithinBounds(long keys, int bits)
+    {
+        Assert.Equal(bits, BucketSums.BitsFor(keys));
+    }
+
+    [Fact]
+    public void Part_Matching_IsTheMaskMinusTheFirstSixtyBits()
+    {
+        const ulong rowHash = 0x900150983cd24fb0;
+
+        Assert.Equal((UInt128)0x900150983cd24fb, BucketSums.Part(rowHash, matches: false));
+        Assert.Equal((UInt128)(ModelQuery.PartMask - 0x900150983cd24fb), BucketSums.Part(rowHash, matches: true));
+    }
+
+    [Fact]
+    public void Differing_SameKeysInAnotherOrder_NoBucket()
+    {
+        var (state, model) = (new BucketSums(4), new BucketSums(4));
+        var keys = Enumerable.Range(0, 200).Select(i => ($"k{i}", new RecordState((ulong)i, i % 3 == 0, Hash(i)))).ToList();
+        keys.ForEach(k => state.Add(k.Item1, k.Item2));
+        keys.AsEnumerable().Reverse().ToList().ForEach(k => model.Add(k.Item1, k.Item2));
+
+        Assert.Empty(state.Differing(model));
+    }
+
+    [Fact]
+    public void Differing_TwoKeysOfABucketSwapTheirMatch_ThatBucket()
+    {
+        var (state, model) = (new BucketSums(1), new BucketSums(1));
+        var (a, b) = ("a", Enumerable.Range(0, 50).Select(i => $"b{i}").First(k => BucketSums.Of(k, 1) == BucketSums.Of("a", 1)));
+        state.Add(a, new RecordState(1, Matched: true, Hash(1)));
+        state.Add(b, new RecordState(2, Matched: false, Hash(2)));
+        model.Add(a, new RecordState(1, Matched: false, Hash(1)));
+        model.Add(b, new RecordState(2, Matched: true, Hash(2)));
+
+        Assert.Equal([BucketSums.Of(a, 1)], state.Differing(model));
+    }
+
+    [Fact]
+    public void Differing_KeyRemovedAddedOrOfUnknownRowHash_ItsBucketOnly()
+    {
+        var (state, model) = (new BucketSums(8), new BucketSums(8));
+        foreach (var i in Enumerable.Range(0, 100))
+        {
+            state.Add($"k{i}", new RecordState(1, false, Hash(i)));
+            model.Add($"k{i}", new RecordState(1, false, Hash(i)));
+        }
+
+        state.Add("removed", new RecordState(1, false, Hash(500)));
+        model.Add("added", new RecordState(1, false, Hash(501)));
+        state.Add("from a worker diff", new RecordState(1, false, RowHash: 0));
+        model.Add("from a worker diff", new RecordState(1, false, Hash(502)));
+
+        Assert.Equal(new[] { "removed", "added", "from a worker diff" }.Select(k => BucketSums.Of(k, 8)).Distinct().Order(), state.Differing(model));
+    }
+
+    [Fact]
+    public void Set_WarehouseTotals_CompareWithTheKeysAdded()
+    {
+        var (state, model) = (new BucketSums(4), new BucketSums(4));
+        state.Add("abc", new RecordState(1, false, 0x900150983cd24fb0));
+        model.Set(9, rows: 1, sum: 0x900150983cd24fb);
+
+        Assert.Empty(state.Differing(model));
+    }
+
+    private static ulong Hash(int i) => (ulong)(i + 1) * 0x9E3779B97F4A7C15UL;
+}
