@@ -89,14 +89,14 @@ public class ModelQueryTests
     }
 
     [Fact]
-    public void BuildRanks_Keys_CountsRowsWithAKeyAndThoseBeforeEachInTheModelsOrder()
+    public void BuildRanks_Keys_CountsRowsWithAKeyAndThoseBeforeEachInTheModelsKeyTextOrder()
     {
         var kit = new RunKit("mode: upsert");
 
         var sql = ModelQuery.BuildRanks(kit.Runtime.Project.Models["m"], new QuotingDialect(), ["a'b", "東京"]);
 
         Assert.Equal("""
-            select count(retl_model__.id) as retl_keyed__, sum(case when retl_model__.id < 'a''b' then 1 else 0 end) as retl_before_0__, sum(case when retl_model__.id < '東京' then 1 else 0 end) as retl_before_1__
+            select count(retl_model__.id) as retl_keyed__, sum(case when cast(retl_model__.id as text) < cast('a''b' as text) then 1 else 0 end) as retl_before_0__, sum(case when cast(retl_model__.id as text) < cast('東京' as text) then 1 else 0 end) as retl_before_1__
             from (
             select id, name from accounts
             ) as retl_model__
