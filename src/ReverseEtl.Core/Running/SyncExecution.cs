@@ -48,6 +48,18 @@ internal sealed class SyncExecution
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ExecuteCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            await _outbound.SettleAsync(); // batches still in flight (the run ends by an exception) are answered and stored
+        }
+    }
+
+    private async Task ExecuteCoreAsync(CancellationToken cancellationToken)
+    {
         await foreach (var item in _source.ReadAsync(cancellationToken))
         {
             await HandleAsync(item, cancellationToken);
