@@ -100,7 +100,8 @@ public sealed class RollingWindowLimiter(RateLimit limit, TimeProvider time) : R
 
             waiter = new Waiter(permitCount);
             waiter.Node = _waiters.AddLast(waiter);
-            Schedule(time.GetUtcNow());
+            Serve(); // the clock may have moved since the place was counted: serve or wait for the next free one
+
         }
 
         waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
@@ -165,19 +166,26 @@ public sealed class RollingWindowLimiter(RateLimit limit, TimeProvider time) : R
     }
 
     // Under the lock: grants to the waiters in order while permits last, then sets the timer for the next free place.
+    // Should the clock have moved past that place meanwhile (a fake clock advanced by another thread), it serves again.
     private void Serve()
     {
-        while (_waiters.First is { } first && TryGrant(first.Value.Permits))
+        for (var round = 0; ; round++)
         {
-            _waiters.RemoveFirst();
-            first.Value.Registration.Unregister(); // not Dispose: it would wait for a cancel callback that waits for this lock
-            if (!first.Value.Done.TrySetResult(new Lease(this, first.Value.Permits)))
+            while (_waiters.First is { } first && TryGrant(first.Value.Permits))
             {
-                _inFlight -= first.Value.Permits; // cancelled meanwhile: the place is not used
+                _waiters.RemoveFirst();
+                first.Value.Registration.Unregister(); // not Dispose: it would wait for a cancel callback that waits for this lock
+                if (!first.Value.Done.TrySetResult(new Lease(this, first.Value.Permits)))
+                {
+                    _inFlight -= first.Value.Permits; // cancelled meanwhile: the place is not used
+                }
+            }
+
+            if (Schedule(time.GetUtcNow(), last: round == 2))
+            {
+                return;
             }
         }
-
-        Schedule(time.GetUtcNow());
     }
 
     private bool TryGrant(int permitCount)
@@ -217,26 +225,41 @@ public sealed class RollingWindowLimiter(RateLimit limit, TimeProvider time) : R
         }
     }
 
-    // The next moment something may free up by itself: the pause ends, the cap's window resets, the oldest answer ages out.
-    private void Schedule(DateTimeOffset now)
+    // The next moment something may free up by itself: the pause ends, the vendor's window resets, the oldest answers
+    // age out. False when that moment has already come (serve again).
+    private bool Schedule(DateTimeOffset now, bool last)
     {
         if (_waiters.Count == 0)
         {
             _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
+            return true;
         }
 
         DateTimeOffset? next = now < _pausedUntil ? _pausedUntil
             : _fixed is { Left: <= 0 } window ? window.End
-            : _answered.TryPeek(out var oldest) ? oldest + limit.Window
+            : _fixed is null ? WhenAnswersLeave(_waiters.First!.Value.Permits)
             : null;
         if (next is not { } due)
         {
-            return; // only answers still to come can free a place
+            return true; // only answers still to come can free a place
+        }
+
+        if (due <= now && !last)
+        {
+            return false;
         }
 
         _timer ??= time.CreateTimer(static s => ((RollingWindowLimiter)s!).Change(static () => { }), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(due - now > TimeSpan.Zero ? due - now : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        _timer.Change(due > now ? due - now : TimeSpan.FromTicks(1), Timeout.InfiniteTimeSpan);
+        return true;
+    }
+
+    // When enough answers have left the window for the first waiter; null when places held by requests in flight are
+    // what it waits for (their answers will serve it).
+    private DateTimeOffset? WhenAnswersLeave(int permits)
+    {
+        var leaving = permits - (limit.Requests - _inFlight - _answered.Count);
+        return leaving >= 1 && leaving <= _answered.Count ? _answered.ElementAt(leaving - 1) + limit.Window : null;
     }
 
     private sealed class Waiter(int permits)
