@@ -9,7 +9,8 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
 /// stores what was acknowledged and what failed, and counts both. A writer that takes several batches at once
-/// (<see cref="IConcurrentSyncWriter"/>) gets up to its count in flight, after the run's first batch went alone; each
+/// (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch goes
+/// alone, then the count doubles with each batch answered, and falls back to one when a record got no answer. Each
 /// batch is logged before it goes and stored after its own answer, in the order the batches went, and a key is never
 /// in two batches in flight. When a batch fails, the batches in flight are still answered and stored, then the
 /// failure ends the run.
@@ -20,12 +21,15 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     public const int MaxInFlight = 64;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
-    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight) : 1;
+    // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
+    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
+        ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
+        : 1;
     private readonly Queue<Flight> _inFlight = new();
     private readonly HashSet<string> _keysInFlight = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
     private List<(RowChange Change, SyncRecord Record)> _pending = [];
-    private bool _sentAny;
+    private int _allowed = 1;
 
     public long Sent { get; private set; }
 
@@ -83,10 +87,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         _inFlight.Enqueue(Launch(pending, batch, cancellationToken));
         _keysInFlight.UnionWith(batch.Select(r => r.Key));
 
-        // The first batch goes alone: writers set things up on it (properties, attributes) before others run beside it.
-        var allowed = _sentAny ? _parallel : 1;
-        _sentAny = true;
-        while (_inFlight.Count >= allowed)
+        while (_inFlight.Count >= _allowed)
         {
             await CompleteOneAsync();
         }
@@ -167,6 +168,10 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
         await _ahead.AfterAsync(flight.Batch, outcomes);
         (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
+
+        // Batches in flight grow as answers come (1, 2, 4, … the writer's count); a record with no answer (a timeout)
+        // brings them back to one, so a vendor that stopped answering gets one request at a time, and its circuit opens.
+        _allowed = outcomes.Any(o => o.Status == OutcomeStatus.Unknown) ? 1 : Math.Min(_parallel, _allowed * 2);
         await context.Book.FlushAsync();
     }
 

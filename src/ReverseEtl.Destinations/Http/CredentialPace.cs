@@ -102,8 +102,16 @@ internal sealed class CredentialPace(RateLimiter limiter, RateLimit limit, TimeP
         while (ticks > seen && Interlocked.CompareExchange(ref _pausedUntilTicks, ticks, seen) != seen);
     }
 
+    // A permit free now is taken whatever the token says: only a request that has to wait can be stopped.
     private static async Task<RateLimitLease> AcquireAsync(RateLimiter limiter, CancellationToken cancellationToken)
     {
+        var free = limiter.AttemptAcquire(1);
+        if (free.IsAcquired)
+        {
+            return free;
+        }
+
+        free.Dispose();
         var lease = await limiter.AcquireAsync(1, cancellationToken);
         return lease.IsAcquired ? lease : throw new InvalidOperationException("The shared rate limiter refused a permit although its queue is unbounded.");
     }

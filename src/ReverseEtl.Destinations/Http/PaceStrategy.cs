@@ -9,7 +9,7 @@ namespace ReverseEtl.Destinations.Http;
 /// vendor's reset, its fixed window, a full rolling window) to every sync on the credential. It sits inside the retries
 /// (every attempt counts against the vendor's limit) and outside the attempt timeout (waiting for a permit is not the
 /// vendor being slow). A budget shared by replicas that cannot be read fails the call, naming the connection, before
-/// anything is sent.
+/// anything is sent. A request still waiting when its run stops (<see cref="StopBeforeSending"/>) is not sent.
 /// </summary>
 internal sealed class PaceStrategy(CredentialPace pace, VendorHttpPolicy policy, TimeProvider time) : ResilienceStrategy<HttpResponseMessage>
 {
@@ -17,10 +17,16 @@ internal sealed class PaceStrategy(CredentialPace pace, VendorHttpPolicy policy,
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
         IDisposable permits;
+        var stop = StopBeforeSending.Token;
+        using var waiting = stop.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stop) : null;
         try
         {
             var lanes = context.GetRequestMessage() is { } message ? await policy.LanesAsync(message).ConfigureAwait(context.ContinueOnCapturedContext) : [];
-            permits = await pace.WaitAsync(lanes, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            permits = await pace.WaitAsync(lanes, waiting?.Token ?? context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            return Outcome.FromException<HttpResponseMessage>(new NotSentException()); // the run stopped while this waited: nothing was sent
         }
         catch (OperationCanceledException ex)
         {

@@ -27,17 +27,39 @@ public class OutboundTests
         await writer.CallAsync(0);
         Assert.Equal(1, writer.InFlight); // the first batch goes alone
         writer.Answer(0);
+        await writer.CallAsync(2);
+        Assert.Equal(2, writer.InFlight); // then two
+        writer.Answer(1);
         await writer.CallAsync(3);
-        Assert.Equal(3, writer.InFlight);
+        Assert.Equal(2, writer.InFlight); // then up to the writer's three, here all that is left
         writer.Answer(3);
         writer.Fail(2, new DestinationException("hubspot connection 'd': HTTP 502 from /crm/v3/objects/companies/batch/upsert after retries") { MayHaveBeenDelivered = true });
-        writer.Answer(1);
         var failure = await Assert.ThrowsAsync<DestinationException>(() => sending);
 
         Assert.StartsWith("hubspot connection 'd': HTTP 502", failure.Message, StringComparison.Ordinal);
         Assert.Equal(["", "Zoë-ünï", "a", "b", "c", "d"], kit.State.Records.Keys.Order(StringComparer.Ordinal));
         Assert.Equal((6L, 0L), (outbound.Sent, outbound.Failed));
         Assert.Equal(["e", "f"], kit.State.Pending.Keys.Order(StringComparer.Ordinal)); // may have arrived: logged as unsure
+    }
+
+    [Fact]
+    public async Task AddAsync_ARecordWithNoAnswer_BringsTheBatchesInFlightBackToOne()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var writer = new GatedWriter(maxConcurrent: 8);
+        var outbound = new Outbound(kit.Context(), writer, kit.State, kit.State, kit.State);
+        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+
+        writer.AnswerAt(0);
+        writer.AnswerAt(1, unknown: "c"); // a timeout: the vendor may have stopped answering; batch 2 is in flight beside it
+        writer.AnswerAt(2);
+        writer.AnswerAt(3);
+        writer.AnswerAt(4);
+        await sending;
+
+        // 1, then 2; after the record with no answer, 1 again (not 4), then 2.
+        Assert.Equal(2, writer.MostInFlight);
+        Assert.Equal((9L, 1L), (outbound.Sent, outbound.Failed));
     }
 
     [Theory]
@@ -131,6 +153,13 @@ public class OutboundTests
         }
 
         public void Answer(int index) => _calls[index].Answer.SetResult(_calls[index].Batch.Select(r => RecordOutcome.Sent($"id-{r.Key}")).ToList());
+
+        /// <summary>Answers the batch of this index, once it was handed over; the record <paramref name="unknown"/> gets no answer.</summary>
+        public void AnswerAt(int index, string? unknown = null)
+        {
+            CallAsync(index).GetAwaiter().GetResult();
+            _calls[index].Answer.SetResult(_calls[index].Batch.Select(r => r.Key == unknown ? RecordOutcome.Unknown("no answer within 30 s") : RecordOutcome.Sent($"id-{r.Key}")).ToList());
+        }
 
         public void Fail(int index, Exception failure) => _calls[index].Answer.SetException(failure);
 
