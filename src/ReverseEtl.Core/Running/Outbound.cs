@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -7,13 +8,28 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
-/// stores what was acknowledged and what failed, and counts both.
+/// stores what was acknowledged and what failed, and counts both. A writer that takes several batches at once
+/// (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch goes
+/// alone, then the count doubles with each batch answered, and falls back to one when a record got no answer. Each
+/// batch is logged before it goes and stored after its own answer, in the order the batches went, and a key is never
+/// in two batches in flight. When a batch fails, the batches in flight are still answered and stored, then the
+/// failure ends the run.
 /// </summary>
 internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal, IDeliveryLog deliveries)
 {
+    /// <summary>The most batches in flight, whatever a writer says.</summary>
+    public const int MaxInFlight = 64;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
-    private readonly List<(RowChange Change, SyncRecord Record)> _pending = [];
+    // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
+    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
+        ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
+        : 1;
+    private readonly Queue<Flight> _inFlight = new();
+    private readonly HashSet<string> _keysInFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
+    private List<(RowChange Change, SyncRecord Record)> _pending = [];
+    private int _allowed = 1;
 
     public long Sent { get; private set; }
 
@@ -24,90 +40,140 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
 
     public async Task AddAsync(RowChange change, SyncRecord record, CancellationToken cancellationToken)
     {
+        if (_pendingKeys.Contains(change.Key))
+        {
+            await SendPendingAsync(cancellationToken); // a key is in one batch at most
+        }
+
+        if (_keysInFlight.Contains(change.Key))
+        {
+            await DrainAsync(); // a key's sends never overlap: its earlier one is answered and stored first
+        }
+
         _pending.Add((change, _ahead.Mark(change, record)));
+        _pendingKeys.Add(change.Key);
         if (_pending.Count >= _size)
         {
-            await FlushAsync(cancellationToken);
+            await SendPendingAsync(cancellationToken);
         }
     }
 
+    /// <summary>Sends what is pending and waits until every batch in flight is answered and stored.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count > 0)
         {
-            return;
+            await SendPendingAsync(cancellationToken);
         }
 
-        var batch = _pending.Select(p => p.Record).ToList();
-        await _ahead.BeforeAsync(batch);
-        using var span = RunTelemetry.StartBatch(context, batch.Count);
-        var outcomes = await WriteAsync(batch, span, cancellationToken);
-        if (outcomes.Count != _pending.Count)
-        {
-            throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {_pending.Count} records.");
-        }
-
-        var (updates, failures) = Sort(outcomes);
-        RunTelemetry.BatchWritten(context, span, _pending, outcomes);
-
-        // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-        await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
-        await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
-        await _ahead.AfterAsync(batch, outcomes);
-        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
-        _pending.Clear();
-        await context.Book.FlushIfFullAsync();
+        await DrainAsync();
     }
 
-    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, Activity? span, CancellationToken cancellationToken)
+    /// <summary>On a run's way out by an exception: the batches in flight are answered and stored; their own failures are noted, not thrown.</summary>
+    public async Task SettleAsync()
     {
+        while (_inFlight.Count > 0)
+        {
+            await CompleteOldestAsync();
+        }
+    }
+
+    private async Task SendPendingAsync(CancellationToken cancellationToken)
+    {
+        var (pending, batch) = (_pending, _pending.Select(p => p.Record).ToList());
+        _pending = [];
+        _pendingKeys.Clear();
+        await _ahead.BeforeAsync(batch);
+        _inFlight.Enqueue(Launch(pending, batch, cancellationToken));
+        _keysInFlight.UnionWith(batch.Select(r => r.Key));
+
+        while (_inFlight.Count >= _allowed)
+        {
+            await CompleteOneAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (_inFlight.Count > 0)
+        {
+            await CompleteOneAsync();
+        }
+    }
+
+    // Stores the oldest batch's answer; a failed batch lets the others in flight finish and be stored, then ends the run.
+    private async Task CompleteOneAsync()
+    {
+        if (await CompleteOldestAsync() is { } failure)
+        {
+            await SettleAsync();
+            failure.Throw();
+        }
+    }
+
+    private Flight Launch(List<(RowChange Change, SyncRecord Record)> pending, List<SyncRecord> batch, CancellationToken cancellationToken)
+    {
+        var parent = Activity.Current;
+        var span = RunTelemetry.StartBatch(context, batch.Count);
         try
         {
-            return await writer.WriteAsync(batch, cancellationToken);
+            return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken));
+        }
+        finally
+        {
+            Activity.Current = parent; // the batch's span is the parent of its own requests only
+        }
+    }
+
+    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken) =>
+        await writer.WriteAsync(batch, cancellationToken);
+
+    private async Task<ExceptionDispatchInfo?> CompleteOldestAsync()
+    {
+        var flight = _inFlight.Dequeue();
+        using var span = flight.Span;
+        IReadOnlyList<RecordOutcome> outcomes;
+        try
+        {
+            outcomes = await flight.Outcomes;
         }
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            await _ahead.FailedAsync(batch, ex);
-            context.Book.BatchFailed(_pending, ex);
-            throw;
+            await _ahead.FailedAsync(flight.Batch, ex);
+            context.Book.BatchFailed(flight.Pending, ex);
+            return ExceptionDispatchInfo.Capture(ex);
         }
-    }
-
-    private static string LoggedOutcome(OutcomeStatus status) => status switch
-    {
-        OutcomeStatus.Sent => "sent",
-        OutcomeStatus.Deferred => "deferred",
-        OutcomeStatus.Unknown => "unknown",
-        _ => "failed",
-    };
-
-    // Acknowledged records become state updates; failed ones, failures (logged within the run's budget); deferred ones, nothing.
-    private (List<StateUpdate> Updates, List<RecordFailure> Failures) Sort(IReadOnlyList<RecordOutcome> outcomes)
-    {
-        var (updates, failures) = (new List<StateUpdate>(), new List<RecordFailure>());
-        foreach (var ((change, record), outcome) in _pending.Zip(outcomes))
+        finally
         {
-            context.Book.Note(change, record.Action, LoggedOutcome(outcome.Status), outcome.Status == OutcomeStatus.Deferred ? "not attempted: the run was stopping; the next run sends it" : outcome.Message, outcome.DestinationId);
-            switch (outcome.Status)
-            {
-                case OutcomeStatus.Deferred:
-                    Deferred++;
-                    break;
-                case OutcomeStatus.Sent:
-                    updates.Add(Decisions.Settled(change, outcome.DestinationId));
-                    break;
-                default:
-                    failures.Add(new RecordFailure(change.Key, outcome.Status != OutcomeStatus.PermanentFailure, outcome.Message ?? "no reason given")
-                    {
-                        Attempted = Decisions.Settled(change).State,
-                        Delete = change.Kind == ChangeKind.Removed,
-                    });
-                    context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));
-                    break;
-            }
+            _keysInFlight.ExceptWith(flight.Batch.Select(r => r.Key));
         }
 
-        return (updates, failures);
+        if (outcomes.Count != flight.Pending.Count)
+        {
+            throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {flight.Pending.Count} records.");
+        }
+
+        await StoreAsync(flight, outcomes);
+        return null;
     }
+
+    private async Task StoreAsync(Flight flight, IReadOnlyList<RecordOutcome> outcomes)
+    {
+        var (updates, failures) = OutboundOutcomes.Sort(context, flight.Pending, outcomes, () => Deferred++);
+        RunTelemetry.BatchWritten(context, flight.Span, flight.Pending, outcomes);
+
+        // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
+        await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
+        await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
+        await _ahead.AfterAsync(flight.Batch, outcomes);
+        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
+
+        // Batches in flight grow as answers come (1, 2, 4, … the writer's count); a record with no answer (a timeout)
+        // brings them back to one, so a vendor that stopped answering gets one request at a time, and its circuit opens.
+        _allowed = outcomes.Any(o => o.Status == OutcomeStatus.Unknown) ? 1 : Math.Min(_parallel, _allowed * 2);
+        await context.Book.FlushIfFullAsync();
+    }
+
+    private sealed record Flight(List<(RowChange Change, SyncRecord Record)> Pending, List<SyncRecord> Batch, Activity? Span, Task<IReadOnlyList<RecordOutcome>> Outcomes);
 }

@@ -59,7 +59,14 @@ internal sealed class SyncExecution
         }
         finally
         {
-            await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
+            try
+            {
+                await _outbound.SettleAsync(); // batches still in flight (the run ends by an exception) are answered and stored
+            }
+            finally
+            {
+                await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
+            }
         }
     }
 

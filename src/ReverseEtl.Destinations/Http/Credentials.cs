@@ -48,8 +48,11 @@ public static class Credentials
         }
     }
 
-    private sealed class CheckedWriter(ISyncWriter inner, string hint) : ISyncWriter
+    // Takes as many batches at once as the writer it wraps.
+    private sealed class CheckedWriter(ISyncWriter inner, string hint) : IConcurrentSyncWriter
     {
+        public int MaxConcurrentBatches => inner is IConcurrentSyncWriter concurrent ? concurrent.MaxConcurrentBatches : 1;
+
         public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
         {
             try

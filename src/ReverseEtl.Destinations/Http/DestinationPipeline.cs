@@ -10,8 +10,8 @@ namespace ReverseEtl.Destinations.Http;
 /// <summary>
 /// The resilience pipeline of one connection, outermost first: clear failures (a call that got no usable answer ends in a
 /// message naming the connection and host), retries (jittered exponential backoff, or the wait the vendor asks for),
-/// the connection's circuit (<see cref="ConnectionCircuit"/>), the credential's shared pace (each attempt waits for a
-/// permit, outside its own timeout), and a timeout per attempt.
+/// the credential's shared pace (each attempt waits for a permit, outside its own timeout, and holds it until answered),
+/// the connection's circuit (<see cref="ConnectionCircuit"/>, met after the wait for a permit), and a timeout per attempt.
 /// </summary>
 /// <remarks>
 /// A vendor that accepts connections and never answers costs a call at most two timeouts and a backoff: a timeout is
@@ -45,13 +45,16 @@ internal static class DestinationPipeline
                 ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, policy, time),
                 DelayGenerator = async args => args.Outcome.Result is { } response ? (await policy.AdviseAsync(response, time)).Delay : null,
                 OnRetry = args => RetryLog.OnRetry(logger, metrics, connection, args.Outcome, args.RetryDelay, args.AttemptNumber),
-            })
-            .AddStrategy(_ => new ConnectionCircuitStrategy(new ConnectionCircuit(time), connection), new StrategyName("Circuit"));
+            });
         if (connection.DryRun is null)
         {
+            // The pace before the circuit: a request that waited for its permit (several are in flight) meets the
+            // circuit as it is when its turn comes, so a vendor that stopped answering meanwhile costs no more timeouts.
             var pace = limiters.For(connection);
             builder.AddStrategy(_ => new PaceStrategy(pace, policy, time), new StrategyName("Pace"));
         }
+
+        builder.AddStrategy(_ => new ConnectionCircuitStrategy(new ConnectionCircuit(time), connection), new StrategyName("Circuit"));
 
         builder.AddTimeout(connection.AttemptTimeout);
     }

@@ -6,7 +6,7 @@ namespace ReverseEtl.Destinations.Http;
 /// <summary>
 /// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
 /// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
-/// delivered) and the rest of the batch is deferred to the next run. A record whose template reads a name the row
+/// delivered), unless its request still waits for a permit of the pace, and the rest of the batch is deferred to the next run. A record whose template reads a name the row
 /// lacks (<see cref="TemplateRenderException"/>) is rejected as a permanent failure; the batch goes on.
 /// </summary>
 public abstract class OneByOneWriter : ISyncWriter
@@ -18,7 +18,7 @@ public abstract class OneByOneWriter : ISyncWriter
         var outcomes = new List<RecordOutcome>(records.Count);
         foreach (var record in records)
         {
-            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOrRejectAsync(record));
+            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOrRejectAsync(record, cancellationToken));
         }
 
         return outcomes;
@@ -27,15 +27,23 @@ public abstract class OneByOneWriter : ISyncWriter
     public abstract JsonNode Preview(SyncRecord record);
 
     // A template that reads a name the row lacks rejects that record, before anything of it is sent.
-    private async Task<RecordOutcome> WriteOrRejectAsync(SyncRecord record)
+    // A record whose request still waited for its permit when the run stopped was not sent: it is deferred.
+    private async Task<RecordOutcome> WriteOrRejectAsync(SyncRecord record, CancellationToken stop)
     {
         try
         {
-            return await WriteOneAsync(record, CancellationToken.None);
+            using (StopBeforeSending.While(stop))
+            {
+                return await WriteOneAsync(record, CancellationToken.None);
+            }
         }
         catch (TemplateRenderException ex)
         {
             return RecordOutcome.Permanent(ex.Message);
+        }
+        catch (Exception ex) when (StopBeforeSending.NotSent(ex))
+        {
+            return WholeBatchWriter.Deferred;
         }
     }
 

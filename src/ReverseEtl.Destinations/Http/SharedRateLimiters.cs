@@ -8,7 +8,7 @@ namespace ReverseEtl.Destinations.Http;
 /// <summary>
 /// One pace per credential, shared by every connection and sync that uses it, for the life of the process. Given a
 /// <see cref="ICredentialBudget"/> (the PostgreSQL state), the pace is a budget every replica shares; without one, a
-/// sliding window in this process. The budget, when given, is owned (and disposed) by this.
+/// an exact rolling window in this process (<see cref="RollingWindowLimiter"/>). The budget, when given, is owned (and disposed) by this.
 /// </summary>
 public sealed class SharedRateLimiters(TimeProvider time, ICredentialBudget? budget = null) : IDisposable
 {
@@ -32,6 +32,6 @@ public sealed class SharedRateLimiters(TimeProvider time, ICredentialBudget? bud
     }
 
     private CredentialPace Create(HttpConnection connection) => budget is null
-        ? CredentialPace.InProcess(connection.RateLimit)
-        : new CredentialPace(new SharedBudgetLimiter(budget, BudgetKey(connection), connection.RateLimit.Shared(), time));
+        ? CredentialPace.InProcess(connection.RateLimit, time)
+        : new CredentialPace(new SharedBudgetLimiter(budget, BudgetKey(connection), connection.RateLimit.Shared(), time), connection.RateLimit, time);
 }

@@ -37,8 +37,13 @@ public abstract class VendorHttpPolicy
     /// <summary>Whether a successful answer to <paramref name="request"/> is JSON (false where the vendor answers plain text).</summary>
     public virtual bool AnswersJson(HttpRequestMessage request) => true;
 
-    /// <summary>Until when every request on this credential should wait, from the vendor's quota headers (null: no pause).</summary>
-    public virtual DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) => null;
+    /// <summary>What the answer says of the credential's quota, which every sync on the credential follows (null: nothing).</summary>
+    /// <remarks>The response content is buffered when read, so reading it here leaves it readable for the caller.</remarks>
+    public virtual ValueTask<VendorQuota?> QuotaAsync(HttpResponseMessage response, TimeProvider time) => ValueTask.FromResult<VendorQuota?>(null);
+
+    /// <summary>The limits of its own that <paramref name="request"/> keeps besides the credential's (none by default).</summary>
+    /// <remarks>The request content is buffered when read, so reading it here leaves it sendable.</remarks>
+    public virtual ValueTask<IReadOnlyList<PaceLane>> LanesAsync(HttpRequestMessage request) => ValueTask.FromResult<IReadOnlyList<PaceLane>>([]);
 
     /// <summary>The standard <c>Retry-After</c> header as a wait, in seconds or as a date.</summary>
     protected static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)

@@ -1,14 +1,16 @@
+using System.Net;
 using System.Text.Json;
 using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.HubSpot;
 
 /// <summary>
-/// HubSpot: a 429 names its policy: TEN_SECONDLY_ROLLING is retried after 10 s, DAILY is not retried (the run stops);
-/// 423 Locked after at least 2 s; 477 Migration in Progress after its Retry-After; 5xx with backoff, except for a
-/// <c>batch/create</c> (not idempotent: it may have been applied). When
-/// <c>X-HubSpot-RateLimit-Remaining</c> reaches 0 the token pauses for the rest of the interval.
-/// Pace: 100 requests per 10 s per token (the Free and Starter limit); set <c>rate_limit</c> for higher tiers.
+/// HubSpot: a 429 names its policy: TEN_SECONDLY_ROLLING says the token's rolling window is full, so every request on
+/// the token waits until the oldest answer leaves it (or for Retry-After, when sent), then the call is retried; DAILY
+/// is not retried (the run stops); 423 Locked after at least 2 s; 477 Migration in Progress after its Retry-After; 5xx
+/// with backoff, except for a <c>batch/create</c> (not idempotent: it may have been applied). When
+/// <c>X-HubSpot-RateLimit-Remaining</c> reaches 0 the window counts as full the same way.
+/// Pace: 100 requests in any rolling 10 s per token (the Free and Starter limit); set <c>rate_limit</c> for higher tiers.
 /// </summary>
 internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
 {
@@ -32,7 +34,7 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
         {
             429 => await PolicyNameAsync(response) == "DAILY"
                 ? RetryAdvice.No
-                : new RetryAdvice(true, RetryAfter(response, time) ?? TimeSpan.FromSeconds(10)),
+                : new RetryAdvice(true, RetryAfter(response, time) ?? TimeSpan.Zero), // the pace waits for room (QuotaAsync)
             423 => new RetryAdvice(true, Longer(RetryAfter(response, time), TimeSpan.FromSeconds(2))),
             477 => new RetryAdvice(true, RetryAfter(response, time)),
             >= 500 => new RetryAdvice(true, null),
@@ -40,10 +42,18 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
         };
     }
 
-    public override DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) =>
-        Header(response, "X-HubSpot-RateLimit-Remaining") == 0 && Header(response, "X-HubSpot-RateLimit-Interval-Milliseconds") is { } interval
-            ? time.GetUtcNow().AddMilliseconds(interval)
-            : null;
+    public override async ValueTask<VendorQuota?> QuotaAsync(HttpResponseMessage response, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        if (Is(response, HttpStatusCode.TooManyRequests))
+        {
+            return await PolicyNameAsync(response) == "DAILY"
+                ? null
+                : new VendorQuota { WindowFull = true, PauseUntil = RetryAfter(response, time) is { } wait ? time.GetUtcNow() + wait : null };
+        }
+
+        return Header(response, "X-HubSpot-RateLimit-Remaining") == 0 ? new VendorQuota { WindowFull = true } : null;
+    }
 
     /// <summary>The <c>policyName</c> of a 429 body, or null.</summary>
     public static async Task<string?> PolicyNameAsync(HttpResponseMessage response)

@@ -9,8 +9,15 @@ namespace ReverseEtl.Destinations.Intercom;
 /// and Intercom deduplicates it (workspace, user, name, created_at). A user Intercom does not know yet (404) is retried
 /// next run: the contact sync may not have created it.
 /// </summary>
-internal sealed class IntercomEventWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : OneByOneWriter
+internal sealed class IntercomEventWriter(string connection, IIntercomApi api, IntercomSyncOptions options) : OneByOneWriter, IConcurrentSyncWriter
 {
+    /// <summary>
+    /// One call per event, so batches go side by side: 32 calls in flight fill 1,667 calls in 10 s at up to 190 ms an
+    /// answer; the token's pace keeps the limit. (The contact writer keeps one batch at a time: its find-then-create
+    /// and its caches of companies and tags are not made for calls side by side.)
+    /// </summary>
+    public int MaxConcurrentBatches => 32;
+
     public override JsonNode Preview(SyncRecord record) => Body(record.Payload);
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)

@@ -11,8 +11,11 @@ namespace ReverseEtl.Destinations.Salesforce;
 /// run; other record errors are permanent. After each call the org's API usage (<c>Sforce-Limit-Info</c>) is checked:
 /// past <c>usage_limit_percent</c> the sync stops before its next batch. A batch begun when the run is stopped is finished.
 /// </summary>
-internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : WholeBatchWriter
+internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : WholeBatchWriter, IConcurrentSyncWriter
 {
+    /// <summary>Four batches at a time, far below Salesforce's 25 concurrent long-running requests per org.</summary>
+    public int MaxConcurrentBatches => 4;
+
     private const int LockRetries = 2;
     private string? _stopped;
 
@@ -45,6 +48,15 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
 
     public override JsonNode Preview(SyncRecord record) => Record(record);
 
+    // Once past the usage limit the writer stays stopped: a batch answered later with an older count does not undo it.
+    private void Stop(string? reason)
+    {
+        if (reason is not null)
+        {
+            Interlocked.CompareExchange(ref _stopped, reason, null);
+        }
+    }
+
     /// <summary>Mirror deletes, by the ids recorded when the records were written; one already deleted counts as deleted.</summary>
     private async Task<IReadOnlyList<RecordOutcome>> DeleteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
@@ -53,7 +65,7 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
         if (known.Count > 0)
         {
             var answer = await api.DeleteAsync(options.ApiVersion, known.Select(r => r.DestinationId!), "false", cancellationToken).ReceivedAsync("Salesforce", connection);
-            _stopped = SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent);
+            Stop(SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent));
             if (!answer.IsSuccessStatusCode || answer.Content is not { } list || list.Count != known.Count)
             {
                 throw SalesforceErrors.Failure(connection, answer);
@@ -83,7 +95,7 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
     {
         var body = new JsonObject { ["allOrNone"] = false, ["records"] = new JsonArray(records.Select(r => (JsonNode)Record(r)).ToArray()) };
         var answer = await api.UpsertAsync(options.ApiVersion, sync.SObject, sync.ExternalIdField, body, cancellationToken).ReceivedAsync("Salesforce", connection);
-        _stopped = SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent);
+        Stop(SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent));
         if (!answer.IsSuccessStatusCode)
         {
             throw SalesforceErrors.Failure(connection, answer);

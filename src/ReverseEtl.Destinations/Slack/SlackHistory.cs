@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Polly.Timeout;
 using Refit;
@@ -23,7 +24,7 @@ internal sealed class SlackHistory(string connection, ISlackApi api, TimeProvide
     public const int PageSize = 100;
     public const int MaxPages = 10;
 
-    private readonly Dictionary<string, Read> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Read> _reads = new(StringComparer.Ordinal);
 
     /// <summary>Sent with the found message's ts; a failure when the history cannot be read; null when the key is not there (post it).</summary>
     public async Task<RecordOutcome?> FindAsync(string channel, DeliveryKey key, DateTimeOffset since, CancellationToken cancellationToken)

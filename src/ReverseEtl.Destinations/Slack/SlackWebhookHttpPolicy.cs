@@ -20,6 +20,8 @@ internal sealed class SlackWebhookHttpPolicy : VendorHttpPolicy
     // The webhook answers "ok" as text/plain.
     public override bool AnswersJson(HttpRequestMessage request) => false;
 
-    public override DateTimeOffset? PauseUntil(HttpResponseMessage response, TimeProvider time) =>
-        Is(response, HttpStatusCode.TooManyRequests) && RetryAfter(response, time) is { } wait ? time.GetUtcNow() + wait : null;
+    public override ValueTask<VendorQuota?> QuotaAsync(HttpResponseMessage response, TimeProvider time) =>
+        ValueTask.FromResult(Is(response, HttpStatusCode.TooManyRequests) && RetryAfter(response, time) is { } wait
+            ? new VendorQuota { PauseUntil = time.GetUtcNow() + wait }
+            : null);
 }

@@ -13,8 +13,14 @@ namespace ReverseEtl.Destinations.Slack;
 /// </summary>
 internal sealed class SlackWriter(
     string connection, ISlackApi api, SlackMessageTemplate template, ConcurrentDictionary<string, string?> directChannels, SlackChannelIds channelIds, SlackHistory history)
-    : OneByOneWriter
+    : OneByOneWriter, IConcurrentSyncWriter
 {
+    /// <summary>
+    /// Messages go side by side, so posts to different channels are not held up by one channel's pace (one a second):
+    /// 16 in flight keep many channels busy; the token's pace keeps each channel's and the workspace's limits.
+    /// </summary>
+    public int MaxConcurrentBatches => 16;
+
     public override JsonNode Preview(SyncRecord record) => SlackMessageTemplate.OrRejected(() => new JsonObject
     {
         ["user_email"] = template.Render("user_email", record.Payload),

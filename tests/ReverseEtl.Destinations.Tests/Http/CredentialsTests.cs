@@ -29,6 +29,17 @@ public class CredentialsTests
     }
 
     [Fact]
+    public void Checked_KeepsTheBatchesInFlightOfTheWriterItWraps()
+    {
+        var connection = Connection("{}", []);
+
+        var concurrent = Assert.IsAssignableFrom<IConcurrentSyncWriter>(Credentials.Checked(new Concurrent(), connection, "token"));
+        var single = Assert.IsAssignableFrom<IConcurrentSyncWriter>(Credentials.Checked(new Throwing(new DestinationException("x")), connection, "token"));
+
+        Assert.Equal((7, 1), (concurrent.MaxConcurrentBatches, single.MaxConcurrentBatches));
+    }
+
+    [Fact]
     public async Task Checked_RefusedCredential_EndsWithTheHintAndKeepsWhetherItMayHaveArrived()
     {
         var refused = new DestinationException("HubSpot connection 'crm': the token was refused (401)") { MayHaveBeenDelivered = true }.Refused();
@@ -55,6 +66,16 @@ public class CredentialsTests
     private sealed class Throwing(DestinationException error) : ISyncWriter
     {
         public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => throw error;
+
+        public JsonNode Preview(SyncRecord record) => new JsonObject();
+    }
+
+    private sealed class Concurrent : IConcurrentSyncWriter
+    {
+        public int MaxConcurrentBatches => 7;
+
+        public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(r => RecordOutcome.Sent(r.Key)).ToList());
 
         public JsonNode Preview(SyncRecord record) => new JsonObject();
     }

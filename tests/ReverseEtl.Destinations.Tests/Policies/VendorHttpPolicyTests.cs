@@ -16,15 +16,18 @@ public class VendorHttpPolicyTests
     private readonly FakeTimeProvider _time = new(Now);
 
     [Theory]
-    [InlineData("TEN_SECONDLY_ROLLING", true, 10.0)]
-    [InlineData("DAILY", false, null)]
-    public async Task HubSpot_429_WaitsTenSecondsForTheRollingLimitAndGivesUpOnTheDailyOne(string policy, bool retry, double? seconds)
+    [InlineData("TEN_SECONDLY_ROLLING", true, 0.0, true)]
+    [InlineData("DAILY", false, null, false)]
+    public async Task HubSpot_429_RetriesTheRollingLimitOnceTheWindowHasRoomAndGivesUpOnTheDailyOne(string policy, bool retry, double? seconds, bool full)
     {
-        var response = Answer(429, $$"""{"status":"error","errorType":"RATE_LIMIT","policyName":"{{policy}}"}""");
+        var response = Answer(429, $$"""{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c-1","policyName":"{{policy}}","requestId":"r-1"}""");
 
         var advice = await new HubSpotHttpPolicy().AdviseAsync(response, _time);
+        var quota = await new HubSpotHttpPolicy().QuotaAsync(response, _time);
 
+        // No Retry-After: the wait is the token's pace, which holds every request until the oldest answer leaves the window.
         Assert.Equal((retry, seconds), (advice.Retry, advice.Delay?.TotalSeconds));
+        Assert.Equal(full, quota?.WindowFull ?? false);
     }
 
     [Fact]
@@ -39,26 +42,52 @@ public class VendorHttpPolicyTests
     }
 
     [Fact]
-    public void HubSpot_QuotaSpent_PausesTheTokenForTheRestOfTheInterval()
+    public async Task HubSpot_QuotaSpent_TheRollingWindowIsFull()
     {
-        var response = Answer(200, "{}");
-        response.Headers.Add("X-HubSpot-RateLimit-Remaining", "0");
-        response.Headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+        var spent = Answer(200, "{}");
+        spent.Headers.Add("X-HubSpot-RateLimit-Remaining", "0");
+        spent.Headers.Add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+        var left = Answer(200, "{}");
+        left.Headers.Add("X-HubSpot-RateLimit-Remaining", "1");
 
-        Assert.Equal(Now.AddSeconds(10), new HubSpotHttpPolicy().PauseUntil(response, _time));
+        Assert.Equal(new VendorQuota { WindowFull = true }, await new HubSpotHttpPolicy().QuotaAsync(spent, _time));
+        Assert.Null(await new HubSpotHttpPolicy().QuotaAsync(left, _time));
     }
 
     [Fact]
-    public async Task Intercom_429_WaitsUntilTheWindowResets()
+    public async Task Intercom_429_WaitsExactlyUntilTheWindowResets()
     {
-        var response = Answer(429, """{"type":"error.list","errors":[{"code":"rate_limit_exceeded"}]}""");
+        var response = Answer(429, """{"type":"error.list","request_id":"r-1","errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit of 1667 in 10_seconds"}]}""");
+        response.Headers.Add("X-RateLimit-Limit", "1667");
         response.Headers.Add("X-RateLimit-Remaining", "0");
         response.Headers.Add("X-RateLimit-Reset", Now.AddSeconds(7).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var advice = await new IntercomHttpPolicy().AdviseAsync(response, _time);
+        var quota = await new IntercomHttpPolicy().QuotaAsync(response, _time);
 
-        Assert.Equal((true, 7.1), (advice.Retry, advice.Delay!.Value.TotalSeconds));
-        Assert.Equal(Now.AddSeconds(7), new IntercomHttpPolicy().PauseUntil(response, _time));
+        Assert.Equal((true, 7.0), (advice.Retry, advice.Delay!.Value.TotalSeconds));
+        Assert.Equal(new VendorQuota { PauseUntil = Now.AddSeconds(7), Window = (1667, 0, Now.AddSeconds(7)) }, quota);
+    }
+
+    [Theory]
+    [InlineData("1667", "1200", 1200)]
+    [InlineData(null, "1200", null)]
+    [InlineData("1667", "lots", null)]
+    public async Task Intercom_RateLimitHeaders_AreTheWindowTheTokenFollows(string? limit, string remaining, int? followed)
+    {
+        var response = Answer(202, "");
+        if (limit is not null)
+        {
+            response.Headers.Add("X-RateLimit-Limit", limit);
+        }
+
+        response.Headers.Add("X-RateLimit-Remaining", remaining);
+        response.Headers.Add("X-RateLimit-Reset", Now.AddSeconds(3).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var quota = await new IntercomHttpPolicy().QuotaAsync(response, _time);
+
+        Assert.Equal(followed, quota?.Window?.Remaining);
+        Assert.Null(quota?.PauseUntil);
     }
 
     [Theory]
@@ -105,7 +134,29 @@ public class VendorHttpPolicyTests
         var advice = await new SlackHttpPolicy().AdviseAsync(response, _time);
 
         Assert.Equal((true, 3.0), (advice.Retry, advice.Delay!.Value.TotalSeconds));
-        Assert.Equal(Now.AddSeconds(3), new SlackHttpPolicy().PauseUntil(response, _time));
+        Assert.Equal(new VendorQuota { PauseUntil = Now.AddSeconds(3) }, await new SlackHttpPolicy().QuotaAsync(response, _time));
+    }
+
+    [Theory]
+    [InlineData("POST", "chat.postMessage", """{"channel":"C0ALERTS","text":"ünï ✓"}""", "chat.postMessage C0ALERTS", 1, 1.0)]
+    [InlineData("POST", "chat.postMessage", """{"channel":"#général","text":""}""", "chat.postMessage #général", 1, 1.0)]
+    [InlineData("POST", "chat.postMessage", """{"channel":null,"text":"x"}""", "chat.postMessage ", 1, 1.0)]
+    [InlineData("POST", "chat.postMessage", "not json", "chat.postMessage ", 1, 1.0)]
+    [InlineData("GET", "users.lookupByEmail?email=a%40b.example", null, "users.lookupByEmail", 50, 60.0)]
+    [InlineData("POST", "conversations.open", """{"users":"U1"}""", "conversations.open", 50, 60.0)]
+    [InlineData("GET", "conversations.list?limit=1000", null, "conversations.list", 20, 60.0)]
+    public async Task Slack_Lanes_PostsPerChannelAndOtherMethodsByTheirTier(string method, string call, string? body, string lane, int requests, double seconds)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"https://slack.com/api/{call}");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        var lanes = await new SlackHttpPolicy().LanesAsync(request);
+
+        Assert.Equal([new PaceLane(lane, new RateLimit(requests, TimeSpan.FromSeconds(seconds)))], lanes);
+        Assert.Equal(body, request.Content is null ? null : await request.Content.ReadAsStringAsync()); // still sent as it was
     }
 
     private static HttpResponseMessage Answer(int status, string body, int? retryAfterSeconds = null)

@@ -15,6 +15,9 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
     /// <summary>Waits at least this long are left alone.</summary>
     public TimeSpan Longest { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>When set, periodic timers (a progress line every few seconds) are left alone: only one-off waits move the clock.</summary>
+    public bool OneOffWaitsOnly { get; init; }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new Tracked(this, base.CreateTimer(callback, state, dueTime, period));
@@ -71,7 +74,7 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime == Timeout.InfiniteTimeSpan || dueTime >= clock.Longest)
+            if (dueTime == Timeout.InfiniteTimeSpan || dueTime >= clock.Longest || (clock.OneOffWaitsOnly && period != Timeout.InfiniteTimeSpan))
             {
                 clock._due.TryRemove(this, out _);
             }

@@ -205,8 +205,9 @@ public abstract class DestinationConformanceTests : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = project.RunAsync(Sync, stop.Token);
-        // The first write was answered once the next request arrives (the run sends one at a time); each answer takes
-        // 700 ms, so that request, the start of the second record's delivery, is now in flight.
+        // The first write was answered once the next request arrives (the run's first batch goes alone); each answer
+        // takes 700 ms, so that request, the start of the second record's delivery, is now in flight (and, where the
+        // vendor takes several batches at once, the third's too).
         await UntilAsync(() => RequestsAfterTheFirstWrite() > 0 || running.IsCompleted, "a request after the first write");
         await stop.CancelAsync();
         var stopped = await running;
@@ -215,8 +216,9 @@ public abstract class DestinationConformanceTests : IDisposable
         var rerun = await project.RunAsync(Sync);
 
         Assert.Equal(RunStatus.Cancelled, stopped.Status);
-        Assert.Equal((2L, 2), (stopped.Counts.Sent, sentBeforeStop)); // the write in flight finished and was recorded
-        Assert.Equal((RunStatus.Succeeded, 1L), (rerun.Status, rerun.Counts.Sent));
+        Assert.Equal(stopped.Counts.Sent, sentBeforeStop); // every write in flight finished and was recorded
+        Assert.InRange(sentBeforeStop, 2, 3);
+        Assert.Equal((RunStatus.Succeeded, 3L - sentBeforeStop), (rerun.Status, rerun.Counts.Sent));
         Assert.Equal(3, Writes().Sum(RecordsIn)); // so none was sent twice
         Assert.Equal(3, (await project.State.LoadRecordsAsync(Sync, CancellationToken.None)).Count);
     }
