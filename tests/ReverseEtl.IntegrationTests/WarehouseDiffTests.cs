@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Npgsql;
 using ReverseEtl.Core.Running;
 using ReverseEtl.IntegrationTests.Postgres;
 
@@ -102,13 +101,7 @@ public sealed class WarehouseDiffOnPostgresTests(PostgresServer server) : Wareho
         return new TestProject().WithVariable("PG", _connectionString).WithFile("project.yaml", Yaml("""{ postgres: { connection_string: "${PG}" } }"""));
     }
 
-    private protected override async Task ExecuteAsync(TestProject project, string sql)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private protected override Task ExecuteAsync(TestProject project, string sql) => PostgresServer.ExecuteAsync(_connectionString, sql);
 }
 
 /// <summary>The same, reading Snowflake's SQL API served by WireMock and answered from a DuckDB file.</summary>

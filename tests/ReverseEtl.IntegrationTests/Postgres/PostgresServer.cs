@@ -33,6 +33,15 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync(Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-o", settings, "-l", Path.Combine(_folder, "server.log"), "-w", "start");
     }
 
+    /// <summary>Runs <paramref name="sql"/> (one or more statements) on the database of <paramref name="connectionString"/>.</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A new, empty database, and the connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync()
     {

@@ -13,7 +13,7 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
     public async Task Query_EveryCommonType_IsNormalisedToTheBoundaryValues()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        await ExecuteAsync(connectionString, """
+        await PostgresServer.ExecuteAsync(connectionString, """
             create table t (i int, b bigint, n numeric(10,2), r real, d double precision, f boolean, s text, dt date, tm time,
                             ts timestamp, tz timestamptz, j jsonb, a text[], u uuid, z text);
             insert into t values (7, 9000000000, 12.34, 1.5, 2.25, true, 'x', '2025-04-01', '14:03:11', '2025-05-02 14:03:11',
@@ -52,7 +52,7 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
     {
         var connectionString = await server.CreateDatabaseAsync();
         var stateDatabase = await server.CreateDatabaseAsync();
-        await ExecuteAsync(connectionString, """
+        await PostgresServer.ExecuteAsync(connectionString, """
             create table account_activation as
             select 'acc_' || lpad(i::text, 4, '0') as account_id, 'Account ' || i as account_name, (i % 30) as days_in_stage, i % 5 = 0 as is_activated
             from generate_series(1, 200) i;
@@ -76,7 +76,7 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
 
         var first = await project.RunAsync("alerts");
         var second = await project.RunAsync("alerts");
-        await ExecuteAsync(connectionString, "update account_activation set days_in_stage = 20 where account_id = 'acc_0001'");
+        await PostgresServer.ExecuteAsync(connectionString, "update account_activation set days_in_stage = 20 where account_id = 'acc_0001'");
         var third = await project.RunAsync("alerts");
 
         Assert.Equal((RunStatus.Succeeded, 200L), (first.Status, first.Counts.RowsRead));
@@ -88,13 +88,5 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
         await using var count = new NpgsqlCommand("select count(*) from sync_records where sync = 'alerts'", state);
         Assert.Equal(200L, await count.ExecuteScalarAsync());
         Assert.Matches(@"^alerts: run 3 Succeeded at ", (await project.CliAsync("status")).Output);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

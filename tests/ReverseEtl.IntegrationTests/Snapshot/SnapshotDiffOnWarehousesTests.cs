@@ -1,4 +1,3 @@
-using Npgsql;
 using ReverseEtl.IntegrationTests.Postgres;
 
 namespace ReverseEtl.IntegrationTests.Snapshot;
@@ -33,13 +32,7 @@ public sealed class SnapshotDiffOnPostgresTests(PostgresServer server) : Snapsho
         return project;
     }
 
-    private protected override async Task ExecuteAsync(TestProject project, string sql)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private protected override Task ExecuteAsync(TestProject project, string sql) => PostgresServer.ExecuteAsync(_connectionString, sql);
 }
 
 /// <summary>The same, writing and reading through Snowflake's SQL API served by WireMock and answered from a DuckDB file.</summary>
