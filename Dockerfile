@@ -3,7 +3,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/ReverseEtl.Worker/ReverseEtl.Worker.csproj --configuration Release --output /app
+RUN dotnet publish src/ReverseEtl.Worker/ReverseEtl.Worker.csproj --configuration Release --use-current-runtime --self-contained false --output /app
 
 # The ASP.NET Core runtime: the worker serves health, metrics and the status page with Kestrel.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

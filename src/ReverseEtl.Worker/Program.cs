@@ -1,3 +1,5 @@
+using ReverseEtl.Core.Definitions;
 using ReverseEtl.Worker.Cli;
 
+SchemaValidator.StartLoading();
 return await ReverseEtlCommandLine.InvokeAsync(args, CliContext.Process);

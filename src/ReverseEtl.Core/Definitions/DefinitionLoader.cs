@@ -7,8 +7,6 @@ namespace ReverseEtl.Core.Definitions;
 /// <summary>Reads every YAML file under the config folder, checks it against the schema and against itself, and builds the project.</summary>
 public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubstitution environment)
 {
-    private static readonly SchemaValidator Schema = SchemaValidator.Load();
-
     public DefinitionLoadResult Load(RuntimePaths paths)
     {
         var errors = new List<DefinitionError>();
@@ -76,7 +74,7 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
             return;
         }
 
-        if (!Schema.Validate(root, map, errors))
+        if (!SchemaValidator.Shared.Validate(root, map, errors))
         {
             return;
         }

@@ -17,8 +17,9 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
 
     public async Task<int> RunAsync()
     {
-        var worker = Locations.WorkerDll();
-        output.WriteLine($"e2e: {options.Rows:N0} rows, 1 in {options.ChangeEvery} changed, in {options.Directory}; worker {worker}");
+        output.WriteLine($"e2e: {options.Rows:N0} rows, 1 in {options.ChangeEvery} changed, in {options.Directory}; publishing the worker as the Dockerfile does…");
+        var worker = await Locations.PublishWorkerAsync(Path.Combine(options.Directory, "worker"));
+        output.WriteLine($"  worker: {worker}");
         var space = new Workspace(Path.Combine(options.Directory, "diff"));
         space.Create(options.Rows, Projects.Diff());
         await DiffAsync(space, worker);
