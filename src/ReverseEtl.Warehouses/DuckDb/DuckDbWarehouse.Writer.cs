@@ -20,7 +20,7 @@ public sealed partial class DuckDbWarehouse : IWarehouseWriter
             throw new InvalidOperationException($"DuckDB ({Path.GetFileName(options.Path)}) is read-only for {tag}: its connection has no 'snapshot: {{ schema }}'");
         }
 
-        EnsureDemo();
+        EnsureFiles();
         await using var connection = new DuckDBConnection(_connectionString);
         try
         {

@@ -15,18 +15,14 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse,
     // Set when DuckDB opens the file (connections to it in this process share that database and its settings): a sort
     // of the whole model (the diff reads it ordered by key) spills to the temp directory past the memory limit.
     // The file is read-only unless the connection keeps a snapshot in it.
-    private readonly string _connectionString = new DbConnectionStringBuilder
-    {
-        ["Data Source"] = options.Path,
-        ["ACCESS_MODE"] = options.SnapshotSchema is null ? "READ_ONLY" : "AUTOMATIC",
-        ["memory_limit"] = options.MemoryLimit,
-        ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
-        ["temp_directory"] = options.TempDirectory,
-    }.ConnectionString;
+    private readonly string _connectionString = ConnectionString(options);
+
+    /// <summary>The folder this database spills to: its own, under the connection's <c>temp_directory</c> (see <see cref="SpillFolder"/>).</summary>
+    public string SpillDirectory => SpillFolder.For(options.TempDirectory, options.Path, AccessMode(options));
 
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
-        EnsureDemo();
+        EnsureFiles();
         var connection = new DuckDBConnection(_connectionString);
         try
         {
@@ -59,6 +55,17 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse,
 
     public string KeyText(string column) => $"cast({column} as varchar)";
 
+    private static string AccessMode(DuckDbOptions options) => options.SnapshotSchema is null ? "READ_ONLY" : "AUTOMATIC";
+
+    private static string ConnectionString(DuckDbOptions options) => new DbConnectionStringBuilder
+    {
+        ["Data Source"] = options.Path,
+        ["ACCESS_MODE"] = AccessMode(options),
+        ["memory_limit"] = options.MemoryLimit,
+        ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
+        ["temp_directory"] = SpillFolder.For(options.TempDirectory, options.Path, AccessMode(options)),
+    }.ConnectionString;
+
     private WarehouseException Rejected(WarehouseQuery query, DuckDBException ex)
     {
         var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
@@ -69,8 +76,10 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse,
         ? $" (the connection's memory_limit is {options.MemoryLimit} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
         : string.Empty;
 
-    private void EnsureDemo()
+    // The demo file on first use, and the configured temp_directory: DuckDB makes only the last folder of the one it spills to.
+    private void EnsureFiles()
     {
+        Directory.CreateDirectory(options.TempDirectory);
         if (!options.Demo || File.Exists(options.Path))
         {
             return;
