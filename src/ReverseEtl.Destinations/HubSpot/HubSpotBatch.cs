@@ -43,7 +43,7 @@ internal sealed class HubSpotBatch
     }
 
     /// <summary>Reads a 200 or 207: results by objectWriteTraceId, errors by trace id or by the ids in their context.</summary>
-    public static void Map(HubSpotBatchResult result, IReadOnlyList<Pending> inputs, RecordOutcome?[] outcomes)
+    public static void Map(HubSpotWriteResult result, IReadOnlyList<Pending> inputs, RecordOutcome?[] outcomes)
     {
         var byTrace = inputs.ToDictionary(p => p.Input.ObjectWriteTraceId, p => p.Index, StringComparer.Ordinal);
         var byId = inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);
