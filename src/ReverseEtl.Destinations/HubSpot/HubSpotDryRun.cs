@@ -22,8 +22,8 @@ internal static class HubSpotDryRun
             _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => Bytes(new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At }),
             _ when path.EndsWith("/batch/archive", StringComparison.Ordinal) => null,
             _ when path.EndsWith("/search", StringComparison.Ordinal) => Bytes(new() { ["total"] = 0, ["results"] = new JsonArray() }), // finds nothing: records of unknown outcome are created again, in the outbox
-            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: body?["idProperty"]?.GetValue<string>()),
-            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
+            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(request, body, readBy: body?["idProperty"]?.GetValue<string>()),
+            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(request, body),
             _ => Bytes(new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" }),
         };
         if (answer is null)
@@ -39,16 +39,20 @@ internal static class HubSpotDryRun
     private static byte[] Bytes(JsonObject answer) => Encoding.UTF8.GetBytes(answer.ToJsonString());
 
     // A read finds every record asked for, and brings back the property it was read by; a write echoes each input's
-    // properties. Written straight to UTF-8: a first run answers 10,000 batches of 100 records.
-    private static byte[] Results(JsonNode? body, string? readBy = null)
+    // properties. The inputs are read from the request's bytes (buffered when its outbox line was written) as a
+    // document, and the answer written straight to UTF-8: a first run answers 10,000 batches of 100 records.
+    private static byte[] Results(HttpRequestMessage request, JsonNode? body, string? readBy = null)
     {
+        using var document = body is JsonObject && request.Content is { } content ? JsonDocument.Parse(content.ReadAsStream()) : null;
+        IEnumerable<JsonElement> inputs = document is not null && document.RootElement.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray() : [];
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("status", "COMPLETE");
             writer.WriteStartArray("results");
-            foreach (var input in body?["inputs"]?.AsArray() ?? [])
+            foreach (var input in inputs)
             {
                 WriteResult(writer, input, readBy);
             }
@@ -62,10 +66,10 @@ internal static class HubSpotDryRun
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteResult(Utf8JsonWriter writer, JsonNode? input, string? readBy)
+    private static void WriteResult(Utf8JsonWriter writer, JsonElement input, string? readBy)
     {
-        var trace = input?["objectWriteTraceId"]?.GetValue<string>() ?? string.Empty;
-        var id = input?["id"]?.GetValue<string>() ?? trace;
+        var trace = Text(input, "objectWriteTraceId") ?? string.Empty;
+        var id = Text(input, "id") ?? trace;
         writer.WriteStartObject();
         writer.WriteString("id", "dry" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 6));
         writer.WriteBoolean("new", true);
@@ -79,7 +83,7 @@ internal static class HubSpotDryRun
             writer.WriteString(readBy, id);
             writer.WriteEndObject();
         }
-        else if (input?["properties"] is { } properties)
+        else if (input.TryGetProperty("properties", out var properties))
         {
             properties.WriteTo(writer);
         }
@@ -91,4 +95,7 @@ internal static class HubSpotDryRun
         writer.WriteString("objectWriteTraceId", trace);
         writer.WriteEndObject();
     }
+
+    private static string? Text(JsonElement input, string name) =>
+        input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
 }
