@@ -20,8 +20,7 @@ internal sealed class HubSpotBatch
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
-            var properties = records[i].Payload.Where(p => p.Key != options.Associate?.Field)
-                .ToDictionary(p => p.Key, p => HubSpotValues.Format(p.Value), StringComparer.Ordinal);
+            var properties = Properties(records[i].Payload, options.Associate?.Field);
             var id = mode == SyncMode.CreateOnly ? records[i].Key : properties.GetValueOrDefault(options.IdProperty, string.Empty);
             if (id.Length == 0)
             {
@@ -42,8 +41,23 @@ internal sealed class HubSpotBatch
         return batch;
     }
 
+    // The record's properties as HubSpot's strings, but the field that only names an association.
+    private static Dictionary<string, string> Properties(IReadOnlyDictionary<string, object?> payload, string? associate)
+    {
+        var properties = new Dictionary<string, string>(payload.Count, StringComparer.Ordinal);
+        foreach (var (field, value) in payload)
+        {
+            if (field != associate)
+            {
+                properties.Add(field, HubSpotValues.Format(value));
+            }
+        }
+
+        return properties;
+    }
+
     /// <summary>Reads a 200 or 207: results by objectWriteTraceId, errors by trace id or by the ids in their context.</summary>
-    public static void Map(HubSpotBatchResult result, IReadOnlyList<Pending> inputs, RecordOutcome?[] outcomes)
+    public static void Map(HubSpotWriteResult result, IReadOnlyList<Pending> inputs, RecordOutcome?[] outcomes)
     {
         var byTrace = inputs.ToDictionary(p => p.Input.ObjectWriteTraceId, p => p.Index, StringComparer.Ordinal);
         var byId = inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);

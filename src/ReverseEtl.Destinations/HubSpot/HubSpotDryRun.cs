@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.HubSpot;
@@ -13,41 +16,86 @@ internal static class HubSpotDryRun
     public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
     {
         var path = request.RequestUri!.AbsolutePath;
-        JsonObject? answer = path switch
+        var answer = path switch
         {
-            _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => new() { ["results"] = new JsonArray() },
-            _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At },
+            _ when path.StartsWith("/crm/v3/properties/", StringComparison.Ordinal) => Bytes(new() { ["results"] = new JsonArray() }),
+            _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => Bytes(new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At }),
             _ when path.EndsWith("/batch/archive", StringComparison.Ordinal) => null,
-            _ when path.EndsWith("/search", StringComparison.Ordinal) => new() { ["total"] = 0, ["results"] = new JsonArray() }, // finds nothing: records of unknown outcome are created again, in the outbox
-            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: body?["idProperty"]?.GetValue<string>()),
-            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
-            _ => new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" },
+            _ when path.EndsWith("/search", StringComparison.Ordinal) => Bytes(new() { ["total"] = 0, ["results"] = new JsonArray() }), // finds nothing: records of unknown outcome are created again, in the outbox
+            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(request, body, readBy: body?["idProperty"]?.GetValue<string>()),
+            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(request, body),
+            _ => Bytes(new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" }),
         };
-        return answer is null
-            ? new HttpResponseMessage(HttpStatusCode.NoContent)
-            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
-    }
-
-    // A read finds every record asked for, and brings back the property it was read by.
-    private static JsonObject Results(JsonNode? body, string? readBy = null)
-    {
-        var results = new JsonArray();
-        foreach (var input in body?["inputs"]?.AsArray() ?? [])
+        if (answer is null)
         {
-            var trace = input?["objectWriteTraceId"]?.GetValue<string>() ?? string.Empty;
-            var id = input?["id"]?.GetValue<string>() ?? trace;
-            results.Add(new JsonObject
-            {
-                ["id"] = "dry" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 6),
-                ["new"] = true,
-                ["archived"] = false,
-                ["createdAt"] = At,
-                ["updatedAt"] = At,
-                ["properties"] = readBy is null ? input?["properties"]?.DeepClone() : new JsonObject { [readBy] = id },
-                ["objectWriteTraceId"] = trace,
-            });
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
         }
 
-        return new JsonObject { ["status"] = "COMPLETE", ["results"] = results, ["startedAt"] = At, ["completedAt"] = At };
+        var content = new ByteArrayContent(answer);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
+
+    private static byte[] Bytes(JsonObject answer) => Encoding.UTF8.GetBytes(answer.ToJsonString());
+
+    // A read finds every record asked for, and brings back the property it was read by; a write echoes each input's
+    // properties. The inputs are read from the request's bytes (buffered when its outbox line was written) as a
+    // document, and the answer written straight to UTF-8: a first run answers 10,000 batches of 100 records.
+    private static byte[] Results(HttpRequestMessage request, JsonNode? body, string? readBy = null)
+    {
+        using var document = body is JsonObject && request.Content is { } content ? JsonDocument.Parse(content.ReadAsStream()) : null;
+        IEnumerable<JsonElement> inputs = document is not null && document.RootElement.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray() : [];
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status", "COMPLETE");
+            writer.WriteStartArray("results");
+            foreach (var input in inputs)
+            {
+                WriteResult(writer, input, readBy);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("startedAt", At);
+            writer.WriteString("completedAt", At);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteResult(Utf8JsonWriter writer, JsonElement input, string? readBy)
+    {
+        var trace = Text(input, "objectWriteTraceId") ?? string.Empty;
+        var id = Text(input, "id") ?? trace;
+        writer.WriteStartObject();
+        writer.WriteString("id", "dry" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 6));
+        writer.WriteBoolean("new", true);
+        writer.WriteBoolean("archived", false);
+        writer.WriteString("createdAt", At);
+        writer.WriteString("updatedAt", At);
+        writer.WritePropertyName("properties");
+        if (readBy is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteString(readBy, id);
+            writer.WriteEndObject();
+        }
+        else if (input.TryGetProperty("properties", out var properties))
+        {
+            properties.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteString("objectWriteTraceId", trace);
+        writer.WriteEndObject();
+    }
+
+    private static string? Text(JsonElement input, string name) =>
+        input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
 }

@@ -117,7 +117,7 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
             : RecordOutcome.Sent(null)).ToList();
     }
 
-    private Task<IApiResponse<HubSpotBatchResult>> CallAsync(IReadOnlyList<HubSpotBatch.Pending> inputs, CancellationToken cancellationToken) => mode switch
+    private Task<IApiResponse<HubSpotWriteResult>> CallAsync(IReadOnlyList<HubSpotBatch.Pending> inputs, CancellationToken cancellationToken) => mode switch
     {
         SyncMode.CreateOnly => api.CreateAsync(options.ObjectType, new HubSpotCreateInput(inputs.Select(i => new HubSpotCreateRecord(i.Input.Properties, i.Input.ObjectWriteTraceId)).ToList()), cancellationToken),
         SyncMode.UpdateOnly => api.UpdateAsync(options.ObjectType, new HubSpotBatchInput(inputs.Select(i => i.Input).ToList()), cancellationToken),

@@ -7,13 +7,13 @@ namespace ReverseEtl.Destinations.HubSpot;
 internal interface IHubSpotApi
 {
     [Post("/crm/v3/objects/{objectType}/batch/upsert")]
-    Task<IApiResponse<HubSpotBatchResult>> UpsertAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
+    Task<IApiResponse<HubSpotWriteResult>> UpsertAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
 
     [Post("/crm/v3/objects/{objectType}/batch/update")]
-    Task<IApiResponse<HubSpotBatchResult>> UpdateAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
+    Task<IApiResponse<HubSpotWriteResult>> UpdateAsync(string objectType, [Body] HubSpotBatchInput body, CancellationToken cancellationToken);
 
     [Post("/crm/v3/objects/{objectType}/batch/create")]
-    Task<IApiResponse<HubSpotBatchResult>> CreateAsync(string objectType, [Body] HubSpotCreateInput body, CancellationToken cancellationToken);
+    Task<IApiResponse<HubSpotWriteResult>> CreateAsync(string objectType, [Body] HubSpotCreateInput body, CancellationToken cancellationToken);
 
     [Post("/crm/v3/objects/{objectType}/batch/archive")]
     Task<IApiResponse<string>> ArchiveAsync(string objectType, [Body] HubSpotArchiveInput body, CancellationToken cancellationToken);
@@ -43,7 +43,16 @@ internal sealed record HubSpotCreateInput(IReadOnlyList<HubSpotCreateRecord> Inp
 
 internal sealed record HubSpotCreateRecord(IReadOnlyDictionary<string, string> Properties, string ObjectWriteTraceId);
 
-/// <summary>A 200 or 207 answer: <see cref="Errors"/> only on 207.</summary>
+/// <summary>
+/// A 200 or 207 answer to a batch write: <see cref="Errors"/> only on 207. The records' echoed properties are not read
+/// (only their ids and trace ids are used), so they are skipped, not turned into a dictionary per record.
+/// </summary>
+internal sealed record HubSpotWriteResult(string? Status, IReadOnlyList<HubSpotWritten>? Results, IReadOnlyList<HubSpotError>? Errors);
+
+/// <summary>One record of a batch write's answer: its HubSpot id and the trace id it was sent with.</summary>
+internal sealed record HubSpotWritten(string Id, string? ObjectWriteTraceId);
+
+/// <summary>A 200 or 207 answer to a batch read, with each record's properties: <see cref="Errors"/> only on 207.</summary>
 internal sealed record HubSpotBatchResult(string? Status, IReadOnlyList<HubSpotRecordResult>? Results, IReadOnlyList<HubSpotError>? Errors);
 
 internal sealed record HubSpotRecordResult(string Id, string? ObjectWriteTraceId, IReadOnlyDictionary<string, string?>? Properties);

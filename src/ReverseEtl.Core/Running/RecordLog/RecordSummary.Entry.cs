@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
@@ -19,13 +19,13 @@ public static partial class RecordSummary
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(redact);
         var scratch = t_scratch ??= new Scratch();
-        scratch.Start();
-        var salt = Encoding.UTF8.GetBytes($"{sync}\n{key}\n");
+        scratch.Start(sync, key);
         Span<char> hex = stackalloc char[8];
         foreach (var (field, value) in payload)
         {
             var json = scratch.Value(value);
-            scratch.Request.WritePropertyName(field);
+            var name = scratch.Name(field);
+            scratch.Request.WritePropertyName(name.Json);
             if (redact.Contains(field))
             {
                 scratch.Request.WriteStringValue(Redacted);
@@ -33,15 +33,19 @@ public static partial class RecordSummary
             }
 
             WriteCut(scratch.Request, json, value);
-            scratch.Hash.Reset();
-            scratch.Hash.Append(salt);
-            scratch.Hash.Append(Encoding.UTF8.GetBytes(field + "\n"));
-            scratch.Hash.Append(json);
-            ((uint)scratch.Hash.GetCurrentHashAsUInt64()).TryFormat(hex, out _, "x8", CultureInfo.InvariantCulture);
-            scratch.Hashes.WriteString(field, hex);
+            Hex(scratch.FieldHash(name.Utf8, json), hex);
+            scratch.Hashes.WriteString(name.Json, hex);
         }
 
         return scratch.Finish();
+    }
+
+    // The low 32 bits of a field's hash as 8 lower-case hex digits (what "x8" writes).
+    private static void Hex(ulong hash, Span<char> hex)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)hash);
+        Convert.TryToHexStringLower(bytes, hex, out _);
     }
 
     // Short values as they are; a long one as its first characters and its length.
@@ -66,8 +70,13 @@ public static partial class RecordSummary
     // One thread's writers, reused from entry to entry (kept for the thread's life, so never disposed).
     private sealed class Scratch : IDisposable
     {
+        // Field names seen, encoded once; a thread that meets more than this many starts again (a bound, not a case).
+        private const int MaxNames = 1_024;
         private readonly ArrayBufferWriter<byte> _value = new(256), _request = new(1024), _hashes = new(512);
         private readonly Utf8JsonWriter _valueWriter;
+        private readonly Dictionary<string, (JsonEncodedText Json, byte[] Utf8)> _names = new(StringComparer.Ordinal);
+        private byte[] _hashed = new byte[512];
+        private int _salt;
 
         public Scratch()
         {
@@ -79,9 +88,8 @@ public static partial class RecordSummary
 
         public Utf8JsonWriter Hashes { get; }
 
-        public XxHash3 Hash { get; } = new();
-
-        public void Start()
+        // The salt ("sync\nkey\n") goes first in the hashed bytes of every field of the entry.
+        public void Start(string sync, string key)
         {
             _request.ResetWrittenCount();
             _hashes.ResetWrittenCount();
@@ -89,6 +97,37 @@ public static partial class RecordSummary
             Hashes.Reset();
             Request.WriteStartObject();
             Hashes.WriteStartObject();
+            _salt = 0;
+            Add(sync);
+            Add("\n");
+            Add(key);
+            Add("\n");
+        }
+
+        // A field's name as JSON, and as UTF-8 with its line feed (the part of the hashed bytes after the salt).
+        public (JsonEncodedText Json, byte[] Utf8) Name(string field)
+        {
+            if (!_names.TryGetValue(field, out var name))
+            {
+                if (_names.Count >= MaxNames)
+                {
+                    _names.Clear();
+                }
+
+                name = (JsonEncodedText.Encode(field, Writing.Encoder), Encoding.UTF8.GetBytes(field + "\n"));
+                _names.Add(field, name);
+            }
+
+            return name;
+        }
+
+        // XxHash3 of salt, field name and line feed, and the value's JSON: the same bytes, in one call.
+        public ulong FieldHash(byte[] name, ReadOnlySpan<byte> json)
+        {
+            Room(_salt + name.Length + json.Length);
+            name.CopyTo(_hashed.AsSpan(_salt));
+            json.CopyTo(_hashed.AsSpan(_salt + name.Length));
+            return XxHash3.HashToUInt64(_hashed.AsSpan(0, _salt + name.Length + json.Length));
         }
 
         // A value as its canonical JSON (the form the payload hash reads), valid until the next call.
@@ -115,6 +154,20 @@ public static partial class RecordSummary
             Request.Flush();
             Hashes.Flush();
             return (Encoding.UTF8.GetString(_request.WrittenSpan), Encoding.UTF8.GetString(_hashes.WrittenSpan));
+        }
+
+        private void Add(string text)
+        {
+            Room(_salt + Encoding.UTF8.GetMaxByteCount(text.Length));
+            _salt += Encoding.UTF8.GetBytes(text, _hashed.AsSpan(_salt));
+        }
+
+        private void Room(int length)
+        {
+            if (_hashed.Length < length)
+            {
+                Array.Resize(ref _hashed, Math.Max(length, _hashed.Length * 2));
+            }
         }
     }
 }
