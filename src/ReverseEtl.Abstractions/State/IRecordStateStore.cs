@@ -28,6 +28,12 @@ public interface IRecordStateStore
         return count;
     }
 
+    /// <summary>
+    /// The state of those of <paramref name="keys"/> that <paramref name="sync"/> holds (keys not stored are left out,
+    /// a key given twice is read once), for a caller that needs a few keys rather than all of them.
+    /// </summary>
+    Task<Dictionary<string, RecordState>> FindRecordsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
     /// <summary>The destination ids recorded for <paramref name="keys"/> (keys without one are left out).</summary>
     Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 

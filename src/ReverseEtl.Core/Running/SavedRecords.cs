@@ -5,13 +5,11 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The stored state of every key of a sync when its run began, read on demand rather than held: streamed in
-/// <see cref="KeyOrder"/> for the streaming diff, or loaded whole where a dictionary is needed (<c>diff: warehouse</c>,
-/// keys that cannot stream). <see cref="Count"/> is known from the start.
+/// <see cref="KeyOrder"/> for the streaming diff, loaded whole where a dictionary is needed (<c>diff: warehouse</c>,
+/// keys that cannot stream), or looked up by key. <see cref="Count"/> is known from the start.
 /// </summary>
 public abstract class SavedRecords
 {
-    private IReadOnlyDictionary<string, RecordState>? _shared;
-
     /// <summary>No key stored.</summary>
     public static SavedRecords None { get; } = Of(new Dictionary<string, RecordState>(StringComparer.Ordinal));
 
@@ -34,12 +32,10 @@ public abstract class SavedRecords
     }
 
     /// <summary>
-    /// Every key's state in one dictionary shared by its callers (not to be changed), loaded on the first call: the
-    /// snapshot diff's check and confirmations, and its trail's "was this key stored when the run began", which must
-    /// call it before the run stores anything.
+    /// The state of those of <paramref name="keys"/> that were stored (keys not stored are left out), read by key: for a
+    /// caller that needs a batch of keys (the snapshot diff's confirmations) rather than every key.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, RecordState>> SharedAsync(CancellationToken cancellationToken) =>
-        _shared ??= await LoadAsync(cancellationToken);
+    public abstract Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     /// <summary>One key's state, read as far as that key in key order; null when the key is not stored.</summary>
     public async Task<RecordState?> FindAsync(string key, CancellationToken cancellationToken)
@@ -80,6 +76,9 @@ public abstract class SavedRecords
 
             await Task.CompletedTask;
         }
+
+        public override Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            Task.FromResult(keys.Distinct(StringComparer.Ordinal).Where(records.ContainsKey).ToDictionary(k => k, k => records[k], StringComparer.Ordinal));
     }
 
     private sealed class InStore(IRecordStateStore store, string sync, long count) : SavedRecords
@@ -87,5 +86,8 @@ public abstract class SavedRecords
         public override long Count => count;
 
         public override IAsyncEnumerable<StoredRecord> ReadAsync(CancellationToken cancellationToken) => store.ReadRecordsAsync(sync, cancellationToken);
+
+        public override Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            store.FindRecordsAsync(sync, keys, cancellationToken);
     }
 }

@@ -116,6 +116,11 @@ internal sealed class SyncExecution
     private Task RouteAsync(RowChange change, CancellationToken cancellationToken)
     {
         _tally.Count(change, _context);
+        if (change.Kind == ChangeKind.Added)
+        {
+            _trail?.Added(change.Key);
+        }
+
         if (change.Kind == ChangeKind.Removed && EmptyModel.Holds(_context, _source))
         {
             _removals++;

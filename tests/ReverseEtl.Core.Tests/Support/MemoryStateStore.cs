@@ -28,6 +28,9 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
     public IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken) =>
         Records.OrderBy(r => r.Key, KeyOrder.Instance).Select(r => new StoredRecord(r.Key, r.Value)).ToAsyncEnumerable();
 
+    public Task<Dictionary<string, RecordState>> FindRecordsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        Task.FromResult(keys.Distinct(StringComparer.Ordinal).Where(Records.ContainsKey).ToDictionary(k => k, k => Records[k], StringComparer.Ordinal));
+
     public Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult(keys.Where(DestinationIds.ContainsKey).ToDictionary(k => k, k => DestinationIds[k], StringComparer.Ordinal));
 

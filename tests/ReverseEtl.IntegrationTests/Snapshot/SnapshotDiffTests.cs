@@ -10,7 +10,7 @@ namespace ReverseEtl.IntegrationTests.Snapshot;
 /// empty keys, non-ASCII and emoji keys, long text, nulls, a change in an unmapped column; a state reset; a stop
 /// between the state's write and the snapshot's (the old snapshot put back). Only the changed rows are read.
 /// </summary>
-public abstract class SnapshotDiffTests
+public abstract partial class SnapshotDiffTests
 {
     private protected abstract Task<TestProject> ProjectAsync();
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
@@ -14,16 +13,16 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// filter, never the truth: each key returned is confirmed against the state the run began with, and only those keys go
 /// to the diff (<see cref="Previous"/>), so a snapshot that lags sends nothing twice. Before that, <see cref="PrepareAsync"/>
 /// makes sure it hides no change: it must hold the state's keys, row hashes and matches (count and sum of check numbers).
+/// The state is never held whole: the check and a rebuild stream it, the confirmations look up the returned keys a batch
+/// at a time, so memory grows with the rows the statement returns, not with the table.
 /// </summary>
 internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
 {
-    private const int RebuildBatch = 1_000;
-    private const int StatementsPerCall = 20;
+    private const int ConfirmBatch = 1_000;
     private readonly SnapshotSql _sql = new(dialect, writer.SnapshotSchema!, context.Sync.Name);
     private readonly Queue<DiffEvent> _seen = new();
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private (string Key, RowRehashed Event)? _rehash;
-    private IReadOnlyDictionary<string, RecordState> _state = new Dictionary<string, RecordState>();
 
     /// <summary>Rows the diff statement returned: changed rows whole, and lost keys.</summary>
     public long RowsRead { get; private set; }
@@ -49,29 +48,11 @@ internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dia
     }
 
     /// <summary>
-    /// Creates the table if missing and compares it with the state. When they differ, a run rebuilds it from the state
-    /// and returns true; a plan, which writes nothing, returns false and reads as a diff without a snapshot does.
+    /// Creates the table if missing and compares it with the state (<see cref="SnapshotCheck"/>). When they differ, a run
+    /// rebuilds it from the state and returns true; a plan, which writes nothing, returns false and reads as a diff
+    /// without a snapshot does.
     /// </summary>
-    public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
-    {
-        await writer.ExecuteAsync([_sql.Create], context.QueryTag, cancellationToken);
-        var (count, sum) = await ReadCheckAsync(cancellationToken);
-        var state = _state = await context.Saved.Records.SharedAsync(cancellationToken);
-        var expected = state.Aggregate(BigInteger.Zero, (total, entry) => total + SnapshotEntry.MixOf(entry.Key, entry.Value));
-        if (count == state.Count && sum == expected)
-        {
-            return true;
-        }
-
-        var rebuild = context.RunId != 0;
-        context.Log.SnapshotBehind(context.Sync.Name, _sql.Table, count, state.Count, rebuild ? "rebuilding it from the state before the diff" : "this plan reads every key and row hash instead");
-        if (rebuild)
-        {
-            await RebuildAsync(cancellationToken);
-        }
-
-        return rebuild;
-    }
+    public Task<bool> PrepareAsync(CancellationToken cancellationToken) => new SnapshotCheck(context, _sql, writer).PrepareAsync(cancellationToken);
 
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -85,7 +66,7 @@ internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dia
         }
 
         var hashIndex = columns.FindIndex(c => c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase));
-        var gone = new List<string>();
+        var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
             RowsRead++;
@@ -96,25 +77,66 @@ internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dia
                 continue;
             }
 
-            yield return Confirm(mapper.Map(RowsRead, values) with { RowHash = Hash(values[hashIndex]) });
+            batch.Add(mapper.Map(RowsRead, values) with { RowHash = Hash(values[hashIndex]) });
+            if (batch.Count == ConfirmBatch)
+            {
+                await foreach (var row in ConfirmAsync(batch, cancellationToken))
+                {
+                    yield return row;
+                }
+            }
+        }
+
+        await foreach (var row in ConfirmAsync(batch, cancellationToken))
+        {
+            yield return row;
         }
 
         Settle(null);
-        foreach (var key in gone.Where(k => !_keys.Contains(k)).Order(StringComparer.Ordinal))
+        await AddGoneAsync(gone, cancellationToken);
+    }
+
+    // The returned rows of a batch, in order, each confirmed against the state of its key (looked up for the batch) as
+    // the diff takes it, so that a key enters Previous just before the diff consumes it, as one row at a time would.
+    private async IAsyncEnumerable<MappedRow> ConfirmAsync(List<MappedRow> batch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(batch.Select(r => r.Key).OfType<string>().Where(k => !_keys.Contains(k)).ToList(), cancellationToken);
+        foreach (var row in batch)
         {
-            if (_state.TryGetValue(key, out var before))
+            yield return Confirm(row, found);
+        }
+
+        batch.Clear();
+    }
+
+    // The keys the model lost, in key order (unless a row had the key after all), with the state they had.
+    private async Task AddGoneAsync(List<string> gone, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in gone.Where(k => !_keys.Contains(k)).Order(StringComparer.Ordinal).Chunk(ConfirmBatch))
+        {
+            var found = await FindAsync(chunk, cancellationToken);
+            foreach (var key in chunk)
             {
-                Previous[key] = before;
+                if (found.TryGetValue(key, out var before))
+                {
+                    Previous[key] = before;
+                }
             }
         }
     }
 
+    // Nothing to look up when the state held no key when the run began (a first run).
+    private async Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0 || context.Saved.Records.Count == 0
+            ? new Dictionary<string, RecordState>(StringComparer.Ordinal)
+            : await context.Saved.Records.FindAsync(keys, cancellationToken);
+
     // A returned row against the state: as stored (a snapshot that lagged) it reaches the diff as unchanged; with only
     // its row hash moved, the state's row hash moves (unless the key turns out duplicated).
-    private MappedRow Confirm(MappedRow row)
+    private MappedRow Confirm(MappedRow row, Dictionary<string, RecordState> found)
     {
         Settle(row.Key);
-        if (row.Key is not { } key || !_keys.Add(key) || !_state.TryGetValue(key, out var before))
+        if (row.Key is not { } key || !_keys.Add(key) || !found.TryGetValue(key, out var before))
         {
             return row;
         }
@@ -142,30 +164,6 @@ internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dia
         }
 
         _rehash = null;
-    }
-
-    private async Task<(long Count, BigInteger Sum)> ReadCheckAsync(CancellationToken cancellationToken)
-    {
-        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(_sql.Check, context.QueryTag), cancellationToken);
-        await foreach (var values in result.ReadRowsAsync(cancellationToken))
-        {
-            return (Convert.ToInt64(values[0], CultureInfo.InvariantCulture), BigInteger.Parse(Convert.ToString(values[1], CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture));
-        }
-
-        return (0, BigInteger.Zero);
-    }
-
-    private async Task RebuildAsync(CancellationToken cancellationToken)
-    {
-        var keyColumns = context.Model.PrimaryKey.Count;
-        await writer.ExecuteAsync([_sql.Clear], context.QueryTag, cancellationToken);
-        foreach (var group in _state.Chunk(RebuildBatch * StatementsPerCall))
-        {
-            var statements = group.Chunk(RebuildBatch).SelectMany(chunk => _sql.Insert(chunk.Select(e => SnapshotEntry.Of(e.Key, e.Value, keyColumns)).ToList()));
-            await writer.ExecuteAsync(statements.ToList(), context.QueryTag, cancellationToken);
-        }
-
-        context.Log.SnapshotRebuilt(context.Sync.Name, _sql.Table, _state.Count);
     }
 
     // The first 16 hex digits of the warehouse's hash; never 0, which means "unknown" in the state (as WarehouseRows).

@@ -7,12 +7,15 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// The record state of a run whose sync keeps a snapshot in the warehouse: every update is stored in the state first,
 /// as before; the keys it stored are kept (only those: at most the changed rows) and written to the snapshot at the end
 /// of the run (<see cref="SaveAsync"/>), in batched statements. The snapshot thus follows the state, never leads it.
+/// A key the diff found new (<see cref="Added"/>) was not stored when the run began, so it is not in the snapshot (checked
+/// then): it is only inserted; every other key is replaced.
 /// </summary>
 internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore inner, IWarehouseDialect dialect, IWarehouseWriter writer) : IRecordStateStore
 {
     private const int Batch = 1_000;
     private const int StatementsPerCall = 20;
     private readonly Dictionary<string, RecordState?> _stored = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _added = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <summary>A trail over <paramref name="state"/> when the sync diffs against a snapshot; null otherwise.</summary>
@@ -33,6 +36,15 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
         }
     }
 
+    /// <summary>Notes a key the diff found new: the state did not hold it when the run began.</summary>
+    public void Added(string key)
+    {
+        lock (_gate)
+        {
+            _added.Add(key);
+        }
+    }
+
     /// <summary>
     /// Writes the keys stored so far to the snapshot. A failure is logged, not thrown: the state already holds them, and
     /// the next run's check finds the difference and rebuilds the snapshot from the state.
@@ -40,40 +52,41 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
     public async Task SaveAsync()
     {
         var sql = new SnapshotSql(dialect, writer.SnapshotSchema!, context.Sync.Name);
-        List<SnapshotEntry> entries;
+        List<SnapshotEntry> entries, added;
         lock (_gate)
         {
-            entries = _stored.Select(s => SnapshotEntry.Of(s.Key, s.Value, context.Model.PrimaryKey.Count)).ToList();
+            var all = _stored.Select(s => SnapshotEntry.Of(s.Key, s.Value, context.Model.PrimaryKey.Count)).ToLookup(e => _added.Contains(e.StateKey));
+            (entries, added) = (all[false].ToList(), all[true].ToList());
             _stored.Clear();
         }
 
-        if (entries.Count == 0)
+        if (entries.Count + added.Count == 0)
         {
             return;
         }
 
         try
         {
-            var before = await context.Saved.Records.SharedAsync(CancellationToken.None);
-            // A key the state did not hold when the run began is not in the snapshot (checked then): it is only inserted.
-            var statements = entries.Where(e => before.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Replace)
-                .Concat(entries.Where(e => !before.ContainsKey(e.StateKey)).Chunk(Batch).SelectMany(sql.Insert));
+            var statements = entries.Chunk(Batch).SelectMany(sql.Replace).Concat(added.Chunk(Batch).SelectMany(sql.Insert));
             foreach (var group in statements.Chunk(StatementsPerCall))
             {
                 await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
             }
 
-            context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count);
+            context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count);
         }
         catch (WarehouseException ex)
         {
-            context.Log.SnapshotNotWritten(context.Sync.Name, sql.Table, entries.Count, ex.Message);
+            context.Log.SnapshotNotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count, ex.Message);
         }
     }
 
     public Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken) => inner.LoadRecordsAsync(sync, cancellationToken);
 
     public IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, CancellationToken cancellationToken) => inner.ReadRecordsAsync(sync, cancellationToken);
+
+    public Task<Dictionary<string, RecordState>> FindRecordsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        inner.FindRecordsAsync(sync, keys, cancellationToken);
 
     public Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         inner.LoadDestinationIdsAsync(sync, keys, cancellationToken);
