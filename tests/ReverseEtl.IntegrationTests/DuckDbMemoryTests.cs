@@ -1,4 +1,5 @@
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Warehouses.DuckDb;
 
 namespace ReverseEtl.IntegrationTests;
 
@@ -17,6 +18,28 @@ public class DuckDbMemoryTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("s: 300000 rows, 300000 added, 0 changed, 0 removed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_TwoModelsSpillingAtOnceWithTheDefaultTempDirectory_EachReadsEveryRow()
+    {
+        await using var first = Project("memory_limit: 48MB, threads: 1");
+        await using var second = Project("memory_limit: 48MB, threads: 1");
+
+        var results = await Task.WhenAll(first.CliAsync("plan", "--sync", "s"), second.CliAsync("plan", "--sync", "s"));
+
+        Assert.All(results, r => Assert.StartsWith("s: 300000 rows, 300000 added, 0 changed, 0 removed", r.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TempDirectory_Default_OneFolderPerOptionsUnderTheSystemTempFolder()
+    {
+        var first = new DuckDbOptions("a.duckdb", Demo: false).TempDirectory;
+        var second = new DuckDbOptions("a.duckdb", Demo: false).TempDirectory;
+
+        Assert.NotEqual(first, second);
+        Assert.All(new[] { first, second }, t => Assert.Equal(Path.GetTempPath(), Path.GetDirectoryName(t) + Path.DirectorySeparatorChar));
+        Assert.StartsWith($"reverse-etl-duckdb-{Environment.ProcessId}-", Path.GetFileName(first), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReverseEtl.Abstractions;
@@ -26,11 +27,22 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     /// </summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Where DuckDB spills what does not fit (<c>temp_directory</c>); by default under the system's temp folder.</summary>
-    public string TempDirectory { get; init; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reverse-etl-duckdb");
+    /// <summary>
+    /// Where DuckDB spills what does not fit (<c>temp_directory</c>); by default a folder of this process and these
+    /// options under the system's temp folder. Never shared: DuckDB names its spill files alike in every database and
+    /// deletes the folder it created (or its files) when the database closes, so two databases spilling into one folder
+    /// (another worker on the machine, or another file in this one) lose each other's files and crash.
+    /// </summary>
+    public string TempDirectory { get; init; } = UniqueTempDirectory();
 
     /// <summary>The schema of the in-warehouse snapshot (<c>snapshot: { schema }</c>); with it the file is opened read-write.</summary>
     public string? SnapshotSchema { get; init; }
+
+    private static int s_tempDirectories;
+
+    private static string UniqueTempDirectory() => System.IO.Path.Combine(
+        System.IO.Path.GetTempPath(),
+        string.Create(CultureInfo.InvariantCulture, $"reverse-etl-duckdb-{Environment.ProcessId}-{Interlocked.Increment(ref s_tempDirectories)}"));
 
     public static DuckDbOptions From(ConnectionSettings connection)
     {
