@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using ReverseEtl.Abstractions.State;
@@ -37,8 +36,8 @@ public abstract partial class SqlSyncStateStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var state = new RecordState(
-                unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), CultureInfo.InvariantCulture), unchecked((ulong)reader.GetInt64(3)));
+            // Typed getters: nothing boxed per row (matched is an integer in SQLite and a boolean in PostgreSQL; both read as bool).
+            var state = new RecordState(unchecked((ulong)reader.GetInt64(1)), reader.GetBoolean(2), unchecked((ulong)reader.GetInt64(3)));
             yield return new StoredRecord(reader.GetString(0), state);
         }
     }

@@ -20,6 +20,17 @@ public class DuckDbMemoryTests
     }
 
     [Fact]
+    public async Task Plan_TwoModelsSpillingAtOnceWithTheDefaultTempDirectory_EachReadsEveryRow()
+    {
+        await using var first = Project("memory_limit: 48MB, threads: 1");
+        await using var second = Project("memory_limit: 48MB, threads: 1");
+
+        var results = await Task.WhenAll(first.CliAsync("plan", "--sync", "s"), second.CliAsync("plan", "--sync", "s"));
+
+        Assert.All(results, r => Assert.StartsWith("s: 300000 rows, 300000 added, 0 changed, 0 removed", r.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_MemoryLimitTooSmall_FailsNamingTheSettingToRaise()
     {
         await using var project = Project("memory_limit: 4MB");

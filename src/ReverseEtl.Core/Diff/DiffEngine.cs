@@ -84,5 +84,6 @@ public static class DiffEngine
     internal static RowRejected Duplicate(MappedRow row, long otherRow) =>
         new(row.Number, row.Key, $"duplicate primary key '{row.Key}' (rows {Math.Min(row.Number, otherRow)} and {Math.Max(row.Number, otherRow)}); no row of this key is synced until the model has one");
 
-    internal sealed record Pending(MappedRow Row, RecordState? Previous, bool Duplicated);
+    // A struct: the diffs hold one per row, and a class would be one more allocation per row.
+    internal readonly record struct Pending(MappedRow Row, RecordState? Previous, bool Duplicated);
 }

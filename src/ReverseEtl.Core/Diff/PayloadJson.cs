@@ -11,6 +11,9 @@ public static class PayloadJson
 {
     private const int KeptBufferBytes = 1 << 20;
 
+    private const int TimestampChars = 32, FractionDigits = 7;
+    private static readonly string[] FractionFormats = ["D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7"];
+
     [ThreadStatic]
     private static Scratch? t_scratch;
 
@@ -52,7 +55,7 @@ public static class PayloadJson
             case decimal m: writer.WriteNumberValue(m); break;
             case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
             case double d: writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); break;
-            case DateTime t: writer.WriteStringValue(FormatTimestamp(t)); break;
+            case DateTime t: WriteTimestamp(writer, t); break;
             case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
             case DateOnly d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
             case TimeOnly t: writer.WriteStringValue(t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)); break;
@@ -65,8 +68,40 @@ public static class PayloadJson
     }
 
     /// <summary>Timestamps are UTC with the precision the warehouse gave, e.g. <c>2025-05-02T14:03:11Z</c>.</summary>
-    public static string FormatTimestamp(DateTime value) =>
-        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTimestamp(DateTime value)
+    {
+        Span<char> text = stackalloc char[TimestampChars];
+        return new string(text[..FormatTimestamp(value, text)]);
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter writer, DateTime value)
+    {
+        Span<char> text = stackalloc char[TimestampChars];
+        writer.WriteStringValue(text[..FormatTimestamp(value, text)]);
+    }
+
+    // As the custom format "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'" writes, without parsing it for every value: "s" (the
+    // same up to the seconds, for every year 1-9999), then the fraction with its trailing zeros dropped, if any.
+    private static int FormatTimestamp(DateTime value, Span<char> text)
+    {
+        _ = value.TryFormat(text, out var written, "s", CultureInfo.InvariantCulture);
+        var fraction = value.Ticks % TimeSpan.TicksPerSecond;
+        if (fraction != 0)
+        {
+            var digits = FractionDigits;
+            for (; fraction % 10 == 0; fraction /= 10)
+            {
+                digits--;
+            }
+
+            text[written++] = '.';
+            _ = fraction.TryFormat(text[written..], out var fractionWritten, FractionFormats[digits], CultureInfo.InvariantCulture);
+            written += fractionWritten;
+        }
+
+        text[written++] = 'Z';
+        return written;
+    }
 
     private static void WriteObject(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> map)
     {

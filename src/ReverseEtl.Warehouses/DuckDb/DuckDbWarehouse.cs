@@ -115,11 +115,13 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse,
             }
         }
 
-        private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+        // DuckDB.NET reads synchronously (its ReadAsync is DbDataReader's, which calls Read): read so, with no task per row.
+        private ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await reader.ReadAsync(cancellationToken);
+                return ValueTask.FromResult(reader.Read());
             }
             catch (DuckDBException ex)
             {

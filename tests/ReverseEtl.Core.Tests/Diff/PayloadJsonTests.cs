@@ -54,6 +54,22 @@ public class PayloadJsonTests
         Assert.Equal(expected, PayloadJson.FormatTimestamp(new DateTime(2025, 5, 2, 14, 3, 11, DateTimeKind.Unspecified).AddTicks(ticks)));
 
     [Fact]
+    public void FormatTimestamp_AnyTicks_AsTheCustomFormatWrites()
+    {
+        var random = new Random(14);
+        var ticks = Enumerable.Range(0, 20_000).Select(_ => random.NextInt64(DateTime.MaxValue.Ticks))
+            .Concat([0, 1, 9_999_999, 10_000_000, DateTime.MaxValue.Ticks, new DateTime(999, 12, 31).Ticks + 10, new DateTime(2025, 5, 2).Ticks + 100]);
+
+        foreach (var tick in ticks)
+        {
+            var value = new DateTime(tick, DateTimeKind.Local);
+            var expected = DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(expected, PayloadJson.FormatTimestamp(value));
+            Assert.Equal($"\"{expected}\"", Json(value));
+        }
+    }
+
+    [Fact]
     public void WriteValue_NestedListsAndMaps_ObjectsInTheirOwnOrderAndKeysAsText()
     {
         var value = new Dictionary<string, object?>

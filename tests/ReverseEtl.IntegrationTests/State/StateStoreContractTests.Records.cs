@@ -15,7 +15,8 @@ public abstract partial class StateStoreContractTests
     public async Task ReadRecords_StreamsEveryKeyOnceInTheOrderOfItsUtf8Bytes()
     {
         var store = await CreateAsync();
-        await store.ApplyAsync("s", AwkwardKeys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 7))).ToList(), CancellationToken.None);
+        var applied = AwkwardKeys.Select((k, i) => new StateUpdate(k, new RecordState(i == 0 ? ulong.MaxValue - 3 : (ulong)i + 1, i % 2 == 0, (ulong)i * 7))).ToList();
+        await store.ApplyAsync("s", applied, CancellationToken.None);
         await store.ApplyAsync("other", [new StateUpdate("0", new RecordState(1, true))], CancellationToken.None);
 
         var read = new List<StoredRecord>();
@@ -29,5 +30,6 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(byBytes, read.Select(r => r.Key).Order(KeyOrder.Instance));
         var stored = await store.LoadRecordsAsync("s", CancellationToken.None);
         Assert.All(read, r => Assert.Equal(stored[r.Key], r.State));
+        Assert.Equal(applied.ToDictionary(u => u.Key, u => u.State!.Value), read.ToDictionary(r => r.Key, r => r.State));
     }
 }
