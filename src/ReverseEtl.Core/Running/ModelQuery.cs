@@ -42,7 +42,7 @@ public static partial class ModelQuery
         from (
         {Body(model)}
         ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}
-        order by {(byKeyText ? KeyOrder(model, dialect) : Keys(model))}
+        order by {(byKeyText ? TextOrder(model, dialect) : Keys(model))}
         """;
 
     /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes; a single-column key's in the order of its text.</summary>
@@ -55,7 +55,7 @@ public static partial class ModelQuery
             {Body(model)}
             ) as retl_model__
             where ({Keys(model)}) in ({tuples})
-            order by {KeyOrder(model, dialect)}
+            order by {TextOrder(model, dialect)}
             """;
     }
 
@@ -64,7 +64,7 @@ public static partial class ModelQuery
     private static string Body(ModelDefinition model) => model.Sql.Trim().TrimEnd(';').TrimEnd();
 
     // A single-column key by its text, as Build orders it (composite keys by their values).
-    private static string KeyOrder(ModelDefinition model, IWarehouseDialect dialect) =>
+    private static string TextOrder(ModelDefinition model, IWarehouseDialect dialect) =>
         model.PrimaryKey.Count == 1 ? dialect.KeyText($"retl_model__.{model.PrimaryKey[0]}") : Keys(model);
 
     private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
