@@ -109,6 +109,8 @@ public sealed class WarehouseDiffOnSnowflakeTests : WarehouseDiffTests, IDisposa
 {
     private Snowflake.SnowflakeOnDuckDb? _snowflake;
 
+    private protected override bool WholeNumbersStream => false;
+
     private protected override Task<TestProject> ProjectAsync()
     {
         var project = new TestProject();

@@ -7,7 +7,7 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The first step of <c>diff: warehouse</c> for a single-column key (Merkle-style): the warehouse sums its rows per
 /// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the worker sums the stored state alike, streamed
-/// (<see cref="BucketSums"/>); only the keys of buckets that differ are read next, and only their stored state is kept.
+/// (<see cref="BucketSums"/>); only the keys of buckets that differ are read next, compared with only their stored state.
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
 /// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
 /// the comparison undecided: every key is read, as without buckets.
@@ -41,21 +41,22 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
         context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
         {
-            return new BucketChanges([], Filled: null, Where: null);
+            return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
         }
 
         // Past half the buckets, a filter saves little: every key is read, against every stored key.
-        var all = differing.Count * 2 > sums.Count;
+        if (differing.Count * 2 > sums.Count)
+        {
+            return new BucketChanges(ReadKeys: true, Where: null, Wanted: null);
+        }
+
         var wanted = new bool[sums.Count];
         foreach (var bucket in differing)
         {
             wanted[bucket] = true;
         }
 
-        // The state of those keys is read while the warehouse selects their rows: the diff waits for it before the first row.
-        var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
-        var filled = Task.Run(() => CollectAsync(states, all ? null : wanted, bits, cancellationToken), cancellationToken);
-        return new BucketChanges(states, filled, all ? null : ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0));
+        return new BucketChanges(true, ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0), key => wanted[BucketSums.Of(key, bits)]);
     }
 
     private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
@@ -94,18 +95,6 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
         return sums;
     }
 
-    // The stored state of the keys in the wanted buckets (all keys when null).
-    private async Task CollectAsync(Dictionary<string, RecordState> states, bool[]? wanted, int bits, CancellationToken cancellationToken)
-    {
-        await foreach (var record in stored(cancellationToken))
-        {
-            if (wanted is null || wanted[BucketSums.Of(record.Key, bits)])
-            {
-                states[record.Key] = record.State;
-            }
-        }
-    }
-
     // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
     private static UInt128 Whole(object? value) => value switch
     {
@@ -115,11 +104,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     };
 }
 
-/// <summary>What the bucket comparison leaves to read: the stored state of the keys to compare and the condition selecting their rows.</summary>
-/// <param name="Previous">The stored state of the keys in differing buckets (of every key when <paramref name="Where"/> is null), complete once <paramref name="Filled"/> is.</param>
-/// <param name="Filled">Fills <paramref name="Previous"/>; null when no bucket differs and no key is null: nothing to read.</param>
+/// <summary>What the bucket comparison leaves to read: the condition selecting the rows whose keys to read, and the stored keys to compare them with.</summary>
+/// <param name="ReadKeys">False when no bucket differs and no key is null: nothing to read.</param>
 /// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
-internal sealed record BucketChanges(Dictionary<string, RecordState> Previous, Task? Filled, string? Where)
-{
-    public bool ReadKeys => Filled is not null;
-}
+/// <param name="Wanted">Whether a stored key is in a bucket read (the key rows are compared with it); null: every stored key.</param>
+internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted);

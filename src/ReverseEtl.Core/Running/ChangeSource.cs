@@ -93,9 +93,10 @@ public sealed class ChangeSource(SyncRunContext context)
             yield break;
         }
 
-        var previous = changes?.Previous ?? await context.Saved.Records.LoadAsync(cancellationToken);
-        _inWarehouse = new WarehouseRows(context, dialect, previous, saved, changes?.Where, changes?.Filled);
-        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), previous, cancellationToken))
+        // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
+        await using var states = new KeyStates(context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
+        _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream };
+        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())
             {
@@ -108,6 +109,12 @@ public sealed class ChangeSource(SyncRunContext context)
         foreach (var seen in _inWarehouse.TakeSeen())
         {
             yield return seen;
+        }
+
+        Streamed = states.Streams;
+        await foreach (var (key, gone) in states.RemovedAsync())
+        {
+            yield return new RowChange(key, ChangeKind.Removed, gone.Matched, IsMatching: false, Row: null);
         }
     }
 

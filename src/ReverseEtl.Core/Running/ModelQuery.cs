@@ -34,17 +34,18 @@ public static partial class ModelQuery
 
     /// <summary>
     /// Keys, row hashes and the trigger condition only, ordered by key: what a diff in the warehouse reads of every row,
-    /// or, with <paramref name="where"/> (a condition on <c>retl_model__</c>), of the rows it selects.
+    /// or, with <paramref name="where"/> (a condition on <c>retl_model__</c>), of the rows it selects. With
+    /// <paramref name="byKeyText"/>, ordered as <see cref="Build"/> orders them: by each key column's text in the state's key order.
     /// </summary>
-    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null) => $"""
+    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null, bool byKeyText = false) => $"""
         select {Keys(model)}, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
         from (
         {Body(model)}
         ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}
-        order by {Keys(model)}
+        order by {(byKeyText ? TextOrder(model, dialect) : Keys(model))}
         """;
 
-    /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes.</summary>
+    /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes; a single-column key's in the order of its text.</summary>
     public static string BuildFetch(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, IEnumerable<object?[]> keys)
     {
         var tuples = string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"));
@@ -54,13 +55,17 @@ public static partial class ModelQuery
             {Body(model)}
             ) as retl_model__
             where ({Keys(model)}) in ({tuples})
-            order by {Keys(model)}
+            order by {TextOrder(model, dialect)}
             """;
     }
 
     private static string Condition(SyncDefinition sync) => sync.Mode == SyncMode.Trigger && sync.Trigger.When is { } when ? when : "1 = 1";
 
     private static string Body(ModelDefinition model) => model.Sql.Trim().TrimEnd(';').TrimEnd();
+
+    // A single-column key by its text, as Build orders it (composite keys by their values).
+    private static string TextOrder(ModelDefinition model, IWarehouseDialect dialect) =>
+        model.PrimaryKey.Count == 1 ? dialect.KeyText($"retl_model__.{model.PrimaryKey[0]}") : Keys(model);
 
     private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
-using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
@@ -13,11 +12,12 @@ namespace ReverseEtl.Core.Running;
 /// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
 /// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
 /// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
-/// <paramref name="previous"/> holds the stored state of those keys only, once <paramref name="filled"/> completes.
+/// <paramref name="states"/> compares them with the stored state of those keys only. The key rows of a single-column key
+/// come ordered by its text, as <c>diff: worker</c> reads them, and, where the key streams (<see cref="StreamingKeys"/>),
+/// are merged with the state streamed in the same order: a key found unchanged is passed over, not passed on.
 /// </summary>
 internal sealed class WarehouseRows(
-    SyncRunContext context, IWarehouseDialect dialect, Dictionary<string, RecordState> previous, IReadOnlyDictionary<string, string> savedColumns,
-    string? where = null, Task? filled = null)
+    SyncRunContext context, IWarehouseDialect dialect, KeyStates states, IReadOnlyDictionary<string, string> savedColumns, string? where = null)
 {
     private const int FetchChunk = 1_000;
     private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
@@ -25,6 +25,9 @@ internal sealed class WarehouseRows(
     private readonly List<(long Number, object?[] Key)> _pending = [];
     private readonly RejectedRows? _rejected = where is null ? null : new RejectedRows(context, dialect);
     private RowMapper? _mapper;
+
+    /// <summary>Whether the state may stream (else it is loaded in memory, for every key).</summary>
+    public bool MayStream { get; init; } = true;
 
     /// <summary>Key + row-hash rows read.</summary>
     public long KeysRead { get; private set; }
@@ -48,12 +51,11 @@ internal sealed class WarehouseRows(
     {
         var model = context.Model;
         var keyCount = model.PrimaryKey.Count;
-        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect, where), context.QueryTag);
+        var byText = keyCount == 1;
+        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect, where, byText), context.QueryTag);
         await using var keys = await context.Warehouse.QueryAsync(query, cancellationToken);
-        if (filled is not null)
-        {
-            await filled;
-        }
+        var keyTypes = model.PrimaryKey.Select(k => keys.Columns.First(c => c.Name.Equals(k, StringComparison.OrdinalIgnoreCase)).DataType).ToArray();
+        await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(keyTypes), cancellationToken);
 
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
         await foreach (var values in keys.ReadRowsAsync(cancellationToken))
@@ -94,6 +96,7 @@ internal sealed class WarehouseRows(
     {
         var rows = new List<MappedRow>();
         var first = group[0];
+        var before = first.Text is null ? null : await states.FindAsync(first.Text);
         if ((first.Text is null || group.Count > 1) && _rejected is not null)
         {
             _rejected.Hold(group.Select(g => (g.Key, g.Matches)));
@@ -102,12 +105,17 @@ internal sealed class WarehouseRows(
         {
             rows.AddRange(group.Select(g => Placeholder(g.Number, g.Text, g.Key, g.Matches)));
         }
-        else if (previous.TryGetValue(first.Text, out var before) && before.RowHash == first.Hash && before.Matched == first.Matches)
+        else if (before is { } stored && stored.RowHash == first.Hash && stored.Matched == first.Matches)
         {
-            rows.Add(new MappedRow(first.Number, first.Text, null, before.Matched, before.Hash, NoPayload) { RowHash = before.RowHash });
+            // Held whole, the state loses the key only when the diff sees its row; streamed, it is already passed.
+            if (!states.Streams)
+            {
+                rows.Add(new MappedRow(first.Number, first.Text, null, stored.Matched, stored.Hash, NoPayload) { RowHash = stored.RowHash });
+            }
         }
         else
         {
+            states.Fetching(first.Text, before);
             _pending.Add((first.Number, first.Key));
         }
 
@@ -152,7 +160,7 @@ internal sealed class WarehouseRows(
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
             var row = _mapper.Map(++RowsFetched, values) with { RowHash = Hash(values[hashIndex]) };
-            if (row.Key is { } key && previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
+            if (row.Key is { } key && states.Previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
             {
                 _seen.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
             }
