@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using ReverseEtl.Abstractions.State;
 
@@ -28,7 +27,7 @@ public abstract partial class SqlSyncStateStore
             while (await reader.ReadAsync(cancellationToken))
             {
                 records[reader.GetString(0)] = new RecordState(
-                    unchecked((ulong)reader.GetInt64(1)), Convert.ToBoolean(reader.GetValue(2), CultureInfo.InvariantCulture), unchecked((ulong)reader.GetInt64(3)));
+                    unchecked((ulong)reader.GetInt64(1)), reader.GetBoolean(2), unchecked((ulong)reader.GetInt64(3)));
             }
         }
 

@@ -44,7 +44,56 @@ public sealed class DuckDbSpillTests : IDisposable
         });
     }
 
+    [Fact]
+    public async Task Query_FoldersLeftUnderTempDirectory_OnlyOtherProcessesSpillFoldersOlderThanADayRemoved()
+    {
+        var temp = Directory.CreateDirectory(Path.Combine(_folder.FullName, "spill"));
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        var stale = Left(temp, "4242-0a1b2c3d-0123456789ab", now.AddDays(-2));
+        var recent = Left(temp, "4243-0a1b2c3d-0123456789ab", now.AddHours(-1));
+        var notOurs = Left(temp, "backups", now.AddDays(-30));
+        var warehouse = new DuckDbWarehouse(Options("a.duckdb", temp.FullName), new FixedClock(now));
+
+        await using (var result = await warehouse.QueryAsync(new WarehouseQuery("select 1", "stale test"), CancellationToken.None))
+        {
+            Assert.Single(await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
+        }
+
+        Assert.False(Directory.Exists(stale));
+        Assert.True(Directory.Exists(recent));
+        Assert.True(Directory.Exists(notOurs));
+    }
+
+    [Fact]
+    public async Task Query_TempDirectoryCannotBeMade_FailsNamingTheSettingAndThePath()
+    {
+        var inTheWay = Path.Combine(_folder.FullName, "a-file");
+        await File.WriteAllTextAsync(inTheWay, "not a folder");
+        var temp = Path.Combine(inTheWay, "spill");
+        var warehouse = Warehouse("a.duckdb", temp);
+
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => warehouse.QueryAsync(new WarehouseQuery("select 1", "t"), CancellationToken.None));
+
+        Assert.StartsWith($"DuckDB (a.duckdb) cannot spill into temp_directory '{temp}':", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(set temp_directory to a writable folder)", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
+
+    private static string Left(DirectoryInfo parent, string name, DateTimeOffset touched)
+    {
+        var folder = parent.CreateSubdirectory(name);
+        var file = Path.Combine(folder.FullName, "duckdb_temp_storage_DEFAULT-0.tmp");
+        File.WriteAllBytes(file, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(file, touched.UtcDateTime);
+        Directory.SetLastWriteTimeUtc(folder.FullName, touched.UtcDateTime);
+        return folder.FullName;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     private static async Task<(int Rows, bool InOrder, bool Spilled)> ReadSortedAsync(DuckDbWarehouse warehouse)
     {

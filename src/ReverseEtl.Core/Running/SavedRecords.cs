@@ -16,7 +16,7 @@ public abstract class SavedRecords
     /// <summary>How many keys the state held when the run began.</summary>
     public abstract long Count { get; }
 
-    /// <summary>Every key's state, in <see cref="KeyOrder"/>. Read once per run.</summary>
+    /// <summary>Every key's state, in <see cref="KeyOrder"/>. Streamed on each call (a snapshot check and its rebuild read it twice).</summary>
     public abstract IAsyncEnumerable<StoredRecord> ReadAsync(CancellationToken cancellationToken);
 
     /// <summary>Every key's state, in a dictionary of its own (the caller may consume it).</summary>

@@ -8,7 +8,7 @@ using ReverseEtl.Warehouses.DuckDb.Demo;
 namespace ReverseEtl.Warehouses.DuckDb;
 
 /// <summary>Queries a DuckDB file, read-only (read-write with a snapshot schema: see <see cref="ExecuteAsync"/>), one connection per query.</summary>
-public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse, IWarehouseDialect
+public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider? clock = null) : IWarehouse, IWarehouseDialect
 {
     private readonly Lock _demoGate = new();
 
@@ -76,10 +76,18 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options) : IWarehouse,
         ? $" (the connection's memory_limit is {options.MemoryLimit} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
         : string.Empty;
 
-    // The demo file on first use, and the configured temp_directory: DuckDB makes only the last folder of the one it spills to.
+    // The demo file on first use, and the configured temp_directory (see SpillFolder.Prepare).
     private void EnsureFiles()
     {
-        Directory.CreateDirectory(options.TempDirectory);
+        try
+        {
+            SpillFolder.Prepare(options.TempDirectory, (clock ?? TimeProvider.System).GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) cannot spill into temp_directory '{options.TempDirectory}': {ex.Message} (set temp_directory to a writable folder)", ex);
+        }
+
         if (!options.Demo || File.Exists(options.Path))
         {
             return;

@@ -72,6 +72,9 @@ public static partial class RecordSummary
     {
         // Field names seen, encoded once; a thread that meets more than this many starts again (a bound, not a case).
         private const int MaxNames = 1_024;
+
+        // Past this, a field's hash is computed in parts (the same hash) instead of in the reused buffer.
+        private const int MaxHashedBytes = 64 * 1024;
         private readonly ArrayBufferWriter<byte> _value = new(256), _request = new(1024), _hashes = new(512);
         private readonly Utf8JsonWriter _valueWriter;
         private readonly Dictionary<string, (JsonEncodedText Json, byte[] Utf8)> _names = new(StringComparer.Ordinal);
@@ -124,10 +127,25 @@ public static partial class RecordSummary
         // XxHash3 of salt, field name and line feed, and the value's JSON: the same bytes, in one call.
         public ulong FieldHash(byte[] name, ReadOnlySpan<byte> json)
         {
+            if (_salt + name.Length + json.Length > MaxHashedBytes)
+            {
+                return Streamed(name, json);
+            }
+
             Room(_salt + name.Length + json.Length);
             name.CopyTo(_hashed.AsSpan(_salt));
             json.CopyTo(_hashed.AsSpan(_salt + name.Length));
             return XxHash3.HashToUInt64(_hashed.AsSpan(0, _salt + name.Length + json.Length));
+        }
+
+        // A very long value is hashed in parts rather than copied: the thread's buffer stays small in a long-lived worker.
+        private ulong Streamed(byte[] name, ReadOnlySpan<byte> json)
+        {
+            var hash = new XxHash3();
+            hash.Append(_hashed.AsSpan(0, _salt));
+            hash.Append(name);
+            hash.Append(json);
+            return hash.GetCurrentHashAsUInt64();
         }
 
         // A value as its canonical JSON (the form the payload hash reads), valid until the next call.

@@ -10,7 +10,8 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// The rows of a diff against the in-warehouse snapshot (<c>diff: warehouse</c> on a connection with
 /// <c>snapshot: { schema }</c>): one statement in the warehouse returns only the rows whose key is new, null or
 /// duplicated, or whose row hash or match differ from the snapshot, and the keys the model lost. The snapshot is a
-/// filter, never the truth: each key returned is confirmed against the state the run began with, and only those keys go
+/// filter, never the truth: each key returned is confirmed against the stored state (looked up before the run stores that
+/// key, so as the run began), and only those keys go
 /// to the diff (<see cref="Previous"/>), so a snapshot that lags sends nothing twice. Before that, <see cref="PrepareAsync"/>
 /// makes sure it hides no change: it must hold the state's keys, row hashes and matches (count and sum of check numbers).
 /// The state is never held whole: the check and a rebuild stream it, the confirmations look up the returned keys a batch
