@@ -17,7 +17,7 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// The state is never held whole: the check and a rebuild stream it, the confirmations look up the returned keys a batch
 /// at a time, so memory grows with the rows the statement returns, not with the table.
 /// </summary>
-internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
+internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
 {
     private const int ConfirmBatch = 1_000;
     private readonly SnapshotSql _sql = new(dialect, writer.SnapshotSchema!, context.Sync.Name);
@@ -59,112 +59,60 @@ internal sealed class SnapshotRows(SyncRunContext context, IWarehouseDialect dia
     {
         var query = new WarehouseQuery(_sql.Diff(context.Model, context.Sync), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
-        var columns = result.Columns.Take(result.Columns.Count - SnapshotSql.Extra.Length).ToList();
-        var mapper = RowMapper.Create(context.Sync, context.Model, columns);
-        if (SchemaGuard.Check(context, context.Saved.Columns, mapper) is { } changed)
-        {
-            _seen.Enqueue(changed);
-        }
-
-        var hashIndex = columns.FindIndex(c => c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase));
+        var (mapper, hashIndex) = Mapper(result.Columns);
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
-            RowsRead++;
-            ModelEmpty = Convert.ToInt64(values[^1], CultureInfo.InvariantCulture) == 0;
-            if (values[hashIndex] is null)
+            if (Take(values, mapper, hashIndex, gone) is { } row)
             {
-                gone.Add(Convert.ToString(values[^2], CultureInfo.InvariantCulture)!);
+                batch.Add(row);
+            }
+
+            if (batch.Count < ConfirmBatch)
+            {
                 continue;
             }
 
-            batch.Add(mapper.Map(RowsRead, values) with { RowHash = Hash(values[hashIndex]) });
-            if (batch.Count == ConfirmBatch)
+            await foreach (var confirmed in ConfirmAsync(batch, cancellationToken))
             {
-                await foreach (var row in ConfirmAsync(batch, cancellationToken))
-                {
-                    yield return row;
-                }
+                yield return confirmed;
             }
         }
 
-        await foreach (var row in ConfirmAsync(batch, cancellationToken))
+        await foreach (var confirmed in ConfirmAsync(batch, cancellationToken))
         {
-            yield return row;
+            yield return confirmed;
         }
 
         Settle(null);
         await AddGoneAsync(gone, cancellationToken);
     }
 
-    // The returned rows of a batch, in order, each confirmed against the state of its key (looked up for the batch) as
-    // the diff takes it, so that a key enters Previous just before the diff consumes it, as one row at a time would.
-    private async IAsyncEnumerable<MappedRow> ConfirmAsync(List<MappedRow> batch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The mapper of the statement's columns (its own extra columns left out), and where the row hash is.
+    private (RowMapper Mapper, int HashIndex) Mapper(IReadOnlyList<WarehouseColumn> all)
     {
-        var found = await FindAsync(batch.Select(r => r.Key).OfType<string>().Where(k => !_keys.Contains(k)).ToList(), cancellationToken);
-        foreach (var row in batch)
+        var columns = all.Take(all.Count - SnapshotSql.Extra.Length).ToList();
+        var mapper = RowMapper.Create(context.Sync, context.Model, columns);
+        if (SchemaGuard.Check(context, context.Saved.Columns, mapper) is { } changed)
         {
-            yield return Confirm(row, found);
+            _seen.Enqueue(changed);
         }
 
-        batch.Clear();
+        return (mapper, columns.FindIndex(c => c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)));
     }
 
-    // The keys the model lost, in key order (unless a row had the key after all), with the state they had.
-    private async Task AddGoneAsync(List<string> gone, CancellationToken cancellationToken)
+    // One returned row, mapped; null for a key the model lost (added to gone).
+    private MappedRow? Take(object?[] values, RowMapper mapper, int hashIndex, List<string> gone)
     {
-        foreach (var chunk in gone.Where(k => !_keys.Contains(k)).Order(StringComparer.Ordinal).Chunk(ConfirmBatch))
+        RowsRead++;
+        ModelEmpty = Convert.ToInt64(values[^1], CultureInfo.InvariantCulture) == 0;
+        if (values[hashIndex] is null)
         {
-            var found = await FindAsync(chunk, cancellationToken);
-            foreach (var key in chunk)
-            {
-                if (found.TryGetValue(key, out var before))
-                {
-                    Previous[key] = before;
-                }
-            }
-        }
-    }
-
-    // Nothing to look up when the state held no key when the run began (a first run).
-    private async Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
-        keys.Count == 0 || context.Saved.Records.Count == 0
-            ? new Dictionary<string, RecordState>(StringComparer.Ordinal)
-            : await context.Saved.Records.FindAsync(keys, cancellationToken);
-
-    // A returned row against the state: as stored (a snapshot that lagged) it reaches the diff as unchanged; with only
-    // its row hash moved, the state's row hash moves (unless the key turns out duplicated).
-    private MappedRow Confirm(MappedRow row, Dictionary<string, RecordState> found)
-    {
-        Settle(row.Key);
-        if (row.Key is not { } key || !_keys.Add(key) || !found.TryGetValue(key, out var before))
-        {
-            return row;
+            gone.Add(Convert.ToString(values[^2], CultureInfo.InvariantCulture)!);
+            return null;
         }
 
-        Previous[key] = before;
-        if (before.RowHash == row.RowHash && before.Matched == row.Matches)
-        {
-            return row with { Hash = before.Hash };
-        }
-
-        if (before.Hash == row.Hash && before.Matched == row.Matches)
-        {
-            _rehash = (key, new RowRehashed(key, before with { RowHash = row.RowHash }));
-        }
-
-        return row;
-    }
-
-    // A rehash waits for the next key: a second row of the same key makes it a duplicate, whose state stays as it is.
-    private void Settle(string? next)
-    {
-        if (_rehash is { } pending && pending.Key != next)
-        {
-            _seen.Enqueue(pending.Event);
-        }
-
-        _rehash = null;
+        return mapper.Map(RowsRead, values) with { RowHash = Hash(values[hashIndex]) };
     }
 
     // The first 16 hex digits of the warehouse's hash; never 0, which means "unknown" in the state (as WarehouseRows).
