@@ -51,8 +51,8 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
 
     /// <summary>
     /// 16 hex digits of DuckDB's <c>hash</c> of the row and of its type (the columns' names and types, which the hash of
-    /// the values alone leaves out). That hash takes -0.0 for 0.0, NaN for -NaN and '1 month' for '30 days', which the
-    /// payload tells apart, so a row with a float, double or interval anywhere keeps the md5 of its JSON (32 digits).
+    /// the values alone leaves out). That hash takes -0.0 for 0.0 and '1 month' for '30 days', which the payload tells
+    /// apart, so a row with a float, double or interval anywhere keeps the md5 of its JSON (32 digits).
     /// </summary>
     public string RowHash(string rowName) =>
         $"(case when {HashesLoosely(rowName)} then {Md5(rowName)} else printf('%016x', {Hash(rowName)}) end)";
