@@ -2,13 +2,17 @@ using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
-/// <summary>Bucket comparison for <c>diff: warehouse</c>: hex digits of md5 read as whole numbers (<c>'0x…'</c> casts).</summary>
+/// <summary>
+/// Bucket comparison for <c>diff: warehouse</c>: the key's bucket is hex digits of md5 read as a whole number (<c>'0x…'</c>
+/// casts); the row's part is the row hash's first 60 bits, shifted out of <c>hash</c> or read from the md5's hex digits.
+/// </summary>
 public sealed partial class DuckDbWarehouse : IWarehouseBuckets
 {
     public string KeyBucket(string keyText, int bits) =>
         $"(cast('0x' || substr(md5({keyText}), 1, 8) as bigint) // {1L << (32 - Bits(bits))})";
 
-    public string RowHashPart(string rowName) => $"cast('0x' || substr({RowHash(rowName)}, 1, 15) as bigint)";
+    public string RowHashPart(string rowName) =>
+        $"(case when {HashesLoosely(rowName)} then cast('0x' || substr({Md5(rowName)}, 1, 15) as bigint) else cast({Hash(rowName)} >> 4 as bigint) end)";
 
     public string BucketableKey(string column) =>
         $"(typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE'))";

@@ -49,7 +49,20 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
 
-    public string RowHash(string rowName) => $"md5(cast(to_json({rowName}) as varchar))";
+    /// <summary>
+    /// 16 hex digits of DuckDB's <c>hash</c> of the row and of its type (the columns' names and types, which the hash of
+    /// the values alone leaves out). That hash takes -0.0 for 0.0 and '1 month' for '30 days', which the payload tells
+    /// apart, so a row with a float, double or interval anywhere keeps the md5 of its JSON (32 digits).
+    /// </summary>
+    public string RowHash(string rowName) =>
+        $"(case when {HashesLoosely(rowName)} then {Md5(rowName)} else printf('%016x', {Hash(rowName)}) end)";
+
+    private static string Hash(string rowName) => $"hash({rowName}, typeof({rowName}))";
+
+    private static string Md5(string rowName) => $"md5(cast(to_json({rowName}) as varchar))";
+
+    // typeof is one text per statement; a column merely named so only costs the md5.
+    private static string HashesLoosely(string rowName) => $"regexp_matches(typeof({rowName}), 'FLOAT|DOUBLE|INTERVAL')";
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 

@@ -1,0 +1,114 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Warehouses.DuckDb;
+
+namespace ReverseEtl.IntegrationTests;
+
+/// <summary>
+/// DuckDB's row hash, run for real: 16 hex digits of <c>hash(row, typeof(row))</c> whose first 15 are the bucket part,
+/// telling apart what the payload tells apart (null and empty text, swapped and renamed columns, types); rows with a
+/// float, double or interval keep the md5 of their JSON, as the hash takes -0.0 for 0.0 and '1 month' for '30 days'.
+/// </summary>
+public sealed class DuckDbRowHashTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("retl-rowhash-").FullName;
+    private readonly DuckDbWarehouse _warehouse;
+
+    public DuckDbRowHashTests()
+    {
+        var path = Path.Combine(_folder, "wh.duckdb");
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open(); // creates the file, which the warehouse opens read-only
+        }
+
+        _warehouse = new DuckDbWarehouse(new DuckDbOptions(path, Demo: false) { FileSearchPath = _folder });
+    }
+
+    [Fact]
+    public async Task RowHash_AwkwardRowsOfEveryKindOfColumn_SixteenHexDigitsAllDifferentPartIsTheFirstFifteen()
+    {
+        var rows = await HashesAsync("""
+            select 'x' as a, 'y' as b union all select 'y', 'x' union all select 'x', 'x' union all select 'y', 'y'
+            union all select null, '' union all select '', null union all select null, null union all select '', ''
+            union all select 'ü-東京 🙂', 'Zoë' union all select repeat('é', 10000), repeat('k', 10001)
+            """);
+        var kinds = await HashesAsync("""
+            select [1, null] as l, {'s': 'ü', 'n': null} as st, map {'k': [1]} as m, '{"a": [1, null]}'::json as j,
+                1.50::decimal(10,2) as d, timestamp '2024-01-05 10:00:00' as ts, timestamptz '2024-01-05 10:00:00+01' as tz,
+                date '1970-01-01' as dt, time '23:59:59' as tm, '\x00\xFF'::blob as bl, uuid '00000000-0000-0000-0000-000000000001' as u,
+                9000000000::hugeint as h, 1::utinyint as ut, true as bo, '101'::bit as bt, [1, 2]::integer[2] as arr, 'x'::enum('x', 'y') as e,
+                union_value(k := 1) as un
+            """);
+
+        Assert.Equal(10, rows.Select(r => r.Hash).Distinct().Count());
+        Assert.All(rows.Concat(kinds), r =>
+        {
+            Assert.Matches("^[0-9a-f]{16}$", r.Hash);
+            Assert.Equal(ulong.Parse(r.Hash[..15], NumberStyles.HexNumber, CultureInfo.InvariantCulture), r.Part);
+        });
+    }
+
+    [Theory]
+    [InlineData("select 'x' as b, 'y' as a")]
+    [InlineData("select 'x'::blob as a, 'y' as b")]
+    [InlineData("select 'x' as a, 'y' as b, null as c")]
+    [InlineData("select 'x' as a, ['y'] as b")]
+    [InlineData("select 'x' as a, {'b': 'y'} as b")]
+    [InlineData("select 'x' as a, {'c': 'y'} as b")]
+    public async Task RowHash_SameValuesRenamedRetypedOrNested_DiffersFromThePlainRow(string other)
+    {
+        var plain = await HashesAsync("select 'x' as a, 'y' as b");
+
+        Assert.NotEqual(plain[0].Hash, (await HashesAsync(other))[0].Hash);
+    }
+
+    [Fact]
+    public async Task RowHash_SameNumberOfAnotherType_Differs()
+    {
+        var hashes = new List<string>();
+        foreach (var type in new[] { "integer", "bigint", "hugeint", "decimal(5,1)", "decimal(5,2)", "varchar" })
+        {
+            hashes.Add((await HashesAsync($"select cast(1 as {type}) as a"))[0].Hash);
+        }
+
+        Assert.Equal(hashes.Count, hashes.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RowHash_FloatDoubleOrIntervalAnywhere_Md5OfJsonTellingZeroSignsAndMonthsFromDaysApart()
+    {
+        var rows = await HashesAsync("""
+            select 0.0::double as v, 'a' as s union all select -0.0::double, 'a' union all select 0.0::double, null union all select 0.0::double, ''
+            """);
+        var floats = await HashesAsync("select [0.0::float] as l union all select [-0.0::float]");
+        var intervals = await HashesAsync("select {'i': interval '1 month'} as st union all select {'i': interval '30 days'}");
+        var md5 = await ScalarsAsync("select md5(cast(to_json(t) as varchar)) from (select 0.0::double as v, 'a' as s) as t");
+
+        Assert.Equal(md5[0], rows[0].Hash);
+        foreach (var group in new[] { rows.Take(2), rows.Skip(2), floats, intervals })
+        {
+            var pair = group.ToList();
+            Assert.NotEqual(pair[0].Hash, pair[1].Hash);
+            Assert.All(pair, r => Assert.Equal(ulong.Parse(r.Hash[..15], NumberStyles.HexNumber, CultureInfo.InvariantCulture), r.Part));
+        }
+    }
+
+    // Each row of the query: its RowHash and RowHashPart.
+    private async Task<List<(string Hash, ulong Part)>> HashesAsync(string sql)
+    {
+        var rows = await ReadAsync($"select {((IWarehouseDialect)_warehouse).RowHash("q")}, {((IWarehouseBuckets)_warehouse).RowHashPart("q")} from ({sql}) as q");
+        return rows.Select(r => ((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture))).ToList();
+    }
+
+    private async Task<List<string>> ScalarsAsync(string sql) => (await ReadAsync(sql)).Select(r => (string)r[0]!).ToList();
+
+    private async Task<List<object?[]>> ReadAsync(string sql)
+    {
+        await using var result = await _warehouse.QueryAsync(new WarehouseQuery(sql, "test"), CancellationToken.None);
+        return await result.ReadRowsAsync(CancellationToken.None).ToListAsync();
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
