@@ -29,4 +29,47 @@ public class DuckDbValuesTests
         Assert.Equal("v", Assert.IsType<Dictionary<string, object?>>(row[15])["k"]);
         Assert.Equal((null, null), (row[16], row[17]));
     }
+
+    [Fact]
+    public async Task Query_ListsAndMapsHoldingNulls_ReadTheNullsAsNull()
+    {
+        await using var project = new TestProject();
+        project.Sql("wh.duckdb", """
+            create table t as select
+              [1, null, 3]::integer[] as ints, [[1, null], null, []]::integer[][] as nested, ['Zoë', null, ''] as texts,
+              map {'k': null, 'j': 2} as m, [map {'ü': null}] as maps, [true, null] as flags, [date '2025-04-01', null] as dates,
+              [1.5, null]::double[] as doubles, cast(null as integer[]) as none, []::integer[] as empty
+            """);
+        var warehouse = new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var row = await result.ReadRowsAsync(CancellationToken.None).SingleAsync();
+
+        Assert.Equal([1L, null, 3L], Assert.IsType<List<object?>>(row[0]));
+        var nested = Assert.IsType<List<object?>>(row[1]);
+        Assert.Equal([1L, null], Assert.IsType<List<object?>>(nested[0]));
+        Assert.Equal((null, 0), (nested[1], Assert.IsType<List<object?>>(nested[2]).Count));
+        Assert.Equal(["Zoë", null, string.Empty], Assert.IsType<List<object?>>(row[2]));
+        Assert.Equal(new Dictionary<string, object?> { ["k"] = null, ["j"] = 2L }, Assert.IsType<Dictionary<string, object?>>(row[3]));
+        Assert.Null(Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(row[4])))["ü"]);
+        Assert.Equal([true, null], Assert.IsType<List<object?>>(row[5]));
+        Assert.Equal([new DateOnly(2025, 4, 1), null], Assert.IsType<List<object?>>(row[6]));
+        Assert.Equal([1.5d, null], Assert.IsType<List<object?>>(row[7]));
+        Assert.Equal((null, 0), (row[8], Assert.IsType<List<object?>>(row[9]).Count));
+    }
+
+    [Fact]
+    public async Task Query_AStructHoldingAListWithANull_FailsNamingTheColumnNotTheValues()
+    {
+        await using var project = new TestProject();
+        project.Sql("wh.duckdb", "create table t as select 'secret-value' as note, {'tags': [1, null]} as profile");
+        var warehouse = new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var error = await Assert.ThrowsAsync<WarehouseException>(async () => await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
+
+        Assert.Contains("column 'profile'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("to_json(profile)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-value", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -24,8 +24,29 @@ internal static class DuckDbValues
         _ when fieldType == typeof(bool) => static (r, i) => r.GetBoolean(i) ? True : False,
         _ when fieldType == typeof(double) => static (r, i) => r.GetDouble(i),
         _ when fieldType == typeof(DateTime) => static (r, i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc),
+        _ when AllowingNulls(fieldType) is { } loose && loose != fieldType => NullableItems(loose),
         _ => static (r, i) => Normalize(r.GetValue(i)),
     };
+
+    /// <summary>
+    /// The type to read a list or map as so that its NULL items read as null: DuckDB.NET reads <c>INTEGER[]</c> as
+    /// <c>List&lt;int&gt;</c> and throws on a NULL item; as <c>List&lt;int?&gt;</c> it does not (lists in lists and maps' values alike).
+    /// </summary>
+    public static Type AllowingNulls(Type type) => type switch
+    {
+        { IsGenericType: true } when type.GetGenericTypeDefinition() == typeof(List<>) =>
+            typeof(List<>).MakeGenericType(AllowingNulls(type.GetGenericArguments()[0])),
+        { IsGenericType: true } when type.GetGenericTypeDefinition() == typeof(Dictionary<,>) =>
+            typeof(Dictionary<,>).MakeGenericType(type.GetGenericArguments()[0], AllowingNulls(type.GetGenericArguments()[1])),
+        { IsValueType: true } when Nullable.GetUnderlyingType(type) is null => typeof(Nullable<>).MakeGenericType(type),
+        _ => type,
+    };
+
+    private static Func<DbDataReader, int, object?> NullableItems(Type loose) =>
+        typeof(DuckDbValues).GetMethod(nameof(ReadAs), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(loose).CreateDelegate<Func<DbDataReader, int, object?>>();
+
+    private static object? ReadAs<T>(DbDataReader reader, int ordinal) => Normalize(reader.GetFieldValue<T>(ordinal));
 
     public static object? Normalize(object? value) => value switch
     {

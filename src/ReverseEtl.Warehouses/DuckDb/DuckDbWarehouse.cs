@@ -129,10 +129,25 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
                 var values = new object?[readers.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = reader.IsDBNull(i) ? null : readers[i](reader, i);
+                    values[i] = reader.IsDBNull(i) ? null : Read(readers[i], i);
                 }
 
                 yield return values;
+            }
+        }
+
+        // A value DuckDB.NET cannot turn into .NET (a list holding NULL inside a struct) names its column, not a row's values.
+        private object? Read(Func<DbDataReader, int, object?> read, int column)
+        {
+            try
+            {
+                return read(reader, column);
+            }
+            catch (InvalidCastException ex)
+            {
+                var (name, type) = (Columns[column].Name, Columns[column].DataType);
+                throw new WarehouseException(
+                    $"DuckDB returned a value of column '{name}' ({type}) that cannot be read: {ex.Message}. Convert the column in the model, e.g. to_json({name})", ex);
             }
         }
 
