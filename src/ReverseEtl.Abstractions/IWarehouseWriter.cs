@@ -19,3 +19,19 @@ public interface IWarehouseWriter
     /// <summary>Runs <paramref name="statements"/> (no result is read), in order.</summary>
     Task ExecuteAsync(IReadOnlyList<string> statements, string tag, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A <see cref="IWarehouseWriter"/> that loads many rows at once, faster than statements of literals (DuckDB's appender):
+/// in one transaction it creates the temporary table <see cref="StagedRows.Create"/>, appends the rows to it in its
+/// column order, runs the statements that read it, and drops it.
+/// </summary>
+public interface IWarehouseBulkWriter : IWarehouseWriter
+{
+    Task LoadAsync(StagedRows stage, IReadOnlyList<string> statements, string tag, CancellationToken cancellationToken);
+}
+
+/// <summary>Rows for <see cref="IWarehouseBulkWriter.LoadAsync"/>: values are text, booleans, whole numbers or null.</summary>
+/// <param name="Table">The temporary table's name, unqualified.</param>
+/// <param name="Create">The statement that creates it (<c>create temp table …</c>).</param>
+/// <param name="Rows">The rows, each with one value per column of the table, in its order.</param>
+public sealed record StagedRows(string Table, string Create, IEnumerable<object?[]> Rows);

@@ -63,12 +63,13 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     {
         var keyColumns = context.Model.PrimaryKey.Count;
         await writer.ExecuteAsync([sql.Clear], context.QueryTag, cancellationToken);
-        var (keys, group) = (0L, new List<SnapshotEntry>(RebuildBatch * StatementsPerCall));
+        var size = writer is IWarehouseBulkWriter ? SnapshotTrail.BulkChunk : RebuildBatch * StatementsPerCall;
+        var (keys, group) = (0L, new List<SnapshotEntry>(size));
         await foreach (var (key, state) in context.Saved.Records.ReadAsync(cancellationToken))
         {
             keys++;
             group.Add(SnapshotEntry.Of(key, state, keyColumns));
-            if (group.Count == RebuildBatch * StatementsPerCall)
+            if (group.Count == size)
             {
                 await InsertAsync(group, cancellationToken);
             }
@@ -78,13 +79,24 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         context.Log.SnapshotRebuilt(context.Sync.Name, sql.Table, keys);
     }
 
-    // A group of the rebuild: a statement per batch, the statements in one call; the group is emptied.
+    // A group of the rebuild: loaded in bulk where the writer can, else a statement per batch, the statements in one call; the group is emptied.
     private async Task InsertAsync(List<SnapshotEntry> group, CancellationToken cancellationToken)
     {
-        if (group.Count > 0)
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        if (writer is IWarehouseBulkWriter bulk)
+        {
+            var (rows, statements) = sql.Staged(group);
+            await bulk.LoadAsync(rows, statements, context.QueryTag, cancellationToken);
+        }
+        else
         {
             await writer.ExecuteAsync(group.Chunk(RebuildBatch).SelectMany(chunk => sql.Insert(chunk)).ToList(), context.QueryTag, cancellationToken);
-            group.Clear();
         }
+
+        group.Clear();
     }
 }

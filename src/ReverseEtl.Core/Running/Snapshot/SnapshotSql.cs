@@ -81,6 +81,20 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
         return rows.Count == 0 ? [] : [$"insert into {Table} (sync_name, key_text, state_key, row_hash, matched, mix) values {string.Join(", ", rows)}"];
     }
 
+    /// <summary>The temporary table of <see cref="Staged"/>: a key's text, its state key, and its state (all null for a key to remove).</summary>
+    public const string Stage = "retl_stage__";
+
+    /// <summary>The keys as rows for <see cref="Stage"/>, then the statements that replace the snapshot's rows of those keys with them.</summary>
+    public (StagedRows Rows, IReadOnlyList<string> Statements) Staged(IEnumerable<SnapshotEntry> entries) => (
+        new StagedRows(Stage, $"create temp table {Stage} (key_text varchar not null, state_key varchar not null, row_hash varchar(16), matched boolean, mix bigint)",
+            entries.Select(e => e.State is { } state
+                ? new object?[] { e.KeyText, e.StateKey, state.RowHash.ToString("x16", CultureInfo.InvariantCulture), state.Matched, e.Mix }
+                : [e.KeyText, e.StateKey, null, null, null])),
+        [
+            $"delete from {Table} where sync_name = {dialect.Literal(sync)} and key_text in (select key_text from {Stage})",
+            $"insert into {Table} (sync_name, key_text, state_key, row_hash, matched, mix) select {dialect.Literal(sync)}, key_text, state_key, row_hash, matched, mix from {Stage} where row_hash is not null",
+        ]);
+
     // One key column: its text, as the state has it; several: their texts joined by U+001F (the state's JSON array, flattened).
     private string KeyText(ModelDefinition model, string row) =>
         string.Join(" || chr(31) || ", model.PrimaryKey.Select(k => dialect.KeyText($"{row}.{k}")));

@@ -6,7 +6,8 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// <summary>
 /// The record state of a run whose sync keeps a snapshot in the warehouse: every update is stored in the state first,
 /// as before; the keys it stored are kept (only those: at most the changed rows) and written to the snapshot at the end
-/// of the run (<see cref="SaveAsync"/>), in batched statements. The snapshot thus follows the state, never leads it.
+/// of the run (<see cref="SaveAsync"/>): loaded in bulk where the warehouse can (<see cref="IWarehouseBulkWriter"/>,
+/// DuckDB), else in batched statements. The snapshot thus follows the state, never leads it.
 /// A key the diff found new (<see cref="Added"/>) was not stored when the run began, so it is not in the snapshot (checked
 /// then): it is only inserted; every other key is replaced.
 /// </summary>
@@ -14,6 +15,9 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
 {
     private const int Batch = 1_000;
     private const int StatementsPerCall = 20;
+
+    /// <summary>Keys per transaction of a bulk writer.</summary>
+    internal const int BulkChunk = 100_000;
     private readonly Dictionary<string, RecordState?> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -67,17 +71,33 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
 
         try
         {
-            var statements = entries.Chunk(Batch).SelectMany(sql.Replace).Concat(added.Chunk(Batch).SelectMany(sql.Insert));
-            foreach (var group in statements.Chunk(StatementsPerCall))
-            {
-                await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
-            }
-
+            await WriteAsync(sql, entries, added);
             context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count);
         }
         catch (WarehouseException ex)
         {
             context.Log.SnapshotNotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count, ex.Message);
+        }
+    }
+
+    // A writer that loads rows in bulk takes them a chunk per transaction; any other gets statements of literals.
+    private async Task WriteAsync(SnapshotSql sql, List<SnapshotEntry> entries, List<SnapshotEntry> added)
+    {
+        if (writer is IWarehouseBulkWriter bulk)
+        {
+            foreach (var chunk in entries.Concat(added).Chunk(BulkChunk))
+            {
+                var (rows, statements) = sql.Staged(chunk);
+                await bulk.LoadAsync(rows, statements, context.QueryTag, CancellationToken.None);
+            }
+
+            return;
+        }
+
+        var all = entries.Chunk(Batch).SelectMany(sql.Replace).Concat(added.Chunk(Batch).SelectMany(sql.Insert));
+        foreach (var group in all.Chunk(StatementsPerCall))
+        {
+            await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
         }
     }
 
