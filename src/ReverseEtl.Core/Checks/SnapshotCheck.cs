@@ -22,7 +22,7 @@ internal static class SnapshotCheck
 
         try
         {
-            await writer.ExecuteAsync([new SnapshotSql(dialect, schema, sync.Name).Create], $"reverse-etl:{sync.Name}", cancellationToken);
+            await writer.ExecuteAsync([new SnapshotSql(dialect, schema, sync.Name).CreateFor(writer)], $"reverse-etl:{sync.Name}", cancellationToken);
             return [];
         }
         catch (WarehouseException ex)

@@ -17,7 +17,7 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     /// <summary>Whether the snapshot may filter the diff (see <see cref="SnapshotRows.PrepareAsync"/>).</summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
-        await writer.ExecuteAsync([sql.Create], context.QueryTag, cancellationToken);
+        await writer.ExecuteAsync([sql.CreateFor(writer)], context.QueryTag, cancellationToken);
         var (count, sum) = await ReadCheckAsync(cancellationToken);
         var (held, expected) = await StateCheckAsync(cancellationToken);
         if (count == held && sum == expected)
