@@ -16,6 +16,27 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
         project.Sql("wh.duckdb", sql);
         return Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task Run_TheSnapshotTable_HasNoPrimaryKeyAndHoldsEachKeyOnce()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, Accounts(300));
+        await RunBothAsync(project);
+        await ExecuteAsync(project, "update accounts set days_in_stage = days_in_stage + 1 where account_id <= 'acc_0100'");
+        await RunBothAsync(project);
+
+        await using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(project.Paths.DataDirectory, "wh.duckdb")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            select (select count(*) from duckdb_constraints() where table_name = 'retl_snapshot' and constraint_type = 'PRIMARY KEY'),
+                   count(*), count(distinct key_text) from retl_state.retl_snapshot
+            """;
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((0L, 300L, 300L), (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2))));
+    }
 }
 
 [Collection(UsesPostgres.Name)]

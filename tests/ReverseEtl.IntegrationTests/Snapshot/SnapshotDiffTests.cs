@@ -114,7 +114,7 @@ public abstract partial class SnapshotDiffTests
         Assert.Equal(Changes(back.Worker), Changes(back.Snapshot));
     }
 
-    private static string Accounts(int rows) => $"""
+    private protected static string Accounts(int rows) => $"""
         create table accounts as
         select 'acc_' || lpad(cast(i as varchar), 4, '0') as account_id, 'Account ' || cast(i as varchar) as account_name,
                i % 40 as days_in_stage, 'note ' || cast(i as varchar) as internal_note
@@ -124,7 +124,7 @@ public abstract partial class SnapshotDiffTests
     private static (long Added, long Changed, long Removed, long Rejected, long Sent, long Failed) Changes(SyncRunReport report) =>
         (report.Counts.Added, report.Counts.Changed, report.Counts.Removed, report.Counts.Rejected, report.Counts.Sent, report.Counts.Failed);
 
-    private static async Task<(SyncRunReport Worker, SyncRunReport Snapshot)> RunBothAsync(TestProject project, string prefix = "by-")
+    private protected static async Task<(SyncRunReport Worker, SyncRunReport Snapshot)> RunBothAsync(TestProject project, string prefix = "by-")
     {
         var worker = await project.RunAsync($"{prefix}worker");
         var snapshot = await project.RunAsync($"{prefix}snapshot");
