@@ -31,6 +31,32 @@ public class DuckDbMemoryTests
     }
 
     [Fact]
+    public async Task Plan_NoMemoryLimitSet_QueryRunsWithin96MB()
+    {
+        await using var project = new TestProject().WithFile("project.yaml", """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              crm: { hubspot: { token: "" } }
+            models:
+              m: { connection: wh, primary_key: account_id, sql: "select 'acc_1' as account_id, current_setting('memory_limit') as notes" }
+            syncs:
+              s:
+                model: m
+                destination: crm
+                mode: upsert
+                fields: { product_account_id: account_id, notes: notes }
+                hubspot: { object: companies, id_property: product_account_id }
+            """);
+        project.Sql("wh.duckdb", "select 1");
+
+        var result = await project.CliAsync("plan", "--sync", "s");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"notes\": \"91.5 MiB\"", result.Output, StringComparison.Ordinal); // 96MB: 96,000,000 bytes
+    }
+
+    [Fact]
     public async Task Run_MemoryLimitTooSmall_FailsNamingTheSettingToRaise()
     {
         await using var project = Project("memory_limit: 4MB");

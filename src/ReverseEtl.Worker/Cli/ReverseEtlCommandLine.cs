@@ -22,6 +22,7 @@ public sealed partial class ReverseEtlCommandLine
     private readonly RootCommand _root;
     private readonly Option<string?> _config = new("--config") { Description = "The folder of YAML definitions (default: RETL_CONFIG_DIR, else ./config).", Recursive = true };
     private readonly Option<bool> _verbose = new("--verbose") { Description = "On an error, show its stack trace as well as the one line that explains it.", Recursive = true };
+    private readonly Option<bool> _once = new("--once") { Description = "Run every enabled sync (or --sync) once, then exit." };
     private IHost? _host;
     private bool _isVerbose;
 
@@ -29,7 +30,6 @@ public sealed partial class ReverseEtlCommandLine
     {
         _cli = cli;
         var sync = new Option<string?>("--sync") { Description = "Only this sync." };
-        var once = new Option<bool>("--once") { Description = "Run every enabled sync (or --sync) once, then exit." };
         var acceptSchema = new Option<bool>("--accept-schema-changes") { Description = "Accept mapped columns whose type changed since the last run, instead of stopping the sync." };
 
         _root = new RootCommand("ReverseEtl: syncs modelled warehouse rows to Slack and other tools, sending only what changed.") { _config, _verbose };
@@ -41,8 +41,8 @@ public sealed partial class ReverseEtlCommandLine
             (r, ct) => Verb<Verbs>(v => r.GetValue(PreviewAll) || r.GetValue(PreviewKey) is not null
                 ? v.PreviewAsync(r.GetValue(sync), r.GetValue(PreviewKey), r.GetValue(PreviewLimit), r.GetValue(Json), ct)
                 : v.PlanAsync(r.GetValue(sync), r.GetValue(Json), ct)));
-        Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { once, sync, acceptSchema },
-            (r, ct) => Verb<Verbs>(v => r.GetValue(once) ? v.RunOnceAsync(r.GetValue(sync), r.GetValue(acceptSchema), ct) : v.ScheduleAsync(ct)));
+        Add(new Command("run", "Run syncs: with --once, each once and exit; without, on their schedules.") { _once, sync, acceptSchema },
+            (r, ct) => Verb<Verbs>(v => r.GetValue(_once) ? v.RunOnceAsync(r.GetValue(sync), r.GetValue(acceptSchema), ct) : v.ScheduleAsync(ct)));
         Add(new Command("status", "Show the last run of each sync, its failing records and its held plans.") { Json },
             (r, ct) => Verb<Verbs>(v => v.StatusAsync(r.GetValue(Json), ct)));
         Add(new Command("health", "Ask the running worker's /healthz/ready (RETL_HEALTH_PORT, default 8080); exit 0 when ready: the container's HEALTHCHECK."),
@@ -62,19 +62,34 @@ public sealed partial class ReverseEtlCommandLine
         var parsed = commandLine._root.Parse(args);
         var config = parsed.GetValue(commandLine._config);
         commandLine._isVerbose = parsed.GetValue(commandLine._verbose);
-        var builder = ReverseEtlHost.CreateBuilder(configuration =>
-        {
-            configure?.Invoke(configuration);
-            if (config is not null)
+        var builder = ReverseEtlHost.CreateBuilder(
+            configuration =>
             {
-                configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
-            }
-        });
+                configure?.Invoke(configuration);
+                if (config is not null)
+                {
+                    configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
+                }
+            },
+            schedules: commandLine.Schedules(parsed));
         builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<LiveValidation>().AddSingleton<HealthProbe>().AddSingleton<DemoVerbs>();
         using var host = builder.Build();
         commandLine._host = host;
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error, EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>
+    /// Whether <paramref name="args"/> run the long-running worker (no verb, or <c>run</c> without <c>--once</c>), the
+    /// only one that needs Quartz and the port; every other verb builds its host without them.
+    /// </summary>
+    internal static bool Schedules(string[] args)
+    {
+        var commandLine = new ReverseEtlCommandLine(new CliContext(TextWriter.Null, TextWriter.Null));
+        return commandLine.Schedules(commandLine._root.Parse(args));
+    }
+
+    private bool Schedules(ParseResult parsed) =>
+        parsed.CommandResult.Command == _root || (parsed.CommandResult.Command.Name == "run" && !parsed.GetValue(_once));
 
     private void Add(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
     {

@@ -9,9 +9,11 @@ public static class ReverseEtlHost
     /// <summary>
     /// A host builder with everything registered. Configuration is the process environment (empty variables count as
     /// unset), then whatever <paramref name="configure"/> adds (a test's in-memory settings, <c>--config</c>); it runs
-    /// before registration, since the schedules are configured from it.
+    /// before registration, since the schedules are configured from it. With <paramref name="schedules"/> false (a verb
+    /// that runs no schedule: <c>plan</c>, <c>run --once</c>…), Quartz and the worker's port are not registered, so
+    /// the process never loads them.
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(Action<IConfigurationBuilder>? configure = null)
+    public static HostApplicationBuilder CreateBuilder(Action<IConfigurationBuilder>? configure = null, bool schedules = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -20,7 +22,7 @@ public static class ReverseEtlHost
         });
         ((IConfigurationBuilder)builder.Configuration).Add(new NonEmptyEnvironmentVariables());
         configure?.Invoke(builder.Configuration);
-        builder.AddReverseEtl();
+        builder.AddReverseEtl(schedules);
         return builder;
     }
 }

@@ -28,8 +28,12 @@ namespace ReverseEtl.Worker.Hosting;
 /// <summary>One <c>AddX()</c> per area, each reading its settings from options.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>Settings, definitions, the runner, the state store, one <c>AddX()</c> per connector, schedules, health and logging.</summary>
-    public static IHostApplicationBuilder AddReverseEtl(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Settings, definitions, the runner, the state store, one <c>AddX()</c> per connector, telemetry and logging; with
+    /// <paramref name="schedules"/>, the long-running worker's parts too: Quartz's schedules and the port (health, metrics,
+    /// status page). A verb that never runs the host leaves them out, and with them the assemblies they load.
+    /// </summary>
+    public static IHostApplicationBuilder AddReverseEtl(this IHostApplicationBuilder builder, bool schedules = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -50,7 +54,11 @@ public static class ServiceRegistration
         services.AddDuckDb().AddPostgres().AddSnowflake();
         services.AddSlack().AddSlackWebhook().AddHubSpot().AddIntercom().AddSalesforce();
         services.AddSlackAlerts().AddAlerts();
-        services.AddSyncSchedules(early).AddWorkerPort();
+        if (schedules)
+        {
+            services.AddSyncSchedules(early).AddWorkerPort();
+        }
+
         services.AddWorkerTelemetry(builder.Configuration, early.InstanceName);
         services.AddSingleton<LoadedProject>().AddSingleton<ScheduledHost>();
         builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddWorkerConsole();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -32,7 +33,11 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
     {
         try
         {
-            _ = value is null ? null : new NpgsqlConnectionStringBuilder(value);
+            if (value is not null)
+            {
+                Parse(value);
+            }
+
             return null;
         }
         catch (ArgumentException ex)
@@ -40,6 +45,10 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             return $"RETL_STATE_CONNECTION_STRING is not a PostgreSQL connection string ({ex.Message}); its value is not shown, since it holds a password.";
         }
     }
+
+    // A method of its own, so that Npgsql is loaded only when the setting is there (SQLite state never maps it).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Parse(string value) => _ = new NpgsqlConnectionStringBuilder(value);
 
     // The value is never shown, nor its length: it is the status page's secret.
     private static string? UiToken(string? value) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,14 @@ public static class WorkerTelemetry
             return services;
         }
 
+        AddExport(services, configuration, instance, traces, metrics);
+        return services;
+    }
+
+    // A method of its own, so that OpenTelemetry's assemblies are loaded only when something is exported.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddExport(IServiceCollection services, IConfiguration configuration, string instance, bool traces, bool metrics)
+    {
         var otel = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "reverse-etl", serviceInstanceId: instance));
         if (traces)
         {
@@ -42,8 +51,6 @@ public static class WorkerTelemetry
         {
             otel.WithMetrics(m => Metrics(m).AddOtlpExporter());
         }
-
-        return services;
     }
 
     /// <summary>What the worker traces, before any exporter: its sources, with HTTP URLs cut to their host.</summary>
@@ -60,6 +67,17 @@ public static class WorkerTelemetry
     public static void StartExport(IServiceProvider services)
     {
         services.GetRequiredService<ReverseEtlMetrics>();
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (Exports(configuration, "TRACES") || Exports(configuration, "METRICS"))
+        {
+            StartProviders(services);
+        }
+    }
+
+    // Apart, as AddExport: without an exporter, OpenTelemetry is neither registered nor loaded.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StartProviders(IServiceProvider services)
+    {
         services.GetService<MeterProvider>();
         services.GetService<TracerProvider>();
     }
