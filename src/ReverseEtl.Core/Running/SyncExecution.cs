@@ -66,6 +66,7 @@ internal sealed class SyncExecution
             finally
             {
                 await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
+                _trail?.Dispose();
             }
         }
     }

@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.IntegrationTests.Postgres;
 
 namespace ReverseEtl.IntegrationTests.Snapshot;
@@ -18,6 +19,28 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
     }
 
     [Fact]
+    public async Task Run_MoreKeysThanOneBulkChunk_WrittenAsTheRunGoesAndTheNextRunsReadOnlyChanges()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table accounts as
+            select 'ключ_' || lpad(cast(i as varchar), 6, '0') as account_id, case when i % 7 = 0 then null else 'Account ' || i end as account_name,
+                   i % 40 as days_in_stage, case when i % 5 = 0 then '' else repeat('ü', i % 300) end as internal_note
+            from generate_series(1, 120500) as t(i)
+            """);
+
+        var first = await project.RunAsync("by-snapshot");
+        Assert.Equal((0L, 120_500L, 120_500L), await SnapshotTableAsync(project)); // all written: 100,000 keys once the state had them, the rest at the end
+        var unchanged = await project.RunAsync("by-snapshot");
+        await ExecuteAsync(project, "update accounts set days_in_stage = 99 where account_id in ('ключ_000001', 'ключ_100000', 'ключ_120500')");
+        var changed = await project.RunAsync("by-snapshot");
+
+        Assert.Equal((RunStatus.Succeeded, 120_500L, 120_500L), (first.Status, first.Counts.Added, first.Counts.Sent));
+        Assert.Equal((RunStatus.Succeeded, 0L, 0L), (unchanged.Status, unchanged.Counts.RowsRead, unchanged.Counts.Sent));
+        Assert.Equal((RunStatus.Succeeded, 3L, 3L, 3L), (changed.Status, changed.Counts.RowsRead, changed.Counts.Changed, changed.Counts.Sent));
+    }
+
+    [Fact]
     public async Task Run_TheSnapshotTable_HasNoPrimaryKeyAndHoldsEachKeyOnce()
     {
         await using var project = await ProjectAsync();
@@ -26,6 +49,12 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
         await ExecuteAsync(project, "update accounts set days_in_stage = days_in_stage + 1 where account_id <= 'acc_0100'");
         await RunBothAsync(project);
 
+        Assert.Equal((0L, 300L, 300L), await SnapshotTableAsync(project));
+    }
+
+    // The snapshot table's primary keys, rows and distinct keys.
+    private static async Task<(long Keys, long Rows, long Distinct)> SnapshotTableAsync(TestProject project)
+    {
         await using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(project.Paths.DataDirectory, "wh.duckdb")}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -35,7 +64,7 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
             """;
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal((0L, 300L, 300L), (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2))));
+        return (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)));
     }
 }
 

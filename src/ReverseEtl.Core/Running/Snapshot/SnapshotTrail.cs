@@ -6,12 +6,13 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// <summary>
 /// The record state of a run whose sync keeps a snapshot in the warehouse: every update is stored in the state first,
 /// as before; the keys it stored are kept (only those: at most the changed rows) and written to the snapshot at the end
-/// of the run (<see cref="SaveAsync"/>): loaded in bulk where the warehouse can (<see cref="IWarehouseBulkWriter"/>,
-/// DuckDB), else in batched statements. The snapshot thus follows the state, never leads it.
+/// of the run (<see cref="SaveAsync"/>) in batched statements; a warehouse that loads in bulk (<see cref="IWarehouseBulkWriter"/>,
+/// DuckDB) takes them each time <see cref="BulkChunk"/> keys wait, so a first run holds no more than that. The snapshot
+/// thus follows the state, never leads it.
 /// A key the diff found new (<see cref="Added"/>) was not stored when the run began, so it is not in the snapshot (checked
 /// then): it is only inserted; every other key is replaced.
 /// </summary>
-internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore inner, IWarehouseDialect dialect, IWarehouseWriter writer) : IRecordStateStore
+internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore inner, IWarehouseDialect dialect, IWarehouseWriter writer) : IRecordStateStore, IDisposable
 {
     private const int Batch = 1_000;
     private const int StatementsPerCall = 20;
@@ -21,6 +22,11 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
     private readonly Dictionary<string, RecordState?> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private long _written;
+    private bool _broken;
+
+    private SnapshotSql Sql => new(dialect, writer.SnapshotSchema!, context.Sync.Name);
 
     /// <summary>A trail over <paramref name="state"/> when the sync diffs against a snapshot; null otherwise.</summary>
     public static SnapshotTrail? For(SyncRunContext context, IRecordStateStore state) =>
@@ -31,12 +37,20 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
     public async Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
     {
         await inner.ApplyAsync(sync, updates, cancellationToken);
+        bool full;
         lock (_gate)
         {
             foreach (var update in updates)
             {
                 _stored[update.Key] = update.State;
             }
+
+            full = writer is IWarehouseBulkWriter && _stored.Count >= BulkChunk;
+        }
+
+        if (full)
+        {
+            await FlushAsync(); // a bulk writer takes the keys as they come, so a first run holds at most a chunk of them
         }
     }
 
@@ -51,32 +65,54 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
 
     /// <summary>
     /// Writes the keys stored so far to the snapshot. A failure is logged, not thrown: the state already holds them, and
-    /// the next run's check finds the difference and rebuilds the snapshot from the state.
+    /// the next run's check finds the difference and rebuilds the snapshot from the state; nothing more is written.
     /// </summary>
     public async Task SaveAsync()
     {
-        var sql = new SnapshotSql(dialect, writer.SnapshotSchema!, context.Sync.Name);
-        List<SnapshotEntry> entries, added;
+        await FlushAsync();
+        if (_written > 0 && !_broken)
+        {
+            context.Log.SnapshotWritten(context.Sync.Name, Sql.Table, _written);
+        }
+    }
+
+    // One write at a time, each taking every key stored before it began: a key's later state is never overtaken by its earlier one.
+    private async Task FlushAsync()
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            var (entries, added) = Take();
+            if (entries.Count + added.Count == 0 || _broken)
+            {
+                return;
+            }
+
+            try
+            {
+                await WriteAsync(Sql, entries, added);
+                _written += entries.Count + added.Count;
+            }
+            catch (WarehouseException ex)
+            {
+                _broken = true;
+                context.Log.SnapshotNotWritten(context.Sync.Name, Sql.Table, _written + entries.Count + added.Count, ex.Message);
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private (List<SnapshotEntry> Entries, List<SnapshotEntry> Added) Take()
+    {
         lock (_gate)
         {
             var all = _stored.Select(s => SnapshotEntry.Of(s.Key, s.Value, context.Model.PrimaryKey.Count)).ToLookup(e => _added.Contains(e.StateKey));
-            (entries, added) = (all[false].ToList(), all[true].ToList());
+            _added.ExceptWith(_stored.Keys); // written once, a key is replaced from then on
             _stored.Clear();
-        }
-
-        if (entries.Count + added.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await WriteAsync(sql, entries, added);
-            context.Log.SnapshotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count);
-        }
-        catch (WarehouseException ex)
-        {
-            context.Log.SnapshotNotWritten(context.Sync.Name, sql.Table, entries.Count + added.Count, ex.Message);
+            return (all[false].ToList(), all[true].ToList());
         }
     }
 
@@ -100,6 +136,8 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
             await writer.ExecuteAsync(group, context.QueryTag, CancellationToken.None);
         }
     }
+
+    public void Dispose() => _writing.Dispose();
 
     public Task<Dictionary<string, RecordState>> LoadRecordsAsync(string sync, CancellationToken cancellationToken) => inner.LoadRecordsAsync(sync, cancellationToken);
 
