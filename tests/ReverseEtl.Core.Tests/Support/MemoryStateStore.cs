@@ -227,8 +227,12 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
             return Task.FromException(failure);
         }
 
-        Appends.Add(entries.Count);
-        Logged.AddRange(entries.Select(e => e with { RunId = runId }));
+        lock (Gate) // written on the thread pool while the run goes on
+        {
+            Appends.Add(entries.Count);
+            Logged.AddRange(entries.Select(e => e with { RunId = runId }));
+        }
+
         return Task.CompletedTask;
     }
 
