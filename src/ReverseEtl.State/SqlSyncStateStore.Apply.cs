@@ -32,6 +32,7 @@ public abstract partial class SqlSyncStateStore
 
         var keys = Fold(updates);
         var now = Time(time.GetUtcNow());
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var chunk in keys.Chunk(RowsPerStatement))

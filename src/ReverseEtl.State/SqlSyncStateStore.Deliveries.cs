@@ -33,6 +33,7 @@ public abstract partial class SqlSyncStateStore
 
         // One statement per chunk, each key once (its last send, as one by one would leave it).
         var last = sends.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var chunk in last.Chunk(RowsPerStatement))
@@ -51,6 +52,7 @@ public abstract partial class SqlSyncStateStore
             return;
         }
 
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"delete from pending_sends where sync = @sync and key {KeyIn}", new { sync, keys = keys.ToArray() }, cancellationToken: cancellationToken));

@@ -16,6 +16,7 @@ public abstract partial class SqlSyncStateStore
             return;
         }
 
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await InsertRecordLogAsync(connection, sync, runId, entries, cancellationToken);
     }

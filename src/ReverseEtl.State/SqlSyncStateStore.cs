@@ -54,6 +54,7 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
 
     public async Task SaveColumnsAsync(string sync, IReadOnlyDictionary<string, string> columns, CancellationToken cancellationToken)
     {
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("delete from sync_columns where sync = @sync", new { sync }, transaction);
@@ -69,6 +70,7 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
             return;
         }
 
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = Time(time.GetUtcNow());
@@ -97,6 +99,13 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
 
     /// <summary>An open connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits for this store's turn to write, where writers exclude each other (SQLite: one writer per file, and a
+    /// connection that finds it busy sleeps before it tries again); null where they need no turn (PostgreSQL). A run
+    /// writes from two sides at once: its answered batches (<c>Outbound</c>'s store queue) and its record log.
+    /// </summary>
+    protected virtual ValueTask<IDisposable?> WriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
     /// <summary>
     /// One line for a failure to open or migrate the store, naming where it is and what to do; null for anything else,

@@ -8,32 +8,40 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
-/// stores what was acknowledged and what failed, and counts both. A writer that takes several batches at once
-/// (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch goes
-/// alone, then the count doubles with each batch answered, and falls back to one when a record got no answer. Each
-/// batch is logged before it goes and stored after its own answer, in the order the batches went, and a key is never
-/// in two batches in flight. When a batch fails, the batches in flight are still answered and stored, then the
-/// failure ends the run.
+/// stores what was acknowledged and what failed, and counts both once stored. A writer that takes several batches at
+/// once (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch
+/// goes alone, then the count doubles with each batch answered, and falls back to one when a record got no answer.
+/// Each batch is logged before it goes; its answer is sorted here (record log, problems, telemetry) and handed to a
+/// <see cref="StoreQueue"/>, which stores the answered batches in the order they went while the next ones are built
+/// and sent (at most <see cref="StoreQueue.Capacity"/> wait: a crash loses the state of those, which are sent again,
+/// logged as unsure for a real destination). State advances only for acknowledged records. A key is in flight from
+/// its send until its batch is stored, and never in two batches in flight. When a batch fails, the batches in flight
+/// are still answered and stored, then the failure ends the run; when a store fails, nothing more is sent and its
+/// error ends the run. <see cref="FlushAsync"/> and <see cref="SettleAsync"/> return once everything is stored.
 /// </summary>
 internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal, IDeliveryLog deliveries)
 {
     /// <summary>The most batches in flight, whatever a writer says.</summary>
     public const int MaxInFlight = 64;
     private readonly WriteAhead _ahead = new(context, deliveries);
+    private readonly StoreQueue _store = new(context, records, journal, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
     // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
     private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
         ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
         : 1;
     private readonly Queue<Flight> _inFlight = new();
+    private readonly Queue<AnsweredBatch> _storing = new();
     private readonly HashSet<string> _keysInFlight = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
     private List<(RowChange Change, SyncRecord Record)> _pending = [];
     private int _allowed = 1;
 
-    public long Sent { get; private set; }
+    /// <summary>Records acknowledged and stored (safe to read from another thread).</summary>
+    public long Sent => _store.Sent;
 
-    public long Failed { get; private set; }
+    /// <summary>Records that failed, stored as failures (safe to read from another thread).</summary>
+    public long Failed => _store.Failed;
 
     /// <summary>Records not attempted because the run was stopping (they wait for the next run).</summary>
     public long Deferred { get; private set; }
@@ -69,17 +77,23 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await DrainAsync();
     }
 
-    /// <summary>On a run's way out by an exception: the batches in flight are answered and stored; their own failures are noted, not thrown.</summary>
+    /// <summary>
+    /// On a run's way out by an exception: the batches in flight are answered and stored; their own failures are noted,
+    /// not thrown; a store that failed is thrown.
+    /// </summary>
     public async Task SettleAsync()
     {
         while (_inFlight.Count > 0)
         {
             await CompleteOldestAsync();
         }
+
+        await ReleaseStoredAsync(0);
     }
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
+        _store.ThrowIfFailed(); // a store that failed stops the sends
         var (pending, batch) = (_pending, _pending.Select(p => p.Record).ToList());
         _pending = [];
         _pendingKeys.Clear();
@@ -98,6 +112,19 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         while (_inFlight.Count > 0)
         {
             await CompleteOneAsync();
+        }
+
+        await ReleaseStoredAsync(0);
+    }
+
+    // The keys of stored batches leave the flight; past `waiting` batches not yet stored, waits for the oldest.
+    private async Task ReleaseStoredAsync(int waiting)
+    {
+        while (_storing.TryPeek(out var oldest) && (oldest.Stored.IsCompleted || _storing.Count > waiting))
+        {
+            await oldest.Stored; // a store's error ends the run here
+            _storing.Dequeue();
+            _keysInFlight.ExceptWith(oldest.Keys);
         }
     }
 
@@ -140,13 +167,9 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            await _ahead.FailedAsync(flight.Batch, ex);
             context.Book.BatchFailed(flight.Pending, ex);
+            await QueueAsync(new AnsweredBatch([], [], WriteAhead.Unsent(flight.Batch, ex), Keys(flight)));
             return ExceptionDispatchInfo.Capture(ex);
-        }
-        finally
-        {
-            _keysInFlight.ExceptWith(flight.Batch.Select(r => r.Key));
         }
 
         if (outcomes.Count != flight.Pending.Count)
@@ -154,26 +177,31 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
             throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {flight.Pending.Count} records.");
         }
 
-        await StoreAsync(flight, outcomes);
+        await SortAsync(flight, outcomes);
         return null;
     }
 
-    private async Task StoreAsync(Flight flight, IReadOnlyList<RecordOutcome> outcomes)
+    // The answer is noted here (record log, problems, telemetry, the batches allowed in flight) and stored by the queue.
+    private async Task SortAsync(Flight flight, IReadOnlyList<RecordOutcome> outcomes)
     {
         var (updates, failures) = OutboundOutcomes.Sort(context, flight.Pending, outcomes, () => Deferred++);
         RunTelemetry.BatchWritten(context, flight.Span, flight.Pending, outcomes);
-
-        // Acknowledged records are stored even when a shutdown is under way: losing them would send them twice.
-        await records.ApplyAsync(context.Sync.Name, updates, CancellationToken.None);
-        await journal.RecordFailuresAsync(context.Sync.Name, context.RunId, failures, CancellationToken.None);
-        await _ahead.AfterAsync(flight.Batch, outcomes);
-        (Sent, Failed) = (Sent + updates.Count, Failed + failures.Count);
+        await QueueAsync(new AnsweredBatch(updates, failures, _ahead.Known(flight.Batch, outcomes), Keys(flight)));
 
         // Batches in flight grow as answers come (1, 2, 4, … the writer's count); a record with no answer (a timeout)
         // brings them back to one, so a vendor that stopped answering gets one request at a time, and its circuit opens.
         _allowed = outcomes.Any(o => o.Status == OutcomeStatus.Unknown) ? 1 : Math.Min(_parallel, _allowed * 2);
         await context.Book.FlushIfFullAsync();
     }
+
+    private async Task QueueAsync(AnsweredBatch answered)
+    {
+        _store.Add(answered);
+        _storing.Enqueue(answered);
+        await ReleaseStoredAsync(StoreQueue.Capacity);
+    }
+
+    private static List<string> Keys(Flight flight) => flight.Batch.ConvertAll(r => r.Key);
 
     private sealed record Flight(List<(RowChange Change, SyncRecord Record)> Pending, List<SyncRecord> Batch, Activity? Span, Task<IReadOnlyList<RecordOutcome>> Outcomes);
 }

@@ -37,26 +37,18 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
     }
 
     /// <summary>
-    /// Clears the log of records whose outcome is known (delivered ones are cleared with their state). A record that was
-    /// unsure keeps its entry until it is delivered: its failure now says nothing of the earlier attempt, which may have arrived.
+    /// The keys whose log is cleared now that their outcome is known (delivered ones are cleared with their state). A
+    /// record that was unsure keeps its entry until it is delivered: its failure now says nothing of the earlier attempt,
+    /// which may have arrived. None in a dry run, which logs nothing.
     /// </summary>
-    public Task AfterAsync(IReadOnlyList<SyncRecord> batch, IReadOnlyList<RecordOutcome> outcomes)
-    {
-        if (context.DryRun)
-        {
-            return Task.CompletedTask;
-        }
-
-        var known = batch.Zip(outcomes).Where(p => p.First.UnsureSince is null && p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown))
+    public List<string> Known(IReadOnlyList<SyncRecord> batch, IReadOnlyList<RecordOutcome> outcomes) => context.DryRun
+        ? []
+        : batch.Zip(outcomes).Where(p => p.First.UnsureSince is null && p.Second.Status is not (OutcomeStatus.Sent or OutcomeStatus.Unknown))
             .Select(p => p.First.Key).ToList();
-        return log.ClearPendingAsync(context.Sync.Name, known, CancellationToken.None);
-    }
 
     /// <summary>The whole batch failed: when it surely did not arrive, its log is cleared (but for records already unsure); otherwise it stays.</summary>
-    public Task FailedAsync(IReadOnlyList<SyncRecord> batch, Exception exception) =>
-        exception is DestinationException { MayHaveBeenDelivered: false }
-            ? log.ClearPendingAsync(context.Sync.Name, batch.Where(r => r.UnsureSince is null).Select(r => r.Key).ToList(), CancellationToken.None)
-            : Task.CompletedTask;
+    public static List<string> Unsent(IReadOnlyList<SyncRecord> batch, Exception exception) =>
+        exception is DestinationException { MayHaveBeenDelivered: false } ? batch.Where(r => r.UnsureSince is null).Select(r => r.Key).ToList() : [];
 
     // An earlier unsure attempt keeps its time, so the destination looks back far enough.
     private static ulong Hash(SyncRecord record) => record.Delivery is { } d ? Convert.ToUInt64(d.PayloadHash, 16) : 0;

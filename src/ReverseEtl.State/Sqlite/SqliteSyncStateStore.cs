@@ -22,6 +22,8 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
     }.ToString();
 
     private bool _folderReady;
+    private readonly Lock _writers = new();
+    private Task _lastWriter = Task.CompletedTask;
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +36,22 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    // One writer at a time in this process: SQLite lets one write at a time anyway, and a connection that meets another
+    // one's write lock sleeps and tries again (Microsoft.Data.Sqlite), which a run writing from two sides met at every batch.
+    // Each writer waits for the one before it (in the order they asked); a turn is short, so it is not cancelled.
+    protected override async ValueTask<IDisposable?> WriteTurnAsync(CancellationToken cancellationToken)
+    {
+        var turn = new WriterTurn();
+        Task before;
+        lock (_writers)
+        {
+            (before, _lastWriter) = (_lastWriter, turn.Done);
+        }
+
+        await before;
+        return turn;
     }
 
     /// <summary>
@@ -96,4 +114,13 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
 
     protected override DateTimeOffset ReadTime(object value) =>
         DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private sealed class WriterTurn : IDisposable
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => _done.Task;
+
+        public void Dispose() => _done.TrySetResult();
+    }
 }

@@ -19,6 +19,7 @@ public sealed class RunProgressTests
         {
             if (batch == 1)
             {
+                Assert.True(SpinWait.SpinUntil(() => watch.Current?.Sent == 2, TimeSpan.FromSeconds(30))); // the first batch is stored meanwhile
                 clock.Advance(SyncRunner.ProgressEvery); // ten seconds pass while the second batch is on its way
                 seen = watch.Current;
             }

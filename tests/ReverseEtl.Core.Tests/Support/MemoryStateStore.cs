@@ -2,9 +2,15 @@ using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Tests.Support;
 
-/// <summary>A state store in memory that records every write, so a test can tell what a run or plan stored.</summary>
+/// <summary>
+/// A state store in memory that records every write, so a test can tell what a run or plan stored. Writes take
+/// <see cref="Gate"/>: a run stores answered batches on the thread pool while it logs the next ones.
+/// </summary>
 internal sealed partial class MemoryStateStore : ISyncStateStore
 {
+    /// <summary>Held by every write; a test that looks during a run takes it too.</summary>
+    public Lock Gate { get; } = new();
+
     public Dictionary<string, RecordState> Records { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> DestinationIds { get; } = new(StringComparer.Ordinal);
@@ -38,29 +44,36 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task SaveColumnsAsync(string sync, IReadOnlyDictionary<string, string> columns, CancellationToken cancellationToken)
     {
-        Writes.Add($"columns {string.Join(",", columns.Keys.Order(StringComparer.Ordinal))}");
-        Columns = new Dictionary<string, string>(columns, StringComparer.Ordinal);
+        lock (Gate)
+        {
+            Writes.Add($"columns {string.Join(",", columns.Keys.Order(StringComparer.Ordinal))}");
+            Columns = new Dictionary<string, string>(columns, StringComparer.Ordinal);
+        }
+
         return Task.CompletedTask;
     }
 
     public Task ApplyAsync(string sync, IReadOnlyCollection<StateUpdate> updates, CancellationToken cancellationToken)
     {
-        foreach (var update in updates)
+        lock (Gate)
         {
-            Writes.Add($"state {update.Key}");
-            if (update.State is { } state)
+            foreach (var update in updates)
             {
-                Records[update.Key] = state;
-            }
-            else
-            {
-                Records.Remove(update.Key);
-            }
+                Writes.Add($"state {update.Key}");
+                if (update.State is { } state)
+                {
+                    Records[update.Key] = state;
+                }
+                else
+                {
+                    Records.Remove(update.Key);
+                }
 
-            Pending.Remove(update.Key);
-            if (update.DestinationId is { } id)
-            {
-                DestinationIds[update.Key] = id;
+                Pending.Remove(update.Key);
+                if (update.DestinationId is { } id)
+                {
+                    DestinationIds[update.Key] = id;
+                }
             }
         }
 
@@ -69,8 +82,12 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task RecordFailuresAsync(string sync, long runId, IReadOnlyCollection<RecordFailure> failures, CancellationToken cancellationToken)
     {
-        Failures.AddRange(failures);
-        Writes.AddRange(failures.Select(f => $"failure {f.Key}"));
+        lock (Gate)
+        {
+            Failures.AddRange(failures);
+            Writes.AddRange(failures.Select(f => $"failure {f.Key}"));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -79,10 +96,13 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task RecordPendingAsync(string sync, long runId, IReadOnlyCollection<PendingSend> sends, CancellationToken cancellationToken)
     {
-        foreach (var send in sends)
+        lock (Gate)
         {
-            Writes.Add($"pending {send.Key}");
-            Pending[send.Key] = send;
+            foreach (var send in sends)
+            {
+                Writes.Add($"pending {send.Key}");
+                Pending[send.Key] = send;
+            }
         }
 
         return Task.CompletedTask;
@@ -90,9 +110,12 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
 
     public Task ClearPendingAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
-        foreach (var key in keys)
+        lock (Gate)
         {
-            Pending.Remove(key);
+            foreach (var key in keys)
+            {
+                Pending.Remove(key);
+            }
         }
 
         return Task.CompletedTask;
@@ -204,8 +227,12 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
             return Task.FromException(failure);
         }
 
-        Appends.Add(entries.Count);
-        Logged.AddRange(entries.Select(e => e with { RunId = runId }));
+        lock (Gate) // written on the thread pool while the run goes on
+        {
+            Appends.Add(entries.Count);
+            Logged.AddRange(entries.Select(e => e with { RunId = runId }));
+        }
+
         return Task.CompletedTask;
     }
 

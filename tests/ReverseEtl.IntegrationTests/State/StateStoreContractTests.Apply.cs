@@ -66,6 +66,29 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task Apply_WritersAtOnceFromSeveralTasks_EveryWriteLands()
+    {
+        var store = await CreateAsync();
+        var run = await store.StartRunAsync("s", At, CancellationToken.None);
+
+        // A run's store queue, its record log and its next batch's log of sends write side by side.
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var keys = Enumerable.Range(0, 50).Select(k => $"t{t:D2}-{i:D2}-{k:D2}-ü").ToList();
+                await store.RecordPendingAsync("s", run, [.. keys.Select(k => new PendingSend(k, RecordAction.Enter, 1, At))], CancellationToken.None);
+                await store.ApplyAsync("s", [.. keys.Select(k => new StateUpdate(k, new RecordState(7, true), $"id-{k}"))], CancellationToken.None);
+                await store.AppendRecordLogAsync("s", run, [.. keys.Select(k => new RecordLogEntry(k, "create", "entered", "sent", At))], CancellationToken.None);
+            }
+        })));
+
+        Assert.Equal(12 * 20 * 50, (await store.LoadRecordsAsync("s", CancellationToken.None)).Count);
+        Assert.Empty(await store.LoadPendingAsync("s", CancellationToken.None));
+        Assert.Single(await store.LoadRecordLogAsync("s", "t11-19-49-ü", 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RecordPending_RepeatedKeysInOneCall_TheLastStays()
     {
         var store = await CreateAsync();

@@ -7,7 +7,8 @@ namespace ReverseEtl.Core.Running.RecordLog;
 
 /// <summary>
 /// One run's entries of the per-record log, written a batch at a time (<see cref="IRecordLog.AppendRecordLogAsync"/>,
-/// one statement per batch of at most 1,000) at the points where the run stores its own batches. Without a log (a
+/// one statement per batch of at most 1,000) at the points where the run stores its own batches: on the thread pool,
+/// one write at a time in the order noted, while the run goes on; <see cref="FlushAsync"/> waits for it. Without a log (a
 /// plan, or the log turned off) it notes nothing. The log is diagnostics: an entry that cannot be written is logged
 /// (1100) and the run goes on and ends as it would have. A run notes at most <see cref="MaxHeld"/> held records (its
 /// held plan has their count and samples), so that runs held again and again do not push real history out.
@@ -19,6 +20,7 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     private const int Batch = 1_000;
     private readonly List<RecordLogEntry> _entries = [];
     private int _held;
+    private Task _writing = Task.CompletedTask;
     private long _noted;
 
     /// <summary>
@@ -85,7 +87,7 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     }
 
     /// <summary>Writes what was noted when a batch's worth waits.</summary>
-    public Task FlushIfFullAsync() => _entries.Count >= Batch ? FlushAsync() : Task.CompletedTask;
+    public Task FlushIfFullAsync() => _entries.Count >= Batch ? WriteBehindAsync() : Task.CompletedTask;
 
     /// <summary>
     /// Writes what was noted, a statement per 1,000 entries. Written even while a stop is under way: it says what the
@@ -93,18 +95,36 @@ internal sealed class RecordBook(SyncRunContext context, IRecordLog? log)
     /// </summary>
     public async Task FlushAsync()
     {
-        if (log is null || _entries.Count == 0)
+        await _writing;
+        _writing = Task.CompletedTask;
+        if (log is not null && _entries.Count > 0)
         {
-            return;
+            await WriteAsync(log, Take());
         }
+    }
 
+    // The write before goes first; this one runs on the thread pool while the run notes the next entries.
+    private async Task WriteBehindAsync()
+    {
+        await _writing;
+        var (target, noted) = (log!, Take());
+        _writing = Task.Run(() => WriteAsync(target, noted));
+    }
+
+    private List<RecordLogEntry> Take()
+    {
         var noted = _entries.ToList();
         _entries.Clear();
+        return noted;
+    }
+
+    private async Task WriteAsync(IRecordLog target, List<RecordLogEntry> noted)
+    {
         try
         {
             foreach (var batch in noted.Chunk(Batch))
             {
-                await log.AppendRecordLogAsync(context.Sync.Name, context.RunId, batch, CancellationToken.None);
+                await target.AppendRecordLogAsync(context.Sync.Name, context.RunId, batch, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -160,4 +160,18 @@ public sealed class RecordBookTests
         Assert.Equal(5L, report.Counts.Sent);
         Assert.Equal(2, kit.State.Logged.Count);
     }
+
+    [Fact]
+    public async Task Run_SeveralBatchesOfEntries_WrittenBehindTheRunInTheOrderNoted()
+    {
+        var keys = Enumerable.Range(0, 2_345).Select(i => i % 7 == 0 ? $"k-{i:D5}-Zoë-東京" : $"k-{i:D5}").ToList();
+        var kit = new RunKit("mode: upsert", [.. keys.Select((k, i) => Row(k, i % 5 == 0 ? null : i % 3 == 0 ? "" : $"name {i}"))]);
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(2_345L, report.Counts.Sent);
+        Assert.Equal([1_000, 1_000, 345], kit.State.Appends);
+        Assert.Equal(keys, kit.State.Logged.Select(e => e.Key));
+        Assert.All(kit.State.Logged, e => Assert.Equal("sent", e.Outcome));
+    }
 }

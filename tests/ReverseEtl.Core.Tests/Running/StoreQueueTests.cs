@@ -1,0 +1,146 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Running;
+
+/// <summary>
+/// The answered batches are stored by one loop while the next ones go: in the order they went, together when several
+/// wait (one store call for all), a key in flight until its batch is stored; a store that throws ends the run with
+/// its error and stops the sends; a failed batch or a stop still lets what was answered be stored.
+/// </summary>
+public class StoreQueueTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task FlushAsync_TheStoreSlowerThanTheSends_StoresTheWaitingBatchesInOrderInOneCall()
+    {
+        var kit = new RunKit("mode: upsert"); // batches of 2
+        using var store = new GatedStore(kit.State);
+        var writer = new ScriptedWriter { Answer = r => r.Key == "Zoë-ünï" ? RecordOutcome.Permanent("INVALID_EMAIL: ünï") : RecordOutcome.Sent($"id-{r.Key}") };
+        writer.BeforeBatch = i => Assert.True(SpinWait.SpinUntil(() => store.Calls.Count >= i switch { 0 => 0, 4 => 2, _ => 1 }, Patience)); // the second goes once the first is being stored, the last once the group is
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "a", "b", "c", "", "Zoë-ünï", new string('x', 10_000), "e", "f", "g");
+        await store.EnteredAsync(1);
+        Assert.True(SpinWait.SpinUntil(() => writer.Count == 5, Patience)); // the batches went while the first was being stored
+        store.Open();
+        await sending;
+
+        Assert.Equal([["a", "b"], ["c", "", new string('x', 10_000), "e", "f"], ["g"]], store.Calls);
+        Assert.Equal(["", "a", "b", "c", "e", "f", "g", new string('x', 10_000)], kit.State.Records.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Zoë-ünï", Assert.Single(kit.State.Failures).Key);
+        Assert.Equal((8L, 1L), (outbound.Sent, outbound.Failed));
+        Assert.Empty(kit.State.Pending); // the delivered ones cleared with their state, the failed one in the group's own call
+    }
+
+    [Fact]
+    public async Task AddAsync_AKeyAgainWhileItsBatchWaitsToBeStored_SendsItOnlyOnceItIsStored()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State);
+        var writer = new ScriptedWriter();
+        writer.BeforeBatch = i =>
+        {
+            lock (kit.State.Gate)
+            {
+                Assert.True(i == 0 || kit.State.Records.ContainsKey("a"), "the key went again before its batch was stored");
+            }
+        };
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "a", "b", "c", "a", "a", "d");
+        await store.EnteredAsync(1);
+        await Task.Delay(100); // room for a wrong second send
+        Assert.Equal(1, writer.Count);
+        store.Open();
+        await sending;
+
+        Assert.Equal([["a", "b"], ["c", "a"], ["a", "d"]], writer.Batches);
+        Assert.Equal(6L, outbound.Sent);
+    }
+
+    [Fact]
+    public async Task FlushAsync_AStoreThrows_FailsWithItsErrorAndSendsNothingAfter()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State) { Failure = new InvalidOperationException("database disk image is malformed") };
+        var writer = new ScriptedWriter();
+        writer.BeforeBatch = i =>
+        {
+            if (i == 1)
+            {
+                Assert.True(SpinWait.SpinUntil(() => store.Threw, Patience));
+                Thread.Sleep(50); // the queue notes the failure
+            }
+        };
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        store.Open();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h"));
+
+        Assert.Equal("database disk image is malformed", failure.Message);
+        Assert.Equal(2, writer.Count); // the batch on its way when the store failed, and none after
+        Assert.Empty(kit.State.Records);
+        Assert.Equal((0L, 0L), (outbound.Sent, outbound.Failed));
+        await Assert.ThrowsAsync<InvalidOperationException>(outbound.SettleAsync); // the run's way out says it again
+    }
+
+    [Fact]
+    public async Task FlushAsync_ABatchFailsWhileOthersWaitToBeStored_StoresThemThenThrowsTheFailure()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State);
+        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
+        await store.EnteredAsync(1);
+        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
+        store.Open();
+        var failure = await Assert.ThrowsAsync<DestinationException>(() => sending);
+
+        Assert.StartsWith("hubspot connection 'd': HTTP 400", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, writer.Count);
+        Assert.Equal(["a", "b", "c", "d"], kit.State.Records.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(kit.State.Pending); // e and f surely did not arrive: their log is cleared in the queue's turn
+        Assert.Equal((4L, 0L), (outbound.Sent, outbound.Failed));
+    }
+
+    [Fact]
+    public async Task SettleAsync_AStopWithBatchesWaitingToBeStored_StoresThemRegardless()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State);
+        using var stop = new CancellationTokenSource();
+        var writer = new ScriptedWriter { BeforeBatch = i => { if (i == 2) { stop.Cancel(); } } };
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, stop.Token, "a", "b", "c", "d", "e", "f");
+        await store.EnteredAsync(1);
+        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
+        store.Open();
+        await sending;
+        await outbound.SettleAsync();
+
+        Assert.Equal(["a", "b", "c", "d"], kit.State.Records.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((4L, 0L, 2L), (outbound.Sent, outbound.Failed, outbound.Deferred));
+        Assert.All(store.Tokens, t => Assert.False(t.CanBeCanceled));
+    }
+
+    private static Task AddAllAsync(Outbound outbound, params string[] keys) => AddAllAsync(outbound, CancellationToken.None, keys);
+
+    private static async Task AddAllAsync(Outbound outbound, CancellationToken cancellationToken, params string[] keys)
+    {
+        await Task.Yield();
+        foreach (var key in keys)
+        {
+            var row = new MappedRow(1, key, null, true, (ulong)key.Length + 1, new Dictionary<string, object?> { ["name"] = key.Length > 0 ? key : null });
+            await outbound.AddAsync(new RowChange(key, ChangeKind.Added, false, true, row), new SyncRecord(key, RecordAction.Enter, row.Payload), cancellationToken);
+        }
+
+        await outbound.FlushAsync(cancellationToken);
+    }
+}
