@@ -39,4 +39,7 @@ public sealed partial class RunLog(ILogger logger)
 
     [LoggerMessage(1010, LogLevel.Warning, "Sync {Sync}: run {RunId} held back a plan: {Reason}")]
     public partial void PlanHeld(string sync, long runId, string reason);
+
+    [LoggerMessage(1300, LogLevel.Warning, "Sync {Sync}: storing the answered batches failed while the run was already ending on another error, which is the one reported: {Reason}")]
+    public partial void StoreFailedWhileEnding(string sync, string reason);
 }

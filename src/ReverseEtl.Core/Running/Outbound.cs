@@ -14,7 +14,8 @@ namespace ReverseEtl.Core.Running;
 /// Each batch is logged before it goes; its answer is sorted here (record log, problems, telemetry) and handed to a
 /// <see cref="StoreQueue"/>, which stores the answered batches in the order they went while the next ones are built
 /// and sent (at most <see cref="StoreQueue.Capacity"/> wait: a crash loses the state of those, which are sent again,
-/// logged as unsure for a real destination). State advances only for acknowledged records. A key is in flight from
+/// logged as unsure for a real destination; a writer that takes one batch at a time waits for each store before the
+/// next send, but in a dry run). State advances only for acknowledged records. A key is in flight from
 /// its send until its batch is stored, and never in two batches in flight. When a batch fails, the batches in flight
 /// are still answered and stored, then the failure ends the run; when a store fails, nothing more is sent and its
 /// error ends the run. <see cref="FlushAsync"/> and <see cref="SettleAsync"/> return once everything is stored.
@@ -30,6 +31,9 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
         ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
         : 1;
+    // A writer that sends one batch at a time to a real destination (a webhook, an API without an idempotent upsert)
+    // waits for each batch's store before the next goes, as a crash must not resend more than the batch it was on.
+    private readonly bool _waitForStore = writer is not IConcurrentSyncWriter && !context.DryRun;
     private readonly Queue<Flight> _inFlight = new();
     private readonly Queue<AnsweredBatch> _storing = new();
     private readonly HashSet<string> _keysInFlight = new(StringComparer.Ordinal);
@@ -83,12 +87,33 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     /// </summary>
     public async Task SettleAsync()
     {
+        ExceptionDispatchInfo? first = null;
         while (_inFlight.Count > 0)
         {
-            await CompleteOldestAsync();
+            try
+            {
+                await CompleteOldestAsync(); // every flight's answer is awaited, even once a store has failed
+            }
+            catch (Exception ex)
+            {
+                first ??= ExceptionDispatchInfo.Capture(ex);
+            }
         }
 
-        await ReleaseStoredAsync(0);
+        while (_storing.TryDequeue(out var answered))
+        {
+            try
+            {
+                await answered.Stored; // every store is over before the run's end (the snapshot's last write)
+            }
+            catch (Exception ex)
+            {
+                first ??= ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+
+        _keysInFlight.Clear();
+        first?.Throw();
     }
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
@@ -133,7 +158,15 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     {
         if (await CompleteOldestAsync() is { } failure)
         {
-            await SettleAsync();
+            try
+            {
+                await SettleAsync();
+            }
+            catch (Exception ex)
+            {
+                context.Log.StoreFailedWhileEnding(context.Sync.Name, ex.Message); // the batch's own failure came first
+            }
+
             failure.Throw();
         }
     }
@@ -198,7 +231,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     {
         _store.Add(answered);
         _storing.Enqueue(answered);
-        await ReleaseStoredAsync(StoreQueue.Capacity);
+        await ReleaseStoredAsync(_waitForStore ? 0 : StoreQueue.Capacity);
     }
 
     private static List<string> Keys(Flight flight) => flight.Batch.ConvertAll(r => r.Key);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -53,22 +54,31 @@ internal sealed class SyncExecution
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
+        ExceptionDispatchInfo? failure = null;
         try
         {
             await ExecuteStagesAsync(cancellationToken);
         }
+        catch (Exception ex)
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        try
+        {
+            await _outbound.SettleAsync(); // batches still in flight (the run ends by an exception) are answered and stored
+        }
+        catch (Exception ex) when (failure is not null)
+        {
+            _context.Log.StoreFailedWhileEnding(_context.Sync.Name, ex.Message); // the run's own error came first
+        }
         finally
         {
-            try
-            {
-                await _outbound.SettleAsync(); // batches still in flight (the run ends by an exception) are answered and stored
-            }
-            finally
-            {
-                await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
-                _trail?.Dispose();
-            }
+            await (_trail?.SaveAsync() ?? Task.CompletedTask); // the keys the state stored, also when the run stopped half-way
+            _trail?.Dispose();
         }
+
+        failure?.Throw();
     }
 
     private async Task ExecuteStagesAsync(CancellationToken cancellationToken)

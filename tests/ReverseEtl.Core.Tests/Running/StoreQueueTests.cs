@@ -21,7 +21,7 @@ public class StoreQueueTests
         using var store = new GatedStore(kit.State);
         var writer = new ScriptedWriter { Answer = r => r.Key == "Zoë-ünï" ? RecordOutcome.Permanent("INVALID_EMAIL: ünï") : RecordOutcome.Sent($"id-{r.Key}") };
         writer.BeforeBatch = i => Assert.True(SpinWait.SpinUntil(() => store.Calls.Count >= i switch { 0 => 0, 4 => 2, _ => 1 }, Patience)); // the second goes once the first is being stored, the last once the group is
-        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
 
         var sending = AddAllAsync(outbound, "a", "b", "c", "", "Zoë-ünï", new string('x', 10_000), "e", "f", "g");
         await store.EnteredAsync(1);
@@ -49,7 +49,7 @@ public class StoreQueueTests
                 Assert.True(i == 0 || kit.State.Records.ContainsKey("a"), "the key went again before its batch was stored");
             }
         };
-        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
 
         var sending = AddAllAsync(outbound, "a", "b", "c", "a", "a", "d");
         await store.EnteredAsync(1);
@@ -59,6 +59,25 @@ public class StoreQueueTests
         await sending;
 
         Assert.Equal([["a", "b"], ["c", "a"], ["a", "d"]], writer.Batches);
+        Assert.Equal(6L, outbound.Sent);
+    }
+
+    [Fact]
+    public async Task AddAsync_AWriterOfOneBatchAtATimeToARealDestination_SendsTheNextOnlyOnceTheLastIsStored()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State);
+        var writer = new ScriptedWriter();
+        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "Zoë", "", "b", "c", "d", "e");
+        await store.EnteredAsync(1);
+        await Task.Delay(100); // room for a wrong second send: a crash now must not lose more than the batch stored
+        Assert.Equal(1, writer.Count);
+        store.Open();
+        await sending;
+
+        Assert.Equal(3, writer.Count);
         Assert.Equal(6L, outbound.Sent);
     }
 
@@ -76,7 +95,7 @@ public class StoreQueueTests
                 Thread.Sleep(50); // the queue notes the failure
             }
         };
-        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
         store.Open();
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h"));
@@ -94,7 +113,7 @@ public class StoreQueueTests
         var kit = new RunKit("mode: upsert");
         using var store = new GatedStore(kit.State);
         var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
-        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
 
         var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
         await store.EnteredAsync(1);
@@ -116,7 +135,7 @@ public class StoreQueueTests
         using var store = new GatedStore(kit.State);
         using var stop = new CancellationTokenSource();
         var writer = new ScriptedWriter { BeforeBatch = i => { if (i == 2) { stop.Cancel(); } } };
-        var outbound = new Outbound(kit.Context(), writer, store, kit.State, kit.State);
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
 
         var sending = AddAllAsync(outbound, stop.Token, "a", "b", "c", "d", "e", "f");
         await store.EnteredAsync(1);
@@ -142,5 +161,15 @@ public class StoreQueueTests
         }
 
         await outbound.FlushAsync(cancellationToken);
+    }
+
+    // A writer of one batch at a time that may be resent (an idempotent upsert): its next batch goes while the last is stored.
+    private sealed class OneBatchAtATime(ScriptedWriter inner) : IConcurrentSyncWriter
+    {
+        public int MaxConcurrentBatches => 1;
+
+        public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => inner.WriteAsync(records, cancellationToken);
+
+        public System.Text.Json.Nodes.JsonNode Preview(SyncRecord record) => inner.Preview(record);
     }
 }

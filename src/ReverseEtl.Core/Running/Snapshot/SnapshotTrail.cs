@@ -93,9 +93,9 @@ internal sealed class SnapshotTrail(SyncRunContext context, IRecordStateStore in
                 await WriteAsync(Sql, entries, added);
                 _written += entries.Count + added.Count;
             }
-            catch (WarehouseException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _broken = true;
+                _broken = true; // the state holds the keys: the snapshot is only an aid, rebuilt by the next run
                 context.Log.SnapshotNotWritten(context.Sync.Name, Sql.Table, _written + entries.Count + added.Count, ex.Message);
             }
         }
