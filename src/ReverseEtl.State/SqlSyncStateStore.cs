@@ -103,7 +103,9 @@ public abstract partial class SqlSyncStateStore(TimeProvider time) : ISyncStateS
     /// <summary>
     /// Waits for this store's turn to write, where writers exclude each other (SQLite: one writer per file, and a
     /// connection that finds it busy sleeps before it tries again); null where they need no turn (PostgreSQL). A run
-    /// writes from two sides at once: its answered batches (<c>Outbound</c>'s store queue) and its record log.
+    /// writes from two sides at once: its answered batches (<c>Outbound</c>'s store queue) and its record log; those two
+    /// take turns. Other writes (a run's start and end, approvals, alerts) are rare and take none: they may still meet
+    /// SQLite's busy wait.
     /// </summary>
     protected virtual ValueTask<IDisposable?> WriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
