@@ -39,7 +39,7 @@ public class DuckDbValuesTests
               [1, null, 3]::integer[] as ints, [[1, null], null, []]::integer[][] as nested, ['Zoë', null, ''] as texts,
               map {'k': null, 'j': 2} as m, [map {'ü': null}] as maps, [true, null] as flags, [date '2025-04-01', null] as dates,
               [1.5, null]::double[] as doubles, cast(null as integer[]) as none, []::integer[] as empty,
-              [1.25::decimal(10, 2), null] as decimals, [10000000000000000000000000::hugeint, null] as huge,
+              [1.25::decimal(10, 2), null] as decimals, [10000000000000000000000000::hugeint, (-170141183460469231731687303715884105727)::hugeint, null] as huge,
               [uuid '00000000-0000-0000-0000-00000000000a', null] as ids, [timestamptz '2025-05-20 10:00:00+02', null] as stamps,
               [time '14:03:11', null] as times, [18446744073709551615::ubigint, null] as unsigned
             """);
@@ -60,7 +60,7 @@ public class DuckDbValuesTests
         Assert.Equal([1.5d, null], Assert.IsType<List<object?>>(row[7]));
         Assert.Equal((null, 0), (row[8], Assert.IsType<List<object?>>(row[9]).Count));
         Assert.Equal([1.25m, null], Assert.IsType<List<object?>>(row[10]));
-        Assert.Equal([10000000000000000000000000m, null], Assert.IsType<List<object?>>(row[11]));
+        Assert.Equal([10000000000000000000000000m, "-170141183460469231731687303715884105727", null], Assert.IsType<List<object?>>(row[11])); // beyond decimal: its digits
         Assert.Equal(["00000000-0000-0000-0000-00000000000a", null], Assert.IsType<List<object?>>(row[12]));
         Assert.Equal([new DateTime(2025, 5, 20, 8, 0, 0, DateTimeKind.Utc), null], Assert.IsType<List<object?>>(row[13]));
         Assert.Equal([new TimeOnly(14, 3, 11), null], Assert.IsType<List<object?>>(row[14]));

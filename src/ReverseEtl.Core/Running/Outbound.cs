@@ -20,10 +20,11 @@ namespace ReverseEtl.Core.Running;
 /// are still answered and stored, then the failure ends the run; when a store fails, nothing more is sent and its
 /// error ends the run. <see cref="FlushAsync"/> and <see cref="SettleAsync"/> return once everything is stored.
 /// </summary>
-internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal, IDeliveryLog deliveries)
+internal sealed partial class Outbound(SyncRunContext context, ISyncWriter writer, IRecordStateStore records, IRunJournal journal, IDeliveryLog deliveries)
 {
     /// <summary>The most batches in flight, whatever a writer says.</summary>
     public const int MaxInFlight = 64;
+    private readonly SyncRunContext _context = context;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly StoreQueue _store = new(context, records, journal, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
@@ -142,17 +143,6 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
         await ReleaseStoredAsync(0);
     }
 
-    // The keys of stored batches leave the flight; past `waiting` batches not yet stored, waits for the oldest.
-    private async Task ReleaseStoredAsync(int waiting)
-    {
-        while (_storing.TryPeek(out var oldest) && (oldest.Stored.IsCompleted || _storing.Count > waiting))
-        {
-            await oldest.Stored; // a store's error ends the run here
-            _storing.Dequeue();
-            _keysInFlight.ExceptWith(oldest.Keys);
-        }
-    }
-
     // Stores the oldest batch's answer; a failed batch lets the others in flight finish and be stored, then ends the run.
     private async Task CompleteOneAsync()
     {
@@ -164,7 +154,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
             }
             catch (Exception ex)
             {
-                context.Log.StoreFailedWhileEnding(context.Sync.Name, ex.Message); // the batch's own failure came first
+                _context.Log.StoreFailedWhileEnding(_context.Sync.Name, ex.Message); // the batch's own failure came first
             }
 
             failure.Throw();
@@ -174,7 +164,7 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
     private Flight Launch(List<(RowChange Change, SyncRecord Record)> pending, List<SyncRecord> batch, CancellationToken cancellationToken)
     {
         var parent = Activity.Current;
-        var span = RunTelemetry.StartBatch(context, batch.Count);
+        var span = RunTelemetry.StartBatch(_context, batch.Count);
         try
         {
             return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken));
@@ -187,54 +177,4 @@ internal sealed class Outbound(SyncRunContext context, ISyncWriter writer, IReco
 
     private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken) =>
         await writer.WriteAsync(batch, cancellationToken);
-
-    private async Task<ExceptionDispatchInfo?> CompleteOldestAsync()
-    {
-        var flight = _inFlight.Dequeue();
-        using var span = flight.Span;
-        IReadOnlyList<RecordOutcome> outcomes;
-        try
-        {
-            outcomes = await flight.Outcomes;
-        }
-        catch (Exception ex)
-        {
-            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            context.Book.BatchFailed(flight.Pending, ex);
-            await QueueAsync(new AnsweredBatch([], [], WriteAhead.Unsent(flight.Batch, ex), Keys(flight)));
-            return ExceptionDispatchInfo.Capture(ex);
-        }
-
-        if (outcomes.Count != flight.Pending.Count)
-        {
-            throw new InvalidOperationException($"The {context.Sync.Destination} destination returned {outcomes.Count} outcomes for {flight.Pending.Count} records.");
-        }
-
-        await SortAsync(flight, outcomes);
-        return null;
-    }
-
-    // The answer is noted here (record log, problems, telemetry, the batches allowed in flight) and stored by the queue.
-    private async Task SortAsync(Flight flight, IReadOnlyList<RecordOutcome> outcomes)
-    {
-        var (updates, failures) = OutboundOutcomes.Sort(context, flight.Pending, outcomes, () => Deferred++);
-        RunTelemetry.BatchWritten(context, flight.Span, flight.Pending, outcomes);
-        await QueueAsync(new AnsweredBatch(updates, failures, _ahead.Known(flight.Batch, outcomes), Keys(flight)));
-
-        // Batches in flight grow as answers come (1, 2, 4, … the writer's count); a record with no answer (a timeout)
-        // brings them back to one, so a vendor that stopped answering gets one request at a time, and its circuit opens.
-        _allowed = outcomes.Any(o => o.Status == OutcomeStatus.Unknown) ? 1 : Math.Min(_parallel, _allowed * 2);
-        await context.Book.FlushIfFullAsync();
-    }
-
-    private async Task QueueAsync(AnsweredBatch answered)
-    {
-        _store.Add(answered);
-        _storing.Enqueue(answered);
-        await ReleaseStoredAsync(_waitForStore ? 0 : StoreQueue.Capacity);
-    }
-
-    private static List<string> Keys(Flight flight) => flight.Batch.ConvertAll(r => r.Key);
-
-    private sealed record Flight(List<(RowChange Change, SyncRecord Record)> Pending, List<SyncRecord> Batch, Activity? Span, Task<IReadOnlyList<RecordOutcome>> Outcomes);
 }

@@ -54,7 +54,7 @@ internal static class DuckDbValues
         string or bool or long or decimal or double or DateOnly or TimeOnly => value,
         int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
         ulong u => u <= long.MaxValue ? (long)u : (decimal)u,
-        BigInteger b => b >= long.MinValue && b <= long.MaxValue ? (long)b : (decimal)b,
+        BigInteger b => Whole(b),
         float f => (double)f,
         DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
         DateTimeOffset t => t.UtcDateTime,
@@ -64,6 +64,12 @@ internal static class DuckDbValues
         IEnumerable list => list.Cast<object?>().Select(Normalize).ToList(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    // A HUGEINT as a whole number where one fits (long, then decimal's 28 digits), else as its digits.
+    private static object Whole(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? (long)value
+        : value >= (BigInteger)decimal.MinValue && value <= (BigInteger)decimal.MaxValue ? (decimal)value
+        : value.ToString(CultureInfo.InvariantCulture);
 
     private static Dictionary<string, object?> NormalizeMap(IDictionary map)
     {
