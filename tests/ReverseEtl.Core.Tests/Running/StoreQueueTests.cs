@@ -129,6 +129,26 @@ public class StoreQueueTests
     }
 
     [Fact]
+    public async Task FlushAsync_ABatchFailsAndTheStoreFailsToo_ThrowsTheBatchsFailureFirstAndLogsTheStores()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State) { Failure = new InvalidOperationException("database disk image is malformed: ünï") };
+        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
+        await store.EnteredAsync(1);
+        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
+        store.Open();
+        var failure = await Assert.ThrowsAsync<DestinationException>(() => sending);
+
+        Assert.StartsWith("hubspot connection 'd': HTTP 400", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1300 && e.Message.Contains("database disk image is malformed: ünï", StringComparison.Ordinal));
+        Assert.Empty(kit.State.Records);
+        Assert.Equal((0L, 0L), (outbound.Sent, outbound.Failed));
+    }
+
+    [Fact]
     public async Task SettleAsync_AStopWithBatchesWaitingToBeStored_StoresThemRegardless()
     {
         var kit = new RunKit("mode: upsert");
