@@ -15,6 +15,7 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
         await using var first = Project();
         await using var second = Project();
         var fires = new List<(string Sync, string Fire, string Instance)>();
+        var started = new Dictionary<string, int>();
         await using (var a = new WorkerProcess(first, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-a" }, "run"))
         await using (var b = new WorkerProcess(second, new Dictionary<string, string> { ["RETL_STATE_CONNECTION_STRING"] = state, ["RETL_INSTANCE_ID"] = "worker-b" }, "run"))
         {
@@ -26,6 +27,10 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
             await b.AssertExitedCleanlyAsync(TimeSpan.FromSeconds(30));
             fires.AddRange(a.Events(3001).Concat(b.Events(3001)).Select(e => e["State"]!).Select(s =>
                 (s["Sync"]!.GetValue<string>(), s["ScheduledFire"]!.ToString(), s["Instance"]!.GetValue<string>())));
+            foreach (var run in a.Events(1000).Concat(b.Events(1000)).Select(WorkerProjects.Sync))
+            {
+                started[run] = started.GetValueOrDefault(run) + 1;
+            }
         }
 
         output.WriteLine(string.Join(", ", fires.GroupBy(f => (f.Sync, f.Instance)).Select(g => $"{g.Key.Sync} on {g.Key.Instance}: {g.Count()}")));
@@ -36,7 +41,9 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
             Assert.True(times.Count >= 4, $"{sync}: {times.Count} fires");
             var step = sync == "every-second" ? 1 : 2;
             Assert.All(times.Zip(times.Skip(1)), pair => Assert.Equal(step, (pair.Second - pair.First).TotalSeconds));
-            Assert.Equal(times.Count, await RunsAsync(state, sync));
+            // Each run that began is recorded once; a fire the stop reached before its run began (one per worker at most) has none.
+            Assert.Equal(started.GetValueOrDefault(sync), await RunsAsync(state, sync));
+            Assert.InRange(times.Count - started.GetValueOrDefault(sync), 0, 2);
         }
     }
 
