@@ -33,22 +33,7 @@ public class DuckDbMemoryTests
     [Fact]
     public async Task Plan_NoMemoryLimitSet_QueryRunsWithin96MB()
     {
-        await using var project = new TestProject().WithFile("project.yaml", """
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              crm: { hubspot: { token: "" } }
-            models:
-              m: { connection: wh, primary_key: account_id, sql: "select 'acc_1' as account_id, current_setting('memory_limit') as notes" }
-            syncs:
-              s:
-                model: m
-                destination: crm
-                mode: upsert
-                fields: { product_account_id: account_id, notes: notes }
-                hubspot: { object: companies, id_property: product_account_id }
-            """);
-        project.Sql("wh.duckdb", "select 1");
+        await using var project = Project(settings: null, model: "select 'acc_1' as account_id, current_setting('memory_limit') as notes");
 
         var result = await project.CliAsync("plan", "--sync", "s");
 
@@ -77,15 +62,15 @@ public class DuckDbMemoryTests
         Assert.Contains(errors, e => e.StartsWith("config/project.yaml:", StringComparison.Ordinal) && e.Contains("memory_limit", StringComparison.Ordinal));
     }
 
-    private static TestProject Project(string settings)
+    private static TestProject Project(string? settings, string model = Model)
     {
         var project = new TestProject().WithFile("project.yaml", $$"""
             version: 1
             connections:
-              wh: { duckdb: { path: wh.duckdb, {{settings}} } }
+              wh: { duckdb: { path: wh.duckdb{{(settings is null ? string.Empty : ", " + settings)}} } }
               crm: { hubspot: { token: "" } }
             models:
-              m: { connection: wh, primary_key: account_id, sql: "{{Model}}" }
+              m: { connection: wh, primary_key: account_id, sql: "{{model}}" }
             syncs:
               s:
                 model: m

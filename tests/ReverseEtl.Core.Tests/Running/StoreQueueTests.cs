@@ -112,14 +112,7 @@ public class StoreQueueTests
     {
         var kit = new RunKit("mode: upsert");
         using var store = new GatedStore(kit.State);
-        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
-        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
-
-        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
-        await store.EnteredAsync(1);
-        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
-        store.Open();
-        var failure = await Assert.ThrowsAsync<DestinationException>(() => sending);
+        var (writer, outbound, failure) = await FailTheThirdBatchWhileTwoWaitAsync(kit, store);
 
         Assert.StartsWith("hubspot connection 'd': HTTP 400", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, writer.Count);
@@ -133,14 +126,7 @@ public class StoreQueueTests
     {
         var kit = new RunKit("mode: upsert");
         using var store = new GatedStore(kit.State) { Failure = new InvalidOperationException("database disk image is malformed: ünï") };
-        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
-        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
-
-        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
-        await store.EnteredAsync(1);
-        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
-        store.Open();
-        var failure = await Assert.ThrowsAsync<DestinationException>(() => sending);
+        var (writer, outbound, failure) = await FailTheThirdBatchWhileTwoWaitAsync(kit, store);
 
         Assert.StartsWith("hubspot connection 'd': HTTP 400", failure.Message, StringComparison.Ordinal);
         Assert.Contains(kit.Log.Entries, e => e.Id == 1300 && e.Message.Contains("database disk image is malformed: ünï", StringComparison.Ordinal));
@@ -191,5 +177,18 @@ public class StoreQueueTests
         public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) => inner.WriteAsync(records, cancellationToken);
 
         public System.Text.Json.Nodes.JsonNode Preview(SyncRecord record) => inner.Preview(record);
+    }
+
+    // Batches 0 and 1 wait at the store's gate while batch 2 fails at the writer; then the gate opens and the sends end.
+    private static async Task<(ScriptedWriter Writer, Outbound Outbound, DestinationException Failure)> FailTheThirdBatchWhileTwoWaitAsync(RunKit kit, GatedStore store)
+    {
+        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
+
+        var sending = AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h");
+        await store.EnteredAsync(1);
+        Assert.True(SpinWait.SpinUntil(() => writer.Count == 3, Patience));
+        store.Open();
+        return (writer, outbound, await Assert.ThrowsAsync<DestinationException>(() => sending));
     }
 }
