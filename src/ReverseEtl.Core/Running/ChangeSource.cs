@@ -14,7 +14,7 @@ namespace ReverseEtl.Core.Running;
 /// should keep (the columns the sync reads, rows whose stored row hash must move) comes out as events, which a run
 /// stores and a plan ignores. Read it once.
 /// </summary>
-public sealed class ChangeSource(SyncRunContext context)
+public sealed partial class ChangeSource(SyncRunContext context)
 {
     // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff.
     private const int RowsAhead = 512;
@@ -84,76 +84,6 @@ public sealed class ChangeSource(SyncRunContext context)
         $"sync '{context.Sync.Name}': model '{context.Model.Name}' (connection '{context.Model.Connection}') returned key '{key}' after '{previous}', " +
         $"out of the state's key order (by code point) although the read was ordered so; nothing after it was diffed. Please report it with the warehouse and the type of the key column '{string.Join(", ", context.Model.PrimaryKey)}'");
 
-    private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
-        var changes = await CompareBucketsAsync(dialect, cancellationToken);
-        if (changes is { ReadKeys: false })
-        {
-            yield break;
-        }
-
-        // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
-        await using var states = new KeyStates(context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
-        _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream };
-        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
-        {
-            foreach (var seen in _inWarehouse.TakeSeen())
-            {
-                yield return seen;
-            }
-
-            yield return item;
-        }
-
-        foreach (var seen in _inWarehouse.TakeSeen())
-        {
-            yield return seen;
-        }
-
-        Streamed = states.Streams;
-        await foreach (var (key, gone) in states.RemovedAsync())
-        {
-            yield return new RowChange(key, ChangeKind.Removed, gone.Matched, IsMatching: false, Row: null);
-        }
-    }
-
-    // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one.
-    private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var events = await snapshot.PrepareAsync(cancellationToken)
-            ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, cancellationToken)
-            : InWarehouseAsync(context.Saved.Columns, cancellationToken);
-        await foreach (var item in events)
-        {
-            foreach (var seen in snapshot.TakeSeen())
-            {
-                yield return seen;
-            }
-
-            yield return item;
-        }
-
-        foreach (var seen in snapshot.TakeSeen())
-        {
-            yield return seen;
-        }
-    }
-
-    // Buckets first where they apply (a single-column key, a state to compare with); null: every key is read against the whole state.
-    private async Task<BucketChanges?> CompareBucketsAsync(IWarehouseDialect dialect, CancellationToken cancellationToken)
-    {
-        if (!BucketCompare.Applies(context, dialect))
-        {
-            return null;
-        }
-
-        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, context.Saved.Records.ReadAsync);
-        var changes = await buckets.CompareAsync(cancellationToken);
-        _buckets = changes is null ? null : buckets;
-        return changes;
-    }
-
     // A warehouse error inside the model (a cast that fails on one row's value) names the model's own line, not the wrapper's.
     private async Task<IWarehouseResult> OpenAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
@@ -167,9 +97,6 @@ public sealed class ChangeSource(SyncRunContext context)
             throw ProbeQuery.InRunQuery(context.Runtime.Project, context.Sync, ex) ?? new WarehouseException(ProbeQuery.WithoutValues(ex.Message), ex);
         }
     }
-
-    private SyncDefinitionException NoDialect() =>
-        new($"sync '{context.Sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{context.Model.Connection}' cannot, so use 'diff: worker'");
 
     private async IAsyncEnumerable<MappedRow> MapAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper)
     {

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running.Snapshot;
+
+namespace ReverseEtl.Core.Running;
+
+// The diff in the warehouse (`diff: warehouse`): by buckets where they apply, or against the warehouse's snapshot.
+public sealed partial class ChangeSource
+{
+    private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
+        var changes = await CompareBucketsAsync(dialect, cancellationToken);
+        if (changes is { ReadKeys: false })
+        {
+            yield break;
+        }
+
+        // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
+        await using var states = new KeyStates(context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
+        _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream };
+        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
+        {
+            foreach (var seen in _inWarehouse.TakeSeen())
+            {
+                yield return seen;
+            }
+
+            yield return item;
+        }
+
+        foreach (var seen in _inWarehouse.TakeSeen())
+        {
+            yield return seen;
+        }
+
+        Streamed = states.Streams;
+        await foreach (var (key, gone) in states.RemovedAsync())
+        {
+            yield return new RowChange(key, ChangeKind.Removed, gone.Matched, IsMatching: false, Row: null);
+        }
+    }
+
+    // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one.
+    private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = await snapshot.PrepareAsync(cancellationToken)
+            ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, cancellationToken)
+            : InWarehouseAsync(context.Saved.Columns, cancellationToken);
+        await foreach (var item in events)
+        {
+            foreach (var seen in snapshot.TakeSeen())
+            {
+                yield return seen;
+            }
+
+            yield return item;
+        }
+
+        foreach (var seen in snapshot.TakeSeen())
+        {
+            yield return seen;
+        }
+    }
+
+    // Buckets first where they apply (a single-column key, a state to compare with); null: every key is read against the whole state.
+    private async Task<BucketChanges?> CompareBucketsAsync(IWarehouseDialect dialect, CancellationToken cancellationToken)
+    {
+        if (!BucketCompare.Applies(context, dialect))
+        {
+            return null;
+        }
+
+        var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, context.Saved.Records.ReadAsync);
+        var changes = await buckets.CompareAsync(cancellationToken);
+        _buckets = changes is null ? null : buckets;
+        return changes;
+    }
+
+    private SyncDefinitionException NoDialect() =>
+        new($"sync '{context.Sync.Name}': 'diff: warehouse' needs a warehouse that can hash rows; connection '{context.Model.Connection}' cannot, so use 'diff: worker'");
+}
