@@ -32,7 +32,7 @@ internal sealed partial class Outbound
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             _context.Book.BatchFailed(flight.Pending, ex);
-            await QueueAsync(new AnsweredBatch([], [], WriteAhead.Unsent(flight.Batch, ex), Keys(flight)));
+            QueueUnsent(new AnsweredBatch([], [], WriteAhead.Unsent(flight.Batch, ex), Keys(flight)));
             return ExceptionDispatchInfo.Capture(ex);
         }
 
@@ -63,6 +63,17 @@ internal sealed partial class Outbound
         _store.Add(answered);
         _storing.Enqueue(answered);
         await ReleaseStoredAsync(_waitForStore ? 0 : StoreQueue.Capacity);
+    }
+
+    // A failed batch's sends to clear; the run ends on its failure, and SettleAsync waits for the stores. When a store
+    // failed before this answer was seen, the batch's own failure is still the run's error: the store's stays with the
+    // batches it failed (in _storing), which SettleAsync reports, and the pending sends stay for the next run to check.
+    private void QueueUnsent(AnsweredBatch unsent)
+    {
+        if (_store.TryAdd(unsent))
+        {
+            _storing.Enqueue(unsent);
+        }
     }
 
     private static List<string> Keys(Flight flight) => flight.Batch.ConvertAll(r => r.Key);

@@ -41,15 +41,30 @@ internal sealed class StoreQueue(SyncRunContext context, IRecordStateStore recor
     /// <summary>Queues the batch; its <see cref="AnsweredBatch.Stored"/> completes once it is stored (or failed).</summary>
     public void Add(AnsweredBatch batch)
     {
+        if (!TryAdd(batch))
+        {
+            ThrowIfFailed();
+        }
+    }
+
+    /// <summary>Queues the batch as <see cref="Add"/> does, unless a store has failed: then false, and the queue takes no more.</summary>
+    public bool TryAdd(AnsweredBatch batch)
+    {
         lock (_gate)
         {
-            _failure?.Throw();
+            if (_failure is not null)
+            {
+                return false;
+            }
+
             _waiting.Enqueue(batch);
             if (!_looping)
             {
                 _looping = true;
                 _ = Task.Run(StoreAllAsync); // the loop catches what a store throws: each batch's Stored carries it
             }
+
+            return true;
         }
     }
 

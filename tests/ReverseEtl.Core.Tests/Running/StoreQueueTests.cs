@@ -135,6 +135,32 @@ public class StoreQueueTests
     }
 
     [Fact]
+    public async Task FlushAsync_TheStoreFailsBeforeAFailedBatchIsAnswered_ThrowsTheBatchsFailureAndLogsTheStores()
+    {
+        var kit = new RunKit("mode: upsert");
+        using var store = new GatedStore(kit.State) { Failure = new InvalidOperationException("database disk image is malformed: ünï") };
+        var writer = new ScriptedWriter { Fails = { [2] = new DestinationException("hubspot connection 'd': HTTP 400 from /crm/v3/objects/companies/batch/upsert") { MayHaveBeenDelivered = false } } };
+        writer.BeforeBatch = i =>
+        {
+            if (i == 2)
+            {
+                store.Open(); // batches 0 and 1 fail to store while batch 2 is on its way
+                Assert.True(SpinWait.SpinUntil(() => store.Threw, Patience));
+                Thread.Sleep(50); // the queue notes the failure
+            }
+        };
+        var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
+
+        var failure = await Assert.ThrowsAsync<DestinationException>(() => AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h"));
+
+        Assert.StartsWith("hubspot connection 'd': HTTP 400", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, writer.Count);
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1300 && e.Message.Contains("database disk image is malformed: ünï", StringComparison.Ordinal));
+        Assert.Empty(kit.State.Records);
+        Assert.Equal((0L, 0L), (outbound.Sent, outbound.Failed));
+    }
+
+    [Fact]
     public async Task SettleAsync_AStopWithBatchesWaitingToBeStored_StoresThemRegardless()
     {
         var kit = new RunKit("mode: upsert");
