@@ -6,8 +6,9 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The first step of <c>diff: warehouse</c> for a single-column key (Merkle-style): the warehouse sums its rows per
-/// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the worker sums the stored state alike, streamed
-/// (<see cref="BucketSums"/>); only the keys of buckets that differ are read next, compared with only their stored state.
+/// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the stored state is summed alike: by the store, where it
+/// keeps each key's bucket (<see cref="IKeyBucketStore"/>), else streamed and each key hashed here (<see cref="BucketSums"/>);
+/// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
 /// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
 /// the comparison undecided: every key is read, as without buckets.
