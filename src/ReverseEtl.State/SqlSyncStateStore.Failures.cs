@@ -46,8 +46,8 @@ public abstract partial class SqlSyncStateStore
         // What was attempted becomes the record's state, as if delivered; a failed delete forgets the record, as if deleted.
         await connection.ExecuteAsync(
             $"""
-            insert into sync_records (sync, key, hash, matched, row_hash, updated_at)
-            select sync, key, hash, matched, 0, @now from record_failures where {ForKey} and hash is not null and matched is not null
+            insert into sync_records (sync, key, hash, matched, row_hash, updated_at{KeyBucketInsert.Column})
+            select sync, key, hash, matched, 0, @now{KeyBucketInsert.Value} from record_failures where {ForKey} and hash is not null and matched is not null
             on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at
             """, args, transaction);
         await connection.ExecuteAsync(

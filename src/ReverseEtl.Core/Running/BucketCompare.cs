@@ -6,8 +6,9 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The first step of <c>diff: warehouse</c> for a single-column key (Merkle-style): the warehouse sums its rows per
-/// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the worker sums the stored state alike, streamed
-/// (<see cref="BucketSums"/>); only the keys of buckets that differ are read next, compared with only their stored state.
+/// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the stored state is summed alike: by the store, where it
+/// keeps each key's bucket (<see cref="IKeyBucketStore"/>), else streamed and each key hashed here (<see cref="BucketSums"/>);
+/// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
 /// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
 /// the comparison undecided: every key is read, as without buckets.
@@ -37,7 +38,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return null;
         }
 
-        var differing = (await state).Differing(sums);
+        var (stateSums, inStore) = await state;
+        var differing = stateSums.Differing(sums);
         context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
         {
@@ -50,13 +52,20 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return new BucketChanges(ReadKeys: true, Where: null, Wanted: null);
         }
 
+        var where = ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0);
+        if (inStore is { } store)
+        {
+            // The store filters by the bucket it keeps: the keys of other buckets are not read at all.
+            return new BucketChanges(true, where, Wanted: null, Stored: token => store.ReadRecordsAsync(context.Saved.Records.Sync, bits, differing, token));
+        }
+
         var wanted = new bool[sums.Count];
         foreach (var bucket in differing)
         {
             wanted[bucket] = true;
         }
 
-        return new BucketChanges(true, ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0), key => wanted[BucketSums.Of(key, bits)]);
+        return new BucketChanges(true, where, key => wanted[BucketSums.Of(key, bits)]);
     }
 
     private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
@@ -84,15 +93,28 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
         return (sums, nullKeys, other);
     }
 
-    private async Task<BucketSums> SumStateAsync(int bits, CancellationToken cancellationToken)
+    // Summed by the store where it keeps each key's bucket (then it also filters the keys read next); else each key hashed here.
+    private async Task<(BucketSums Sums, IKeyBucketStore? Store)> SumStateAsync(int bits, CancellationToken cancellationToken)
     {
         var sums = new BucketSums(bits);
+        var store = context.Saved.Records.Buckets;
+        if (store is not null && await store.SumKeyBucketsAsync(context.Saved.Records.Sync, bits, cancellationToken) is { } summed)
+        {
+            foreach (var bucket in summed)
+            {
+                sums.Set(bucket.Bucket, bucket.Rows, bucket.Sum, unknown: bucket.UnknownRowHashes > 0);
+            }
+
+            return (sums, store);
+        }
+
+        context.Log.BucketsHashedHere(context.Sync.Name);
         await foreach (var record in stored(cancellationToken))
         {
             sums.Add(record.Key, record.State);
         }
 
-        return sums;
+        return (sums, null);
     }
 
     // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
@@ -108,4 +130,5 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
 /// <param name="ReadKeys">False when no bucket differs and no key is null: nothing to read.</param>
 /// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
 /// <param name="Wanted">Whether a stored key is in a bucket read (the key rows are compared with it); null: every stored key.</param>
-internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted);
+/// <param name="Stored">The stored keys of the buckets read, filtered by the store, in key order; null: the whole state (filtered by <paramref name="Wanted"/>).</param>
+internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored = null);

@@ -74,11 +74,12 @@ internal sealed class BucketSums
         _unknown[bucket] |= state.RowHash == 0;
     }
 
-    /// <summary>Adds a bucket's total as the warehouse counted it.</summary>
-    public void Set(int bucket, long rows, UInt128 sum)
+    /// <summary>Adds a bucket's total as the warehouse (or a store that keeps each key's bucket) counted it; <paramref name="unknown"/>: some key has no row hash.</summary>
+    public void Set(int bucket, long rows, UInt128 sum, bool unknown = false)
     {
         _rows[bucket] += rows;
         _sums[bucket] += sum;
+        _unknown[bucket] |= unknown;
     }
 
     /// <summary>The buckets where this side and <paramref name="other"/> differ, or where this side holds a key of unknown row hash.</summary>

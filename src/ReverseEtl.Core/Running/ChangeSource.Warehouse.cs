@@ -18,7 +18,7 @@ public sealed partial class ChangeSource
         }
 
         // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
-        await using var states = new KeyStates(context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
+        await using var states = new KeyStates(changes?.Stored ?? context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
         _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream };
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
         {

@@ -52,6 +52,12 @@ public abstract class SavedRecords
         return null;
     }
 
+    /// <summary>Where the store keeps each key's bucket (<see cref="IKeyBucketStore"/>), the store; else null, and the bucket comparison hashes every key.</summary>
+    internal virtual IKeyBucketStore? Buckets => null;
+
+    /// <summary>The sync whose records these are, as <see cref="Buckets"/> names it.</summary>
+    internal virtual string Sync => string.Empty;
+
     /// <summary>Records held in memory (tests, a preview, <c>explain</c>'s one key).</summary>
     public static SavedRecords Of(IReadOnlyDictionary<string, RecordState> records) => new InMemory(records);
 
@@ -84,6 +90,10 @@ public abstract class SavedRecords
     private sealed class InStore(IRecordStateStore store, string sync, long count) : SavedRecords
     {
         public override long Count => count;
+
+        internal override IKeyBucketStore? Buckets => store as IKeyBucketStore;
+
+        internal override string Sync => sync;
 
         public override IAsyncEnumerable<StoredRecord> ReadAsync(CancellationToken cancellationToken) => store.ReadRecordsAsync(sync, cancellationToken);
 

@@ -35,6 +35,9 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // SQLite has no md5: the statements that write a record, and the migration that added the column, call this one.
+        connection.CreateFunction("retl_key_bucket", (string key) => KeyBucket(key), isDeterministic: true);
         return connection;
     }
 
@@ -91,8 +94,8 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
     }
 
     protected override string UpsertRecords => """
-        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
-        select @sync, value ->> 'k', value ->> 'h', value ->> 'm', value ->> 'r', value ->> 'd', @now
+        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at, key_bucket)
+        select @sync, value ->> 'k', value ->> 'h', value ->> 'm', value ->> 'r', value ->> 'd', @now, retl_key_bucket(value ->> 'k')
         from json_each(@rows) where true
         on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
             destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at

@@ -121,6 +121,34 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
 
     protected override ISyncStateStore OpenAgain(string instance = "another-process") => new SqliteSyncStateStore(_path, TimeProvider.System) { Instance = instance };
 
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
+        await connection.ExecuteAsync(sql);
+    }
+
+    protected override async Task DowngradeToBeforeKeyBucketsAsync()
+    {
+        await ExecuteAsync("alter table sync_records drop column key_bucket");
+        await ExecuteAsync("pragma user_version = 8");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
+        Assert.DoesNotContain("key_bucket", await connection.QueryAsync<string>("select name from pragma_table_info('sync_records')"));
+
+        // The upgrade is a new process: pooled connections that cached the schema with the column are not kept.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task SumKeyBuckets_ARecordWrittenWithoutItsBucketByAnOlderVersion_NoSumsSoTheKeysAreHashed()
+    {
+        var store = await CreateAsync();
+        await store.ApplyAsync("s", [new StateUpdate("a", new RecordState(1, true, 2))], CancellationToken.None);
+        await ExecuteAsync("insert into sync_records (sync, key, hash, matched, row_hash, updated_at) values ('s', 'ü old', 3, 0, 4, '2025-05-20T08:00:00.000Z')");
+
+        Assert.Null(await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 4, CancellationToken.None));
+        Assert.NotNull(await ((IKeyBucketStore)store).SumKeyBucketsAsync("other", 4, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("../../x")]
     [InlineData("../x")]
@@ -197,6 +225,31 @@ public sealed class PostgresStateStoreTests(PostgresServer server) : StateStoreC
         _stores.Add(store);
         return store;
     }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.ExecuteAsync(sql);
+    }
+
+    protected override Task DowngradeToBeforeKeyBucketsAsync() =>
+        ExecuteAsync("alter table sync_records drop column key_bucket; delete from retl_schema_version where version = 9");
+
+    [Fact]
+    public async Task SumKeyBuckets_ARecordWrittenByAnOlderVersion_ItsBucketGeneratedAlike()
+    {
+        var store = await CreateAsync();
+        await store.ApplyAsync("s", [new StateUpdate("a", new RecordState(1, true, 2))], CancellationToken.None);
+        await ExecuteAsync("insert into sync_records (sync, key, hash, matched, row_hash, updated_at) values ('s', 'ü 東京 old', 3, false, 4, now())");
+
+        var sums = await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 20, CancellationToken.None);
+
+        var expected = new[] { "a", "ü 東京 old" }.Select(k => (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Md5(k)) >> 12)).Order();
+        Assert.Equal(expected, sums!.Select(b => b.Bucket).Order());
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "the buckets' md5, not for security")]
+    private static byte[] Md5(string key) => System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(key));
 
     protected override async Task<Dictionary<long, (string Status, DateTimeOffset? FinishedAt, string? Error)>> RunsAsync()
     {
