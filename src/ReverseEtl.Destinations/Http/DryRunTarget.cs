@@ -1,9 +1,12 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace ReverseEtl.Destinations.Http;
 
-/// <summary>Where a dry run writes, and how it answers as the vendor would on success.</summary>
-public sealed record DryRunTarget(string OutboxPath, Func<HttpRequestMessage, JsonNode?, HttpResponseMessage> Respond)
+/// <summary>
+/// Where a dry run writes, and how it answers as the vendor would on success: from the request and its body (a JSON
+/// string when the body is not JSON; none without a body), an element of a document that lives only for the call.
+/// </summary>
+public sealed record DryRunTarget(string OutboxPath, Func<HttpRequestMessage, JsonElement?, HttpResponseMessage> Respond)
 {
     private int _written;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -13,10 +12,14 @@ namespace ReverseEtl.Destinations.Http;
 /// </summary>
 internal static class OutboxLine
 {
-    /// <summary>The line's bytes, and the body as JSON for the canned answer (a string when it is not JSON).</summary>
-    public static (byte[] Line, JsonNode? Body) Of(DateTimeOffset at, string method, string? url, byte[] body)
+    /// <summary>
+    /// The line's bytes, and the body as JSON for the canned answer (a JSON string when it is not JSON), which the
+    /// caller disposes. The body is parsed once, as a document over its own bytes: it checks that the body is JSON
+    /// and is what the answer is made from.
+    /// </summary>
+    public static (byte[] Line, JsonDocument? Body) Of(DateTimeOffset at, string method, string? url, byte[] body)
     {
-        var (node, json) = body.Length == 0 ? (null, false) : ParseOrText(body);
+        var (document, json) = body.Length == 0 ? (null, false) : ParseOrText(body);
         var buffer = new ArrayBufferWriter<byte>(body.Length + 160);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -25,23 +28,23 @@ internal static class OutboxLine
             writer.WriteString("method", method);
             writer.WriteString("url", url);
             writer.WritePropertyName("body");
-            WriteBody(writer, node, json, body);
+            WriteBody(writer, document, json, body);
             writer.WriteEndObject();
         }
 
         buffer.Write("\n"u8);
-        return (buffer.WrittenSpan.ToArray(), node);
+        return (buffer.WrittenSpan.ToArray(), document);
     }
 
-    private static void WriteBody(Utf8JsonWriter writer, JsonNode? node, bool json, byte[] body)
+    private static void WriteBody(Utf8JsonWriter writer, JsonDocument? document, bool json, byte[] body)
     {
-        if (node is null)
+        if (document is null)
         {
             writer.WriteNullValue();
         }
         else if (!json)
         {
-            writer.WriteStringValue(node.GetValue<string>());
+            writer.WriteStringValue(document.RootElement.GetString());
         }
         else if (body.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') < 0)
         {
@@ -49,19 +52,20 @@ internal static class OutboxLine
         }
         else
         {
-            node.WriteTo(writer);
+            document.RootElement.WriteTo(writer);
         }
     }
 
-    private static (JsonNode Node, bool Json) ParseOrText(byte[] body)
+    private static (JsonDocument Document, bool Json) ParseOrText(byte[] body)
     {
         try
         {
-            return (JsonNode.Parse(body)!, true);
+            return (JsonDocument.Parse(body), true);
         }
         catch (JsonException)
         {
-            return (JsonValue.Create(Encoding.UTF8.GetString(body)), false); // form-encoded bodies (OAuth token requests) are written as text
+            // Form-encoded bodies (OAuth token requests) are written as text, and answered as a JSON string.
+            return (JsonSerializer.SerializeToDocument(Encoding.UTF8.GetString(body)), false);
         }
     }
 }

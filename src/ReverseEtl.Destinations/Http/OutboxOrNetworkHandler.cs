@@ -35,6 +35,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
 
         var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var (line, body) = OutboxLine.Of(time.GetUtcNow(), request.Method.Method, request.RequestUri?.ToString(), bytes);
+        using var document = body;
         target.Writing();
         var gate = Gates.GetOrAdd(target.OutboxPath, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -47,7 +48,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             gate.Release();
         }
 
-        var response = target.Respond(request, body);
+        var response = target.Respond(request, body?.RootElement);
         response.RequestMessage = request;
         return response;
     }

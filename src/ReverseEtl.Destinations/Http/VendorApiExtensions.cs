@@ -35,7 +35,7 @@ public static partial class VendorApiExtensions
             client.DefaultRequestHeaders.Add(name, value);
         }
 
-        return new VendorApi<TApi>(RestService.For<TApi>(client, new RefitSettings(new SystemTextJsonContentSerializer(spec.Json))), outbox);
+        return new VendorApi<TApi>(RestService.For<TApi>(client, new RefitSettings(new BufferedJsonContentSerializer(spec.Json))), outbox);
     }
 
     [LoggerMessage(2000, LogLevel.Warning, "{Vendor} connection {Connection} has no credential: dry run, its requests are written to {Outbox} and not sent")]

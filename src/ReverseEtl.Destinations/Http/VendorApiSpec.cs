@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ReverseEtl.Destinations.Http;
 
@@ -16,7 +15,7 @@ public sealed record VendorApiSpec(
     string? Secret,
     HttpConnectionOptions Http,
     Uri BaseUrl,
-    Func<HttpRequestMessage, JsonNode?, HttpResponseMessage> DryRunAnswer,
+    Func<HttpRequestMessage, JsonElement?, HttpResponseMessage> DryRunAnswer,
     JsonSerializerOptions Json,
     bool BearerToken = true)
 {

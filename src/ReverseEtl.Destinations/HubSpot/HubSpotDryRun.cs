@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,7 @@ internal static class HubSpotDryRun
 {
     private const string At = "2025-05-20T08:00:00Z";
 
-    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
+    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonElement? body)
     {
         var path = request.RequestUri!.AbsolutePath;
         var answer = path switch
@@ -22,8 +23,8 @@ internal static class HubSpotDryRun
             _ when path.StartsWith("/crm/v4/associations/", StringComparison.Ordinal) => Bytes(new() { ["status"] = "COMPLETE", ["results"] = new JsonArray(), ["startedAt"] = At, ["completedAt"] = At }),
             _ when path.EndsWith("/batch/archive", StringComparison.Ordinal) => null,
             _ when path.EndsWith("/search", StringComparison.Ordinal) => Bytes(new() { ["total"] = 0, ["results"] = new JsonArray() }), // finds nothing: records of unknown outcome are created again, in the outbox
-            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(request, body, readBy: body?["idProperty"]?.GetValue<string>()),
-            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(request, body),
+            _ when path.EndsWith("/batch/read", StringComparison.Ordinal) => Results(body, readBy: Text(body, "idProperty")),
+            _ when path.Contains("/batch/", StringComparison.Ordinal) => Results(body),
             _ => Bytes(new() { ["status"] = "error", ["message"] = "the dry run does not know this call", ["category"] = "VALIDATION_ERROR" }),
         };
         if (answer is null)
@@ -39,12 +40,11 @@ internal static class HubSpotDryRun
     private static byte[] Bytes(JsonObject answer) => Encoding.UTF8.GetBytes(answer.ToJsonString());
 
     // A read finds every record asked for, and brings back the property it was read by; a write echoes each input's
-    // properties. The inputs are read from the request's bytes (buffered when its outbox line was written) as a
-    // document, and the answer written straight to UTF-8: a first run answers 10,000 batches of 100 records.
-    private static byte[] Results(HttpRequestMessage request, JsonNode? body, string? readBy = null)
+    // properties. The inputs are read from the document the outbox line was checked with (the request is parsed once),
+    // and the answer written straight to UTF-8: a first run answers 10,000 batches of 100 records.
+    private static byte[] Results(JsonElement? body, string? readBy = null)
     {
-        using var document = body is JsonObject && request.Content is { } content ? JsonDocument.Parse(content.ReadAsStream()) : null;
-        IEnumerable<JsonElement> inputs = document is not null && document.RootElement.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
+        IEnumerable<JsonElement> inputs = body is { ValueKind: JsonValueKind.Object } request && request.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray() : [];
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -71,7 +71,7 @@ internal static class HubSpotDryRun
         var trace = Text(input, "objectWriteTraceId") ?? string.Empty;
         var id = Text(input, "id") ?? trace;
         writer.WriteStartObject();
-        writer.WriteString("id", "dry" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 6));
+        writer.WriteString("id", DryId(id));
         writer.WriteBoolean("new", true);
         writer.WriteBoolean("archived", false);
         writer.WriteString("createdAt", At);
@@ -85,7 +85,8 @@ internal static class HubSpotDryRun
         }
         else if (input.TryGetProperty("properties", out var properties))
         {
-            properties.WriteTo(writer);
+            // The request's own bytes: the document was parsed from them, so they are valid JSON as they stand.
+            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(properties), skipInputValidation: true);
         }
         else
         {
@@ -96,6 +97,16 @@ internal static class HubSpotDryRun
         writer.WriteEndObject();
     }
 
-    private static string? Text(JsonElement input, string name) =>
-        input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
+    // "dry" and the first 6 bytes of the SHA-256 of the id value in hex, as the state records it: the same id value,
+    // the same record id, in every run.
+    private static string DryId(string id)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var bytes = id.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(id, bytes)], hash);
+        return string.Concat("dry", Convert.ToHexString(hash[..6]));
+    }
+
+    private static string? Text(JsonElement? input, string name) =>
+        input is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
 }

@@ -1,15 +1,18 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Intercom;
 
 /// <summary>What Intercom answers on success, for the dry-run outbox: no contact is found, so each is created; ids derive from the request.</summary>
 internal static class IntercomDryRun
 {
-    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
+    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonElement? element)
     {
+        var body = DryRunBody.Node(element);
         var path = request.RequestUri!.AbsolutePath;
         var post = request.Method == HttpMethod.Post;
         return path switch

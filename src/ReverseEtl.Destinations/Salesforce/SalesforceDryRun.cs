@@ -1,15 +1,18 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Salesforce;
 
 /// <summary>What Salesforce answers on success, for the dry-run outbox: every record upserted or deleted, ids derived from the record.</summary>
 internal static class SalesforceDryRun
 {
-    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
+    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonElement? element)
     {
+        var body = DryRunBody.Node(element);
         var results = new JsonArray();
         if (request.Method == HttpMethod.Delete)
         {

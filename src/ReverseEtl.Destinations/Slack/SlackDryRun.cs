@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.Slack;
 
@@ -12,8 +14,9 @@ internal static class SlackDryRun
 {
     private static long _sequence;
 
-    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonNode? body)
+    public static HttpResponseMessage Respond(HttpRequestMessage request, JsonElement? element)
     {
+        var body = DryRunBody.Node(element);
         var method = request.RequestUri!.AbsolutePath.Split('/')[^1];
         JsonObject answer = method switch
         {

@@ -70,7 +70,8 @@ public sealed class HubSpotDryRunTests
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
-        using var response = HubSpotDryRun.Respond(request, JsonNode.Parse(bytes));
+        using var document = JsonDocument.Parse(bytes);
+        using var response = HubSpotDryRun.Respond(request, document.RootElement);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }

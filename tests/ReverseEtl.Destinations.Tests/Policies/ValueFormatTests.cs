@@ -13,6 +13,10 @@ public class ValueFormatTests
         { 0.5m, "0.5" },
         { true, "true" },
         { new DateTime(2025, 5, 2, 14, 3, 11, DateTimeKind.Unspecified), "2025-05-02T14:03:11Z" },
+        { new DateTime(2025, 5, 2, 14, 3, 11, DateTimeKind.Utc).AddTicks(9_999_999), "2025-05-02T14:03:11Z" }, // the fraction is dropped
+        { DateTime.MinValue, "0001-01-01T00:00:00Z" },
+        { DateTime.MaxValue, "9999-12-31T23:59:59Z" },
+        { new DateTimeOffset(2025, 12, 31, 23, 30, 0, TimeSpan.FromHours(-2)), "2026-01-01T01:30:00Z" },
         { new[] { "salesforce", "slack" }, "salesforce; slack" },
     };
 

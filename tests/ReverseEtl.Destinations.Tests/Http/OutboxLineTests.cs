@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReverseEtl.Destinations.Http;
+
+namespace ReverseEtl.Destinations.Tests.Http;
+
+/// <summary>
+/// An outbox line carries the body as the vendor gets it, and the same single parse of it is what the dry run answers
+/// from: a JSON body as its document, a form-encoded one as a JSON string, none as nothing.
+/// </summary>
+public sealed class OutboxLineTests
+{
+    private static readonly DateTimeOffset At = new(2025, 5, 20, 8, 0, 0, 123, TimeSpan.Zero);
+
+    [Fact]
+    public void Of_JsonOnOneLine_WritesTheBytesAsTheyAreAndGivesTheirDocument()
+    {
+        // Escapes kept as sent (\u00e9 is not rewritten to é), awkward text, an empty string, a duplicate name.
+        var body = Encoding.UTF8.GetBytes("""{"inputs":[{"id":"caf\u00e9","name":"Zoë \"q\" \\ 🚀 東京","empty":"","id":"dup","n":null}]}""");
+
+        var (line, document) = OutboxLine.Of(At, "POST", "https://api.hubapi.com/x", body);
+        using (document)
+        {
+            var written = JsonDocument.Parse(line).RootElement;
+            Assert.Equal(body, Encoding.UTF8.GetBytes(written.GetProperty("body").GetRawText()));
+            Assert.Equal("2025-05-20T08:00:00.123Z", written.GetProperty("at").GetString());
+            Assert.Equal((byte)'\n', line[^1]);
+            Assert.Equal(1, line.Count(b => b == (byte)'\n'));
+            Assert.Equal(["café", "dup"], document!.RootElement.GetProperty("inputs")[0].EnumerateObject().Where(p => p.Name == "id").Select(p => p.Value.GetString()));
+        }
+    }
+
+    [Fact]
+    public void Of_JsonOnSeveralLines_WritesItOnOneLineWithTheSameContent()
+    {
+        var body = Encoding.UTF8.GetBytes("{\n  \"text\": \"a\\nb ж\",\r\n  \"list\": [1, 2.50, true, null, {}]\n}");
+
+        var (line, document) = OutboxLine.Of(At, "POST", null, body);
+        using (document)
+        {
+            Assert.Equal(1, line.Count(b => b == (byte)'\n'));
+            var written = JsonNode.Parse(line)!["body"];
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(body), written));
+            Assert.Equal("""{"text":"a\nb \u0436","list":[1,2.50,true,null,{}]}""", written!.ToJsonString());
+            Assert.Equal(JsonValueKind.Object, document!.RootElement.ValueKind);
+        }
+    }
+
+    [Fact]
+    public void Of_FormEncodedOrEmpty_WritesTextAsAStringAndNoBodyAsNull()
+    {
+        var form = Encoding.UTF8.GetBytes("grant_type=refresh_token&client_id=Zo%C3%AB&x=\"ö\"");
+
+        var (line, document) = OutboxLine.Of(At, "POST", "https://login.example.com/token", form);
+        var (none, nothing) = OutboxLine.Of(At, "GET", "https://api.example.com/y", []);
+        using (document)
+        {
+            Assert.Equal("grant_type=refresh_token&client_id=Zo%C3%AB&x=\"ö\"", JsonNode.Parse(line)!["body"]!.GetValue<string>());
+            Assert.Equal(JsonValueKind.String, document!.RootElement.ValueKind);
+            Assert.Equal(Encoding.UTF8.GetString(form), document.RootElement.GetString());
+        }
+
+        Assert.Null(nothing);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(none).RootElement.GetProperty("body").ValueKind);
+    }
+}
