@@ -60,6 +60,7 @@ public sealed partial class ReverseEtlCommandLine
     {
         var commandLine = new ReverseEtlCommandLine(cli);
         var parsed = commandLine._root.Parse(args);
+        var schedules = commandLine.Schedules(parsed);
         var config = parsed.GetValue(commandLine._config);
         commandLine._isVerbose = parsed.GetValue(commandLine._verbose);
         var builder = ReverseEtlHost.CreateBuilder(
@@ -71,12 +72,29 @@ public sealed partial class ReverseEtlCommandLine
                     configuration.AddInMemoryCollection([new("RETL_CONFIG_DIR", config)]);
                 }
             },
-            schedules: commandLine.Schedules(parsed));
+            schedules: schedules);
         builder.Services.AddSingleton(cli).AddSingleton<Verbs>().AddSingleton<RecordVerbs>().AddSingleton<LiveValidation>().AddSingleton<HealthProbe>().AddSingleton<DemoVerbs>();
         using var host = builder.Build();
         commandLine._host = host;
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = cli.Output, Error = cli.Error, EnableDefaultExceptionHandler = false });
+        return await parsed.InvokeAsync(new InvocationConfiguration
+        {
+            Output = cli.Output,
+            Error = cli.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = StopGrace(schedules, host),
+        });
     }
+
+    /// <summary>
+    /// How long System.CommandLine lets a verb finish after SIGTERM or SIGINT before it ends the process with 143 or
+    /// 130; null: it does not handle those signals. Left to its default of 2 s, it cut short the scheduled worker's
+    /// graceful stop (a CI run under load exited 143 after its run had ended Cancelled) and a <c>run --once</c> with a
+    /// message in flight. The scheduled worker's host handles the signals itself (its console lifetime) and waits up to
+    /// <c>RETL_SHUTDOWN_SECONDS</c>, so System.CommandLine stays out of it; every other verb is stopped through
+    /// System.CommandLine's token and gets the same <c>RETL_SHUTDOWN_SECONDS</c>.
+    /// </summary>
+    private static TimeSpan? StopGrace(bool schedules, IHost host) =>
+        schedules ? null : host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
 
     /// <summary>
     /// Whether <paramref name="args"/> run the long-running worker (no verb, or <c>run</c> without <c>--once</c>), the

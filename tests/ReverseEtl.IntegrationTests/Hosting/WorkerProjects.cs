@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
 
 namespace ReverseEtl.IntegrationTests.Hosting;
 
@@ -62,6 +65,38 @@ internal static class WorkerProjects
     {
         slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody(SlackEndToEndTests.PostOk).WithDelay(TimeSpan.FromMilliseconds(150)));
+        AnswerChannels(slack);
+    }
+
+    /// <summary>
+    /// As <see cref="AnswerPosts(WireMockServer)"/>, but post number <paramref name="slowPost"/> (from 1) takes
+    /// <paramref name="slowBy"/>; <paramref name="arrived"/> completes when its request arrives, so a test can stop the
+    /// worker while that post is in flight.
+    /// </summary>
+    public static void AnswerPosts(WireMockServer slack, int slowPost, TimeSpan slowBy, TaskCompletionSource arrived)
+    {
+        var received = 0;
+        slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(Response.Create().WithCallback(async _ =>
+        {
+            var slow = Interlocked.Increment(ref received) == slowPost;
+            if (slow)
+            {
+                arrived.TrySetResult();
+            }
+
+            await Task.Delay(slow ? slowBy : TimeSpan.FromMilliseconds(150));
+            return new ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new BodyData { BodyAsString = SlackEndToEndTests.PostOk, DetectedBodyType = BodyType.String },
+            };
+        }));
+        AnswerChannels(slack);
+    }
+
+    private static void AnswerChannels(WireMockServer slack)
+    {
         slack.Given(Request.Create().WithPath("/api/conversations.history")).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"messages":[],"has_more":false}"""));
         slack.Given(Request.Create().WithPath("/api/conversations.list")).RespondWith(Response.Create().WithStatusCode(200)
