@@ -22,6 +22,9 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
     private const int ConfirmBatch = 1_000;
     private readonly SnapshotSql _sql = new(dialect, writer.SnapshotSchema!, context.Sync.Name);
     private readonly Queue<DiffEvent> _seen = new();
+
+    // The returned keys that the state held, confirmed once (a second row of one is a duplicate, and a lost key a row had
+    // is not removed). Only those: a first run's keys, all new, are never held, so its memory does not grow with them.
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private (string Key, RowRehashed Event)? _rehash;
 
