@@ -15,7 +15,8 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// to the diff (<see cref="Previous"/>), so a snapshot that lags sends nothing twice. Before that, <see cref="PrepareAsync"/>
 /// makes sure it hides no change: it must hold the state's keys, row hashes and matches (count and sum of check numbers).
 /// The state is never held whole: the check and a rebuild stream it, the confirmations look up the returned keys a batch
-/// at a time, so memory grows with the rows the statement returns, not with the table.
+/// at a time, so memory grows with the returned keys the state held (the changed ones), not with the table, nor with
+/// a first run's keys, all new.
 /// </summary>
 internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
 {
