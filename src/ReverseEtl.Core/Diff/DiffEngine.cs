@@ -11,17 +11,30 @@ namespace ReverseEtl.Core.Diff;
 /// <remarks>
 /// Rows should arrive ordered by key (the runner orders the query so): then every row of a duplicated key is rejected,
 /// and the key's state is left alone. A duplicate that arrives out of order is rejected alone, since its first row has
-/// already gone on. Removed keys are yielded only after the last row, so a failed read never looks like a mass delete.
+/// already gone on; catching it takes a set of every key seen, which a caller whose rows always bring a key's rows
+/// together (<c>keysAdjacent</c>) does without. Removed keys are yielded only after the last row, so a failed read
+/// never looks like a mass delete.
 /// </remarks>
 public static class DiffEngine
 {
     /// <summary>Diffs <paramref name="rows"/> against <paramref name="previous"/>, which is consumed (keys are removed as they are seen).</summary>
+    public static IAsyncEnumerable<DiffEvent> DiffAsync(
+        IAsyncEnumerable<MappedRow> rows,
+        Dictionary<string, RecordState> previous,
+        CancellationToken cancellationToken = default) => DiffAsync(rows, previous, keysAdjacent: false, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="keysAdjacent"/>, the caller guarantees that the rows of a key always arrive one
+    /// after the other (its query orders them so, ties broken by the key's own text), so no set of the keys seen is kept
+    /// to catch a duplicate out of order: memory stays flat however many rows there are (a first run returns them all).
+    /// </summary>
     public static async IAsyncEnumerable<DiffEvent> DiffAsync(
         IAsyncEnumerable<MappedRow> rows,
         Dictionary<string, RecordState> previous,
+        bool keysAdjacent,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = keysAdjacent ? null : new HashSet<string>(StringComparer.Ordinal);
         Pending? pending = null;
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
@@ -49,7 +62,7 @@ public static class DiffEngine
             }
 
             pending = null;
-            if (!seen.Add(row.Key))
+            if (seen is not null && !seen.Add(row.Key))
             {
                 yield return new RowRejected(row.Number, row.Key, $"duplicate primary key '{row.Key}'; an earlier row with this key was already synced in this run (the rows were not ordered by key)");
                 continue;

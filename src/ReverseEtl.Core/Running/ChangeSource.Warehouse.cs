@@ -45,8 +45,9 @@ public sealed partial class ChangeSource
     // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one.
     private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The statement brings a key's rows together (SnapshotSql.Diff), so the diff keeps no set of every key returned.
         var events = await snapshot.PrepareAsync(cancellationToken)
-            ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, cancellationToken)
+            ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, keysAdjacent: true, cancellationToken)
             : InWarehouseAsync(context.Saved.Columns, cancellationToken);
         await foreach (var item in events)
         {

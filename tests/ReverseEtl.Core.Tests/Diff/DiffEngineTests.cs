@@ -54,6 +54,28 @@ public class DiffEngineTests
     }
 
     [Fact]
+    public async Task DiffAsync_KeysAdjacent_SameEventsAsWithTheSetOfSeenKeys()
+    {
+        MappedRow[] rows =
+        [
+            Row(1, "", 1, true), Row(2, "10", 2, true), Row(3, "9", 3, true), Row(4, "9", 4, false), Row(5, "A", 5, true), Row(6, "a", 6, true),
+            Row(7, "a", 6, true), Row(8, "a", 7, true), new MappedRow(9, null, "primary key column 'k' is null or empty", true, 0, Payload()), Row(10, "ключ", 8, true),
+        ];
+        var previous = new[] { ("9", 3UL, true), ("A", 1UL, true), ("ключ", 8UL, true), ("gone", 9UL, false) };
+
+        var withSet = await Diff(State(previous), rows);
+        var adjacent = new List<DiffEvent>();
+        await foreach (var e in DiffEngine.DiffAsync(rows.ToAsyncEnumerable(), State(previous), keysAdjacent: true))
+        {
+            adjacent.Add(e);
+        }
+
+        Assert.Equal(withSet, adjacent);
+        Assert.Equal([3L, 4L, 6L, 7L, 8L, 9L], adjacent.OfType<RowRejected>().Select(r => r.RowNumber));
+        Assert.Equal(["", "10", "A", "gone"], adjacent.OfType<RowChange>().Select(c => c.Key));
+    }
+
+    [Fact]
     public async Task DiffAsync_NullKey_RejectsTheRowWithItsReason()
     {
         var events = await Diff([], new MappedRow(7, null, "primary key column 'account_id' is null or empty", true, 0, Payload()), Row(8, "b", 1, true));

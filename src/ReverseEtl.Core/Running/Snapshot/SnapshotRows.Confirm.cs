@@ -47,7 +47,7 @@ internal sealed partial class SnapshotRows
     private MappedRow Confirm(MappedRow row, Dictionary<string, RecordState> found)
     {
         Settle(row.Key);
-        if (row.Key is not { } key || !_keys.Add(key) || !found.TryGetValue(key, out var before))
+        if (row.Key is not { } key || !found.TryGetValue(key, out var before) || !_keys.Add(key))
         {
             return row;
         }

@@ -15,13 +15,17 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// to the diff (<see cref="Previous"/>), so a snapshot that lags sends nothing twice. Before that, <see cref="PrepareAsync"/>
 /// makes sure it hides no change: it must hold the state's keys, row hashes and matches (count and sum of check numbers).
 /// The state is never held whole: the check and a rebuild stream it, the confirmations look up the returned keys a batch
-/// at a time, so memory grows with the rows the statement returns, not with the table.
+/// at a time, so memory grows with the returned keys the state held (the changed ones), not with the table, nor with
+/// a first run's keys, all new.
 /// </summary>
 internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
 {
     private const int ConfirmBatch = 1_000;
     private readonly SnapshotSql _sql = new(dialect, writer.SnapshotSchema!, context.Sync.Name);
     private readonly Queue<DiffEvent> _seen = new();
+
+    // The returned keys that the state held, confirmed once (a second row of one is a duplicate, and a lost key a row had
+    // is not removed). Only those: a first run's keys, all new, are never held, so its memory does not grow with them.
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private (string Key, RowRehashed Event)? _rehash;
 

@@ -47,7 +47,10 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     /// The one-statement diff: the model's rows whose key is new, null or duplicated, or whose row hash or match differ
     /// from the snapshot (whole, with <see cref="ModelQuery.RowHashColumn"/> and <see cref="ModelQuery.MatchColumn"/>),
     /// then the snapshot's keys the model no longer has (<see cref="Gone"/>, every model column null); each row also
-    /// says whether the model has any row (<see cref="ModelRows"/>: 0 or 1). Ordered by key.
+    /// says whether the model has any row (<see cref="ModelRows"/>: 0 or 1). Ordered by key, ties broken by the key's
+    /// text in binary order: rows the key's own type or collation holds equal but whose texts differ ('a' and 'A' under a
+    /// case-insensitive collation, 1.0 and 1.00) could otherwise come interleaved, and the diff relies on the rows of one
+    /// key text coming together to reject a duplicate without holding every key (<see cref="Diff.DiffEngine"/>).
     /// </summary>
     public string Diff(ModelDefinition model, SyncDefinition definition)
     {
@@ -72,7 +75,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             or retl_m__.{KeyColumn} in (select {key} from (
             {body}
             ) as retl_model__ group by 1 having count(*) > 1)
-            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}
+            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}, retl_m__.{KeyColumn}
             """;
     }
 
