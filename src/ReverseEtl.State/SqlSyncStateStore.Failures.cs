@@ -48,7 +48,7 @@ public abstract partial class SqlSyncStateStore
             $"""
             insert into sync_records (sync, key, hash, matched, row_hash, updated_at{KeyBucketInsert.Column})
             select sync, key, hash, matched, 0, @now{KeyBucketInsert.Value} from record_failures where {ForKey} and hash is not null and matched is not null
-            on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at
+            on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at{KeyBucketUpdate}
             """, args, transaction);
         await connection.ExecuteAsync(
             $"delete from sync_records where {ForKey} and key in (select key from record_failures where {ForKey} and hash = 0 and matched is null)", args, transaction);

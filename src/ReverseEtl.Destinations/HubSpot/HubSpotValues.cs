@@ -25,7 +25,11 @@ internal static class HubSpotValues
     private static string Timestamp(DateTime value)
     {
         Span<char> text = stackalloc char[20];
-        _ = value.TryFormat(text, out var written, "s", CultureInfo.InvariantCulture);
+        if (!value.TryFormat(text, out var written, "s", CultureInfo.InvariantCulture))
+        {
+            return value.ToString("s", CultureInfo.InvariantCulture) + "Z"; // never: the "s" form is always 19 characters
+        }
+
         text[written++] = 'Z';
         return new string(text[..written]);
     }

@@ -98,7 +98,8 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         select @sync, value ->> 'k', value ->> 'h', value ->> 'm', value ->> 'r', value ->> 'd', @now, retl_key_bucket(value ->> 'k')
         from json_each(@rows) where true
         on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
-            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at
+            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at,
+            key_bucket = excluded.key_bucket
         """;
 
     protected override string UpsertPending => """

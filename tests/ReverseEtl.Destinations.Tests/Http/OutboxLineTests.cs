@@ -22,7 +22,8 @@ public sealed class OutboxLineTests
         var (line, document) = OutboxLine.Of(At, "POST", "https://api.hubapi.com/x", body);
         using (document)
         {
-            var written = JsonDocument.Parse(line).RootElement;
+            using var parsed = JsonDocument.Parse(line);
+            var written = parsed.RootElement;
             Assert.Equal(body, Encoding.UTF8.GetBytes(written.GetProperty("body").GetRawText()));
             Assert.Equal("2025-05-20T08:00:00.123Z", written.GetProperty("at").GetString());
             Assert.Equal((byte)'\n', line[^1]);
@@ -62,6 +63,7 @@ public sealed class OutboxLineTests
         }
 
         Assert.Null(nothing);
-        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(none).RootElement.GetProperty("body").ValueKind);
+        using var noBody = JsonDocument.Parse(none);
+        Assert.Equal(JsonValueKind.Null, noBody.RootElement.GetProperty("body").ValueKind);
     }
 }

@@ -24,6 +24,11 @@ public abstract partial class StateStoreContractTests
 
         var buckets = (IKeyBucketStore)store;
         var sums = await buckets.SumKeyBucketsAsync("s", bits, CancellationToken.None);
+        if (!KeepsKeyBuckets)
+        {
+            Assert.Null(sums); // the caller hashes each stored key itself
+            return;
+        }
 
         var expected = await ExpectedAsync(store, "s", bits);
         Assert.NotNull(sums);
@@ -51,6 +56,12 @@ public abstract partial class StateStoreContractTests
     {
         var store = await CreateAsync();
         await store.ApplyAsync("s", AwkwardKeys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 7))).ToList(), CancellationToken.None);
+        if (!KeepsKeyBuckets)
+        {
+            Assert.Null(await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 6, CancellationToken.None));
+            return;
+        }
+
         await DowngradeToBeforeKeyBucketsAsync();
 
         var upgraded = OpenAgain();
@@ -61,8 +72,11 @@ public abstract partial class StateStoreContractTests
         Assert.Equal((await ExpectedAsync(upgraded, "s", 6)).OrderBy(b => b.Bucket), sums.OrderBy(b => b.Bucket));
     }
 
+    /// <summary>Whether the store keeps each key's bucket (SQLite); one that keeps none (PostgreSQL, for now) returns no sums.</summary>
+    protected virtual bool KeepsKeyBuckets => true;
+
     /// <summary>Takes the state back to the schema of the version before key buckets (the column dropped, the version lowered).</summary>
-    protected abstract Task DowngradeToBeforeKeyBucketsAsync();
+    protected virtual Task DowngradeToBeforeKeyBucketsAsync() => throw new NotSupportedException("this store keeps no key buckets");
 
     // The sums as diff: warehouse computes them from each key's md5, from the store's plain read.
     private static async Task<List<KeyBucketSum>> ExpectedAsync(ISyncStateStore store, string sync, int bits)
