@@ -91,12 +91,12 @@ public class StoreQueueTests
         {
             if (i == 1)
             {
+                store.Open(); // batch 0's store fails while batch 1 is on its way (opened before, it could fail before batch 1 went)
                 Assert.True(SpinWait.SpinUntil(() => store.Threw, Patience));
-                Thread.Sleep(50); // the queue notes the failure
+                Thread.Sleep(100); // the queue notes the failure
             }
         };
         var outbound = new Outbound(kit.Context(), new OneBatchAtATime(writer), store, kit.State, kit.State);
-        store.Open();
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AddAllAsync(outbound, "a", "b", "c", "d", "e", "f", "g", "h"));
 
