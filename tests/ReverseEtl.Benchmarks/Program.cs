@@ -15,6 +15,16 @@ if (args is ["except", var database])
     return Locations.Except(database);
 }
 
+if (args is ["floor-read", var readFrom])
+{
+    return Floors.Read(readFrom);
+}
+
+if (args is ["floor-buckets", var bucketsOf, var bits])
+{
+    return Floors.Buckets(bucketsOf, int.Parse(bits, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args is ["--retained"])
 {
     await RetainedMemory.RunAsync(Console.Out);

@@ -14,6 +14,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
     private static readonly string[] Modes = ["worker", "warehouse", "snapshot"];
     private readonly Figures _figures = new();
     private long _idle;
+    private int _bucketBits;
 
     public async Task<int> RunAsync()
     {
@@ -62,6 +63,20 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
             _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row");
             Moved(mode, JsonNode.Parse(plan.Output)!.AsArray()[0]!["counts"]!, changed, widths);
         }
+
+        await FloorsAsync(space, except);
+    }
+
+    // What no diff goes below on this machine (Floors): reading every value into .NET, and the bucket query alone.
+    private async Task FloorsAsync(Workspace space, ChildResult except)
+    {
+        var read = await SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath);
+        _figures.Ratio("floor_read", read, except, "floor: every value of the model read into .NET, nothing else");
+        if (_bucketBits > 0)
+        {
+            var buckets = await SelfAsync("floor: the bucket query alone", "floor-buckets", space.DatabasePath, _bucketBits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _figures.Ratio("floor_buckets", buckets, except, $"floor: diff: warehouse's bucket query alone ({1 << _bucketBits:N0} buckets)");
+        }
     }
 
     // Rows and bytes the plan read from the warehouse per changed row: bucket sums, key + hash rows and full rows, by
@@ -77,6 +92,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         _figures.Add($"plan_{mode}_bytes_moved_per_changed", bytes / Math.Max(1, changed), "B", $"plan, diff: {mode}, bytes from the warehouse per changed row (average widths)");
         if (mode == "warehouse")
         {
+            _bucketBits = buckets > 1 ? (int)Math.Round(Math.Log2(buckets)) : 0;
             _figures.Add("plan_warehouse_buckets_read", buckets, "rows", "plan, diff: warehouse, bucket sums read (one row per bucket of keys)");
             _figures.Add("plan_warehouse_keys_read_share", 100.0 * keys / Math.Max(1, read), "%", "plan, diff: warehouse, key + hash rows read, share of the model's rows");
         }
@@ -107,11 +123,14 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         return (await ChildProcess.RunAsync(worker, args, space.Environment())).EnsureSucceeded(what);
     }
 
-    private async Task<ChildResult> ExceptAsync(Workspace space, string what)
+    private Task<ChildResult> ExceptAsync(Workspace space, string what) => SelfAsync(what, "except", space.DatabasePath);
+
+    // This benchmark's own program as a process of its own (a verb of Program.cs), on the workspace's tables.
+    private async Task<ChildResult> SelfAsync(string what, params string[] args)
     {
         output.WriteLine($"  {what}…");
         var self = typeof(E2eBenchmark).Assembly.Location;
-        return (await ChildProcess.RunAsync(self, ["except", space.DatabasePath], new Dictionary<string, string>())).EnsureSucceeded(what);
+        return (await ChildProcess.RunAsync(self, args, new Dictionary<string, string>())).EnsureSucceeded(what);
     }
 
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;

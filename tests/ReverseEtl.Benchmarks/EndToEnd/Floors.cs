@@ -1,0 +1,58 @@
+using DuckDB.NET.Data;
+
+namespace ReverseEtl.Benchmarks.EndToEnd;
+
+/// <summary>
+/// What a diff cannot go below, each run as its own process like <see cref="Locations.Except"/>: <c>floor-read DB</c>
+/// streams every value of the model into .NET and does nothing with it (the least a <c>diff: worker</c> does), and
+/// <c>floor-buckets DB BITS</c> runs only the bucket query of <c>diff: warehouse</c> (the md5 bucket of each key and the
+/// sum of its rows' hash parts, as <c>ModelQuery.BuildBuckets</c> writes it for DuckDB) and reads its answer.
+/// </summary>
+internal static class Floors
+{
+    public static int Read(string database)
+    {
+        using var reader = Query(database, "select * from accounts", out var connection);
+        var (rows, values) = (0L, new object[reader.FieldCount]);
+        while (reader.Read())
+        {
+            reader.GetValues(values);
+            rows++;
+        }
+
+        connection.Dispose();
+        Console.WriteLine($"rows read: {rows}");
+        return 0;
+    }
+
+    public static int Buckets(string database, int bits)
+    {
+        var sql = $"""
+            select retl_bucket__, count(*), cast(sum(retl_part__) as varchar)
+            from (select (cast('0x' || substr(md5(cast(m.account_id as varchar)), 1, 8) as bigint) // {1L << (32 - bits)}) as retl_bucket__,
+                         cast(hash(m, typeof(m)) >> 4 as bigint) as retl_part__
+                  from (select * from accounts) as m)
+            group by retl_bucket__
+            """;
+        using var reader = Query(database, sql, out var connection);
+        var buckets = 0L;
+        while (reader.Read())
+        {
+            buckets += reader.GetInt64(1) > 0 ? 1 : 0;
+        }
+
+        connection.Dispose();
+        Console.WriteLine($"buckets read: {buckets}");
+        return 0;
+    }
+
+    private static DuckDBDataReader Query(string database, string sql, out DuckDBConnection connection)
+    {
+        connection = new DuckDBConnection($"Data Source={database};ACCESS_MODE=READ_ONLY");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.UseStreamingMode = true; // as the worker reads: rows as DuckDB makes them
+        return (DuckDBDataReader)command.ExecuteReader();
+    }
+}
