@@ -34,8 +34,12 @@ internal sealed class BucketSums
 
     public int Count => _rows.Length;
 
-    /// <summary>The bits to use for <paramref name="keys"/> keys: about 32 keys a bucket, from 2^4 to 2^20 buckets.</summary>
-    public static int BitsFor(long keys) => Math.Clamp((int)Math.Round(Math.Log2(Math.Max(1, keys) / 32.0)), 4, 20);
+    /// <summary>The bits to use for <paramref name="keys"/> keys: about 16 keys a bucket, from 2^4 to 2^20 buckets.</summary>
+    /// <remarks>
+    /// At 1% of keys changed, a bucket of 32 keys differs 27% of the time and one of 16 keys 15%: the key rows read
+    /// fall by 120,000 at a million keys for 32,768 more bucket rows, each about as wide (at 0.1%, 3.1% of key rows → 1.5%).
+    /// </remarks>
+    public static int BitsFor(long keys) => Math.Clamp((int)Math.Round(Math.Log2(Math.Max(1, keys) / 16.0)), 4, 20);
 
     /// <summary>The bucket of a key: the first <paramref name="bits"/> bits of the md5 of its UTF-8 text, big-endian.</summary>
     /// <remarks>BouncyCastle's managed md5: the platform's goes to OpenSSL for every key, about 5 times slower on short keys.</remarks>

@@ -27,11 +27,12 @@ public class BucketSumsTests
 
     [Theory]
     [InlineData(0, 4)]
-    [InlineData(1_000, 5)]
-    [InlineData(20_000, 9)]
-    [InlineData(1_000_000, 15)]
+    [InlineData(1_000, 6)]
+    [InlineData(20_000, 10)]
+    [InlineData(1_000_000, 16)]
+    [InlineData(3_000_000, 18)]
     [InlineData(10_000_000_000, 20)]
-    public void BitsFor_Keys_AboutThirtyTwoKeysABucketWithinBounds(long keys, int bits)
+    public void BitsFor_Keys_AboutSixteenKeysABucketWithinBounds(long keys, int bits)
     {
         Assert.Equal(bits, BucketSums.BitsFor(keys));
     }
