@@ -28,8 +28,6 @@ public sealed partial class PostgresSyncStateStore
 
     protected override bool KeyBucketInRows => true;
 
-    protected override string SkipLocked => " for update skip locked";
-
     protected override string BucketIn => "= any(@buckets)";
 
     protected override object BucketList(IReadOnlyCollection<int> buckets) => buckets.Select(b => (long)b).ToArray();
@@ -53,11 +51,15 @@ public sealed partial class PostgresSyncStateStore
         return sums;
     }
 
+    // Only records no other transaction holds (skip locked): the fill never waits for a run's writes, so it cannot
+    // deadlock with them; a record passed over keeps no bucket for now, the sums then refuse (the worker hashes the keys
+    // this once) and the next sum fills it.
     protected override Task<int> SetKeyBucketsAsync(DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<string> keys) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            update sync_records s set key_bucket = u.b from unnest(@keys, @buckets) as u(k, b)
-            where s.sync = @sync and s.key = u.k and s.key_bucket is null
+            with free as (select key from sync_records where sync = @sync and key = any(@keys) and key_bucket is null for update skip locked)
+            update sync_records s set key_bucket = u.b from free join unnest(@keys, @buckets) as u(k, b) on u.k = free.key
+            where s.sync = @sync and s.key = free.key
             """,
             new { sync, keys = keys.ToArray(), buckets = keys.Select(KeyBucket).ToArray() }, transaction));
 }
