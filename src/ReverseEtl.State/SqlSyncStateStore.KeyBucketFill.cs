@@ -44,7 +44,7 @@ public abstract partial class SqlSyncStateStore
             longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, time.GetElapsedTime(batchStarted).Ticks));
         }
 
-        if (batches > 0)
+        if (filled > 0)
         {
             LogKeyBucketsFilled(Logger, sync, filled, batches, time.GetElapsedTime(started).TotalSeconds, longest.TotalMilliseconds);
         }
