@@ -56,7 +56,8 @@ public abstract partial class SqlSyncStateStore
 
     /// <summary>
     /// This dialect's upsert into <c>sync_records</c> for <c>@sync</c> at <c>@now</c> of the JSON array <c>@rows</c>
-    /// (objects with k: key, h: hash, m: matched, r: row hash, d: destination id or null), keeping a stored
+    /// (objects with k: key, h: hash, m: matched, r: row hash, d: destination id or null, b: key bucket where
+    /// <see cref="KeyBucketInRows"/>), keeping a stored
     /// destination id when a row brings none.
     /// </summary>
     protected abstract string UpsertRecords { get; }
@@ -92,7 +93,7 @@ public abstract partial class SqlSyncStateStore
         return order;
     }
 
-    private static string RecordRows(IEnumerable<FoldedKey> keys)
+    private string RecordRows(IEnumerable<FoldedKey> keys)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -107,6 +108,11 @@ public abstract partial class SqlSyncStateStore
                 writer.WriteBoolean("m", state.Matched);
                 writer.WriteNumber("r", unchecked((long)state.RowHash));
                 writer.WriteString("d", key.DestinationId);
+                if (KeyBucketInRows)
+                {
+                    writer.WriteNumber("b", KeyBucket(key.Key));
+                }
+
                 writer.WriteEndObject();
             }
 

@@ -9,8 +9,8 @@ namespace ReverseEtl.State;
 
 /// <summary>
 /// Each record's key bucket (<c>sync_records.key_bucket</c>, see <see cref="IKeyBucketStore"/>): summed per bucket for
-/// <c>diff: warehouse</c>, and a filter on the keys it reads. Null for a record that a worker of an older version wrote
-/// after the upgrade (until this version writes it again); then the sums are refused and the caller hashes the keys itself.
+/// <c>diff: warehouse</c>, and a filter on the keys it reads. Every write of a record sets it; a record stored before the
+/// upgrade, or written by a worker of an older version, has none until its sync's next bucket sum fills it.
 /// </summary>
 public abstract partial class SqlSyncStateStore : IKeyBucketStore
 {
@@ -29,18 +29,37 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var digest = t_md5 ??= new MD5Digest();
-        var bytes = Encoding.UTF8.GetBytes(key);
-        digest.BlockUpdate(bytes, 0, bytes.Length);
+        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = length <= 512 ? stackalloc byte[512] : new byte[length]; // no array for the usual short key
+        digest.BlockUpdate(utf8[..Encoding.UTF8.GetBytes(key, utf8)]);
         Span<byte> md5 = stackalloc byte[16];
         digest.DoFinal(md5);
         return BinaryPrimitives.ReadUInt32BigEndian(md5);
     }
 
     /// <summary>
-    /// Scans the keys' bucket, match and row hash and sums them here: SQLite's <c>group by</c> sorts every row (about
+    /// The sums from the stored buckets; where some record of the sync has none (stored before the upgrade, or written
+    /// since by a worker of an older version), its buckets are filled first (<see cref="FillKeyBucketsAsync"/>) and the
+    /// sums taken again. Null only when some record still has none (another writer held it, or an older worker wrote it
+    /// meanwhile): the caller hashes every key, as before.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    {
+        if (await SumStoredBucketsAsync(sync, bits, cancellationToken) is { } sums)
+        {
+            return sums;
+        }
+
+        await FillKeyBucketsAsync(sync, cancellationToken);
+        return await SumStoredBucketsAsync(sync, bits, cancellationToken);
+    }
+
+    /// <summary>
+    /// Per bucket, the sums of the stored keys; null as soon as a record without its bucket is met. Here: scans the
+    /// keys' bucket, match and row hash and sums them in the worker, since SQLite's <c>group by</c> sorts every row (about
     /// five times the CPU of the scan at a million keys). A store whose database aggregates cheaply overrides it.
     /// </summary>
-    public virtual async Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    protected virtual async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
     {
         var (rows, sums, unknown) = (new long[1 << bits], new UInt128[1 << bits], new long[1 << bits]);
         await using var connection = await OpenAsync(cancellationToken);
@@ -86,16 +105,4 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
 
     /// <summary>Bucket numbers as this dialect's <see cref="BucketIn"/> reads them: a JSON array on SQLite.</summary>
     protected virtual object BucketList(IReadOnlyCollection<int> buckets) => System.Text.Json.JsonSerializer.Serialize(buckets);
-
-    /// <summary>
-    /// The column and value that set a new record's key bucket from its <c>key</c> in an <c>insert … select</c>, each
-    /// with a leading comma; empty where the database derives the column itself (PostgreSQL's generated column).
-    /// </summary>
-    protected virtual (string Column, string Value) KeyBucketInsert => (", key_bucket", ", retl_key_bucket(key)");
-
-    /// <summary>
-    /// Sets a record's key bucket again when an upsert meets it (a record written by an older version has none; a
-    /// key's bucket never changes), with a leading comma; empty where the store keeps no buckets.
-    /// </summary>
-    private string KeyBucketUpdate => KeyBucketInsert.Column.Length == 0 ? "" : ", key_bucket = excluded.key_bucket";
 }

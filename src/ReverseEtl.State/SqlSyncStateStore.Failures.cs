@@ -44,12 +44,19 @@ public abstract partial class SqlSyncStateStore
         var args = new { sync, key, now = Time(time.GetUtcNow()) };
 
         // What was attempted becomes the record's state, as if delivered; a failed delete forgets the record, as if deleted.
+        const string Attempted = "select key from record_failures where " + ForKey + " and hash is not null and matched is not null";
         await connection.ExecuteAsync(
             $"""
-            insert into sync_records (sync, key, hash, matched, row_hash, updated_at{KeyBucketInsert.Column})
-            select sync, key, hash, matched, 0, @now{KeyBucketInsert.Value} from record_failures where {ForKey} and hash is not null and matched is not null
-            on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at{KeyBucketUpdate}
+            insert into sync_records (sync, key, hash, matched, row_hash, updated_at)
+            select sync, key, hash, matched, 0, @now from record_failures where {ForKey} and hash is not null and matched is not null
+            on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = 0, updated_at = excluded.updated_at
             """, args, transaction);
+        var unfilled = (await connection.QueryAsync<string>($"select key from sync_records where {ForKey} and key_bucket is null and key in ({Attempted})", args, transaction)).AsList();
+        if (unfilled.Count > 0)
+        {
+            await SetKeyBucketsAsync(connection, transaction, sync, unfilled); // the worker's bucket, as every write of a record sets it
+        }
+
         await connection.ExecuteAsync(
             $"delete from sync_records where {ForKey} and key in (select key from record_failures where {ForKey} and hash = 0 and matched is null)", args, transaction);
         await connection.ExecuteAsync($"delete from pending_sends where {ForKey} and key in (select key from record_failures where {ForKey})", args, transaction);

@@ -41,7 +41,7 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal((0L, 0L), (unchanged.Counts.RowsFetched, unchanged.Counts.Sent));
     }
 
-    private static async Task StateSqlAsync(TestProject project, string sql)
+    private protected virtual async Task StateSqlAsync(TestProject project, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={((SqliteSyncStateStore)project.State).DatabasePath}");
         await connection.ExecuteAsync(sql);

@@ -1,18 +1,65 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.State.Postgres;
 
-// PostgreSQL keeps no key buckets yet: diff: warehouse hashes each stored key in the worker, as before.
+// Key buckets on PostgreSQL: computed by the worker (BouncyCastle's md5, as SQLite's; PostgreSQL's md5() is refused on a
+// FIPS server) and written with every record (migration 0009); summed by PostgreSQL itself.
 public sealed partial class PostgresSyncStateStore
 {
-    /// <summary>
-    /// Always null: the caller hashes each stored key itself. A column of key buckets here would need either a generated
-    /// column, which rewrites and locks <c>sync_records</c> for as long as the upgrade takes and uses PostgreSQL's
-    /// <c>md5()</c> (refused on a FIPS server, so every write would fail), or buckets computed by the worker and a backfill
-    /// in batches; not built yet.
-    /// </summary>
-    public override Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<KeyBucketSum>?>(null);
+    /// <summary>All 60 bits set, as in <see cref="SqlSyncStateStore"/>'s parts.</summary>
+    private const long PartMask = (1L << 60) - 1;
 
-    protected override (string Column, string Value) KeyBucketInsert => ("", "");
+    // Each key's part split into its high and low 30 bits, so that PostgreSQL sums integers into bigints (sum(bigint)
+    // would go through numeric): 2^30 a key, so a bucket may hold 2^33 keys before a sum overflows. A null bucket groups
+    // alone, which is how a record without its bucket shows.
+    private static readonly string Sums = $"""
+        select key_bucket >> @shift as bucket, count(*) as rows, sum((part >> 30)::integer) as high,
+               sum((part & {(1 << 30) - 1})::integer) as low, count(*) filter (where row_hash = 0) as unknown
+        from (select key_bucket, row_hash,
+                     case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end as part
+              from sync_records where sync = @sync) as r
+        group by 1
+        """;
+
+    protected override ILogger Logger => _logger;
+
+    protected override bool KeyBucketInRows => true;
+
+    protected override string BucketIn => "= any(@buckets)";
+
+    protected override object BucketList(IReadOnlyCollection<int> buckets) => buckets.Select(b => (long)b).ToArray();
+
+    protected override async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long? Bucket, long Rows, long High, long Low, long Unknown)>(
+            new CommandDefinition(Sums, new { sync, shift = 32 - bits }, cancellationToken: cancellationToken));
+        var sums = new List<KeyBucketSum>();
+        foreach (var row in rows)
+        {
+            if (row.Bucket is not { } bucket)
+            {
+                return null;
+            }
+
+            sums.Add(new KeyBucketSum((int)bucket, row.Rows, ((UInt128)(ulong)row.High << 30) + (ulong)row.Low, row.Unknown));
+        }
+
+        return sums;
+    }
+
+    // Only records no other transaction holds (skip locked): the fill never waits for a run's writes, so it cannot
+    // deadlock with them; a record passed over keeps no bucket for now, the sums then refuse (the worker hashes the keys
+    // this once) and the next sum fills it.
+    protected override Task<int> SetKeyBucketsAsync(DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<string> keys) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            with free as (select key from sync_records where sync = @sync and key = any(@keys) and key_bucket is null for update skip locked)
+            update sync_records s set key_bucket = u.b from free join unnest(@keys, @buckets) as u(k, b) on u.k = free.key
+            where s.sync = @sync and s.key = free.key
+            """,
+            new { sync, keys = keys.ToArray(), buckets = keys.Select(KeyBucket).ToArray() }, transaction));
 }

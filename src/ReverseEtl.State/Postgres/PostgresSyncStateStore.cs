@@ -99,11 +99,12 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
         unchecked((long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("reverse-etl sync " + sync)));
 
     protected override string UpsertRecords => """
-        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
-        select @sync, u.k, u.h, u.m, u.r, u.d, @now
-        from jsonb_to_recordset(@rows::jsonb) as u(k text, h bigint, m boolean, r bigint, d text)
+        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at, key_bucket)
+        select @sync, u.k, u.h, u.m, u.r, u.d, @now, u.b
+        from jsonb_to_recordset(@rows::jsonb) as u(k text, h bigint, m boolean, r bigint, d text, b bigint)
         on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
-            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at
+            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at,
+            key_bucket = excluded.key_bucket
         """;
 
     protected override string UpsertPending => """

@@ -2,12 +2,16 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ReverseEtl.State.Sqlite;
 
 /// <summary>The sync state in a SQLite file (the default for a single worker): WAL journal, timestamps as ISO 8601 text.</summary>
-public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvider time) : SqlSyncStateStore(time)
+public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvider time, ILogger? logger = null) : SqlSyncStateStore(time)
 {
+    protected override ILogger Logger { get; } = logger ?? NullLogger.Instance;
+
     /// <summary>The database file, as a full path.</summary>
     public string DatabasePath { get; } = Path.GetFullPath(databasePath);
 
@@ -36,7 +40,7 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
 
-        // SQLite has no md5: the statements that write a record, and the migration that added the column, call this one.
+        // SQLite has no md5: the statements that write a record, and those that fill the buckets of older records, call this one.
         connection.CreateFunction("retl_key_bucket", (string key) => KeyBucket(key), isDeterministic: true);
         return connection;
     }

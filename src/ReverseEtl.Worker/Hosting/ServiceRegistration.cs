@@ -77,7 +77,7 @@ public static class ServiceRegistration
             var time = sp.GetRequiredService<TimeProvider>();
             return options.StateConnectionString is { } shared
                 ? new PostgresSyncStateStore(shared, time, sp.GetRequiredService<ILogger<PostgresSyncStateStore>>()) { Instance = options.InstanceName }
-                : new SqliteSyncStateStore(Path.Combine(options.Paths.DataDirectory, "state.db"), time) { Instance = options.InstanceName };
+                : new SqliteSyncStateStore(Path.Combine(options.Paths.DataDirectory, "state.db"), time, sp.GetRequiredService<ILogger<SqliteSyncStateStore>>()) { Instance = options.InstanceName };
         });
         // The pace per credential: with the PostgreSQL state, a budget every replica shares; with SQLite, this process's own.
         services.AddSingleton(sp => new SharedRateLimiters(sp.GetRequiredService<TimeProvider>(),

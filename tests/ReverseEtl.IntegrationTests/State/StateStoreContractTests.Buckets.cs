@@ -2,11 +2,13 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.State;
 
 namespace ReverseEtl.IntegrationTests.State;
 
-// The key buckets kept for diff: warehouse: every write path keeps them, an upgrade computes them once, and the sums
-// and the filtered read are what hashing each key (md5 of its UTF-8 text, as the warehouse does) gives.
+// The key buckets kept for diff: warehouse: every write path keeps them, the first sum after an upgrade fills those of the
+// records stored before it (in batches), and the sums and the filtered read are what hashing each key (md5 of its UTF-8
+// text, as the warehouse does) gives.
 public abstract partial class StateStoreContractTests
 {
     [Theory]
@@ -15,7 +17,7 @@ public abstract partial class StateStoreContractTests
     public async Task SumKeyBuckets_EveryWritePath_SumsAndReadsAsHashingEachKey(int bits)
     {
         var store = await CreateAsync();
-        var applied = AwkwardKeys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 3 == 0, i % 5 == 0 ? 0 : ulong.MaxValue - (ulong)i))).ToList();
+        var applied = AwkwardKeys.Concat(CaseVariants).Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 3 == 0, i % 5 == 0 ? 0 : ulong.MaxValue - (ulong)i))).ToList();
         await store.ApplyAsync("s", applied, CancellationToken.None);
         await store.ApplyAsync("s", [new StateUpdate("東京", null), new StateUpdate("", new RecordState(9, true, 1))], CancellationToken.None);
         await store.ApplyAsync("other", [new StateUpdate("9", new RecordState(1, true, 5))], CancellationToken.None);
@@ -23,17 +25,13 @@ public abstract partial class StateStoreContractTests
         await store.SkipAsync("s", "skipped 🙂", CancellationToken.None);
 
         var buckets = (IKeyBucketStore)store;
+        await AssertStoredBucketsAsync("s", AwkwardKeys.Length + CaseVariants.Length + 1); // written with the record, not filled in later
         var sums = await buckets.SumKeyBucketsAsync("s", bits, CancellationToken.None);
-        if (!KeepsKeyBuckets)
-        {
-            Assert.Null(sums); // the caller hashes each stored key itself
-            return;
-        }
 
         var expected = await ExpectedAsync(store, "s", bits);
         Assert.NotNull(sums);
         Assert.Equal(expected.OrderBy(b => b.Bucket), sums.OrderBy(b => b.Bucket));
-        Assert.Equal(AwkwardKeys.Length + 1, sums.Sum(b => b.Rows));
+        Assert.Equal(AwkwardKeys.Length + CaseVariants.Length + 1, sums.Sum(b => b.Rows));
         var chosen = expected.Where((b, i) => i % 2 == 0).Select(b => b.Bucket).ToList();
         var read = new List<StoredRecord>();
         await foreach (var record in buckets.ReadRecordsAsync("s", bits, chosen, CancellationToken.None))
@@ -52,31 +50,74 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
-    public async Task SumKeyBuckets_StateOfTheVersionBefore_ComputedOnUpgrade()
+    public async Task SumKeyBuckets_StateOfTheVersionBefore_UpgradeAddsTheColumnOnlyAndTheFirstSumFillsIt()
     {
         var store = await CreateAsync();
-        await store.ApplyAsync("s", AwkwardKeys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 7))).ToList(), CancellationToken.None);
-        if (!KeepsKeyBuckets)
-        {
-            Assert.Null(await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 6, CancellationToken.None));
-            return;
-        }
-
+        await store.ApplyAsync("s", AwkwardKeys.Concat(CaseVariants).Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 7))).ToList(), CancellationToken.None);
+        await store.ApplyAsync("other", [new StateUpdate("", new RecordState(1, true, 5))], CancellationToken.None);
         await DowngradeToBeforeKeyBucketsAsync();
 
         var upgraded = OpenAgain();
         await upgraded.InitializeAsync(CancellationToken.None);
+        Assert.All(await StoredBucketsAsync("s"), b => Assert.Null(b.Value)); // the upgrade itself hashes nothing
         var sums = await ((IKeyBucketStore)upgraded).SumKeyBucketsAsync("s", 6, CancellationToken.None);
 
         Assert.NotNull(sums);
         Assert.Equal((await ExpectedAsync(upgraded, "s", 6)).OrderBy(b => b.Bucket), sums.OrderBy(b => b.Bucket));
+        await AssertStoredBucketsAsync("s", AwkwardKeys.Length + CaseVariants.Length);
+        Assert.All(await StoredBucketsAsync("other"), b => Assert.Null(b.Value)); // another sync's, until its own sum
     }
 
-    /// <summary>Whether the store keeps each key's bucket (SQLite); one that keeps none (PostgreSQL, for now) returns no sums.</summary>
-    protected virtual bool KeepsKeyBuckets => true;
+    [Fact]
+    public async Task FillKeyBuckets_MoreKeysThanOneBatchWithoutBuckets_FillsEachOnceAndAFilledStateHasNothingToDo()
+    {
+        var store = await CreateAsync();
+        var keys = AwkwardKeys.Concat(CaseVariants).Concat(Enumerable.Range(0, ManyKeys).Select(i => $"k-{i:D6}-ä")).ToList();
+        await store.ApplyAsync("s", keys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 3))).ToList(), CancellationToken.None);
+        await ExecuteAsync("update sync_records set key_bucket = null where key not like 'k-0000%'"); // as stored before the upgrade, a few kept
+
+        var filled = await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None);
+
+        Assert.Equal(keys.Count - 100, filled);
+        await AssertStoredBucketsAsync("s", keys.Count);
+        Assert.Equal(0, await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None));
+        var sums = await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 12, CancellationToken.None);
+        Assert.Equal((await ExpectedAsync(store, "s", 12)).OrderBy(b => b.Bucket), sums!.OrderBy(b => b.Bucket));
+    }
+
+    [Fact]
+    public async Task SumKeyBuckets_ARecordWrittenWithoutItsBucketByAnOlderVersion_FilledThenSummed()
+    {
+        var store = await CreateAsync();
+        await store.ApplyAsync("s", [new StateUpdate("a", new RecordState(1, true, 2)), new StateUpdate("ü old", new RecordState(3, false, 4))], CancellationToken.None);
+        await ExecuteAsync("update sync_records set key_bucket = null where key = 'ü old'"); // an older worker's upsert leaves none
+
+        var sums = await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 32 - 12, CancellationToken.None);
+
+        Assert.NotNull(sums);
+        Assert.Equal(new[] { "a", "ü old" }.Select(k => Bucket(k, 20)).Order(), sums.Select(b => b.Bucket).Order());
+        await AssertStoredBucketsAsync("s", 2);
+    }
 
     /// <summary>Takes the state back to the schema of the version before key buckets (the column dropped, the version lowered).</summary>
-    protected virtual Task DowngradeToBeforeKeyBucketsAsync() => throw new NotSupportedException("this store keeps no key buckets");
+    protected abstract Task DowngradeToBeforeKeyBucketsAsync();
+
+    /// <summary>Runs SQL on the state's database, as another program would.</summary>
+    protected abstract Task ExecuteAsync(string sql);
+
+    /// <summary>Each record's stored key bucket, by key.</summary>
+    protected abstract Task<Dictionary<string, long?>> StoredBucketsAsync(string sync);
+
+    // Upper and lower case, which a case-insensitive collation would take for one key, and German sharp s.
+    private static readonly string[] CaseVariants = ["A", "AB", "aB", "straße", "STRASSE", "ǅ"];
+
+    // Every stored bucket is the md5 of the key computed here, set for all of them.
+    private async Task AssertStoredBucketsAsync(string sync, int count)
+    {
+        var stored = await StoredBucketsAsync(sync);
+        Assert.Equal(count, stored.Count);
+        Assert.All(stored, b => Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(Md5(b.Key)), b.Value));
+    }
 
     // The sums as diff: warehouse computes them from each key's md5, from the store's plain read.
     private static async Task<List<KeyBucketSum>> ExpectedAsync(ISyncStateStore store, string sync, int bits)
@@ -94,5 +135,7 @@ public abstract partial class StateStoreContractTests
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "the buckets' md5, not for security")]
-    private static int Bucket(string key, int bits) => (int)(BinaryPrimitives.ReadUInt32BigEndian(MD5.HashData(Encoding.UTF8.GetBytes(key))) >> (32 - bits));
+    private static byte[] Md5(string key) => MD5.HashData(Encoding.UTF8.GetBytes(key));
+
+    private static int Bucket(string key, int bits) => (int)(BinaryPrimitives.ReadUInt32BigEndian(Md5(key)) >> (32 - bits));
 }

@@ -1,5 +1,6 @@
 -- Each key's bucket for diff: warehouse: the first 32 bits of the md5 of its UTF-8 text (retl_key_bucket, registered by
--- the worker on each connection). Computed once here for the records already stored; null only for a record that a
--- worker of an older version writes later, and then the bucket sums fall back to hashing every key.
+-- the worker on each connection). Only the column here: the records already stored get theirs from the first bucket
+-- sum of their sync, in batches of a few thousand keys, each its own short write (SqlSyncStateStore.FillKeyBucketsAsync),
+-- so that the upgrade does not hold SQLite's write lock for as long as hashing every key takes. A database that an
+-- earlier build of this migration filled in one go has nothing left to fill.
 alter table sync_records add column key_bucket integer;
-update sync_records set key_bucket = retl_key_bucket(key);
