@@ -8,6 +8,6 @@ public sealed partial class RunLog
     [LoggerMessage(1400, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} key buckets differ from the state, and {NullKeys} rows have a null key; only their keys are read")]
     public partial void BucketsCompared(string sync, int differing, int buckets, long nullKeys);
 
-    [LoggerMessage(1301, LogLevel.Debug, "Sync {Sync}: the state store has no bucket for every key (PostgreSQL keeps none yet; on SQLite, keys a worker of an older version wrote): each stored key is hashed here")]
+    [LoggerMessage(1301, LogLevel.Debug, "Sync {Sync}: the state store gave no bucket sums (some key has no stored bucket yet: a record another writer held while they were filled): each stored key is hashed here")]
     public partial void BucketsHashedHere(string sync);
 }
