@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Numerics;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Running.Snapshot;
 
 /// <summary>
-/// The check at the start of a diff against the snapshot: the snapshot must hold as many keys as the state, with the same
-/// sum of check numbers (<see cref="SnapshotEntry.MixOf"/>); a run rebuilds a snapshot that differs. The state is
-/// streamed for both, never held: memory does not grow with the number of keys.
+/// The check at the start of a diff against the snapshot: by buckets of keys where it applies (<see cref="SnapshotBuckets"/>),
+/// the buckets that differ rewritten; else the snapshot must hold as many keys as the state, with the same sum of check
+/// numbers (<see cref="SnapshotEntry.MixOf"/>), the state streamed here, and a snapshot that differs is rebuilt whole.
+/// The state is never held: memory does not grow with the number of keys.
 /// </summary>
 internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWarehouseWriter writer)
 {
@@ -18,21 +20,38 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         await writer.ExecuteAsync([sql.CreateFor(writer)], context.QueryTag, cancellationToken);
+        if (SnapshotBuckets.For(context, sql) is { } buckets && await buckets.CompareAsync(cancellationToken) is { } difference)
+        {
+            return difference.Differing.Count == 0 || await RewriteAsync(buckets, difference, cancellationToken);
+        }
+
+        context.Log.SnapshotCheckedByKeys(context.Sync.Name, sql.Table, context.Model.PrimaryKey.Count > 1 ? "a key of several columns"
+            : context.Warehouse is not IWarehouseSnapshotBuckets ? "the warehouse reads no stored row hash back" : "the state store keeps no bucket for every key");
         var (count, sum) = await ReadCheckAsync(cancellationToken);
         var (held, expected) = await StateCheckAsync(cancellationToken);
-        if (count == held && sum == expected)
+        return (count == held && sum == expected) || await RebuildAsync(count, held, cancellationToken);
+    }
+
+    // The buckets that differ, rewritten from the state (all of it past half of them, where a filter saves little); a plan writes nothing.
+    private async Task<bool> RewriteAsync(SnapshotBuckets buckets, SnapshotDifference difference, CancellationToken cancellationToken)
+    {
+        if (difference.Differing.Count * 2 > difference.Buckets)
         {
-            return true;
+            return await RebuildAsync(difference.SnapshotKeys, difference.StateKeys, cancellationToken);
         }
 
-        var rebuild = context.RunId != 0;
-        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, count, held, rebuild ? "rebuilding it from the state before the diff" : "this plan reads every key and row hash instead");
-        if (rebuild)
+        var rewrite = context.RunId != 0;
+        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, difference.SnapshotKeys, difference.StateKeys,
+            rewrite ? $"rewriting its {difference.Differing.Count} key buckets that differ from the state before the diff" : "this plan reads every key and row hash instead");
+        if (!rewrite)
         {
-            await RebuildAsync(cancellationToken);
+            return false;
         }
 
-        return rebuild;
+        await writer.ExecuteAsync([buckets.Clear(difference.Differing)], context.QueryTag, cancellationToken);
+        var keys = await WriteAsync(buckets.Records(difference.Differing, cancellationToken), cancellationToken);
+        context.Log.SnapshotBucketsRewritten(context.Sync.Name, sql.Table, difference.Differing.Count, keys);
+        return true;
     }
 
     private async Task<(long Count, BigInteger Sum)> ReadCheckAsync(CancellationToken cancellationToken)
@@ -59,13 +78,27 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         return (count, sum);
     }
 
-    private async Task RebuildAsync(CancellationToken cancellationToken)
+    // The whole snapshot written again from the state; a plan writes nothing, and reads as without a snapshot.
+    private async Task<bool> RebuildAsync(long snapshotKeys, long stateKeys, CancellationToken cancellationToken)
+    {
+        var rebuild = context.RunId != 0;
+        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, snapshotKeys, stateKeys, rebuild ? "rebuilding it from the state before the diff" : "this plan reads every key and row hash instead");
+        if (rebuild)
+        {
+            await writer.ExecuteAsync([sql.Clear], context.QueryTag, cancellationToken);
+            context.Log.SnapshotRebuilt(context.Sync.Name, sql.Table, await WriteAsync(context.Saved.Records.ReadAsync(cancellationToken), cancellationToken));
+        }
+
+        return rebuild;
+    }
+
+    // Records written to the snapshot a group at a time (whose keys it no longer holds); returns how many.
+    private async Task<long> WriteAsync(IAsyncEnumerable<StoredRecord> records, CancellationToken cancellationToken)
     {
         var keyColumns = context.Model.PrimaryKey.Count;
-        await writer.ExecuteAsync([sql.Clear], context.QueryTag, cancellationToken);
         var size = writer is IWarehouseBulkWriter ? SnapshotTrail.BulkChunk : RebuildBatch * StatementsPerCall;
         var (keys, group) = (0L, new List<SnapshotEntry>(size));
-        await foreach (var (key, state) in context.Saved.Records.ReadAsync(cancellationToken))
+        await foreach (var (key, state) in records)
         {
             keys++;
             group.Add(SnapshotEntry.Of(key, state, keyColumns));
@@ -76,7 +109,7 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         }
 
         await InsertAsync(group, cancellationToken);
-        context.Log.SnapshotRebuilt(context.Sync.Name, sql.Table, keys);
+        return keys;
     }
 
     // A group of the rebuild: loaded in bulk where the writer can, else a statement per batch, the statements in one call; the group is emptied.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running.Snapshot;
@@ -42,6 +43,28 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     public string Check => $"select count(*) as retl_count__, cast(coalesce(sum(mix), 0) as varchar) as retl_sum__ from {Table} where sync_name = {dialect.Literal(sync)}";
 
     public string Clear => $"delete from {Table} where sync_name = {dialect.Literal(sync)}";
+
+    /// <summary>
+    /// Per bucket of keys (of <paramref name="bits"/> bits, over the key's text), the snapshot's keys as the state store
+    /// sums its own (<see cref="IKeyBucketStore.SumKeyBucketsAsync"/>): their count and the sum of their parts (the first
+    /// 60 bits of the stored row hash, or <see cref="ModelQuery.PartMask"/> minus them when matched), in the columns of
+    /// <see cref="ModelQuery.BuildBuckets"/>; the last counts rows that cannot be checked so (a row hash that is not hex,
+    /// a state key that is not the key's text), whose bucket then differs. One row per bucket that holds a key.
+    /// </summary>
+    public string BucketSums(IWarehouseSnapshotBuckets buckets, int bits) => $"""
+        select {ModelQuery.BucketColumn}, count(*) as {ModelQuery.BucketRowsColumn},
+               cast(coalesce(sum(case when matched then {ModelQuery.PartMask} - retl_part__ else retl_part__ end), 0) as varchar) as {ModelQuery.BucketSumColumn},
+               sum(case when retl_part__ is null or state_key <> key_text then 1 else 0 end) as {ModelQuery.BucketOtherColumn}
+        from (
+        select {buckets.KeyBucket("key_text", bits)} as {ModelQuery.BucketColumn}, {buckets.StoredHashPart("row_hash")} as retl_part__, matched, key_text, state_key
+        from {Table} where sync_name = {dialect.Literal(sync)}
+        ) as retl_snapshot_buckets__
+        group by {ModelQuery.BucketColumn}
+        """;
+
+    /// <summary>Removes the snapshot's keys of the given buckets (of <paramref name="bits"/> bits, as <see cref="BucketSums"/>).</summary>
+    public string ClearBuckets(IWarehouseSnapshotBuckets buckets, int bits, IEnumerable<int> which) =>
+        $"delete from {Table} where sync_name = {dialect.Literal(sync)} and {buckets.KeyBucket("key_text", bits)} in ({string.Join(", ", which)})";
 
     /// <summary>
     /// The one-statement diff: the model's rows whose key is new, null or duplicated, or whose row hash or match differ

@@ -1,0 +1,15 @@
+namespace ReverseEtl.Abstractions;
+
+/// <summary>
+/// What a warehouse offers so that the start of a diff against the in-warehouse snapshot checks it with the sync state
+/// bucket by bucket (<see cref="IWarehouseBuckets"/>), summed where each side is kept, rather than by streaming every
+/// stored key to the worker: the row hash the snapshot stores, as 16 hex digits of text, read back as a whole number.
+/// </summary>
+public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
+{
+    /// <summary>
+    /// An SQL whole number: the first 60 bits (15 hex digits) of the text column <paramref name="hexText"/>, a row hash
+    /// as the snapshot stores it (lowercase hex digits); null where those are not hex digits, never an error.
+    /// </summary>
+    string StoredHashPart(string hexText);
+}
