@@ -12,4 +12,11 @@ public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
     /// as the snapshot stores it (lowercase hex digits); null where those are not hex digits, never an error.
     /// </summary>
     string StoredHashPart(string hexText);
+
+    /// <summary>
+    /// An SQL value of <paramref name="hexText"/>, 16 lowercase hex digits of a row hash, that is equal exactly when the
+    /// texts are, and null or unequal for any other text (never an error): what the snapshot's diff joins and compares,
+    /// in the form the warehouse holds most cheaply (DuckDB: a whole number rather than a 16-byte string); else the text.
+    /// </summary>
+    string StoredHash(string hexText);
 }

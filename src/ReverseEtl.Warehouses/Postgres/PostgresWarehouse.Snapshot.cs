@@ -10,4 +10,6 @@ public sealed partial class PostgresWarehouse : IWarehouseSnapshotBuckets
 {
     public string StoredHashPart(string hexText) =>
         $"(case when {hexText} ~ '^[0-9a-f]{{15}}' then ('x' || substr({hexText}, 1, 15))::bit(60)::bigint end)";
+
+    public string StoredHash(string hexText) => hexText;
 }

@@ -9,4 +9,6 @@ namespace ReverseEtl.Warehouses.Snowflake;
 public sealed partial class SnowflakeWarehouse : IWarehouseSnapshotBuckets
 {
     public string StoredHashPart(string hexText) => $"try_to_number(upper(substr({hexText}, 1, 15)), 'XXXXXXXXXXXXXXX')";
+
+    public string StoredHash(string hexText) => hexText;
 }

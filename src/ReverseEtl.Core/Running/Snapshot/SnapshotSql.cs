@@ -74,11 +74,16 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     /// text in binary order: rows the key's own type or collation holds equal but whose texts differ ('a' and 'A' under a
     /// case-insensitive collation, 1.0 and 1.00) could otherwise come interleaved, and the diff relies on the rows of one
     /// key text coming together to reject a duplicate without holding every key (<see cref="Diff.DiffEngine"/>).
+    /// The join holds only the snapshot's key text, row hash (as the warehouse holds it cheapest: <see cref="IWarehouseSnapshotBuckets.StoredHash"/>)
+    /// and match, and its state key only for a key of several columns: at a million keys DuckDB's join then fits its
+    /// memory limit instead of spilling. Duplicated keys are those of <paramref name="duplicates"/> (found by
+    /// <see cref="Duplicates"/> before), or, when null, found by the statement itself.
     /// </summary>
-    public string Diff(ModelDefinition model, SyncDefinition definition)
+    public string Diff(ModelDefinition model, SyncDefinition definition, IReadOnlyCollection<string>? duplicates)
     {
         var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
         var key = KeyText(model, "retl_model__");
+        var single = model.PrimaryKey.Count == 1;
         return $"""
             with retl_m__ as (
             select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
@@ -86,21 +91,44 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             {body}
             ) as retl_model__
             ),
-            retl_s__ as (select key_text, state_key, row_hash, matched from {Table} where sync_name = {dialect.Literal(sync)})
-            select retl_m__.*, retl_s__.state_key as {Gone},
+            retl_s__ as (select key_text, {(single ? string.Empty : "state_key, ")}{StoredHash("row_hash")} as row_hash, matched from {Table} where sync_name = {dialect.Literal(sync)})
+            select retl_m__.*, retl_s__.{(single ? "key_text" : "state_key")} as {Gone},
             (select count(*) from (select 1 as retl_one__ from (
             {body}
             ) as retl_any__ limit 1) as retl_some__) as {ModelRows}
             from retl_m__ full outer join retl_s__ on retl_m__.{KeyColumn} = retl_s__.key_text
             where retl_m__.{KeyColumn} is null or retl_s__.key_text is null
-            or retl_s__.row_hash <> substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)
+            or not coalesce(retl_s__.row_hash = {StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)")}, false)
             or retl_s__.matched <> coalesce(retl_m__.{ModelQuery.MatchColumn}, false)
-            or retl_m__.{KeyColumn} in (select {key} from (
-            {body}
-            ) as retl_model__ group by 1 having count(*) > 1)
+            {DuplicatedIn(model, body, key, duplicates)}
             order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}, retl_m__.{KeyColumn}
             """;
     }
+
+    /// <summary>
+    /// The texts of the model's keys that more than one row has (at most <paramref name="limit"/> of them): read before
+    /// the diff, so that the warehouse never holds the snapshot's join and the model's keys at once.
+    /// </summary>
+    public string Duplicates(ModelDefinition model, int limit) => $"""
+        select {KeyText(model, "retl_model__")} as {KeyColumn} from (
+        {model.Sql.Trim().TrimEnd(';').TrimEnd()}
+        ) as retl_model__ group by 1 having count(*) > 1 limit {limit}
+        """;
+
+    // The duplicated keys' condition: their texts, or the statement's own group by when there were too many to list.
+    private string DuplicatedIn(ModelDefinition model, string body, string key, IReadOnlyCollection<string>? duplicates) => duplicates switch
+    {
+        null => $"""
+            or retl_m__.{KeyColumn} in (select {key} from (
+            {body}
+            ) as retl_model__ group by 1 having count(*) > 1)
+            """,
+        { Count: 0 } => string.Empty,
+        _ => $"or retl_m__.{KeyColumn} in ({string.Join(", ", duplicates.Select(dialect.Literal))})",
+    };
+
+    // A row hash's 16 hex digits as the warehouse compares them cheapest (its text where it has nothing cheaper).
+    private string StoredHash(string hexText) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.StoredHash(hexText) : hexText;
 
     /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
     public IReadOnlyList<string> Replace(IReadOnlyCollection<SnapshotEntry> entries) =>
