@@ -22,7 +22,4 @@ public sealed partial class RunLog
 
     [LoggerMessage(1402, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table}: {Buckets} key buckets rewritten from the state, {Keys} keys")]
     public partial void SnapshotBucketsRewritten(string sync, string table, int buckets, long keys);
-
-    [LoggerMessage(1403, LogLevel.Debug, "Sync {Sync}: warehouse snapshot {Table} checked against the state by streaming every stored key ({Reason})")]
-    public partial void SnapshotCheckedByKeys(string sync, string table, string reason);
 }

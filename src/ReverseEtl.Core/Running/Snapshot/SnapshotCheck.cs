@@ -6,10 +6,12 @@ using ReverseEtl.Abstractions.State;
 namespace ReverseEtl.Core.Running.Snapshot;
 
 /// <summary>
-/// The check at the start of a diff against the snapshot: by buckets of keys where it applies (<see cref="SnapshotBuckets"/>),
-/// the buckets that differ rewritten; else the snapshot must hold as many keys as the state, with the same sum of check
-/// numbers (<see cref="SnapshotEntry.MixOf"/>), the state streamed here, and a snapshot that differs is rebuilt whole.
-/// The state is never held: memory does not grow with the number of keys.
+/// The check at the start of a diff against the snapshot: it must hold as many keys as the state, with the same sum of
+/// check numbers (<see cref="SnapshotEntry.MixOf"/>), the state streamed here and never held (memory does not grow with
+/// the keys). Streaming costs less CPU than summing both sides by key buckets where they are kept (measured at a million
+/// keys: about 0.75 s against 0.55 s for the SQLite store's scan plus 0.6 s for DuckDB's md5 of every key), so buckets
+/// (<see cref="SnapshotBuckets"/>) only serve a run whose snapshot differs: the buckets that differ are rewritten rather
+/// than the whole snapshot. A plan, which writes nothing, reads as without a snapshot instead.
 /// </summary>
 internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWarehouseWriter writer)
 {
@@ -20,34 +22,29 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         await writer.ExecuteAsync([sql.CreateFor(writer)], context.QueryTag, cancellationToken);
-        if (SnapshotBuckets.For(context, sql) is { } buckets && await buckets.CompareAsync(cancellationToken) is { } difference)
-        {
-            return difference.Differing.Count == 0 || await RewriteAsync(buckets, difference, cancellationToken);
-        }
-
-        context.Log.SnapshotCheckedByKeys(context.Sync.Name, sql.Table, context.Model.PrimaryKey.Count > 1 ? "a key of several columns"
-            : context.Warehouse is not IWarehouseSnapshotBuckets ? "the warehouse reads no stored row hash back" : "the state store keeps no bucket for every key");
         var (count, sum) = await ReadCheckAsync(cancellationToken);
         var (held, expected) = await StateCheckAsync(cancellationToken);
-        return (count == held && sum == expected) || await RebuildAsync(count, held, cancellationToken);
+        if (count == held && sum == expected)
+        {
+            return true;
+        }
+
+        // A run finds the buckets that differ where it can (a few keys behind, after a stop before the snapshot write) and
+        // rewrites only those; past half of them a filter saves little, and the whole snapshot is rebuilt.
+        if (context.RunId != 0 && SnapshotBuckets.For(context, sql) is { } buckets && await buckets.CompareAsync(cancellationToken) is { } difference
+            && difference.Differing.Count > 0 && difference.Differing.Count * 2 <= difference.Buckets)
+        {
+            return await RewriteAsync(buckets, difference, cancellationToken);
+        }
+
+        return await RebuildAsync(count, held, cancellationToken);
     }
 
-    // The buckets that differ, rewritten from the state (all of it past half of them, where a filter saves little); a plan writes nothing.
+    // The buckets that differ, rewritten from the state.
     private async Task<bool> RewriteAsync(SnapshotBuckets buckets, SnapshotDifference difference, CancellationToken cancellationToken)
     {
-        if (difference.Differing.Count * 2 > difference.Buckets)
-        {
-            return await RebuildAsync(difference.SnapshotKeys, difference.StateKeys, cancellationToken);
-        }
-
-        var rewrite = context.RunId != 0;
         context.Log.SnapshotBehind(context.Sync.Name, sql.Table, difference.SnapshotKeys, difference.StateKeys,
-            rewrite ? $"rewriting its {difference.Differing.Count} key buckets that differ from the state before the diff" : "this plan reads every key and row hash instead");
-        if (!rewrite)
-        {
-            return false;
-        }
-
+            $"rewriting its {difference.Differing.Count} key buckets that differ from the state before the diff");
         await writer.ExecuteAsync([buckets.Clear(difference.Differing)], context.QueryTag, cancellationToken);
         var keys = await WriteAsync(buckets.Records(difference.Differing, cancellationToken), cancellationToken);
         context.Log.SnapshotBucketsRewritten(context.Sync.Name, sql.Table, difference.Differing.Count, keys);
