@@ -1,9 +1,9 @@
 namespace ReverseEtl.Abstractions;
 
 /// <summary>
-/// What a warehouse offers so that the start of a diff against the in-warehouse snapshot checks it with the sync state
-/// bucket by bucket (<see cref="IWarehouseBuckets"/>), summed where each side is kept, rather than by streaming every
-/// stored key to the worker: the row hash the snapshot stores, as 16 hex digits of text, read back as a whole number.
+/// What a warehouse offers for the in-warehouse snapshot's row hashes (16 hex digits of text) read back as numbers: the
+/// comparison of a snapshot with the sync state bucket by bucket (<see cref="IWarehouseBuckets"/>), each side summed
+/// where it is kept, and the diff's join, which holds them in the cheapest form the warehouse has.
 /// </summary>
 public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
 {

@@ -5,17 +5,18 @@ using ReverseEtl.Abstractions.State;
 namespace ReverseEtl.Core.Running.Snapshot;
 
 /// <summary>
-/// The start-of-run check of the snapshot, bucket by bucket of keys, where each side sums its own: the warehouse sums
-/// the snapshot's keys (<see cref="SnapshotSql.BucketSums"/>), the state store the state's from the bucket it keeps
-/// (<see cref="IKeyBucketStore"/>); no key crosses to the worker. It applies to a single-column key (the snapshot's key
-/// text is then the state's key) on a warehouse that reads a stored row hash back (<see cref="IWarehouseSnapshotBuckets"/>)
-/// with a store that keeps each key's bucket. It compares what <c>diff: warehouse</c>'s own buckets compare (count, and
-/// the sum of 60-bit row-hash parts, a matched key's turned around): a missing or extra key, another row hash or match
-/// makes its bucket differ, and the buckets that differ are the only ones to rewrite.
+/// Where a snapshot that failed the start-of-run check differs from the state, bucket by bucket of keys, each side summed
+/// where it is kept: the warehouse sums the snapshot's keys (<see cref="SnapshotSql.BucketSums"/>), the state store the
+/// state's from the bucket it keeps (<see cref="IKeyBucketStore"/>); no key crosses to the worker. It applies to a
+/// single-column key (the snapshot's key text is then the state's key) on a warehouse that reads a stored row hash back
+/// (<see cref="IWarehouseSnapshotBuckets"/>) with a store that keeps each key's bucket. It compares what
+/// <c>diff: warehouse</c>'s own buckets compare (count, and the sum of 60-bit row-hash parts, a matched key's turned
+/// around), from the columns the diff reads: a missing or extra key, another row hash or match makes its bucket differ,
+/// and only the buckets that differ are rewritten.
 /// </summary>
 internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, IWarehouseSnapshotBuckets dialect, IKeyBucketStore store)
 {
-    /// <summary>The check by buckets where it applies; else null, and the state is streamed for the check.</summary>
+    /// <summary>The comparison by buckets where it applies; else null, and a snapshot that differs is rebuilt whole.</summary>
     public static SnapshotBuckets? For(SyncRunContext context, SnapshotSql sql) =>
         context.Model.PrimaryKey.Count == 1 && context.Warehouse is IWarehouseSnapshotBuckets dialect && context.Saved.Records.Buckets is { } store
             ? new SnapshotBuckets(context, sql, dialect, store)
