@@ -18,6 +18,17 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
         return Task.CompletedTask;
     }
 
+    private protected override Task<long> ScalarAsync(TestProject project, string sql) => DuckDbScalarAsync(project, sql);
+
+    internal static async Task<long> DuckDbScalarAsync(TestProject project, string sql)
+    {
+        await using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(project.Paths.DataDirectory, "wh.duckdb")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
     [Fact]
     public async Task Run_MoreKeysThanOneBulkChunk_WrittenAsTheRunGoesAndTheNextRunsReadOnlyChanges()
     {
@@ -83,6 +94,14 @@ public sealed class SnapshotDiffOnPostgresTests(PostgresServer server) : Snapsho
     }
 
     private protected override Task ExecuteAsync(TestProject project, string sql) => PostgresServer.ExecuteAsync(_connectionString, sql);
+
+    private protected override async Task<long> ScalarAsync(TestProject project, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
 }
 
 /// <summary>The same, writing and reading through Snowflake's SQL API served by WireMock and answered from a DuckDB file.</summary>
@@ -103,6 +122,8 @@ public sealed class SnapshotDiffOnSnowflakeTests : SnapshotDiffTests, IDisposabl
         project.Sql("wh.duckdb", sql);
         return Task.CompletedTask;
     }
+
+    private protected override Task<long> ScalarAsync(TestProject project, string sql) => SnapshotDiffOnDuckDbTests.DuckDbScalarAsync(project, sql);
 
     public void Dispose() => _snowflake?.Dispose();
 }

@@ -75,6 +75,26 @@ public abstract partial class SnapshotDiffTests
         Assert.Equal(4, Records(project, "snapshot").Count);
     }
 
+    [Fact]
+    public async Task Run_MoreDuplicatedKeysThanTheStatementLists_FoundByTheStatementItselfSameChangesAsTheWorker()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, Accounts(1300));
+        await RunBothAsync(project);
+
+        // 1,005 keys get an identical twin (past the 1,000 keys the statement lists as literals: it finds them itself), and one row changes.
+        await ExecuteAsync(project, """
+            insert into accounts select * from accounts where account_id <= 'acc_1005';
+            update accounts set days_in_stage = 99 where account_id = 'acc_1200';
+            """);
+        var run = await RunBothAsync(project);
+
+        Assert.Equal((0L, 1L, 2010L), (run.Worker.Counts.Added, run.Worker.Counts.Changed, run.Worker.Counts.Rejected));
+        Assert.Equal(Changes(run.Worker), Changes(run.Snapshot));
+        Assert.Equal(2011L, run.Snapshot.Counts.RowsRead);
+        Assert.Equal(Records(project, "worker"), Records(project, "snapshot"));
+    }
+
     // Every event of one read against the snapshot, as a plan reads it (nothing written).
     private static async Task<List<DiffEvent>> SnapshotEventsAsync(TestProject project, string sync)
     {

@@ -5,7 +5,8 @@ namespace ReverseEtl.IntegrationTests.Snowflake;
 /// <summary>
 /// DuckDB twins of the Snowflake SQL that <c>diff: warehouse</c> emits for its bucket comparison and key order:
 /// <c>floor(md5_number_upper64(x) / n)</c> (the first 16 hex digits of md5 as a number, divided exactly), <c>collate(x, 'utf8')</c>
-/// (binary order, DuckDB's own) and <c>typeof(to_variant(x))</c>.
+/// (binary order, DuckDB's own), <c>typeof(to_variant(x))</c>, and the snapshot check's <c>try_to_number(upper(x), 'XXX…')</c>
+/// (hex digits as a number, null when they are not).
 /// </summary>
 internal sealed partial class SnowflakeOnDuckDb
 {
@@ -13,6 +14,7 @@ internal sealed partial class SnowflakeOnDuckDb
     {
         sql = ReplaceCalls(sql, "floor(md5_number_upper64(", inner => $"(cast('0x' || substr(md5({inner}), 1, 16) as ubigint) // ", DividedBy());
         sql = ReplaceCalls(sql, "collate(", inner => inner.EndsWith(", 'utf8'", StringComparison.Ordinal) ? inner[..^", 'utf8'".Length] : inner, null);
+        sql = ReplaceCalls(sql, "try_to_number(upper(", inner => $"try_cast('0x' || {inner} as bigint", HexFormat());
         return ReplaceCalls(sql, "typeof(to_variant(", inner => $"typeof({inner}", null);
     }
 
@@ -40,4 +42,7 @@ internal sealed partial class SnowflakeOnDuckDb
 
     [GeneratedRegex(@"^ / (\d+\))")]
     private static partial Regex DividedBy();
+
+    [GeneratedRegex(@"^, 'X+'(\))")]
+    private static partial Regex HexFormat();
 }

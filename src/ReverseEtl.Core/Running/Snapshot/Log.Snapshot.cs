@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The in-warehouse snapshot's lines (event ids 1450–1499).</summary>
+/// <summary>The in-warehouse snapshot's lines (event ids 1401–1410, 1450–1499).</summary>
 public sealed partial class RunLog
 {
     [LoggerMessage(1450, LogLevel.Warning, "Sync {Sync}: the warehouse snapshot {Table} holds {SnapshotKeys} keys, the state {StateKeys} (or their row hashes differ): the state changed outside a run (reset, forget, a 'diff: worker' run, a stop before the snapshot write, another state database); {Action}")]
@@ -16,4 +16,10 @@ public sealed partial class RunLog
 
     [LoggerMessage(1453, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table} updated, {Keys} keys")]
     public partial void SnapshotWritten(string sync, string table, long keys);
+
+    [LoggerMessage(1401, LogLevel.Debug, "Sync {Sync}: warehouse snapshot {Table} checked against the state by key buckets: {Differing} of {Buckets} differ")]
+    public partial void SnapshotBucketsCompared(string sync, string table, int differing, int buckets);
+
+    [LoggerMessage(1402, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table}: {Buckets} key buckets rewritten from the state, {Keys} keys")]
+    public partial void SnapshotBucketsRewritten(string sync, string table, int buckets, long keys);
 }

@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Numerics;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Running.Snapshot;
 
 /// <summary>
-/// The check at the start of a diff against the snapshot: the snapshot must hold as many keys as the state, with the same
-/// sum of check numbers (<see cref="SnapshotEntry.MixOf"/>); a run rebuilds a snapshot that differs. The state is
-/// streamed for both, never held: memory does not grow with the number of keys.
+/// The check at the start of a diff against the snapshot: it must hold as many keys as the state, with the same sum of
+/// check numbers (<see cref="SnapshotEntry.MixOf"/>), the state streamed here and never held (memory does not grow with
+/// the keys). Streaming costs less CPU than summing both sides by key buckets where they are kept (measured at a million
+/// keys: about 0.75 s against 0.55 s for the SQLite store's scan plus 0.6 s for DuckDB's md5 of every key), so buckets
+/// (<see cref="SnapshotBuckets"/>) only serve a run whose snapshot differs: the buckets that differ are rewritten rather
+/// than the whole snapshot. A plan, which writes nothing, reads as without a snapshot instead.
 /// </summary>
 internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWarehouseWriter writer)
 {
@@ -25,14 +29,26 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
             return true;
         }
 
-        var rebuild = context.RunId != 0;
-        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, count, held, rebuild ? "rebuilding it from the state before the diff" : "this plan reads every key and row hash instead");
-        if (rebuild)
+        // A run finds the buckets that differ where it can (a few keys behind, after a stop before the snapshot write) and
+        // rewrites only those; past half of them a filter saves little, and the whole snapshot is rebuilt.
+        if (context.RunId != 0 && SnapshotBuckets.For(context, sql) is { } buckets && await buckets.CompareAsync(cancellationToken) is { } difference
+            && difference.Differing.Count > 0 && difference.Differing.Count * 2 <= difference.Buckets)
         {
-            await RebuildAsync(cancellationToken);
+            return await RewriteAsync(buckets, difference, cancellationToken);
         }
 
-        return rebuild;
+        return await RebuildAsync(count, held, cancellationToken);
+    }
+
+    // The buckets that differ, rewritten from the state.
+    private async Task<bool> RewriteAsync(SnapshotBuckets buckets, SnapshotDifference difference, CancellationToken cancellationToken)
+    {
+        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, difference.SnapshotKeys, difference.StateKeys,
+            $"rewriting its {difference.Differing.Count} key buckets that differ from the state before the diff");
+        await writer.ExecuteAsync([buckets.Clear(difference.Differing)], context.QueryTag, cancellationToken);
+        var keys = await WriteAsync(buckets.Records(difference.Differing, cancellationToken), cancellationToken);
+        context.Log.SnapshotBucketsRewritten(context.Sync.Name, sql.Table, difference.Differing.Count, keys);
+        return true;
     }
 
     private async Task<(long Count, BigInteger Sum)> ReadCheckAsync(CancellationToken cancellationToken)
@@ -59,13 +75,27 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         return (count, sum);
     }
 
-    private async Task RebuildAsync(CancellationToken cancellationToken)
+    // The whole snapshot written again from the state; a plan writes nothing, and reads as without a snapshot.
+    private async Task<bool> RebuildAsync(long snapshotKeys, long stateKeys, CancellationToken cancellationToken)
+    {
+        var rebuild = context.RunId != 0;
+        context.Log.SnapshotBehind(context.Sync.Name, sql.Table, snapshotKeys, stateKeys, rebuild ? "rebuilding it from the state before the diff" : "this plan reads every key and row hash instead");
+        if (rebuild)
+        {
+            await writer.ExecuteAsync([sql.Clear], context.QueryTag, cancellationToken);
+            context.Log.SnapshotRebuilt(context.Sync.Name, sql.Table, await WriteAsync(context.Saved.Records.ReadAsync(cancellationToken), cancellationToken));
+        }
+
+        return rebuild;
+    }
+
+    // Records written to the snapshot a group at a time (whose keys it no longer holds); returns how many.
+    private async Task<long> WriteAsync(IAsyncEnumerable<StoredRecord> records, CancellationToken cancellationToken)
     {
         var keyColumns = context.Model.PrimaryKey.Count;
-        await writer.ExecuteAsync([sql.Clear], context.QueryTag, cancellationToken);
         var size = writer is IWarehouseBulkWriter ? SnapshotTrail.BulkChunk : RebuildBatch * StatementsPerCall;
         var (keys, group) = (0L, new List<SnapshotEntry>(size));
-        await foreach (var (key, state) in context.Saved.Records.ReadAsync(cancellationToken))
+        await foreach (var (key, state) in records)
         {
             keys++;
             group.Add(SnapshotEntry.Of(key, state, keyColumns));
@@ -76,7 +106,7 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         }
 
         await InsertAsync(group, cancellationToken);
-        context.Log.SnapshotRebuilt(context.Sync.Name, sql.Table, keys);
+        return keys;
     }
 
     // A group of the rebuild: loaded in bulk where the writer can, else a statement per batch, the statements in one call; the group is emptied.

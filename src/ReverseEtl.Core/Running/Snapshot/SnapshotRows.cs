@@ -21,6 +21,9 @@ namespace ReverseEtl.Core.Running.Snapshot;
 internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDialect dialect, IWarehouseWriter writer)
 {
     private const int ConfirmBatch = 1_000;
+
+    // Duplicated keys listed in the diff statement as literals; past that many, it finds them itself.
+    private const int MostDuplicates = 1_000;
     private readonly SnapshotSql _sql = new(dialect, writer.SnapshotSchema!, context.Sync.Name);
     private readonly Queue<DiffEvent> _seen = new();
 
@@ -61,7 +64,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
 
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new WarehouseQuery(_sql.Diff(context.Model, context.Sync), context.QueryTag);
+        var query = new WarehouseQuery(_sql.Diff(context.Model, context.Sync, await DuplicatesAsync(cancellationToken)), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
         var (mapper, hashIndex) = Mapper(result.Columns);
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
@@ -90,6 +93,22 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
 
         Settle(null);
         await AddGoneAsync(gone, cancellationToken);
+    }
+
+    // The texts of the keys more than one row has, usually none; null past MostDuplicates (the statement then finds them itself).
+    private async Task<IReadOnlyCollection<string>?> DuplicatesAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(_sql.Duplicates(context.Model, MostDuplicates + 1), context.QueryTag), cancellationToken);
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            if (values[0] is { } key)
+            {
+                keys.Add(Convert.ToString(key, CultureInfo.InvariantCulture)!);
+            }
+        }
+
+        return keys.Count > MostDuplicates ? null : keys;
     }
 
     // The mapper of the statement's columns (its own extra columns left out), and where the row hash is.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running.Snapshot;
@@ -44,6 +45,28 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     public string Clear => $"delete from {Table} where sync_name = {dialect.Literal(sync)}";
 
     /// <summary>
+    /// Per bucket of keys (of <paramref name="bits"/> bits, over the key's text), the snapshot's keys as the state store
+    /// sums its own (<see cref="IKeyBucketStore.SumKeyBucketsAsync"/>): their count and the sum of their parts (the first
+    /// 60 bits of the stored row hash, or <see cref="ModelQuery.PartMask"/> minus them when matched), in the columns of
+    /// <see cref="ModelQuery.BuildBuckets"/>; the last counts rows that cannot be checked so (a row hash that is not hex,
+    /// a state key that is not the key's text), whose bucket then differs. One row per bucket that holds a key.
+    /// </summary>
+    public string BucketSums(IWarehouseSnapshotBuckets buckets, int bits) => $"""
+        select {ModelQuery.BucketColumn}, count(*) as {ModelQuery.BucketRowsColumn},
+               cast(coalesce(sum(case when matched then {ModelQuery.PartMask} - retl_part__ else retl_part__ end), 0) as varchar) as {ModelQuery.BucketSumColumn},
+               sum(case when retl_part__ is null or state_key <> key_text then 1 else 0 end) as {ModelQuery.BucketOtherColumn}
+        from (
+        select {buckets.KeyBucket("key_text", bits)} as {ModelQuery.BucketColumn}, {buckets.StoredHashPart("row_hash")} as retl_part__, matched, key_text, state_key
+        from {Table} where sync_name = {dialect.Literal(sync)}
+        ) as retl_snapshot_buckets__
+        group by {ModelQuery.BucketColumn}
+        """;
+
+    /// <summary>Removes the snapshot's keys of the given buckets (of <paramref name="bits"/> bits, as <see cref="BucketSums"/>).</summary>
+    public string ClearBuckets(IWarehouseSnapshotBuckets buckets, int bits, IEnumerable<int> which) =>
+        $"delete from {Table} where sync_name = {dialect.Literal(sync)} and {buckets.KeyBucket("key_text", bits)} in ({string.Join(", ", which)})";
+
+    /// <summary>
     /// The one-statement diff: the model's rows whose key is new, null or duplicated, or whose row hash or match differ
     /// from the snapshot (whole, with <see cref="ModelQuery.RowHashColumn"/> and <see cref="ModelQuery.MatchColumn"/>),
     /// then the snapshot's keys the model no longer has (<see cref="Gone"/>, every model column null); each row also
@@ -51,11 +74,16 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     /// text in binary order: rows the key's own type or collation holds equal but whose texts differ ('a' and 'A' under a
     /// case-insensitive collation, 1.0 and 1.00) could otherwise come interleaved, and the diff relies on the rows of one
     /// key text coming together to reject a duplicate without holding every key (<see cref="Diff.DiffEngine"/>).
+    /// The join holds only the snapshot's key text, row hash (as the warehouse holds it cheapest: <see cref="IWarehouseSnapshotBuckets.StoredHash"/>)
+    /// and match, and its state key only for a key of several columns: at a million keys DuckDB's join then fits its
+    /// memory limit instead of spilling. Duplicated keys are those of <paramref name="duplicates"/> (found by
+    /// <see cref="Duplicates"/> before), or, when null, found by the statement itself.
     /// </summary>
-    public string Diff(ModelDefinition model, SyncDefinition definition)
+    public string Diff(ModelDefinition model, SyncDefinition definition, IReadOnlyCollection<string>? duplicates)
     {
         var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
         var key = KeyText(model, "retl_model__");
+        var single = model.PrimaryKey.Count == 1;
         return $"""
             with retl_m__ as (
             select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
@@ -63,21 +91,44 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             {body}
             ) as retl_model__
             ),
-            retl_s__ as (select key_text, state_key, row_hash, matched from {Table} where sync_name = {dialect.Literal(sync)})
-            select retl_m__.*, retl_s__.state_key as {Gone},
+            retl_s__ as (select key_text, {(single ? string.Empty : "state_key, ")}{StoredHash("row_hash")} as row_hash, matched from {Table} where sync_name = {dialect.Literal(sync)})
+            select retl_m__.*, retl_s__.{(single ? "key_text" : "state_key")} as {Gone},
             (select count(*) from (select 1 as retl_one__ from (
             {body}
             ) as retl_any__ limit 1) as retl_some__) as {ModelRows}
             from retl_m__ full outer join retl_s__ on retl_m__.{KeyColumn} = retl_s__.key_text
             where retl_m__.{KeyColumn} is null or retl_s__.key_text is null
-            or retl_s__.row_hash <> substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)
+            or not coalesce(retl_s__.row_hash = {StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)")}, false)
             or retl_s__.matched <> coalesce(retl_m__.{ModelQuery.MatchColumn}, false)
-            or retl_m__.{KeyColumn} in (select {key} from (
-            {body}
-            ) as retl_model__ group by 1 having count(*) > 1)
+            {DuplicatedIn(model, body, key, duplicates)}
             order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}, retl_m__.{KeyColumn}
             """;
     }
+
+    /// <summary>
+    /// The texts of the model's keys that more than one row has (at most <paramref name="limit"/> of them): read before
+    /// the diff, so that the warehouse never holds the snapshot's join and the model's keys at once.
+    /// </summary>
+    public string Duplicates(ModelDefinition model, int limit) => $"""
+        select {KeyText(model, "retl_model__")} as {KeyColumn} from (
+        {model.Sql.Trim().TrimEnd(';').TrimEnd()}
+        ) as retl_model__ group by 1 having count(*) > 1 limit {limit}
+        """;
+
+    // The duplicated keys' condition: their texts, or the statement's own group by when there were too many to list.
+    private string DuplicatedIn(ModelDefinition model, string body, string key, IReadOnlyCollection<string>? duplicates) => duplicates switch
+    {
+        null => $"""
+            or retl_m__.{KeyColumn} in (select {key} from (
+            {body}
+            ) as retl_model__ group by 1 having count(*) > 1)
+            """,
+        { Count: 0 } => string.Empty,
+        _ => $"or retl_m__.{KeyColumn} in ({string.Join(", ", duplicates.Select(dialect.Literal))})",
+    };
+
+    // A row hash's 16 hex digits as the warehouse compares them cheapest (its text where it has nothing cheaper).
+    private string StoredHash(string hexText) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.StoredHash(hexText) : hexText;
 
     /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
     public IReadOnlyList<string> Replace(IReadOnlyCollection<SnapshotEntry> entries) =>

@@ -1,0 +1,22 @@
+namespace ReverseEtl.Abstractions;
+
+/// <summary>
+/// What a warehouse offers for the in-warehouse snapshot's row hashes (16 hex digits of text) read back as numbers: the
+/// comparison of a snapshot with the sync state bucket by bucket (<see cref="IWarehouseBuckets"/>), each side summed
+/// where it is kept, and the diff's join, which holds them in the cheapest form the warehouse has.
+/// </summary>
+public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
+{
+    /// <summary>
+    /// An SQL whole number: the first 60 bits (15 hex digits) of the text column <paramref name="hexText"/>, a row hash
+    /// as the snapshot stores it (lowercase hex digits); null where those are not hex digits, never an error.
+    /// </summary>
+    string StoredHashPart(string hexText);
+
+    /// <summary>
+    /// An SQL value of <paramref name="hexText"/>, 16 lowercase hex digits of a row hash, that is equal exactly when the
+    /// texts are, and null or unequal for any other text (never an error): what the snapshot's diff joins and compares,
+    /// in the form the warehouse holds most cheaply (DuckDB: a whole number rather than a 16-byte string); else the text.
+    /// </summary>
+    string StoredHash(string hexText);
+}

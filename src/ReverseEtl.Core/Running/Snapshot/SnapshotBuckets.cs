@@ -1,0 +1,85 @@
+using System.Globalization;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+
+namespace ReverseEtl.Core.Running.Snapshot;
+
+/// <summary>
+/// Where a snapshot that failed the start-of-run check differs from the state, bucket by bucket of keys, each side summed
+/// where it is kept: the warehouse sums the snapshot's keys (<see cref="SnapshotSql.BucketSums"/>), the state store the
+/// state's from the bucket it keeps (<see cref="IKeyBucketStore"/>); no key crosses to the worker. It applies to a
+/// single-column key (the snapshot's key text is then the state's key) on a warehouse that reads a stored row hash back
+/// (<see cref="IWarehouseSnapshotBuckets"/>) with a store that keeps each key's bucket. It compares what
+/// <c>diff: warehouse</c>'s own buckets compare (count, and the sum of 60-bit row-hash parts, a matched key's turned
+/// around), from the columns the diff reads: a missing or extra key, another row hash or match makes its bucket differ,
+/// and only the buckets that differ are rewritten.
+/// </summary>
+internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, IWarehouseSnapshotBuckets dialect, IKeyBucketStore store)
+{
+    /// <summary>The comparison by buckets where it applies; else null, and a snapshot that differs is rebuilt whole.</summary>
+    public static SnapshotBuckets? For(SyncRunContext context, SnapshotSql sql) =>
+        context.Model.PrimaryKey.Count == 1 && context.Warehouse is IWarehouseSnapshotBuckets dialect && context.Saved.Records.Buckets is { } store
+            ? new SnapshotBuckets(context, sql, dialect, store)
+            : null;
+
+    /// <summary>The bits of a bucket number, as <c>diff: warehouse</c> chooses them (about 32 keys a bucket).</summary>
+    public int Bits { get; } = BucketSums.BitsFor(context.Saved.Records.Count);
+
+    /// <summary>
+    /// Compares the snapshot with the state; null when the store has no bucket for some key (a record an older worker
+    /// wrote), then the caller checks by streaming.
+    /// </summary>
+    public async Task<SnapshotDifference?> CompareAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = Task.Run(() => SumSnapshotAsync(cancellationToken), cancellationToken);
+        var state = store.SumKeyBucketsAsync(context.Saved.Records.Sync, Bits, cancellationToken);
+        await Task.WhenAll(snapshot, state);
+        if (await state is not { } stateBuckets)
+        {
+            return null;
+        }
+
+        var (snapshotSums, snapshotKeys) = await snapshot;
+        var stateSums = new BucketSums(Bits);
+        foreach (var bucket in stateBuckets)
+        {
+            // A key stored without a row hash (0) is in the snapshot as 16 zeros, the same part: the diff returns it every run.
+            stateSums.Set(bucket.Bucket, bucket.Rows, bucket.Sum);
+        }
+
+        var differing = snapshotSums.Differing(stateSums);
+        context.Log.SnapshotBucketsCompared(context.Sync.Name, sql.Table, differing.Count, stateSums.Count);
+        return new SnapshotDifference(differing, stateSums.Count, snapshotKeys, stateBuckets.Sum(b => b.Rows));
+    }
+
+    /// <summary>The state's records of <paramref name="buckets"/>, in key order, to rewrite them.</summary>
+    public IAsyncEnumerable<StoredRecord> Records(IReadOnlyCollection<int> buckets, CancellationToken cancellationToken) =>
+        store.ReadRecordsAsync(context.Saved.Records.Sync, Bits, buckets, cancellationToken);
+
+    /// <summary>The statement that removes the snapshot's keys of <paramref name="buckets"/>.</summary>
+    public string Clear(IReadOnlyCollection<int> buckets) => sql.ClearBuckets(dialect, Bits, buckets);
+
+    private async Task<(BucketSums Sums, long Keys)> SumSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var (sums, keys) = (new BucketSums(Bits), 0L);
+        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql.BucketSums(dialect, Bits), context.QueryTag), cancellationToken);
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            var rows = (long)Whole(values[1]);
+            keys += rows;
+            sums.Set((int)Whole(values[0]), rows, Whole(values[2]), unknown: Whole(values[3]) > 0);
+        }
+
+        return (sums, keys);
+    }
+
+    // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
+    private static UInt128 Whole(object? value) => value switch
+    {
+        long l => (UInt128)l,
+        _ => UInt128.Parse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>What the check by buckets found: the buckets that differ (of <paramref name="Buckets"/>), and each side's keys.</summary>
+internal sealed record SnapshotDifference(IReadOnlyList<int> Differing, int Buckets, long SnapshotKeys, long StateKeys);
