@@ -45,7 +45,8 @@ public abstract partial class SqlSyncStateStore
 
             if (chunk.Any(k => k.State is not null))
             {
-                await ExecuteAsync(connection, transaction, UpsertRecords, new { sync, now, rows = RecordRows(chunk.Where(k => k.State is not null)) });
+                var rows = chunk.Where(k => k.State is not null).Select(k => new RecordRow(k.Key, k.State!.Value, k.DestinationId)).ToList();
+                await UpsertRecordsAsync(connection, transaction, sync, now, rows);
             }
 
             await ExecuteAsync(connection, transaction, $"delete from record_failures where sync = @sync and key {KeysIn}; delete from pending_sends where sync = @sync and key {KeysIn}", new { sync, keys = list });
@@ -55,11 +56,19 @@ public abstract partial class SqlSyncStateStore
     }
 
     /// <summary>
+    /// Upserts the rows into <c>sync_records</c>, keeping a stored destination id when a row brings none: by default one
+    /// <see cref="UpsertRecords"/> statement over them as a JSON array. A dialect where running one prepared statement per
+    /// row is cheaper than parsing JSON (SQLite, in process) overrides it.
+    /// </summary>
+    protected virtual Task UpsertRecordsAsync(DbConnection connection, DbTransaction transaction, string sync, object now, IReadOnlyList<RecordRow> rows) =>
+        ExecuteAsync(connection, transaction, UpsertRecords, new { sync, now, rows = RecordRows(rows) });
+
+    /// <summary>
     /// This dialect's upsert into <c>sync_records</c> for <c>@sync</c> at <c>@now</c> of the JSON array <c>@rows</c>
     /// (objects with k: key, h: hash, m: matched, r: row hash, d: destination id or null), keeping a stored
-    /// destination id when a row brings none.
+    /// destination id when a row brings none. A dialect that overrides <see cref="UpsertRecordsAsync"/> needs none.
     /// </summary>
-    protected abstract string UpsertRecords { get; }
+    protected virtual string UpsertRecords => throw new NotSupportedException($"{GetType().Name} gives no JSON upsert; it overrides UpsertRecordsAsync.");
 
     /// <summary>How this dialect tests a key against the parameter <c>@keys</c> that <see cref="KeyList"/> made.</summary>
     protected abstract string KeysIn { get; }
@@ -92,15 +101,15 @@ public abstract partial class SqlSyncStateStore
         return order;
     }
 
-    private static string RecordRows(IEnumerable<FoldedKey> keys)
+    private static string RecordRows(IEnumerable<RecordRow> rows)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var key in keys)
+            foreach (var key in rows)
             {
-                var state = key.State!.Value;
+                var state = key.State;
                 writer.WriteStartObject();
                 writer.WriteString("k", key.Key);
                 writer.WriteNumber("h", unchecked((long)state.Hash));
@@ -115,6 +124,9 @@ public abstract partial class SqlSyncStateStore
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>One key's last state in an <see cref="ApplyAsync"/> call, and the destination id to store with it (null keeps the stored one).</summary>
+    protected readonly record struct RecordRow(string Key, RecordState State, string? DestinationId);
 
     private sealed class FoldedKey(string key)
     {
