@@ -37,7 +37,6 @@ public abstract partial class SqlSyncStateStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var chunk in keys.Chunk(RowsPerStatement))
         {
-            var list = KeyList(chunk.Select(k => k.Key));
             if (chunk.Any(k => k.Removed))
             {
                 await ExecuteAsync(connection, transaction, $"delete from sync_records where sync = @sync and key {KeysIn}", new { sync, keys = KeyList(chunk.Where(k => k.Removed).Select(k => k.Key)) });
@@ -49,10 +48,26 @@ public abstract partial class SqlSyncStateStore
                 await UpsertRecordsAsync(connection, transaction, sync, now, rows);
             }
 
-            await ExecuteAsync(connection, transaction, $"delete from record_failures where sync = @sync and key {KeysIn}; delete from pending_sends where sync = @sync and key {KeysIn}", new { sync, keys = list });
+            await ClearFailuresAndSendsAsync(connection, transaction, sync, chunk.Select(k => k.Key));
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    // Each key's parked failure and write-ahead entry go, from a table that holds any for the sync: a first run or a
+    // dry run has none, and writing the key list, parsing it and looking each key up in an empty table cost about
+    // 0.7 µs a key on SQLite. Asked after the chunk's first write, inside the transaction, so no writer adds one meanwhile.
+    private async Task ClearFailuresAndSendsAsync(DbConnection connection, DbTransaction transaction, string sync, IEnumerable<string> keys)
+    {
+        var held = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select (select count(*) from (select 1 from record_failures where sync = @sync limit 1) f) + 2 * (select count(*) from (select 1 from pending_sends where sync = @sync limit 1) p)",
+            new { sync }, transaction, cancellationToken: CancellationToken.None));
+        var sql = ((held & 1) != 0 ? $"delete from record_failures where sync = @sync and key {KeysIn};" : "")
+            + ((held & 2) != 0 ? $"delete from pending_sends where sync = @sync and key {KeysIn};" : "");
+        if (sql.Length > 0)
+        {
+            await ExecuteAsync(connection, transaction, sql, new { sync, keys = KeyList(keys) });
+        }
     }
 
     /// <summary>
