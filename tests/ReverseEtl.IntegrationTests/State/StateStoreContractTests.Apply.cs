@@ -94,7 +94,8 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(sends ? ["stays"] : Array.Empty<string>(), (await store.LoadPendingAsync("s", CancellationToken.None)).Keys);
         Assert.Equal("dup", Assert.Single((await store.ListFailuresAsync("other", 10, CancellationToken.None)).Records).Key);
         Assert.Equal(["dup"], (await store.LoadPendingAsync("other", CancellationToken.None)).Keys);
-        Assert.Equal(keys.Length - 1, (await store.LoadRecordsAsync("s", CancellationToken.None)).Count);
+        var stored = await store.LoadRecordsAsync("s", CancellationToken.None);
+        Assert.Equal(keys.SkipLast(1).Order(StringComparer.Ordinal), stored.Select(r => r.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]
