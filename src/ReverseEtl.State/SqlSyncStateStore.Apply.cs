@@ -37,7 +37,6 @@ public abstract partial class SqlSyncStateStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var chunk in keys.Chunk(RowsPerStatement))
         {
-            var list = KeyList(chunk.Select(k => k.Key));
             if (chunk.Any(k => k.Removed))
             {
                 await ExecuteAsync(connection, transaction, $"delete from sync_records where sync = @sync and key {KeysIn}", new { sync, keys = KeyList(chunk.Where(k => k.Removed).Select(k => k.Key)) });
@@ -45,22 +44,47 @@ public abstract partial class SqlSyncStateStore
 
             if (chunk.Any(k => k.State is not null))
             {
-                await ExecuteAsync(connection, transaction, UpsertRecords, new { sync, now, rows = RecordRows(chunk.Where(k => k.State is not null)) });
+                var rows = chunk.Where(k => k.State is not null).Select(k => new RecordRow(k.Key, k.State!.Value, k.DestinationId)).ToList();
+                await UpsertRecordsAsync(connection, transaction, sync, now, rows);
             }
 
-            await ExecuteAsync(connection, transaction, $"delete from record_failures where sync = @sync and key {KeysIn}; delete from pending_sends where sync = @sync and key {KeysIn}", new { sync, keys = list });
+            await ClearFailuresAndSendsAsync(connection, transaction, sync, chunk.Select(k => k.Key));
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
+    // Each key's parked failure and write-ahead entry go, from a table that holds any for the sync: a first run or a
+    // dry run has none, and writing the key list, parsing it and looking each key up in an empty table cost about
+    // 0.7 µs a key on SQLite. Asked after the chunk's first write, inside the transaction, so no writer adds one meanwhile.
+    private async Task ClearFailuresAndSendsAsync(DbConnection connection, DbTransaction transaction, string sync, IEnumerable<string> keys)
+    {
+        var held = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select (select count(*) from (select 1 from record_failures where sync = @sync limit 1) f) + 2 * (select count(*) from (select 1 from pending_sends where sync = @sync limit 1) p)",
+            new { sync }, transaction, cancellationToken: CancellationToken.None));
+        var sql = ((held & 1) != 0 ? $"delete from record_failures where sync = @sync and key {KeysIn};" : "")
+            + ((held & 2) != 0 ? $"delete from pending_sends where sync = @sync and key {KeysIn};" : "");
+        if (sql.Length > 0)
+        {
+            await ExecuteAsync(connection, transaction, sql, new { sync, keys = KeyList(keys) });
+        }
+    }
+
+    /// <summary>
+    /// Upserts the rows into <c>sync_records</c>, keeping a stored destination id when a row brings none: by default one
+    /// <see cref="UpsertRecords"/> statement over them as a JSON array. A dialect where running one prepared statement per
+    /// row is cheaper than parsing JSON (SQLite, in process) overrides it.
+    /// </summary>
+    protected virtual Task UpsertRecordsAsync(DbConnection connection, DbTransaction transaction, string sync, object now, IReadOnlyList<RecordRow> rows) =>
+        ExecuteAsync(connection, transaction, UpsertRecords, new { sync, now, rows = RecordRows(rows) });
+
     /// <summary>
     /// This dialect's upsert into <c>sync_records</c> for <c>@sync</c> at <c>@now</c> of the JSON array <c>@rows</c>
     /// (objects with k: key, h: hash, m: matched, r: row hash, d: destination id or null, b: key bucket where
-    /// <see cref="KeyBucketInRows"/>), keeping a stored
-    /// destination id when a row brings none.
+    /// <see cref="KeyBucketInRows"/>), keeping a stored destination id when a row brings none. A dialect that overrides
+    /// <see cref="UpsertRecordsAsync"/> needs none.
     /// </summary>
-    protected abstract string UpsertRecords { get; }
+    protected virtual string UpsertRecords => throw new NotSupportedException($"{GetType().Name} gives no JSON upsert; it overrides UpsertRecordsAsync.");
 
     /// <summary>How this dialect tests a key against the parameter <c>@keys</c> that <see cref="KeyList"/> made.</summary>
     protected abstract string KeysIn { get; }
@@ -93,15 +117,15 @@ public abstract partial class SqlSyncStateStore
         return order;
     }
 
-    private string RecordRows(IEnumerable<FoldedKey> keys)
+    private string RecordRows(IEnumerable<RecordRow> rows)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var key in keys)
+            foreach (var key in rows)
             {
-                var state = key.State!.Value;
+                var state = key.State;
                 writer.WriteStartObject();
                 writer.WriteString("k", key.Key);
                 writer.WriteNumber("h", unchecked((long)state.Hash));
@@ -121,6 +145,9 @@ public abstract partial class SqlSyncStateStore
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>One key's last state in an <see cref="ApplyAsync"/> call, and the destination id to store with it (null keeps the stored one).</summary>
+    protected readonly record struct RecordRow(string Key, RecordState State, string? DestinationId);
 
     private sealed class FoldedKey(string key)
     {

@@ -97,15 +97,6 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         await SqliteMigrator.MigrateAsync((SqliteConnection)connection, cancellationToken);
     }
 
-    protected override string UpsertRecords => """
-        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at, key_bucket)
-        select @sync, value ->> 'k', value ->> 'h', value ->> 'm', value ->> 'r', value ->> 'd', @now, retl_key_bucket(value ->> 'k')
-        from json_each(@rows) where true
-        on conflict (sync, key) do update set hash = excluded.hash, matched = excluded.matched, row_hash = excluded.row_hash,
-            destination_id = coalesce(excluded.destination_id, sync_records.destination_id), updated_at = excluded.updated_at,
-            key_bucket = excluded.key_bucket
-        """;
-
     protected override string UpsertPending => """
         insert into pending_sends (sync, key, action, hash, run_id, attempted_at)
         select @sync, value ->> 'k', value ->> 'a', value ->> 'h', @runId, value ->> 't'

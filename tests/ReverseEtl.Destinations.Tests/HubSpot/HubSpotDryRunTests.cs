@@ -38,6 +38,21 @@ public sealed class HubSpotDryRunTests
         Assert.Equal(results[0]!["id"]!.GetValue<string>(), results[4]!["id"]!.GetValue<string>()); // the same id value, the same record
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("Zoë 🚀")]
+    [InlineData("a")]
+    public async Task Respond_IdsShortLongAndNonAscii_AreTheSha256OfTheIdValue(string stem)
+    {
+        // The dry id is stored in the state: it must stay the platform's SHA-256 for every length (the stack buffer ends at 256 chars).
+        var ids = new[] { stem, stem + new string('é', 256), new string('x', 255) + stem, new string('ü', 5_000) + stem };
+        var inputs = ids.Select((id, i) => new JsonObject { ["id"] = id, ["idProperty"] = "p", ["properties"] = new JsonObject { ["p"] = id }, ["objectWriteTraceId"] = $"t{i}" });
+
+        var answer = await AnswerAsync(Upsert, new JsonObject { ["inputs"] = new JsonArray([.. inputs]) });
+
+        Assert.Equal(ids.Select(DryId), answer["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Respond_BatchRead_BringsBackThePropertyReadByAndNoInputsNoResults()
     {

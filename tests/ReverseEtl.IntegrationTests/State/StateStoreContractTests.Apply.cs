@@ -65,6 +65,39 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(["stays"], (await store.LoadPendingAsync("s", CancellationToken.None)).Keys);
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task Apply_OnlyOneOfFailuresAndSendsHoldsKeys_ItsKeysInTheCallAreCleared(bool failures, bool sends)
+    {
+        // A table with no row for the sync is skipped: the one that has rows must still be cleared, another sync's kept.
+        var store = await CreateAsync();
+        var run = await store.StartRunAsync("s", At, CancellationToken.None);
+        var other = await store.StartRunAsync("other", At, CancellationToken.None);
+        var keys = new[] { "", " ", "ü-ß", "😀", new string('q', 3_000), "dup" };
+        if (failures)
+        {
+            await store.RecordFailuresAsync("s", run, [.. keys.Select(k => new RecordFailure(k, true, "later")), new("stays", false, "bad")], CancellationToken.None);
+        }
+
+        if (sends)
+        {
+            await store.RecordPendingAsync("s", run, [.. keys.Select(k => new PendingSend(k, RecordAction.Enter, 1, At)), new("stays", RecordAction.Enter, 2, At)], CancellationToken.None);
+        }
+
+        await store.RecordFailuresAsync("other", other, [new RecordFailure("dup", true, "other sync")], CancellationToken.None);
+        await store.RecordPendingAsync("other", other, [new PendingSend("dup", RecordAction.Enter, 3, At)], CancellationToken.None);
+
+        await store.ApplyAsync("s", [.. keys.Select(k => new StateUpdate(k, new RecordState(9, true), "id")), new("dup", null)], CancellationToken.None);
+
+        Assert.Equal(failures ? ["stays"] : Array.Empty<string>(), (await store.ListFailuresAsync("s", 10, CancellationToken.None)).Records.Select(r => r.Key));
+        Assert.Equal(sends ? ["stays"] : Array.Empty<string>(), (await store.LoadPendingAsync("s", CancellationToken.None)).Keys);
+        Assert.Equal("dup", Assert.Single((await store.ListFailuresAsync("other", 10, CancellationToken.None)).Records).Key);
+        Assert.Equal(["dup"], (await store.LoadPendingAsync("other", CancellationToken.None)).Keys);
+        var stored = await store.LoadRecordsAsync("s", CancellationToken.None);
+        Assert.Equal(keys.SkipLast(1).Order(StringComparer.Ordinal), stored.Select(r => r.Key).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Apply_WritersAtOnceFromSeveralTasks_EveryWriteLands()
     {
