@@ -61,6 +61,19 @@ public static partial class ModelQuery
             """;
     }
 
+    /// <summary>The most items one <c>in (…)</c> list holds: Snowflake refuses a list of more than 16,384 (error 001795).</summary>
+    public const int MaxListItems = 10_000;
+
+    /// <summary>
+    /// <paramref name="expression"/> in <paramref name="values"/>, as lists of at most <see cref="MaxListItems"/> joined by
+    /// <c>or</c>: with buckets of about 16 keys, up to half of them (32,768 at a million keys) may differ.
+    /// </summary>
+    public static string InList(string expression, IEnumerable<int> values)
+    {
+        var lists = values.Chunk(MaxListItems).Select(chunk => $"{expression} in ({string.Join(", ", chunk)})").ToList();
+        return lists.Count == 1 ? lists[0] : $"({string.Join(" or ", lists)})";
+    }
+
     /// <summary>The condition that selects the rows of the given buckets (and, when asked, the rows whose key is null).</summary>
     public static string InBuckets(ModelDefinition model, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool nullKeys)
     {
@@ -68,7 +81,7 @@ public static partial class ModelQuery
         var parts = new List<string>(2);
         if (buckets.Count > 0)
         {
-            parts.Add($"{dialect.KeyBucket(dialect.KeyText(key), bits)} in ({string.Join(", ", buckets)})");
+            parts.Add(InList(dialect.KeyBucket(dialect.KeyText(key), bits), buckets));
         }
 
         if (nullKeys || parts.Count == 0)

@@ -121,6 +121,23 @@ public class ModelQueryTests
         Assert.Equal("retl_model__.id is null", ModelQuery.InBuckets(kit.Runtime.Project.Models["m"], new QuotingDialect(), 8, [], nullKeys: true));
     }
 
+    [Fact]
+    public void InBuckets_MoreBucketsThanOneListHolds_ListsOfAtMostTenThousandJoinedByOr()
+    {
+        var kit = new RunKit("mode: upsert");
+        var buckets = Enumerable.Range(0, 25_001).Select(i => i * 2).ToList();
+
+        var condition = ModelQuery.InBuckets(kit.Runtime.Project.Models["m"], new QuotingDialect(), 16, buckets, nullKeys: true);
+
+        // Snowflake refuses a list of more than 16,384 items: three lists, every bucket in one of them, the null keys after.
+        var lists = condition.Split(" or ", StringSplitOptions.None);
+        Assert.Equal(4, lists.Length);
+        Assert.Equal("retl_model__.id is null", lists[3]);
+        var items = lists[..3].Select(l => l.TrimStart('(').Replace("bucket(cast(retl_model__.id as text), 16) in (", "", StringComparison.Ordinal).TrimEnd(')').Split(", ")).ToList();
+        Assert.Equal([10_000, 10_000, 5_001], items.Select(i => i.Length));
+        Assert.Equal(buckets, items.SelectMany(i => i).Select(i => int.Parse(i, CultureInfo.InvariantCulture)));
+    }
+
     private sealed class QuotingDialect : IWarehouseBuckets
     {
         public string KeyBucket(string keyText, int bits) => $"bucket({keyText}, {bits})";

@@ -22,7 +22,7 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
             ? new SnapshotBuckets(context, sql, dialect, store)
             : null;
 
-    /// <summary>The bits of a bucket number, as <c>diff: warehouse</c> chooses them (about 32 keys a bucket).</summary>
+    /// <summary>The bits of a bucket number, as <c>diff: warehouse</c> chooses them (about 16 keys a bucket).</summary>
     public int Bits { get; } = BucketSums.BitsFor(context.Saved.Records.Count);
 
     /// <summary>
