@@ -21,7 +21,7 @@ public abstract partial class SqlSyncStateStore
 
     /// <summary>
     /// Whether the rows of <see cref="UpsertRecords"/> carry each key's bucket, computed here (b): PostgreSQL has no md5
-    /// that a FIPS server allows. SQLite computes it in the statement with the worker's own function instead.
+    /// that a FIPS server allows. SQLite binds it per row in its own upsert (<c>UpsertRecordsAsync</c>) and needs no JSON rows.
     /// </summary>
     protected virtual bool KeyBucketInRows => false;
 
