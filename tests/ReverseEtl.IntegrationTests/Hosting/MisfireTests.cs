@@ -11,6 +11,7 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 public sealed class MisfireTests(PostgresServer server)
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AtStart = TimeSpan.FromSeconds(8);
 
     [Fact]
     public async Task FireMissedWhileNoWorkerWasUp_RunOnceRunsItAtStart_SkipWaitsForTheNextFire()
@@ -38,7 +39,9 @@ public sealed class MisfireTests(PostgresServer server)
         var next = missed + Every;
         var (runOnce, skip) = (First(second, "run-once"), First(second, "skip"));
         Assert.Equal(missed, runOnce.Scheduled); // the missed fire itself ran,
-        Assert.True(runOnce.At < next, $"run_once ran the missed fire at {runOnce.At:o}, not at start (before {next:o})"); // at start
+        // at start: soon after the worker began scheduling, which a loaded machine may delay, not at the next fire.
+        var started = Time(second.Events(3000).First()["Timestamp"]!.ToString());
+        Assert.True(runOnce.At < started + AtStart, $"run_once ran the missed fire at {runOnce.At:o}, not at start ({started:o})");
         Assert.True(skip.At >= next, $"skip ran at {skip.At:o}, before the next fire at {next:o}");
     }
 
