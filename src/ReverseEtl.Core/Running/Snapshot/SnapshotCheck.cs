@@ -42,9 +42,10 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     }
 
     // The buckets that differ, rewritten from the state. A bucket's count and sum cannot see every difference (two of its
-    // keys that swapped row hashes, differences that cancel out in its sum), and one left would make this run's diff miss
-    // a change or resend a record: the snapshot side of the streamed check is read again (the state has not moved since
-    // its side was summed), and a snapshot that still differs is rebuilt whole, as the next run's check would.
+    // keys that swapped row hashes, a key moved within it, differences that cancel out in its sum), and one left could
+    // hide a change from this run's diff (a removal, or a row hash the snapshot already holds): the snapshot side of the
+    // streamed check is read again (the state has not moved since its side was summed), and a snapshot that still
+    // differs is rebuilt whole, as the next run's check would have done.
     private async Task<bool> RewriteAsync(SnapshotBuckets buckets, SnapshotDifference difference, (long Count, BigInteger Sum) state, CancellationToken cancellationToken)
     {
         context.Log.SnapshotBehind(context.Sync.Name, sql.Table, difference.SnapshotKeys, difference.StateKeys,
