@@ -7,9 +7,11 @@ namespace ReverseEtl.State;
 
 /// <summary>
 /// Filling in the key buckets of records stored before the upgrade that added them (or written since by a worker of an
-/// older version): in key order, a window of <see cref="KeyBucketsPerFill"/> keys per transaction, each short, so that no write
-/// waits long behind it and a stop loses at most one batch's work. Buckets never change meaning, so a batch filled twice
-/// (two workers at once) writes the same values.
+/// older version): only those records, found through the partial index of records without a bucket (migration 0010), from
+/// the lowest key, a window of at most <see cref="KeyBucketsPerFill"/> of them per transaction, each short, so that no write
+/// waits long behind it and a stop loses at most one window's work. A sync where a few lack theirs is not walked whole,
+/// and one where none does costs a look into an empty index. Buckets never change meaning, so a window filled twice (two
+/// workers at once) writes the same values.
 /// </summary>
 public abstract partial class SqlSyncStateStore
 {
@@ -25,53 +27,56 @@ public abstract partial class SqlSyncStateStore
     /// </summary>
     protected virtual bool KeyBucketInRows => false;
 
-    /// <summary>Gives every record of <paramref name="sync"/> that has none its key bucket, a batch at a time; returns how many were filled.</summary>
-    public async Task<long> FillKeyBucketsAsync(string sync, CancellationToken cancellationToken)
+    /// <summary>Gives every record of <paramref name="sync"/> that has none its key bucket, a window at a time.</summary>
+    public async Task<KeyBucketFill> FillKeyBucketsAsync(string sync, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (filled, batches, longest) = (0L, 0, TimeSpan.Zero);
+        var (fill, longest) = (default(KeyBucketFill), TimeSpan.Zero);
         string? after = null;
         while (true)
         {
-            var batchStarted = time.GetTimestamp();
-            var (count, last) = await FillBatchAsync(sync, after, cancellationToken);
+            var windowStarted = time.GetTimestamp();
+            var (count, read, last) = await FillWindowAsync(sync, after, cancellationToken);
             if (last is null)
             {
                 break;
             }
 
-            (filled, batches, after) = (filled + count, batches + 1, last);
-            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, time.GetElapsedTime(batchStarted).Ticks));
+            (fill, after) = (new KeyBucketFill(fill.Filled + count, fill.Windows + 1, fill.KeysRead + read), last);
+            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, time.GetElapsedTime(windowStarted).Ticks));
+            if (read < KeyBucketsPerFill)
+            {
+                break; // a short window was the last: none without a bucket came after it
+            }
         }
 
-        if (filled > 0)
+        if (fill.Filled > 0)
         {
-            LogKeyBucketsFilled(Logger, sync, filled, batches, time.GetElapsedTime(started).TotalSeconds, longest.TotalMilliseconds);
+            LogKeyBucketsFilled(Logger, sync, fill.Filled, fill.Windows, time.GetElapsedTime(started).TotalSeconds, longest.TotalMilliseconds);
         }
 
-        return filled;
+        return fill;
     }
 
-    // The next window of keys after the last batch's, in key order through the primary key, and which of them have no
-    // bucket. Not "where key_bucket is null" in the select: PostgreSQL's planner then scans the whole table for each batch
-    // (it takes the null buckets for rare), about 64 s of server CPU for 1M keys instead of a few.
-    private async Task<(int Filled, string? Last)> FillBatchAsync(string sync, string? after, CancellationToken cancellationToken)
+    // The next window: the lowest keys without a bucket after the last window's, read from the partial index that holds
+    // only those. A key another transaction holds (PostgreSQL's skip locked) stays without one; the next window starts
+    // after it all the same, and a later fill gives it its bucket.
+    private async Task<(int Filled, int Read, string? Last)> FillWindowAsync(string sync, string? after, CancellationToken cancellationToken)
     {
         using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var window = (await connection.QueryAsync<(string Key, bool Missing)>(new CommandDefinition(
-            $"select key, key_bucket is null from sync_records where sync = @sync{(after is null ? "" : " and key > @after")} order by key limit {KeyBucketsPerFill}",
+        var window = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"select key from sync_records where sync = @sync and key_bucket is null{(after is null ? "" : " and key > @after")} order by key limit {KeyBucketsPerFill}",
             new { sync, after }, transaction, cancellationToken: cancellationToken))).AsList();
         if (window.Count == 0)
         {
-            return (0, null);
+            return (0, 0, null);
         }
 
-        var missing = window.Where(k => k.Missing).Select(k => k.Key).ToList();
-        var filled = missing.Count == 0 ? 0 : await SetKeyBucketsAsync(connection, transaction, sync, missing);
+        var filled = await SetKeyBucketsAsync(connection, transaction, sync, window);
         await transaction.CommitAsync(cancellationToken);
-        return (filled, window[^1].Key);
+        return (filled, window.Count, window[^1]);
     }
 
     /// <summary>Sets the bucket of those of <paramref name="keys"/> that have none, in the caller's transaction; returns how many.</summary>
@@ -83,3 +88,6 @@ public abstract partial class SqlSyncStateStore
     [LoggerMessage(1411, LogLevel.Information, "Sync {Sync}: gave {Records} stored records their key bucket, in {Batches} batches ({Seconds:0.0} s, the longest {LongestMs:0} ms)")]
     private static partial void LogKeyBucketsFilled(ILogger logger, string sync, long records, int batches, double seconds, double longestMs);
 }
+
+/// <summary>What a key bucket fill did: records given their bucket, windows (transactions) taken, and keys read in them.</summary>
+public readonly record struct KeyBucketFill(long Filled, int Windows, long KeysRead);

@@ -78,11 +78,32 @@ public abstract partial class StateStoreContractTests
 
         var filled = await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None);
 
-        Assert.Equal(keys.Count - 100, filled);
+        var missing = keys.Count - 100;
+        Assert.Equal(new KeyBucketFill(missing, (missing + SqlSyncStateStore.KeyBucketsPerFill - 1) / SqlSyncStateStore.KeyBucketsPerFill, missing), filled);
         await AssertStoredBucketsAsync("s", keys.Count);
-        Assert.Equal(0, await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None));
+        Assert.Equal(default, await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None));
         var sums = await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", 12, CancellationToken.None);
         Assert.Equal((await ExpectedAsync(store, "s", 12)).OrderBy(b => b.Bucket), sums!.OrderBy(b => b.Bucket));
+    }
+
+    [Fact]
+    public async Task FillKeyBuckets_AFewWithoutBucketsAmongManyKeys_ReadsAndFillsOnlyThoseInOneWindow()
+    {
+        var store = await CreateAsync();
+        var keys = AwkwardKeys.Concat(CaseVariants).Concat(Enumerable.Range(0, ManyKeys).Select(i => $"k-{i:D6}-ä")).ToList();
+        await store.ApplyAsync("s", keys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i * 3))).ToList(), CancellationToken.None);
+        await store.ApplyAsync("other", [new StateUpdate("k-999999-ä", new RecordState(1, true, 5))], CancellationToken.None);
+
+        // As an older worker leaves them: the last keys, one in the middle, an empty key and another sync's.
+        await store.ApplyAsync("s", [new StateUpdate("", new RecordState(7, true, 8))], CancellationToken.None);
+        await ExecuteAsync($"update sync_records set key_bucket = null where key like 'k-{ManyKeys - 1:D6}%' or key like 'k-{ManyKeys - 2:D6}%' or key = 'k-006000-ä' or key = '' or sync = 'other'");
+
+        var filled = await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None);
+
+        Assert.Equal(new KeyBucketFill(4, 1, 4), filled); // the 4 read from the index of those without: the others neither read nor written
+        await AssertStoredBucketsAsync("s", keys.Count + 1);
+        Assert.All(await StoredBucketsAsync("other"), b => Assert.Null(b.Value)); // another sync's, until its own fill
+        Assert.Equal(default, await ((SqlSyncStateStore)store).FillKeyBucketsAsync("s", CancellationToken.None));
     }
 
     [Fact]

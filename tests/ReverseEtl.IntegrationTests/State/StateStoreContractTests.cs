@@ -136,7 +136,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
 
     protected override async Task DowngradeToBeforeKeyBucketsAsync()
     {
-        await ExecuteAsync("alter table sync_records drop column key_bucket");
+        await ExecuteAsync("drop index if exists sync_records_no_bucket; alter table sync_records drop column key_bucket");
         await ExecuteAsync("pragma user_version = 8");
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
         Assert.DoesNotContain("key_bucket", await connection.QueryAsync<string>("select name from pragma_table_info('sync_records')"));
@@ -173,7 +173,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
 }
 
 [Collection(UsesPostgres.Name)]
-public sealed class PostgresStateStoreTests(PostgresServer server) : StateStoreContractTests, IAsyncDisposable
+public sealed partial class PostgresStateStoreTests(PostgresServer server) : StateStoreContractTests, IAsyncDisposable
 {
     private readonly List<PostgresSyncStateStore> _stores = [];
 

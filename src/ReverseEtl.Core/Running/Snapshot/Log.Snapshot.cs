@@ -22,4 +22,7 @@ public sealed partial class RunLog
 
     [LoggerMessage(1402, LogLevel.Information, "Sync {Sync}: warehouse snapshot {Table}: {Buckets} key buckets rewritten from the state, {Keys} keys")]
     public partial void SnapshotBucketsRewritten(string sync, string table, int buckets, long keys);
+
+    [LoggerMessage(1403, LogLevel.Warning, "Sync {Sync}: warehouse snapshot {Table} still differs from the state after rewriting {Buckets} key buckets (it holds {SnapshotKeys} keys, the state {StateKeys}, or their check numbers differ: a difference the buckets' sums cannot see); rebuilding it whole before the diff")]
+    public partial void SnapshotStillBehind(string sync, string table, int buckets, long snapshotKeys, long stateKeys);
 }
