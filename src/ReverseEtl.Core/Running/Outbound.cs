@@ -9,8 +9,9 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
 /// stores what was acknowledged and what failed, and counts both once stored. A writer that takes several batches at
-/// once (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch
-/// goes alone, then the count doubles with each batch answered, and falls back to one when a record got no answer.
+/// once (<see cref="IConcurrentSyncWriter"/>) gets up to its count in flight: the run's first batch goes alone, then
+/// the count doubles with each batch answered, and falls back to one when a record got no answer. Each batch goes with
+/// its <see cref="SendOrder.Turn"/>, so what its send writes in order (the dry-run outbox) follows the order of the rows.
 /// Each batch is logged before it goes; its answer is sorted here (record log, problems, telemetry) and handed to a
 /// <see cref="StoreQueue"/>, which stores the answered batches in the order they went while the next ones are built
 /// and sent (at most <see cref="StoreQueue.Capacity"/> wait: a crash loses the state of those, which are sent again,
@@ -28,10 +29,9 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly StoreQueue _store = new(context, records, journal, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
-    // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
-    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
-        ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
-        : 1;
+    // A dry run too: its outbox stays in the order of the rows by the batches' turns, whichever is answered first.
+    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight) : 1;
+    private readonly SendOrder _order = new();
     // A writer that sends one batch at a time to a real destination (a webhook, an API without an idempotent upsert)
     // waits for each batch's store before the next goes, as a crash must not resend more than the batch it was on.
     private readonly bool _waitForStore = writer is not IConcurrentSyncWriter && !context.DryRun;
@@ -167,7 +167,7 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         var span = RunTelemetry.StartBatch(_context, batch.Count);
         try
         {
-            return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken));
+            return new Flight(pending, batch, span, WriteAsync(batch, _order.Next(), cancellationToken));
         }
         finally
         {
@@ -175,6 +175,35 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         }
     }
 
-    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(batch, cancellationToken);
+    // The batch's answer comes once its ordered effects are over too (its outbox lines written after the earlier
+    // batches'); a batch that failed still ends its turn, so the later ones go on, and its own failure is the one thrown.
+    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, SendOrder.Turn turn, CancellationToken cancellationToken)
+    {
+        turn.Enter();
+        IReadOnlyList<RecordOutcome> outcomes;
+        try
+        {
+            outcomes = await writer.WriteAsync(batch, cancellationToken);
+        }
+        catch
+        {
+            await EndAfterFailureAsync(turn);
+            throw;
+        }
+
+        await turn.EndAsync();
+        return outcomes;
+    }
+
+    private async Task EndAfterFailureAsync(SendOrder.Turn turn)
+    {
+        try
+        {
+            await turn.EndAsync();
+        }
+        catch (Exception ex)
+        {
+            _context.Log.OrderedEffectFailedAfterBatch(_context.Sync.Name, ex.Message);
+        }
+    }
 }
