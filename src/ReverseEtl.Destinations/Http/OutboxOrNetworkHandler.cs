@@ -56,7 +56,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         return response;
     }
 
-    private async Task WriteAsync(string path, byte[] line, CancellationToken cancellationToken)
+    private async Task WriteAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
     {
         var gate = Gates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -72,7 +72,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
     // (flock on Linux and macOS) and the line written in one call; a process that finds it held waits its turn.
-    private async Task AppendAsync(string path, byte[] line, CancellationToken cancellationToken)
+    private async Task AppendAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         for (var attempt = 1; ; attempt++)
