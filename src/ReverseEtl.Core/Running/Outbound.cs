@@ -180,6 +180,10 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, SendOrder.Turn turn, CancellationToken cancellationToken)
     {
         turn.Enter();
+
+        // The batch is built and sent on the thread pool, beside the reading of the next rows: a dry run answers
+        // without ever waiting, and would otherwise run each batch to its end on the reading thread, one at a time.
+        await Task.Yield();
         IReadOnlyList<RecordOutcome> outcomes;
         try
         {

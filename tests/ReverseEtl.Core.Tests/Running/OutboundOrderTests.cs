@@ -46,6 +46,20 @@ public class OutboundOrderTests
         Assert.True(writer.Written.Count > 3, "the batches in flight after the failed one wrote nothing");
     }
 
+    [Fact]
+    public async Task FlushAsync_AWriterThatNeverYields_StillHasTwoBatchesInFlight()
+    {
+        // A dry run answers without waiting: each batch must still leave the reading thread, or the next never goes.
+        var kit = new RunKit("mode: upsert");
+        using var writer = new BlockingWriter();
+        var outbound = new Outbound(kit.Context(), writer, kit.State, kit.State, kit.State);
+
+        await AddAllAsync(outbound, "a", "b", "c", "d", "", "Zoë");
+
+        Assert.Equal([true, true], writer.MetTheOther);
+        Assert.Equal(6, outbound.Sent);
+    }
+
     private static async Task AddAllAsync(Outbound outbound, params string[] keys)
     {
         await Task.Yield();
@@ -56,6 +70,32 @@ public class OutboundOrderTests
         }
 
         await outbound.FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>A writer that never yields: its second and third batches each block until the other is in flight too.</summary>
+    private sealed class BlockingWriter : IConcurrentSyncWriter, IDisposable
+    {
+        private readonly CountdownEvent _both = new(2);
+        private int _count;
+
+        public int MaxConcurrentBatches => 4;
+
+        public ConcurrentBag<bool> MetTheOther { get; } = [];
+
+        public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _count) is 2 or 3) // the first batch goes alone
+            {
+                _both.Signal();
+                MetTheOther.Add(_both.Wait(TimeSpan.FromSeconds(10), cancellationToken));
+            }
+
+            return Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(r => RecordOutcome.Sent($"id-{r.Key}")).ToList());
+        }
+
+        public JsonNode Preview(SyncRecord record) => new JsonObject { ["key"] = record.Key };
+
+        public void Dispose() => _both.Dispose();
     }
 
     /// <summary>
