@@ -26,6 +26,7 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     /// <summary>The most batches in flight, whatever a writer says.</summary>
     public const int MaxInFlight = 64;
     private readonly SyncRunContext _context = context;
+    private readonly ISyncWriter _writer = writer;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly StoreQueue _store = new(context, records, journal, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
@@ -172,42 +173,6 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         finally
         {
             Activity.Current = parent; // the batch's span is the parent of its own requests only
-        }
-    }
-
-    // The batch's answer comes once its ordered effects are over too (its outbox lines written after the earlier
-    // batches'); a batch that failed still ends its turn, so the later ones go on, and its own failure is the one thrown.
-    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, SendOrder.Turn turn, CancellationToken cancellationToken)
-    {
-        turn.Enter();
-
-        // The batch is built and sent on the thread pool, beside the reading of the next rows: a dry run answers
-        // without ever waiting, and would otherwise run each batch to its end on the reading thread, one at a time.
-        await Task.Yield();
-        IReadOnlyList<RecordOutcome> outcomes;
-        try
-        {
-            outcomes = await writer.WriteAsync(batch, cancellationToken);
-        }
-        catch
-        {
-            await EndAfterFailureAsync(turn);
-            throw;
-        }
-
-        await turn.EndAsync();
-        return outcomes;
-    }
-
-    private async Task EndAfterFailureAsync(SendOrder.Turn turn)
-    {
-        try
-        {
-            await turn.EndAsync();
-        }
-        catch (Exception ex)
-        {
-            _context.Log.OrderedEffectFailedAfterBatch(_context.Sync.Name, ex.Message);
         }
     }
 }
