@@ -21,6 +21,11 @@ internal sealed class BufferedJsonContentSerializer(JsonSerializerOptions option
     public async Task<T?> FromHttpContentAsync<T>(HttpContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (content is JsonBytesContent own)
+        {
+            return JsonSerializer.Deserialize<T>(own.Bytes, options); // a dry-run answer: UTF-8 written here, no BOM
+        }
+
         if (content.Headers.ContentType?.CharSet is { } charset && !IsUtf8(charset))
         {
             return await _refit.FromHttpContentAsync<T>(content, cancellationToken); // transcodes the answer's own charset

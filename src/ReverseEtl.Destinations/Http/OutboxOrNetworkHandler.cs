@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
+using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
 /// The end of the chain: the network, or for a connection without credentials the dry-run outbox, which appends each
 /// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>: the bytes the vendor would get, see
-/// <see cref="OutboxLine"/>) and answers as the vendor would on success.
+/// <see cref="OutboxLine"/>) and answers as the vendor would on success. A run's batch (<see cref="SendOrder.Current"/>)
+/// writes its lines in its turn, after the earlier batches' lines.
 /// </summary>
 internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -37,15 +39,16 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         var (line, body) = OutboxLine.Of(time.GetUtcNow(), request.Method.Method, request.RequestUri?.ToString(), bytes);
         using var document = body;
         target.Writing();
-        var gate = Gates.GetOrAdd(target.OutboxPath, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        if (SendOrder.Current is { } turn)
         {
-            await AppendAsync(target.OutboxPath, line, cancellationToken);
+            // A run's batch: its line goes after the earlier batches' lines, and the batch's answer waits for it
+            // (Outbound ends the turn), so the outbox is in the order of the rows with several batches in flight. The
+            // line is for a request answered here, so its write is not cancelled with the attempt.
+            turn.Then(() => WriteAsync(target.OutboxPath, line, CancellationToken.None));
         }
-        finally
+        else
         {
-            gate.Release();
+            await WriteAsync(target.OutboxPath, line, cancellationToken);
         }
 
         var response = target.Respond(request, body?.RootElement);
@@ -53,9 +56,23 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         return response;
     }
 
+    private async Task WriteAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
+    {
+        var gate = Gates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await AppendAsync(path, line, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
     // (flock on Linux and macOS) and the line written in one call; a process that finds it held waits its turn.
-    private async Task AppendAsync(string path, byte[] line, CancellationToken cancellationToken)
+    private async Task AppendAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         for (var attempt = 1; ; attempt++)

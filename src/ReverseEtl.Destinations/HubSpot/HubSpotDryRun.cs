@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Org.BouncyCastle.Crypto.Digests;
+using ReverseEtl.Destinations.Http;
 
 namespace ReverseEtl.Destinations.HubSpot;
 
@@ -32,21 +32,21 @@ internal static class HubSpotDryRun
             return new HttpResponseMessage(HttpStatusCode.NoContent);
         }
 
-        var content = new ByteArrayContent(answer);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = answer };
     }
 
-    private static byte[] Bytes(JsonObject answer) => Encoding.UTF8.GetBytes(answer.ToJsonString());
+    private static JsonBytesContent Bytes(JsonObject answer) => JsonBytesContent.Of(Encoding.UTF8.GetBytes(answer.ToJsonString()));
 
     // A read finds every record asked for, and brings back the property it was read by; a write echoes each input's
     // properties. The inputs are read from the document the outbox line was checked with (the request is parsed once),
-    // and the answer written straight to UTF-8: a first run answers 10,000 batches of 100 records.
-    private static byte[] Results(JsonElement? body, string? readBy = null)
+    // and the answer written straight to UTF-8, into a buffer big enough from the start (it echoes the request's
+    // properties): a first run answers 10,000 batches of 100 records.
+    private static JsonBytesContent Results(JsonElement? body, string? readBy = null)
     {
-        IEnumerable<JsonElement> inputs = body is { ValueKind: JsonValueKind.Object } request && request.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray() : [];
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var list = body is { ValueKind: JsonValueKind.Object } request && request.TryGetProperty("inputs", out var found) && found.ValueKind == JsonValueKind.Array
+            ? found : (JsonElement?)null;
+        IEnumerable<JsonElement> inputs = list is { } array ? array.EnumerateArray() : [];
+        var buffer = new ArrayBufferWriter<byte>(list is { } sized ? JsonMarshal.GetRawUtf8Value(sized).Length + (sized.GetArrayLength() * 256) + 256 : 256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -63,7 +63,7 @@ internal static class HubSpotDryRun
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return JsonBytesContent.Of(buffer);
     }
 
     private static void WriteResult(Utf8JsonWriter writer, JsonElement input, string? readBy)

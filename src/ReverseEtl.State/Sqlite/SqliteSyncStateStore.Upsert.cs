@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -37,22 +39,51 @@ public sealed partial class SqliteSyncStateStore
                 Check(raw.sqlite3_bind_int64(statement, 5, unchecked((long)row.State.RowHash)), db);
                 Check(row.DestinationId is { } id ? BindText(statement, 6, id) : raw.sqlite3_bind_null(statement, 6), db);
                 Check(raw.sqlite3_bind_int64(statement, 8, KeyBucket(row.Key)), db);
-                var done = raw.sqlite3_step(statement);
-                if (done != raw.SQLITE_DONE)
-                {
-                    SqliteException.ThrowExceptionForRC(done, db);
-                }
-
-                Check(raw.sqlite3_reset(statement), db);
+                Step(statement, db);
             }
         }
 
         return Task.CompletedTask;
     }
 
-    // With its length: the string form stops at a NUL character, which a key from a warehouse may hold.
-    private static int BindText(sqlite3_stmt statement, int index, string text) =>
-        raw.sqlite3_bind_text(statement, index, System.Text.Encoding.UTF8.GetBytes(text).AsSpan());
+    // With its length: the string form stops at a NUL character, which a key from a warehouse may hold. SQLite copies
+    // the bytes (SQLITE_TRANSIENT), so a short text is encoded on the stack and a long one in a rented array; an empty
+    // text goes by the string form, as an empty span would bind NULL.
+    private static int BindText(sqlite3_stmt statement, int index, string text)
+    {
+        if (text.Length == 0)
+        {
+            return raw.sqlite3_bind_text(statement, index, string.Empty);
+        }
+
+        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (most <= 1024)
+        {
+            Span<byte> bytes = stackalloc byte[most];
+            return raw.sqlite3_bind_text(statement, index, bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(most);
+        try
+        {
+            return raw.sqlite3_bind_text(statement, index, rented.AsSpan(0, Encoding.UTF8.GetBytes(text, rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void Step(sqlite3_stmt statement, sqlite3 db)
+    {
+        var done = raw.sqlite3_step(statement);
+        if (done != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(done, db);
+        }
+
+        Check(raw.sqlite3_reset(statement), db);
+    }
 
     private static void Check(int result, sqlite3 db)
     {

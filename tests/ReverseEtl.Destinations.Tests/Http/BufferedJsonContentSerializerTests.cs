@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -38,6 +39,24 @@ public sealed class BufferedJsonContentSerializerTests
         Assert.Equal([new HubSpotWritten("1", "t1"), new HubSpotWritten("2", null), new HubSpotWritten("жé", "t\n3")], read.Results);
         Assert.Equal(["acc-9", ""], read.Errors!.Single().Context!["ids"]);
         Assert.Equal("bad «value»", read.Errors!.Single().Message);
+    }
+
+    [Fact]
+    public async Task FromHttpContentAsync_ADryRunAnswerOverPartOfItsBuffer_ReadsWhatRefitReadsFromItsBytes()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Answer.Replace("LONG", new string('ж', 100_000), StringComparison.Ordinal));
+        var buffer = new ArrayBufferWriter<byte>(bytes.Length * 2); // the answer fills part of the array: its end is not the array's
+        buffer.Write(bytes);
+        buffer.GetSpan(16).Fill((byte)'}');
+
+        using var own = JsonBytesContent.Of(buffer);
+        var read = await _serializer.FromHttpContentAsync<HubSpotWriteResult>(own);
+        var expected = await _refit.FromHttpContentAsync<HubSpotWriteResult>(Content(bytes, "utf-8"));
+
+        Assert.Equal(bytes, await own.ReadAsByteArrayAsync());
+        Assert.Equal("application/json; charset=utf-8", own.Headers.ContentType!.ToString());
+        Assert.Equal(expected!.Results, read!.Results);
+        Assert.Equal(["acc-9", ""], read.Errors!.Single().Context!["ids"]);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed class OutboxLineTests
         // Escapes kept as sent (\u00e9 is not rewritten to é), awkward text, an empty string, a duplicate name.
         var body = Encoding.UTF8.GetBytes("""{"inputs":[{"id":"caf\u00e9","name":"Zoë \"q\" \\ 🚀 東京","empty":"","id":"dup","n":null}]}""");
 
-        var (line, document) = OutboxLine.Of(At, "POST", "https://api.hubapi.com/x", body);
+        var (segment, document) = OutboxLine.Of(At, "POST", "https://api.hubapi.com/x", body);
+        var line = segment.ToArray();
         using (document)
         {
             using var parsed = JsonDocument.Parse(line);
@@ -37,7 +38,8 @@ public sealed class OutboxLineTests
     {
         var body = Encoding.UTF8.GetBytes("{\n  \"text\": \"a\\nb ж\",\r\n  \"list\": [1, 2.50, true, null, {}]\n}");
 
-        var (line, document) = OutboxLine.Of(At, "POST", null, body);
+        var (segment, document) = OutboxLine.Of(At, "POST", null, body);
+        var line = segment.ToArray();
         using (document)
         {
             Assert.Equal(1, line.Count(b => b == (byte)'\n'));
@@ -53,7 +55,8 @@ public sealed class OutboxLineTests
     {
         var form = Encoding.UTF8.GetBytes("grant_type=refresh_token&client_id=Zo%C3%AB&x=\"ö\"");
 
-        var (line, document) = OutboxLine.Of(At, "POST", "https://login.example.com/token", form);
+        var (segment, document) = OutboxLine.Of(At, "POST", "https://login.example.com/token", form);
+        var line = segment.ToArray();
         var (none, nothing) = OutboxLine.Of(At, "GET", "https://api.example.com/y", []);
         using (document)
         {

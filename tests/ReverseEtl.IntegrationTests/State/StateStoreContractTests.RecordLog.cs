@@ -29,6 +29,22 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task RecordLog_EmptyAndLongText_AreReadBackAsWrittenNotAsNull()
+    {
+        var store = await CreateAsync();
+        var (key, text) = ("Zoë 東京 \"q\"", new string('é', 600) + " " + new string('x', 600)); // the long one past the stack buffer
+        await store.AppendRecordLogAsync("s", 1, [
+            new(key, "create", "entered", "failed", At) { Message = "", VendorId = "", Request = "{}", FieldHashes = text },
+            new(key, "update", "changed", "sent", At.AddSeconds(1)) { Message = text },
+        ], CancellationToken.None);
+
+        var entries = await OpenAgain().LoadRecordLogAsync("s", key, 10, CancellationToken.None);
+
+        Assert.Equal([(text, (string?)null), (string.Empty, text)], entries.Select(e => (e.Message, e.FieldHashes)));
+        Assert.Equal([(key, (string?)null, (string?)null), (key, string.Empty, "{}")], entries.Select(e => (e.Key, e.VendorId, e.Request)));
+    }
+
+    [Fact]
     public async Task RecordLog_Prune_DropsWhatIsOlderThenTheOldestPastTheBoundOfThatSyncOnly()
     {
         var store = await CreateAsync();
