@@ -9,9 +9,8 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The records waiting for the destination, sent a batch at a time (the destination's batch size for the sync); it
 /// stores what was acknowledged and what failed, and counts both once stored. A writer that takes several batches at
-/// once (<see cref="IConcurrentSyncWriter"/>) gets up to its count in flight: the run's first batch goes alone, then
-/// the count doubles with each batch answered, and falls back to one when a record got no answer. Each batch goes with
-/// its <see cref="SendOrder.Turn"/>, so what its send writes in order (the dry-run outbox) follows the order of the rows.
+/// once (<see cref="IConcurrentSyncWriter"/>, not in a dry run) gets up to its count in flight: the run's first batch
+/// goes alone, then the count doubles with each batch answered, and falls back to one when a record got no answer.
 /// Each batch is logged before it goes; its answer is sorted here (record log, problems, telemetry) and handed to a
 /// <see cref="StoreQueue"/>, which stores the answered batches in the order they went while the next ones are built
 /// and sent (at most <see cref="StoreQueue.Capacity"/> wait: a crash loses the state of those, which are sent again,
@@ -26,13 +25,13 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     /// <summary>The most batches in flight, whatever a writer says.</summary>
     public const int MaxInFlight = 64;
     private readonly SyncRunContext _context = context;
-    private readonly ISyncWriter _writer = writer;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly StoreQueue _store = new(context, records, journal, deliveries);
     private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
-    // A dry run too: its outbox stays in the order of the rows by the batches' turns, whichever is answered first.
-    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight) : 1;
-    private readonly SendOrder _order = new();
+    // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
+    private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
+        ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)
+        : 1;
     // A writer that sends one batch at a time to a real destination (a webhook, an API without an idempotent upsert)
     // waits for each batch's store before the next goes, as a crash must not resend more than the batch it was on.
     private readonly bool _waitForStore = writer is not IConcurrentSyncWriter && !context.DryRun;
@@ -168,11 +167,14 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         var span = RunTelemetry.StartBatch(_context, batch.Count);
         try
         {
-            return new Flight(pending, batch, span, WriteAsync(batch, _order.Next(), cancellationToken));
+            return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken));
         }
         finally
         {
             Activity.Current = parent; // the batch's span is the parent of its own requests only
         }
     }
+
+    private async Task<IReadOnlyList<RecordOutcome>> WriteAsync(List<SyncRecord> batch, CancellationToken cancellationToken) =>
+        await writer.WriteAsync(batch, cancellationToken);
 }

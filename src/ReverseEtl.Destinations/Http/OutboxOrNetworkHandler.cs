@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
-using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
 /// The end of the chain: the network, or for a connection without credentials the dry-run outbox, which appends each
 /// request as one JSON line (<c>at</c>, <c>method</c>, <c>url</c>, <c>body</c>: the bytes the vendor would get, see
-/// <see cref="OutboxLine"/>) and answers as the vendor would on success. A run's batch (<see cref="SendOrder.Current"/>)
-/// writes its lines in its turn, after the earlier batches' lines.
+/// <see cref="OutboxLine"/>) and answers as the vendor would on success.
 /// </summary>
 internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -39,17 +37,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         var (line, body) = OutboxLine.Of(time.GetUtcNow(), request.Method.Method, request.RequestUri?.ToString(), bytes);
         using var document = body;
         target.Writing();
-        if (SendOrder.Current is { } turn)
-        {
-            // A run's batch: its line goes after the earlier batches' lines, and the batch's answer waits for it
-            // (Outbound ends the turn), so the outbox is in the order of the rows with several batches in flight. The
-            // line is for a request answered here, so its write is not cancelled with the attempt.
-            turn.Then(() => WriteAsync(target.OutboxPath, line, CancellationToken.None));
-        }
-        else
-        {
-            await WriteAsync(target.OutboxPath, line, cancellationToken);
-        }
+        await WriteAsync(target.OutboxPath, line, cancellationToken);
 
         var response = target.Respond(request, body?.RootElement);
         response.RequestMessage = request;
@@ -62,12 +50,16 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await AppendAsync(path, line, cancellationToken);
+            await AppendAsync(target.OutboxPath, line, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
+
+        var response = target.Respond(request, body?.RootElement);
+        response.RequestMessage = request;
+        return response;
     }
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
