@@ -50,16 +50,12 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await AppendAsync(target.OutboxPath, line, cancellationToken);
+            await AppendAsync(path, line, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
-
-        var response = target.Respond(request, body?.RootElement);
-        response.RequestMessage = request;
-        return response;
     }
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
