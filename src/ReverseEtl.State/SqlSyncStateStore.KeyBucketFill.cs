@@ -67,7 +67,7 @@ public abstract partial class SqlSyncStateStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var window = (await connection.QueryAsync<string>(new CommandDefinition(
-            $"select key from sync_records where sync = @sync and key_bucket is null{(after is null ? "" : " and key > @after")} order by key limit {KeyBucketsPerFill}",
+            $"select key from {UnfilledRecords} where sync = @sync and key_bucket is null{(after is null ? "" : " and key > @after")} order by key limit {KeyBucketsPerFill}",
             new { sync, after }, transaction, cancellationToken: cancellationToken))).AsList();
         if (window.Count == 0)
         {
@@ -78,6 +78,9 @@ public abstract partial class SqlSyncStateStore
         await transaction.CommitAsync(cancellationToken);
         return (filled, window.Count, window[^1]);
     }
+
+    /// <summary>The records table as the fill's window reads it: where the store must be told to use the partial index.</summary>
+    protected virtual string UnfilledRecords => "sync_records";
 
     /// <summary>Sets the bucket of those of <paramref name="keys"/> that have none, in the caller's transaction; returns how many.</summary>
     protected virtual Task<int> SetKeyBucketsAsync(DbConnection connection, DbTransaction transaction, string sync, IReadOnlyList<string> keys) =>
