@@ -55,36 +55,11 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     }
 
     /// <summary>
-    /// Per bucket, the sums of the stored keys; null as soon as a record without its bucket is met. Here: scans the
-    /// keys' bucket, match and row hash and sums them in the worker, since SQLite's <c>group by</c> sorts every row (about
-    /// five times the CPU of the scan at a million keys). A store whose database aggregates cheaply overrides it.
+    /// Per bucket, the sums of the stored keys: their count, the sum of their parts (the top 60 bits of the row hash, or
+    /// for a matched key their complement to <see cref="PartMask"/>) and how many have no row hash. Null as soon as a
+    /// record without its bucket is met.
     /// </summary>
-    protected virtual async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
-    {
-        var (rows, sums, unknown) = (new long[1 << bits], new UInt128[1 << bits], new long[1 << bits]);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "select key_bucket, matched, row_hash from sync_records where sync = @sync";
-        var parameter = command.CreateParameter();
-        (parameter.ParameterName, parameter.Value) = ("sync", sync);
-        command.Parameters.Add(parameter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (reader.IsDBNull(0))
-            {
-                return null;
-            }
-
-            var bucket = (int)(reader.GetInt64(0) >> (32 - bits));
-            var rowHash = unchecked((ulong)reader.GetInt64(2));
-            rows[bucket]++;
-            sums[bucket] += reader.GetBoolean(1) ? PartMask - (rowHash >> 4) : rowHash >> 4;
-            unknown[bucket] += rowHash == 0 ? 1 : 0;
-        }
-
-        return Enumerable.Range(0, rows.Length).Where(b => rows[b] > 0).Select(b => new KeyBucketSum(b, rows[b], sums[b], unknown[b])).ToList();
-    }
+    protected abstract Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
 
     public async IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
