@@ -56,11 +56,29 @@ public abstract partial class SqlSyncStateStore
         return dropped;
     }
 
+    // Sync by sync, each through the index on (sync, at): 'where at < @before' alone read the whole table (its requests
+    // too), 0.14 s for 600,000 entries on SQLite with the file cached, at the end of each process's first run.
     public async Task<long> PruneRecordLogByAgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("delete from record_log where at < @before", new { before = Time(before) }, cancellationToken: cancellationToken));
+        var dropped = 0L;
+        foreach (var sync in (await connection.QueryAsync<string>(new CommandDefinition(LoggedSyncs, cancellationToken: cancellationToken))).ToList())
+        {
+            dropped += await connection.ExecuteAsync(new CommandDefinition(
+                "delete from record_log where sync = @sync and at < @before", new { sync, before = Time(before) }, cancellationToken: cancellationToken));
+        }
+
+        return dropped;
     }
+
+    // The syncs with entries, one index seek each (the next name past the last): a loose scan of record_log_by_time.
+    private const string LoggedSyncs = """
+        with recursive syncs (sync) as (
+            select min(sync) from record_log
+            union all
+            select (select min(r.sync) from record_log r where r.sync > syncs.sync) from syncs where syncs.sync is not null)
+        select sync from syncs where sync is not null
+        """;
 
     /// <summary>This dialect's insert of a batch of log entries for <paramref name="sync"/> and <paramref name="runId"/>, in their order, all or none.</summary>
     protected abstract Task InsertRecordLogAsync(DbConnection connection, string sync, long runId, IReadOnlyCollection<RecordLogEntry> entries, CancellationToken cancellationToken);

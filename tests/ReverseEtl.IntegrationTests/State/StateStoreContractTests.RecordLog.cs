@@ -66,16 +66,31 @@ public abstract partial class StateStoreContractTests
     public async Task RecordLog_PruneByAge_DropsEverySyncsOldEntries_KeepsTheRecentOnes()
     {
         var store = await CreateAsync();
+        Assert.Equal(0, await store.PruneRecordLogByAgeAsync(At, CancellationToken.None)); // no entries, no sync to visit
         await store.AppendRecordLogAsync("removed-sync", 1, Entries("old", 3, At.AddDays(-20)), CancellationToken.None);
         await store.AppendRecordLogAsync("s", 2, Entries("old", 2, At.AddDays(-15)), CancellationToken.None);
         await store.AppendRecordLogAsync("s", 3, Entries("new", 2, At), CancellationToken.None);
 
+        // Names that sort next to each other and past ASCII: each sync is found by the one before it.
+        foreach (var (sync, run) in new[] { ("s-2", 4L), ("S", 5L), ("Ünïcode sync 東京", 6L), ("", 7L) })
+        {
+            await store.AppendRecordLogAsync(sync, run, Entries("old", 2, At.AddDays(-30)), CancellationToken.None);
+            await store.AppendRecordLogAsync(sync, run, Entries("new", 1, At.AddDays(-1)), CancellationToken.None);
+        }
+
         var dropped = await store.PruneRecordLogByAgeAsync(At.AddDays(-14), CancellationToken.None);
 
-        Assert.Equal(5, dropped);
+        Assert.Equal(5 + (4 * 2), dropped);
         Assert.Empty(await store.LoadRecordLogAsync("removed-sync", "old-0", 10, CancellationToken.None));
         Assert.Empty(await store.LoadRecordLogAsync("s", "old-1", 10, CancellationToken.None));
         Assert.Single(await store.LoadRecordLogAsync("s", "new-1", 10, CancellationToken.None));
+        foreach (var sync in new[] { "s-2", "S", "Ünïcode sync 東京", "" })
+        {
+            Assert.Empty(await store.LoadRecordLogAsync(sync, "old-1", 10, CancellationToken.None));
+            Assert.Single(await store.LoadRecordLogAsync(sync, "new-0", 10, CancellationToken.None));
+        }
+
+        Assert.Equal(0, await store.PruneRecordLogByAgeAsync(At.AddDays(-14), CancellationToken.None));
     }
 
     private static List<RecordLogEntry> Entries(string prefix, int count, DateTimeOffset at) =>
