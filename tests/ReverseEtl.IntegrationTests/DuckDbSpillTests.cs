@@ -26,6 +26,7 @@ public sealed class DuckDbSpillTests : IDisposable
         Assert.All(new[] { a, b, aWritable }, w => Assert.Equal(temp, Path.GetDirectoryName(w.SpillDirectory)));
         Assert.Equal(3, new[] { a.SpillDirectory, b.SpillDirectory, aWritable.SpillDirectory }.Distinct().Count());
         Assert.Equal(a.SpillDirectory, Warehouse("a.duckdb", temp).SpillDirectory);
+        Assert.All(new[] { a, b, aWritable }, w => Assert.Matches("^[0-9]+-[0-9a-f]{8}-[0-9a-f]{12}$", Path.GetFileName(w.SpillDirectory))); // as a later process's clean-up knows them
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -17,14 +17,16 @@ internal static partial class SpillFolder
     /// <summary>How old a folder left under <c>temp_directory</c> must be before another process removes it.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(1);
 
-    // The process id alone repeats across containers (each worker is often pid 1), hence the random part.
-    private static readonly string ProcessPart = $"{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    // The process id alone repeats across containers (each worker is often pid 1), hence the random part. Neither part is
+    // a secret: a Guid's random bits and xxHash, not System.Security.Cryptography, whose OpenSSL a run would otherwise
+    // load for this alone (about 5 MiB of its peak memory).
+    private static readonly string ProcessPart = $"{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
     private static readonly ConcurrentDictionary<string, bool> Prepared = new(StringComparer.Ordinal);
 
     /// <summary>The folder under <paramref name="root"/> for the database at <paramref name="database"/> opened with <paramref name="accessMode"/>.</summary>
     public static string For(string root, string database, string accessMode)
     {
-        var databasePart = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{database}\n{accessMode}")))[..12];
+        var databasePart = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"{database}\n{accessMode}")))[..12];
         return Path.Combine(root, $"{ProcessPart}-{databasePart}");
     }
 
