@@ -14,8 +14,8 @@ namespace ReverseEtl.State;
 /// </summary>
 public abstract partial class SqlSyncStateStore : IKeyBucketStore
 {
-    /// <summary>All 60 bits set: the part of a key that matched is this minus its row hash's part.</summary>
-    private const ulong PartMask = (1UL << 60) - 1;
+    /// <summary>All 60 bits set: the part of a key that matched is this minus its row hash's part (each store's sums).</summary>
+    protected const long PartMask = (1L << 60) - 1;
 
     [ThreadStatic]
     private static MD5Digest? t_md5;

@@ -9,9 +9,6 @@ namespace ReverseEtl.State.Postgres;
 // FIPS server) and written with every record (migration 0009); summed by PostgreSQL itself.
 public sealed partial class PostgresSyncStateStore
 {
-    /// <summary>All 60 bits set, as in <see cref="SqlSyncStateStore"/>'s parts.</summary>
-    private const long PartMask = (1L << 60) - 1;
-
     // Each key's part split into its high and low 30 bits, so that PostgreSQL sums integers into bigints (sum(bigint)
     // would go through numeric): 2^30 a key, so a bucket may hold 2^33 keys before a sum overflows. A null bucket groups
     // alone, which is how a record without its bucket shows.

@@ -8,9 +8,6 @@ namespace ReverseEtl.State.Sqlite;
 // (about five times the CPU of the scan at a million keys).
 public sealed partial class SqliteSyncStateStore
 {
-    /// <summary>All 60 bits set, as in <see cref="SqlSyncStateStore"/>'s parts.</summary>
-    private const long PartMask = (1L << 60) - 1;
-
     // Each record's bucket (-1: none yet), its part (PostgreSQL's Sums: a matched key counts the complement of its row
     // hash) and whether its row hash is unknown, computed by SQLite, so that a row is three whole numbers to read.
     private static readonly string ScanParts = $"""
