@@ -25,7 +25,7 @@ public abstract partial class SqlSyncStateStore
             "select count(*) from sync_records where sync = @sync", new { sync }, cancellationToken: cancellationToken));
     }
 
-    public async IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public virtual async IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

@@ -8,31 +8,33 @@ namespace ReverseEtl.State.Sqlite;
 // (about five times the CPU of the scan at a million keys).
 public sealed partial class SqliteSyncStateStore
 {
-    // Each record's bucket (-1: none yet), its part (PostgreSQL's Sums: a matched key counts the complement of its row
-    // hash) and whether its row hash is unknown, computed by SQLite, so that a row is three whole numbers to read.
+    // Each record's bucket (-1: none yet; -2: not a 32-bit bucket, which only a hand edit leaves), its part (PostgreSQL's
+    // Sums: a matched key counts the complement of its row hash) and whether its row hash is unknown, computed by SQLite,
+    // so that a row is three whole numbers to read.
     private static readonly string ScanParts = $"""
-        select coalesce(key_bucket >> ?2, -1),
+        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2 else key_bucket >> ?2 end,
                case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end,
                row_hash = 0
         from sync_records where sync = ?1
         """;
 
-    // Stepped through SQLitePCLRaw, as the upsert is: a data reader's async read and typed getters per row were about half
-    // the CPU of this scan, which a nothing-changed diff: warehouse run waits for.
+    // Stepped through SQLitePCLRaw (in a read begun through Microsoft.Data.Sqlite, which waits out a lock): a data reader's
+    // async read and typed getters per row were about half the CPU of this scan, which a nothing-changed diff: warehouse
+    // run waits for.
     protected override async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
     {
-        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-        var db = connection.Handle!;
+        await using var read = await BeginReadAsync(cancellationToken);
+        var db = read.Connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, ScanParts, out var statement), db);
         using (statement)
         {
             Check(BindText(statement, 1, sync), db);
             Check(raw.sqlite3_bind_int(statement, 2, 32 - bits), db);
-            return ScanSums(statement, db, bits, cancellationToken);
+            return ScanSums(statement, db, sync, bits, cancellationToken);
         }
     }
 
-    private static List<KeyBucketSum>? ScanSums(sqlite3_stmt statement, sqlite3 db, int bits, CancellationToken cancellationToken)
+    private static List<KeyBucketSum>? ScanSums(sqlite3_stmt statement, sqlite3 db, string sync, int bits, CancellationToken cancellationToken)
     {
         var (rows, sums, unknown) = (new long[1 << bits], new UInt128[1 << bits], new long[1 << bits]);
         var step = raw.sqlite3_step(statement);
@@ -44,9 +46,14 @@ public sealed partial class SqliteSyncStateStore
             }
 
             var bucket = raw.sqlite3_column_int64(statement, 0);
-            if (bucket < 0)
+            if (bucket == -1)
             {
                 return null;
+            }
+
+            if (bucket < 0)
+            {
+                throw new StateStoreException($"sync_records.key_bucket of sync '{sync}' holds a value that is not a 32-bit key bucket; set it to null and the next run fills it again");
             }
 
             rows[bucket]++;
