@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
@@ -23,12 +24,26 @@ internal readonly record struct SnapshotEntry(string StateKey, string KeyText, R
     public static SnapshotEntry Of(string stateKey, RecordState? state, int keyColumns) =>
         new(stateKey, keyColumns == 1 ? stateKey : string.Join('\u001f', JsonSerializer.Deserialize<string[]>(stateKey) ?? []), state);
 
+    // The key's UTF-8 bytes, its row hash (little-endian) and its match, hashed; built on the stack for the usual short
+    // key, as the check runs over every stored key at the start of each run.
     public static long MixOf(string key, RecordState state)
     {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(key) + 9];
-        var written = Encoding.UTF8.GetBytes(key, bytes);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(written), state.RowHash);
-        bytes[^1] = state.Matched ? (byte)1 : (byte)0;
-        return (long)(XxHash3.HashToUInt64(bytes) & MixMask);
+        var most = Encoding.UTF8.GetMaxByteCount(key.Length) + 9;
+        var rented = most <= 512 ? null : ArrayPool<byte>.Shared.Rent(most);
+        try
+        {
+            var bytes = rented is null ? stackalloc byte[512] : rented.AsSpan();
+            var written = Encoding.UTF8.GetBytes(key, bytes);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes[written..], state.RowHash);
+            bytes[written + 8] = state.Matched ? (byte)1 : (byte)0;
+            return (long)(XxHash3.HashToUInt64(bytes[..(written + 9)]) & MixMask);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }
