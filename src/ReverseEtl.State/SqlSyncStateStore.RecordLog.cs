@@ -39,6 +39,7 @@ public abstract partial class SqlSyncStateStore
 
     public async Task<long> PruneRecordLogAsync(string sync, DateTimeOffset before, long maxRows, CancellationToken cancellationToken)
     {
+        using var turn = await WriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var dropped = await connection.ExecuteAsync(new CommandDefinition(
@@ -58,7 +59,8 @@ public abstract partial class SqlSyncStateStore
 
     // Sync by sync, each through the index on (sync, at): 'where at < @before' alone read the whole table (its requests
     // too), 0.14 s for 600,000 entries on SQLite with the file cached, at the end of each process's first run.
-    // One write turn for them all (SQLite: the process's writers one at a time, so no delete meets another's lock).
+    // One write turn for them all, as the prune of one sync takes (SQLite: the process's writers one at a time, so no
+    // delete meets another's lock and sleeps).
     public async Task<long> PruneRecordLogByAgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         using var turn = await WriteTurnAsync(cancellationToken);

@@ -15,18 +15,24 @@ public sealed partial class SqliteSyncStateStore
     private async Task<ReadScope> BeginReadAsync(CancellationToken cancellationToken)
     {
         var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-        var scope = new ReadScope(connection, connection.BeginTransaction(deferred: true));
+        SqliteTransaction? transaction = null;
         try
         {
+            transaction = connection.BeginTransaction(deferred: true);
             await using var command = connection.CreateCommand();
-            command.Transaction = scope.Transaction;
+            command.Transaction = transaction;
             command.CommandText = "select 1 from sync_records limit 1";
             await command.ExecuteScalarAsync(cancellationToken);
-            return scope;
+            return new ReadScope(connection, transaction);
         }
         catch
         {
-            await scope.DisposeAsync();
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
             throw;
         }
     }

@@ -8,7 +8,7 @@ namespace ReverseEtl.State.Sqlite;
 
 // The whole state of a sync in key order (the merge of diff: worker, the snapshot's check and rebuild), stepped through
 // SQLitePCLRaw as the bucket sums are: a data reader's async read and typed getters per record cost more than SQLite's
-// own scan. The key is decoded from its exact bytes, so a key holding NUL comes back whole, as the upsert bound it.
+// own scan. The key is decoded from its bytes as stored (their length from SQLite, NUL included), as the upsert bound them.
 public sealed partial class SqliteSyncStateStore
 {
     private const string ReadAll = "select key, hash, matched, row_hash from sync_records where sync = ?1 order by key";

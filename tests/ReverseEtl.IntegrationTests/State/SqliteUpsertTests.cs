@@ -145,4 +145,29 @@ public sealed class SqliteUpsertTests : IDisposable
         Assert.Equal(expectedSums, await sums);
         Assert.Equal(expectedRecords, await records);
     }
+
+    // A diff may stop reading the state part way (an error, a cancelled run): its read transaction must end with it, or
+    // the WAL could not be checkpointed past it for as long as the process lives.
+    [Fact]
+    public async Task ReadRecords_ConsumerStopsAfterTheFirstRecord_LetsGoOfItsRead()
+    {
+        var store = new SqliteSyncStateStore(_path, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.ApplyAsync("s", [.. Enumerable.Range(0, 500).Select(i => new StateUpdate($"k-{i:D3}-é", new RecordState((ulong)i + 1, true, 7)))], CancellationToken.None);
+
+        await foreach (var record in store.ReadRecordsAsync("s", CancellationToken.None))
+        {
+            Assert.Equal("k-000-é", record.Key);
+            break;
+        }
+
+        await store.ApplyAsync("s", [new StateUpdate("k-999", new RecordState(9, false, 9))], CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "pragma wal_checkpoint(truncate)";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(0, reader.GetInt32(0)); // not busy: no reader holds the WAL
+    }
 }

@@ -68,6 +68,20 @@ public abstract partial class StateStoreContractTests
         Assert.All(await StoredBucketsAsync("other"), b => Assert.Null(b.Value)); // another sync's, until its own sum
     }
 
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("4294967296")]
+    public async Task SumKeyBuckets_ABucketOutside32BitsByAHandEdit_FailsNamingTheSync(string bucket)
+    {
+        var store = await CreateAsync();
+        await store.ApplyAsync("sync ü", [new StateUpdate("a", new RecordState(1, true, 2)), new StateUpdate("b", new RecordState(3, false, 4))], CancellationToken.None);
+        await ExecuteAsync($"update sync_records set key_bucket = {bucket} where key = 'b'");
+
+        var error = await Assert.ThrowsAsync<StateStoreException>(() => ((IKeyBucketStore)store).SumKeyBucketsAsync("sync ü", 8, CancellationToken.None));
+
+        Assert.Contains("sync_records.key_bucket of sync 'sync ü'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task FillKeyBuckets_MoreKeysThanOneBatchWithoutBuckets_FillsEachOnceAndAFilledStateHasNothingToDo()
     {
