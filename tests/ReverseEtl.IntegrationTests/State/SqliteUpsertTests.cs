@@ -59,28 +59,14 @@ public sealed class SqliteUpsertTests : IDisposable
         await store.ApplyAsync("s", [.. keys.Select((k, i) => new StateUpdate(k, states[i]))], CancellationToken.None);
         await store.ApplyAsync("other", [new StateUpdate("a", new RecordState(1, true, 1))], CancellationToken.None);
 
-        var read = new List<StoredRecord>();
-        await foreach (var record in store.ReadRecordsAsync("s", CancellationToken.None))
-        {
-            read.Add(record);
-        }
+        var read = await store.ReadRecordsAsync("s", CancellationToken.None).ToListAsync();
 
         var expected = keys.Select((k, i) => new StoredRecord(k, states[i]))
             .OrderBy(r => System.Text.Encoding.UTF8.GetBytes(r.Key), Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y)));
         Assert.Equal(expected, read);
-        Assert.Empty(await ToListAsync(store.ReadRecordsAsync("none", CancellationToken.None)));
+        Assert.Empty(await store.ReadRecordsAsync("none", CancellationToken.None).ToListAsync());
     }
 
-    private static async Task<List<StoredRecord>> ToListAsync(IAsyncEnumerable<StoredRecord> records)
-    {
-        var list = new List<StoredRecord>();
-        await foreach (var record in records)
-        {
-            list.Add(record);
-        }
-
-        return list;
-    }
 
     // The prune by age must seek, not read the whole log with its requests: the syncs found through the index on
     // (sync, at) and each sync's old entries deleted through it.
@@ -124,7 +110,7 @@ public sealed class SqliteUpsertTests : IDisposable
         var keys = new[] { "a", "ü", "", "nul\0" };
         await store.ApplyAsync("s", [.. keys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 2 == 0, (ulong)i << 62)))], CancellationToken.None);
         var expectedSums = await store.SumKeyBucketsAsync("s", 4, CancellationToken.None);
-        var expectedRecords = await ToListAsync(store.ReadRecordsAsync("s", CancellationToken.None));
+        var expectedRecords = await store.ReadRecordsAsync("s", CancellationToken.None).ToListAsync();
         SqliteConnection.ClearAllPools(); // in WAL mode an open connection shares the file: none of the store's may be open for the lock below
 
         await using var holder = new SqliteConnection($"Data Source={_path};Pooling=False");
@@ -136,7 +122,7 @@ public sealed class SqliteUpsertTests : IDisposable
         }
 
         var sums = Task.Run(() => store.SumKeyBucketsAsync("s", 4, CancellationToken.None));
-        var records = Task.Run(() => ToListAsync(store.ReadRecordsAsync("s", CancellationToken.None)));
+        var records = Task.Run(async () => await store.ReadRecordsAsync("s", CancellationToken.None).ToListAsync());
         await Task.Delay(300);
         Assert.False(sums.IsCompleted); // neither failed with "database is locked": both wait, as every statement of the store does
         Assert.False(records.IsCompleted);
