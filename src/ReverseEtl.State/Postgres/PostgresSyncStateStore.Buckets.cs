@@ -45,7 +45,7 @@ public sealed partial class PostgresSyncStateStore
             // Only a hand edit leaves a bucket outside 32 bits: negative, or past this many bits once shifted.
             if (bucket < 0 || bucket >= 1L << bits)
             {
-                throw new StateStoreException($"sync_records.key_bucket of sync '{sync}' holds a value that is not a 32-bit key bucket; set it to null and the next run fills it again");
+                throw BucketOutOfRange(sync);
             }
 
             sums.Add(new KeyBucketSum((int)bucket, row.Rows, ((UInt128)(ulong)row.High << 30) + (ulong)row.Low, row.Unknown));

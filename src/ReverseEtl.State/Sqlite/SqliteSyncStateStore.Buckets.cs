@@ -53,7 +53,7 @@ public sealed partial class SqliteSyncStateStore
 
             if (bucket < 0)
             {
-                throw new StateStoreException($"sync_records.key_bucket of sync '{sync}' holds a value that is not a 32-bit key bucket; set it to null and the next run fills it again");
+                throw BucketOutOfRange(sync);
             }
 
             rows[bucket]++;
