@@ -15,15 +15,19 @@ public abstract partial class SnapshotDiffTests
 {
     private protected abstract Task<long> ScalarAsync(TestProject project, string sql);
 
+    // 2,000 plain accounts' companions in the corruption tests: non-ASCII, an emoji, a quote, a leading space, a very long
+    // key and text, an empty key, nulls.
+    private const string AwkwardAccounts = """
+        ;
+        insert into accounts values ('ключ_1', 'Имя — ünïcödé', 1, 'n'), ('emoji_🙂', 'Party 🎉', 2, ''), ('o''neil', '', 3, null),
+            (' lead space', null, null, null), ('long_' || repeat('ü', 3000), repeat('y', 5000), 4, 'n'), ('', 'Empty key', 5, 'n')
+        """;
+
     [Fact]
     public async Task Run_SnapshotCorruptedEachWay_FoundItsBucketsRewrittenAndSameChangesAsTheWorker()
     {
         await using var project = await ProjectAsync();
-        await ExecuteAsync(project, Accounts(2000) + """
-            ;
-            insert into accounts values ('ключ_1', 'Имя — ünïcödé', 1, 'n'), ('emoji_🙂', 'Party 🎉', 2, ''), ('o''neil', '', 3, null),
-                (' lead space', null, null, null), ('long_' || repeat('ü', 3000), repeat('y', 5000), 4, 'n'), ('', 'Empty key', 5, 'n')
-            """);
+        await ExecuteAsync(project, Accounts(2000) + AwkwardAccounts);
         await RunBothAsync(project);
         await ExecuteAsync(project, "create table saved_rows as select * from retl_state.retl_snapshot where key_text in ('emoji_🙂', 'o''neil')");
         await ExecuteAsync(project, "delete from accounts where account_id = 'emoji_🙂'; update accounts set days_in_stage = 30 where account_id = 'o''neil'");

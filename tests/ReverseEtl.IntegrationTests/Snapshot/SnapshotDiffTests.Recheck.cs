@@ -19,11 +19,7 @@ public abstract partial class SnapshotDiffTests
     public async Task Run_SnapshotDiffersWhereBucketSumsAgree_CheckedAgainAfterTheBucketRepairAndRebuiltWhole()
     {
         await using var project = await ProjectAsync();
-        await ExecuteAsync(project, Accounts(2000) + """
-            ;
-            insert into accounts values ('ключ_1', 'Имя — ünïcödé', 1, 'n'), ('emoji_🙂', 'Party 🎉', 2, ''), ('o''neil', '', 3, null),
-                (' lead space', null, null, null), ('long_' || repeat('ü', 3000), repeat('y', 5000), 4, 'n'), ('', 'Empty key', 5, 'n')
-            """);
+        await ExecuteAsync(project, Accounts(2000) + AwkwardAccounts);
         await RunBothAsync(project);
 
         // In the snapshot, ключ_1's row moves to a key the state never had, in ключ_1's bucket, with the same row hash and
