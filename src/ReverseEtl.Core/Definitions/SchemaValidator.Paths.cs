@@ -1,74 +1,67 @@
-using Newtonsoft.Json.Linq;
-using NJsonSchema.Validation;
+using System.Text.Json.Nodes;
+using Json.Pointer;
 
 namespace ReverseEtl.Core.Definitions;
 
-// Where a violation is, as the dotted path a SourceMap knows.
+// Where a violation is, as the dotted path a SourceMap knows, and which part of the schema it broke.
 public sealed partial class SchemaValidator
 {
-    // Where the error is: the value checked, or for a missing key the mapping that lacks it. Taken from the token, walked up
-    // to the root with each key as written: NJsonSchema's path joins some keys with '.' as they are ('x[y') and lets
-    // Newtonsoft escape others (['it\'s']), so it can't always be read back.
-    private static string PathOf(ValidationError error) => error switch
+    /// <summary>
+    /// Turns a JSON Pointer into the file (<c>/syncs/a.b/fields/x~1y/0</c>) into the dotted path a <see cref="SourceMap"/>
+    /// knows (<c>syncs.a.b.fields.x/y[0]</c>): each key as written, an index where the value there is a list.
+    /// </summary>
+    internal static string ConfigPathOf(JsonPointer pointer, JsonNode root)
     {
-        { Token: { } token } => PathOf(token),
-        { Kind: ValidationErrorKind.PropertyRequired } => ConfigPath.Parent(ToPath(error.Path)),
-        _ => ToPath(error.Path),
-    };
-
-    private static string PathOf(JToken? token) => token switch
-    {
-        JProperty property => ConfigPath.Child(PathOf(property.Parent), property.Name),
-        { Parent: JProperty property } => PathOf(property),
-        { Parent: JArray array } => ConfigPath.Item(PathOf(array), array.IndexOf(token)),
-        _ => string.Empty,
-    };
-
-    /// <summary>Turns NJsonSchema's <c>#/syncs['a.b'].blocks[0]</c> into <c>syncs.a.b.blocks[0]</c>.</summary>
-    internal static string ToPath(string? schemaPath)
-    {
-        var text = (schemaPath ?? string.Empty).TrimStart('#').TrimStart('/');
-        var path = string.Empty;
-        var i = 0;
-        while (i < text.Length)
+        var (path, node) = (string.Empty, (JsonNode?)root);
+        foreach (var segment in Segments(pointer))
         {
-            if (text[i] == '.')
+            if (node is JsonArray list && int.TryParse(segment, out var index) && index >= 0 && index < list.Count)
             {
-                i++;
-            }
-            else if (text.AsSpan(i).StartsWith("['"))
-            {
-                var end = QuoteEnd(text, i + 2);
-                path = ConfigPath.Child(path, JToken.Parse(text[(i + 1)..(end + 1)]).Value<string>()!);
-                i = end + 2;
-            }
-            else if (text[i] == '[')
-            {
-                var end = text.IndexOf(']', i);
-                path += text[i..(end + 1)];
-                i = end + 1;
+                (path, node) = (ConfigPath.Item(path, index), list[index]);
             }
             else
             {
-                var end = text.IndexOfAny(['.', '['], i);
-                end = end < 0 ? text.Length : end;
-                path = ConfigPath.Child(path, text[i..end]);
-                i = end;
+                (path, node) = (ConfigPath.Child(path, segment), node is JsonObject map ? map[segment] : null);
             }
         }
 
         return path;
     }
 
-    // Newtonsoft writes a key it must bracket as a single-quoted JavaScript string (['it\'s']), which its parser reads back.
-    private static int QuoteEnd(string text, int start)
+    // The value in the file at the pointer (null when absent or itself null).
+    private static JsonNode? ValueAt(JsonPointer pointer, JsonNode root) =>
+        pointer.TryEvaluate(root, out var value) ? value : null;
+
+    // The schema object an evaluation path ends at, following each '$ref' (all local: '#/definitions/...').
+    private JsonObject? SchemaAt(JsonPointer evaluationPath) => SchemaAt(Segments(evaluationPath));
+
+    private JsonObject? SchemaAt(IEnumerable<string> segments)
     {
-        var end = start;
-        while (end < text.Length && text[end] != '\'')
+        var node = (JsonNode?)_document;
+        foreach (var segment in segments)
         {
-            end += text[end] == '\\' ? 2 : 1;
+            node = segment == "$ref" && node?["$ref"]?.GetValue<string>() is { } reference
+                ? SchemaAt(Segments(JsonPointer.Parse(reference.TrimStart('#'))))
+                : node switch
+                {
+                    JsonObject map => map[segment],
+                    JsonArray list when int.TryParse(segment, out var index) && index < list.Count => list[index],
+                    _ => null,
+                };
         }
 
-        return end;
+        return node as JsonObject;
+    }
+
+    private static string LastSegment(JsonPointer pointer) =>
+        pointer.Count == 0 ? string.Empty : SegmentAt(pointer, ^1);
+
+    private static string SegmentAt(JsonPointer pointer, Index index) => Segments(pointer)[index];
+
+    // The pointer's keys unescaped (RFC 6901: '~1' is '/', '~0' is '~').
+    private static string[] Segments(JsonPointer pointer)
+    {
+        var text = pointer.ToString();
+        return text.Length == 0 ? [] : [.. text[1..].Split('/').Select(s => s.Replace("~1", "/").Replace("~0", "~"))];
     }
 }

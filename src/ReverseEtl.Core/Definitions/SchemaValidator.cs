@@ -1,26 +1,27 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using NJsonSchema;
-using NJsonSchema.Validation;
+using Json.Schema;
 
 namespace ReverseEtl.Core.Definitions;
 
 /// <summary>Checks a parsed file against the shipped JSON Schema and words each violation for the person who wrote the file.</summary>
 public sealed partial class SchemaValidator
 {
-    private readonly JsonSchema _schema;
-
     private static readonly Lazy<SchemaValidator> Embedded = new(Load);
 
-    private SchemaValidator(JsonSchema schema) => _schema = schema;
+    private readonly JsonSchema _schema;
+
+    // The schema as JSON, where each failed keyword's value is read for its message (JsonSchema.Net words its own).
+    private readonly JsonNode _document;
+
+    private SchemaValidator(JsonSchema schema, JsonNode document) => (_schema, _document) = (schema, document);
 
     /// <summary>The embedded schema, loaded once per process (an error loading it is thrown to each caller).</summary>
     public static SchemaValidator Shared => Embedded.Value;
 
     /// <summary>
     /// Starts loading <see cref="Shared"/> on the thread pool, so that reading the config files does not wait for it
-    /// (about a fifth of a short command's start-up, on an otherwise idle core).
+    /// (part of a short command's start-up, on an otherwise idle core).
     /// </summary>
     public static void StartLoading() => _ = Task.Run(() => Embedded.Value);
 
@@ -30,82 +31,73 @@ public sealed partial class SchemaValidator
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("reverse-etl.schema.json")
             ?? throw new InvalidOperationException("The embedded reverse-etl.schema.json is missing from ReverseEtl.Core.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return new SchemaValidator(JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult());
+        var text = reader.ReadToEnd();
+        return new SchemaValidator(JsonSchema.FromText(text), JsonNode.Parse(text)!);
     }
 
     /// <summary>Adds one error per violation in <paramref name="root"/> to <paramref name="errors"/>; returns whether there were none.</summary>
     public bool Validate(JsonNode root, SourceMap map, ICollection<DefinitionError> errors)
     {
-        var before = errors.Count;
-        foreach (var error in Flatten(_schema.Validate(root.ToJsonString())))
+        // Options of its own each time: an evaluation registers the schema in the options' registry, which is not
+        // safe to share between threads.
+        var results = _schema.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        if (results.IsValid)
         {
-            errors.Add(Describe(error, map));
+            return true;
         }
 
-        return errors.Count == before;
-    }
-
-    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors) =>
-        errors.SelectMany(error => error switch
+        var found = Failures(results).SelectMany(failure => Describe(failure, root, map)).Distinct().ToList();
+        foreach (var error in found.OrderBy(e => e.Location.Line).ThenBy(e => e.Location.Column))
         {
-            ChildSchemaValidationError { Errors.Count: > 0 } child => Flatten(child.Errors.SelectMany(pair => pair.Value)),
-            MultiTypeValidationError multi when TypeOfTheValue(multi) is { } own => Flatten(own),
-            _ => [error],
-        });
+            errors.Add(error);
+        }
 
-    // A value allowed several types fails each; when it is of one of them (no '... expected' among that type's errors),
-    // only that type's complaints are worth telling ('[]': needs an item, not 'must be an array or a string').
-    private static ICollection<ValidationError>? TypeOfTheValue(MultiTypeValidationError error) =>
-        error.Errors.Values.FirstOrDefault(errors => !errors.Any(e => TypeExpected.Contains(e.Kind)));
+        return found.Count == 0;
+    }
 
-    private static readonly HashSet<ValidationErrorKind> TypeExpected =
-    [
-        ValidationErrorKind.StringExpected, ValidationErrorKind.NumberExpected, ValidationErrorKind.IntegerExpected,
-        ValidationErrorKind.BooleanExpected, ValidationErrorKind.ArrayExpected, ValidationErrorKind.ObjectExpected,
-        ValidationErrorKind.NullExpected,
-    ];
+    // One keyword that failed, at the node of the evaluation that holds it.
+    private readonly record struct Failure(EvaluationResults Node, string Keyword);
 
-    private static DefinitionError Describe(ValidationError error, SourceMap map)
+    // The keywords that failed, in a tree walked from the root. A name checked by propertyNames is left to the
+    // definitions' own check, which words it. Of a oneOf's forms, only those of the value's type are worth telling
+    // (a mapping missing 'label': not also 'must be text'); when the value is of none of them, its types are told.
+    private IEnumerable<Failure> Failures(EvaluationResults node)
     {
-        var path = PathOf(error);
-        var raw = map.RawAt(path);
-        var shown = raw is null ? "this value" : $"'{raw}'";
-        return error.Kind switch
+        if (node.IsValid || LastSegment(node.EvaluationPath) == "propertyNames")
         {
-            ValidationErrorKind.NoAdditionalPropertiesAllowed =>
-                new(map.KeyAt(path), path, $"unknown key '{error.Property}'; expected one of: {AllowedKeys(error)}"),
-            ValidationErrorKind.PropertyRequired =>
-                new(map.ValueAt(path), path, $"missing required key '{error.Property}'"),
-            ValidationErrorKind.NotInEnumeration =>
-                new(map.ValueAt(path), path, $"{shown} is not allowed; expected one of: {string.Join(", ", error.Schema.Enumeration)}"),
-            ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties =>
-                new(map.ValueAt(path), path, $"needs exactly one key naming its type; expected one of: {string.Join(", ", error.Schema.ActualProperties.Keys)}"),
-            _ => new(map.ValueAt(path), path, $"{shown} {Wording(error)}"),
-        };
+            return [];
+        }
+
+        var children = node.Details ?? [];
+        var forms = children.Where(IsForm).ToList();
+        var own = (node.Errors ?? new Dictionary<string, string>())
+            .Where(error => forms.Count == 0 || error.Key is not ("oneOf" or "anyOf")) // told by FormFailures
+            .Select(error => new Failure(node, error.Key));
+        var inner = children.Except(forms).SelectMany(Failures);
+        return own.Concat(inner).Concat(forms.Count == 0 ? [] : FormFailures(node, forms));
     }
 
-    private static string AllowedKeys(ValidationError error)
+    private IEnumerable<Failure> FormFailures(EvaluationResults node, List<EvaluationResults> forms)
     {
-        var keys = error.Schema?.ActualSchema.ActualProperties.Keys ?? [];
-        return string.Join(", ", keys);
+        if (forms.Any(form => form.IsValid))
+        {
+            // Fits a form: a oneOf's value fits more than one, or it is some other keyword that failed here.
+            return node.Errors?.ContainsKey("oneOf") == true ? [new Failure(node, "oneOf")] : [];
+        }
+
+        var ofItsType = forms.Where(form => !WrongType(form, form.InstanceLocation)).ToList();
+        return ofItsType.Count > 0 ? ofItsType.SelectMany(Failures) : [new Failure(node, OfNoFormsType)];
     }
 
-    private static string Wording(ValidationError error) => error.Kind switch
-    {
-        ValidationErrorKind.StringExpected => "must be text",
-        ValidationErrorKind.IntegerExpected => "must be a whole number",
-        ValidationErrorKind.NumberExpected => "must be a number",
-        ValidationErrorKind.BooleanExpected => "must be true or false",
-        ValidationErrorKind.ArrayExpected => "must be a list",
-        ValidationErrorKind.ObjectExpected => "must be a mapping of keys to values",
-        ValidationErrorKind.NullExpected => "must be empty",
-        ValidationErrorKind.NoTypeValidates => $"must be one of these types: {error.Schema.Type.ToString().ToLowerInvariant()}",
-        ValidationErrorKind.StringTooShort => "must not be empty",
-        ValidationErrorKind.TooFewItems => $"needs at least {error.Schema.MinItems} item(s)",
-        ValidationErrorKind.TooManyItems => $"may have at most {error.Schema.MaxItems} item(s)",
-        ValidationErrorKind.ItemsNotUnique => "lists an item more than once",
-        ValidationErrorKind.NumberTooSmall => $"must be at least {error.Schema.Minimum?.ToString(CultureInfo.InvariantCulture)}",
-        ValidationErrorKind.NumberTooBig => $"must be at most {error.Schema.Maximum?.ToString(CultureInfo.InvariantCulture)}",
-        _ => $"is not valid ({error.Kind})",
-    };
+    // Not a keyword: the value is of none of the types of its forms.
+    private const string OfNoFormsType = "(forms)";
+
+    private static bool IsForm(EvaluationResults child) =>
+        child.EvaluationPath.Count >= 2 && SegmentAt(child.EvaluationPath, ^2) is "oneOf" or "anyOf";
+
+    // Whether the value at the form's own location is not of the form's type (a '$ref' keeps the location).
+    private static bool WrongType(EvaluationResults node, Json.Pointer.JsonPointer at) =>
+        node.InstanceLocation.Equals(at)
+        && ((node.Errors?.ContainsKey("type") ?? false) || (node.Errors?.ContainsKey(string.Empty) ?? false)
+            || (node.Details ?? []).Any(child => WrongType(child, at)));
 }

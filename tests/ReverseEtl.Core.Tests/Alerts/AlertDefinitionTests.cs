@@ -94,7 +94,7 @@ public class AlertDefinitionTests
 
     [Theory]
     [InlineData("rejected_share: 5", "config/alerts.yaml:3:75: alerts.a.rejected_share: '5' must be text")]
-    [InlineData("rejected_share: 150%", "config/alerts.yaml:3:75: alerts.a.rejected_share: '150%' is not valid (PatternMismatch)")]
+    [InlineData("rejected_share: 150%", "config/alerts.yaml:3:75: alerts.a.rejected_share: '150%' does not match the pattern ^(100|[0-9]{1,2})(\\.[0-9]+)?%$")]
     [InlineData("on: [failed, exploded]", "config/alerts.yaml:3:72: alerts.a.on[1]: 'exploded' is not allowed; expected one of: failed, recovered, held, rejected")]
     [InlineData("colour: red", "config/alerts.yaml:3:59: alerts.a.colour: unknown key 'colour'; expected one of: slack, webhook, on, rejected_share, syncs")]
     public void Load_AlertOutsideTheSchema_NamedAtFileLineColumn(string entry, string expected)

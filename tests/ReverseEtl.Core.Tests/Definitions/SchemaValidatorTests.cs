@@ -73,11 +73,11 @@ public class SchemaValidatorTests
     }
 
     [Fact]
-    public void Validate_OtherRules_WordedWithTheirKindOrTypes()
+    public void Validate_PatternOrSeveralTypes_NamesThePatternOrTheTypes()
     {
         Assert.Equal(
             [
-                "f.yaml:3:36: connections.sf.salesforce.api_version: 'v62' is not valid (PatternMismatch)",
+                "f.yaml:3:36: connections.sf.salesforce.api_version: 'v62' does not match the pattern ^v[0-9]+\\.[0-9]$",
                 "f.yaml:5:36: models.m.primary_key: '5' must be one of these types: array, string",
             ],
             Errors("version: 1\nconnections:\n  sf: { salesforce: { api_version: v62 } }\nmodels:\n  m: { connection: w, primary_key: 5, sql: x }\n"));
@@ -133,24 +133,54 @@ public class SchemaValidatorTests
     public void Validate_PrimaryKeyOfOneOfItsTypes_ThatTypesComplaint(string value, string expected) =>
         Assert.Equal([expected], Errors($"version: 1\nmodels:\n  m: {{ connection: w, primary_key: {value}, sql: x }}\n"));
 
-    [Theory]
-    [InlineData("#/syncs['a.b'].slack.blocks[0]", "syncs.a.b.slack.blocks[0]")]
-    [InlineData("#/syncs.s.slack.blocks[12].text", "syncs.s.slack.blocks[12].text")]
-    [InlineData("#/syncs['東京'].mode", "syncs.東京.mode")]
-    [InlineData("#/version", "version")]
-    [InlineData("#/", "")]
-    [InlineData("", "")]
-    [InlineData(null, "")]
-    public void ToPath_NJsonSchemaPath_DottedConfigPath(string? schemaPath, string expected) =>
-        Assert.Equal(expected, SchemaValidator.ToPath(schemaPath));
+    [Fact]
+    public void Validate_ValueOfOneOfSeveralForms_ComplaintsOfTheFormOfItsType()
+    {
+        Assert.Equal(
+            [
+                "f.yaml:7:40: syncs.s.hubspot.create_properties.a: '5' must be one of these types: object, string",
+                "f.yaml:7:46: syncs.s.hubspot.create_properties.b: '' must not be empty",
+                "f.yaml:7:62: syncs.s.hubspot.create_properties.c.label: '' must not be empty",
+                "f.yaml:7:71: syncs.s.hubspot.create_properties.d: missing required key 'label'",
+                "f.yaml:7:73: syncs.s.hubspot.create_properties.d.läbel: unknown key 'läbel'; expected one of: label, type",
+                "f.yaml:7:106: syncs.s.hubspot.create_properties.e.type: 'text' is not allowed; expected one of: string, number, date, datetime",
+            ],
+            SyncErrors("""hubspot: { create_properties: { a: 5, b: "", c: { label: "" }, d: { läbel: x }, e: { label: x, type: text }, f: Größe } }"""));
+    }
 
-    [Theory]
-    [InlineData(@"#/syncs.s.fields['it\'s']", "syncs.s.fields.it's")]
-    [InlineData(@"#/syncs.s.fields['a\']b'].x", "syncs.s.fields.a']b.x")]
-    [InlineData(@"#/syncs.s.fields['c\\d'][0]", @"syncs.s.fields.c\d[0]")]
-    [InlineData(@"#/syncs.s.fields['tab\there']", "syncs.s.fields.tab\there")]
-    public void ToPath_KeyNewtonsoftEscaped_AsWritten(string schemaPath, string expected) =>
-        Assert.Equal(expected, SchemaValidator.ToPath(schemaPath));
+    [Fact]
+    public void Validate_KeysWithSlashesAndTildes_PathAsWritten()
+    {
+        Assert.Equal(
+            [
+                "f.yaml:7:22: syncs.s.fields.a/b: '' must not be empty",
+                "f.yaml:7:33: syncs.s.fields.c~d: '' must not be empty",
+                "f.yaml:7:46: syncs.s.fields.~1/~0: '' must not be empty",
+            ],
+            SyncErrors("""fields: { "a/b": "", "c~d": "", "~1/~0": "" }"""));
+    }
+
+    [Fact]
+    public void Validate_NameOutsideTheNamingRule_LeftToTheDefinitionsCheck()
+    {
+        var errors = new List<DefinitionError>();
+        var (root, map) = Parse("version: 1\nconnections:\n  \"Kunden Ö\": { duckdb: { path: x } }\n");
+
+        Assert.True(Schema.Validate(root, map, errors));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_RootMissingVersionWithAnUnknownKey_BothAtTheirPlace() =>
+        Assert.Equal(
+            ["f.yaml:1:1: missing required key 'version'", "f.yaml:1:1: sinks: unknown key 'sinks'; expected one of: version, connections, models, syncs, alerts"],
+            Errors("sinks: {}\n"));
+
+    [Fact]
+    public void Validate_ListItemsEmptyOrNull_PathWithItsIndex() =>
+        Assert.Equal(
+            ["f.yaml:3:43: models.m.primary_key[2]: '' must not be empty", "f.yaml:3:47: models.m.primary_key[3]: '~' must be text"],
+            Errors("version: 1\nmodels:\n  m: { connection: w, primary_key: [a, a, \"\", ~], sql: x }\n"));
 
     private static List<string> SyncErrors(string line) =>
         Errors($"version: 1\nsyncs:\n  s:\n    model: m\n    destination: d\n    mode: trigger\n    {line}\n");
