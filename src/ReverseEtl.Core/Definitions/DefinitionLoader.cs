@@ -79,7 +79,7 @@ public sealed class DefinitionLoader(ConnectorCatalog catalog, EnvironmentSubsti
             return;
         }
 
-        var dto = root.Deserialize<FileDto>(FileDto.Options)!;
+        var dto = root.Deserialize(DefinitionJson.Default.FileDto)!;
         sections.Add(dto, map, errors);
     }
 

@@ -25,7 +25,7 @@ internal static class DefinitionText
         {
             var (root, map) = new YamlTreeReader(Environment()).Read(file, yaml, errors);
             Assert.Empty(errors);
-            sections.Add(root.Deserialize<FileDto>(FileDto.Options)!, map, errors);
+            sections.Add(root.Deserialize(DefinitionJson.Default.FileDto)!, map, errors);
         }
 
         Assert.Empty(errors);
