@@ -81,10 +81,9 @@ public sealed class SyncRunner(
         var (status, error) = (RunStatus.Failed, (string?)"stopped before the end by an unexpected cancellation");
         try
         {
-            var saved = await LoadAsync(sync.Name, cancellationToken);
             var destination = runtime.Destination(sync.Destination);
             outbox = destination.DryRunOutboxPath;
-            await LiveCheck.EnsureAsync(runtime, sync, cancellationToken);
+            var saved = await LoadCheckedAsync(runtime, sync, cancellationToken);
             context = new SyncRunContext(runtime, sync, saved, logger) { RunId = runId, Time = time, RecordLog = _records.Log, RecordLogMaxRows = (recordLog ?? new RecordLogSettings()).MaxRows, Metrics = metrics, DryRun = outbox is not null };
             execution = new SyncExecution(context, destination.CreateWriter(sync.Settings), state);
             await using var progress = Watch(sync.Name, execution, watch);
@@ -104,6 +103,16 @@ public sealed class SyncRunner(
         results.RunFinished(sync.Name, runId, status.ToString(), Counts(execution).ToString());
         await _records.PruneAsync(sync.Name);
         return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
+    }
+
+    // The state loaded while the sync is checked against its model (LiveCheck) on the other core: neither needs the
+    // other, and each is a query of its own (counting the keys held, the model run with no row). The state's error wins.
+    private async Task<SavedState> LoadCheckedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    {
+        var checking = Task.Run(() => LiveCheck.EnsureAsync(runtime, sync, cancellationToken), cancellationToken);
+        var loading = LoadAsync(sync.Name, cancellationToken);
+        await Task.WhenAll(loading, checking);
+        return await loading;
     }
 
     // What a run starts from: the state, and what earlier runs left open (sends of unknown outcome, approvals).

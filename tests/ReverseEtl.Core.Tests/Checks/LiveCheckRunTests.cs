@@ -39,6 +39,35 @@ public class LiveCheckRunTests
     }
 
     [Fact]
+    public async Task Run_StateUnreadableWhileTheCheckFails_TheStatesErrorIsTheRunsAndNothingIsSent()
+    {
+        var kit = new RunKit("""mode: upsert, hubspot: { note: "{{ row.nmae }}" }""", Row("a", "Zoë"), Row("a", ""), Row(null, null));
+        kit.State.ColumnsFail = new InvalidOperationException("sync_columns of sync 's' cannot be read (Ünïcode, 東京)");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("sync_columns of sync 's' cannot be read (Ünïcode, 東京)", report.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("row.nmae", report.Error, StringComparison.Ordinal);
+        Assert.Empty(kit.Destination.Batches);
+        Assert.Empty(kit.Warehouse.Queries);
+    }
+
+    [Fact]
+    public async Task Run_StateUnreadableAndTheSyncSound_TheStatesErrorAndNothingRead()
+    {
+        var kit = new RunKit("mode: upsert", Row("a", "Zoë"));
+        kit.State.ColumnsFail = new InvalidOperationException("disk I/O error");
+
+        var report = await kit.RunAsync();
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("disk I/O error", report.Error, StringComparison.Ordinal);
+        Assert.Empty(kit.Destination.Batches);
+        Assert.Empty(kit.Warehouse.Queries);
+    }
+
+    [Fact]
     public async Task Run_MappedColumnsAndTemplateNamesInAnotherCase_PassAndSend()
     {
         var kit = new RunKit("""mode: upsert, fields: { key: ID, label: Name }, hubspot: { note: "{{ row.LABEL }}" }""", Row("a", "東京"), Row("b", null));

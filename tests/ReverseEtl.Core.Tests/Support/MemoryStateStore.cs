@@ -40,7 +40,11 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
     public Task<Dictionary<string, string>> LoadDestinationIdsAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult(keys.Where(DestinationIds.ContainsKey).ToDictionary(k => k, k => DestinationIds[k], StringComparer.Ordinal));
 
-    public Task<Dictionary<string, string>> LoadColumnsAsync(string sync, CancellationToken cancellationToken) => Task.FromResult(new Dictionary<string, string>(Columns, StringComparer.Ordinal));
+    /// <summary>When set, reading the columns stored last time fails with it (a state that cannot be read).</summary>
+    public Exception? ColumnsFail { get; set; }
+
+    public Task<Dictionary<string, string>> LoadColumnsAsync(string sync, CancellationToken cancellationToken) =>
+        ColumnsFail is { } failure ? Task.FromException<Dictionary<string, string>>(failure) : Task.FromResult(new Dictionary<string, string>(Columns, StringComparer.Ordinal));
 
     public Task SaveColumnsAsync(string sync, IReadOnlyDictionary<string, string> columns, CancellationToken cancellationToken)
     {
