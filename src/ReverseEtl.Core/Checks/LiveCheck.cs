@@ -21,9 +21,13 @@ public static class LiveCheck
 {
     private static readonly LiquidTemplateCompiler Templates = new();
 
-    /// <summary>Checks <paramref name="sync"/>; with <paramref name="askDestination"/>, also asks the vendor for its fields.</summary>
+    /// <summary>
+    /// Checks <paramref name="sync"/>; with <paramref name="askDestination"/>, also asks the vendor for its fields.
+    /// <paramref name="before"/> (a run's state load) must succeed before the check writes anything (the snapshot's
+    /// table) or asks the vendor: it is awaited once the model's columns are read and checked, and its error is thrown.
+    /// </summary>
     /// <exception cref="DestinationException">The vendor could not be asked.</exception>
-    public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, bool askDestination, CancellationToken cancellationToken)
+    public static async Task<LiveCheckResult> CheckAsync(ProjectRuntime runtime, SyncDefinition sync, bool askDestination, CancellationToken cancellationToken, Task? before = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sync);
@@ -39,6 +43,7 @@ public static class LiveCheck
         var destination = runtime.Destination(sync.Destination);
         problems.AddRange(checks.Check(columns, Templates));
         problems.AddRange(destination is IDestinationFieldReferences references ? checks.CheckReferences(columns, references) : []);
+        await (before ?? Task.CompletedTask);
         problems.AddRange(await SnapshotCheck.CheckAsync(runtime, sync, cancellationToken));
         var skipped = new List<string>();
         if (askDestination && destination is IDestinationFieldCheck vendor)
@@ -56,9 +61,9 @@ public static class LiveCheck
     /// A check the destination skipped (a dry run has no credentials to ask with) does not stop the run.
     /// </summary>
     /// <exception cref="DestinationException">The vendor could not be asked for its fields.</exception>
-    public static async Task EnsureAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken, Task? before = null)
     {
-        var result = await CheckAsync(runtime, sync, askDestination: true, cancellationToken);
+        var result = await CheckAsync(runtime, sync, askDestination: true, cancellationToken, before);
         if (result.Problems.Count > 0)
         {
             throw new SyncDefinitionException(

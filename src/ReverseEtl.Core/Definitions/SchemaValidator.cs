@@ -11,6 +11,12 @@ public sealed partial class SchemaValidator
 
     private readonly JsonSchema _schema;
 
+    // One set of options for every evaluation, taken in turn: JsonSchema.Net 7.4 keeps in them what it built of the
+    // schema for an evaluation (about 8 times the CPU of a file to build again each time), and an evaluation under way
+    // on another thread with the same options can make it answer 'valid' for an invalid file (json-everything#929).
+    private readonly EvaluationOptions _options = new() { OutputFormat = OutputFormat.Hierarchical };
+    private readonly Lock _turn = new();
+
     // The schema as JSON, where each failed keyword's value is read for its message (JsonSchema.Net words its own).
     private readonly JsonNode _document;
 
@@ -23,7 +29,7 @@ public sealed partial class SchemaValidator
     /// Starts loading <see cref="Shared"/> on the thread pool, so that reading the config files does not wait for it
     /// (part of a short command's start-up, on an otherwise idle core).
     /// </summary>
-    public static void StartLoading() => _ = Task.Run(() => Embedded.Value);
+    public static void StartLoading() => _ = Task.Run(() => Embedded.Value.Validate(new JsonObject { ["version"] = 1 }, new SourceMap(string.Empty), []));
 
     /// <summary>Loads the schema embedded in this assembly (the same file as config/reverse-etl.schema.json).</summary>
     public static SchemaValidator Load()
@@ -38,15 +44,13 @@ public sealed partial class SchemaValidator
     /// <summary>Adds one error per violation in <paramref name="root"/> to <paramref name="errors"/>; returns whether there were none.</summary>
     public bool Validate(JsonNode root, SourceMap map, ICollection<DefinitionError> errors)
     {
-        // Options of its own each time: an evaluation registers the schema in the options' registry, which is not
-        // safe to share between threads.
-        var results = _schema.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
-        if (results.IsValid)
+        List<DefinitionError> found;
+        lock (_turn)
         {
-            return true;
+            var results = _schema.Evaluate(root, _options);
+            found = results.IsValid ? [] : [.. Failures(results).SelectMany(failure => Describe(failure, root, map)).Distinct()];
         }
 
-        var found = Failures(results).SelectMany(failure => Describe(failure, root, map)).Distinct().ToList();
         foreach (var error in found.OrderBy(e => e.Location.Line).ThenBy(e => e.Location.Column))
         {
             errors.Add(error);
@@ -70,9 +74,11 @@ public sealed partial class SchemaValidator
 
         var children = node.Details ?? [];
         var forms = children.Where(IsForm).ToList();
-        var own = (node.Errors ?? new Dictionary<string, string>())
-            .Where(error => forms.Count == 0 || error.Key is not ("oneOf" or "anyOf")) // told by FormFailures
-            .Select(error => new Failure(node, error.Key));
+        var errors = node.Errors ?? new Dictionary<string, string>();
+        var own = errors.ContainsKey("type")
+            ? [new Failure(node, "type")] // a value of the wrong type is told that alone, not also 'not one of: 1'
+            : errors.Where(error => forms.Count == 0 || error.Key is not ("oneOf" or "anyOf")) // told by FormFailures
+                .Select(error => new Failure(node, error.Key));
         var inner = children.Except(forms).SelectMany(Failures);
         return own.Concat(inner).Concat(forms.Count == 0 ? [] : FormFailures(node, forms));
     }

@@ -105,12 +105,13 @@ public sealed class SyncRunner(
         return new SyncRunReport(sync.Name, status, Counts(execution)) { RunId = runId, Error = error, DryRunOutbox = outbox };
     }
 
-    // The state loaded while the sync is checked against its model (LiveCheck) on the other core: neither needs the
-    // other, and each is a query of its own (counting the keys held, the model run with no row). The state's error wins.
+    // The state loads on the other core while the model runs with no row for the sync's check (LiveCheck): each is a
+    // query of its own (counting the keys held; the model's columns). The check writes nothing and asks no vendor
+    // until the state has loaded, and the state's error is the run's.
     private async Task<SavedState> LoadCheckedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
-        var checking = Task.Run(() => LiveCheck.EnsureAsync(runtime, sync, cancellationToken), cancellationToken);
-        var loading = LoadAsync(sync.Name, cancellationToken);
+        var loading = Task.Run(() => LoadAsync(sync.Name, cancellationToken), cancellationToken);
+        var checking = LiveCheck.EnsureAsync(runtime, sync, cancellationToken, before: loading);
         await Task.WhenAll(loading, checking);
         return await loading;
     }

@@ -51,6 +51,7 @@ public class LiveCheckRunTests
         Assert.DoesNotContain("row.nmae", report.Error, StringComparison.Ordinal);
         Assert.Empty(kit.Destination.Batches);
         Assert.Empty(kit.Warehouse.Queries);
+        Assert.Equal(0, kit.Destination.FieldChecks);
     }
 
     [Fact]
@@ -65,6 +66,7 @@ public class LiveCheckRunTests
         Assert.Contains("disk I/O error", report.Error, StringComparison.Ordinal);
         Assert.Empty(kit.Destination.Batches);
         Assert.Empty(kit.Warehouse.Queries);
+        Assert.Equal(0, kit.Destination.FieldChecks); // the vendor is not asked for a run that cannot go on
     }
 
     [Fact]
@@ -76,6 +78,7 @@ public class LiveCheckRunTests
 
         Assert.Equal((RunStatus.Succeeded, 2L), (report.Status, report.Counts.Sent));
         Assert.Single(kit.Warehouse.Queries);
+        Assert.Equal(1, kit.Destination.FieldChecks);
     }
 
     [Fact]

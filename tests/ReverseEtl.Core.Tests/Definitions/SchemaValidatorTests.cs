@@ -182,6 +182,32 @@ public class SchemaValidatorTests
             ["f.yaml:3:43: models.m.primary_key[2]: '' must not be empty", "f.yaml:3:47: models.m.primary_key[3]: '~' must be text"],
             Errors("version: 1\nmodels:\n  m: { connection: w, primary_key: [a, a, \"\", ~], sql: x }\n"));
 
+    [Theory]
+    [InlineData("version: '1'\n", "f.yaml:1:10: version: '1' must be a whole number")]
+    [InlineData("version: 1\nsyncs: { s: { model: m, destination: d, mode: trigger, batch_size: -1.5 } }\n", "f.yaml:2:68: syncs.s.batch_size: '-1.5' must be a whole number")]
+    public void Validate_ValueOfTheWrongType_ToldThatAloneNotAlsoItsRangeOrChoices(string yaml, string expected) =>
+        Assert.Equal([expected], Errors(yaml));
+
+    [Fact]
+    public async Task Validate_FromSeveralThreadsAtOnce_EachFileGetsItsOwnErrors()
+    {
+        string[] files =
+        [
+            "version: 1\n",
+            "version: 2\n",
+            "version: 1\nsyncs:\n  s: { model: m, destination: d, mode: upsert, diff: both }\n",
+            "version: 1\nmodels:\n  m: { connection: w, primary_key: [], sql: x }\n",
+            "version: 1\nconnections:\n  c: { duckdb: { path: 5 } }\n",
+        ];
+        var expected = files.Select(Errors).ToList();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(thread => Task.Run(() =>
+            Enumerable.Range(0, 25).Select(round => (File: (thread + round) % files.Length, Got: Errors(files[(thread + round) % files.Length]))).ToList())));
+
+        Assert.Equal(1, expected.Count(e => e.Count == 0));
+        Assert.All(answers.SelectMany(a => a), answer => Assert.Equal(expected[answer.File], answer.Got));
+    }
+
     private static List<string> SyncErrors(string line) =>
         Errors($"version: 1\nsyncs:\n  s:\n    model: m\n    destination: d\n    mode: trigger\n    {line}\n");
 

@@ -46,8 +46,19 @@ internal sealed class MemoryWarehouse(IReadOnlyList<WarehouseColumn> columns, IR
 }
 
 /// <summary>A destination that keeps every batch it was given and answers each record with <see cref="Answer"/>.</summary>
-internal sealed class RecordingDestination(string type, int maxBatch, params SyncMode[] modes) : IDestinationConnector, IDestination, ISyncWriter
+internal sealed class RecordingDestination(string type, int maxBatch, params SyncMode[] modes) : IDestinationConnector, IDestination, ISyncWriter, IDestinationFieldCheck
 {
+    private int _fieldChecks;
+
+    /// <summary>How many times the vendor was asked for its fields (it has every field asked for).</summary>
+    public int FieldChecks => _fieldChecks;
+
+    public Task<FieldCheckResult> CheckFieldsAsync(SyncSettings sync, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _fieldChecks);
+        return Task.FromResult(new FieldCheckResult([]));
+    }
+
     public string Type => type;
 
     public DestinationCapabilities Capabilities { get; } = new(modes.ToHashSet(), maxBatch);
