@@ -19,4 +19,12 @@ public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
     /// in the form the warehouse holds most cheaply (DuckDB: a whole number rather than a 16-byte string); else the text.
     /// </summary>
     string StoredHash(string hexText);
+
+    /// <summary>
+    /// An SQL value computed from the row <paramref name="rowName"/> itself that equals <see cref="StoredHash"/> of the
+    /// first 16 hex digits of its row hash (<see cref="IWarehouseDialect.RowHash"/>), where the warehouse has it more
+    /// cheaply than from that text (DuckDB: its <c>hash()</c>, a number already); null where it has not (the diff then
+    /// compares the text).
+    /// </summary>
+    string? RowHashNumber(string rowName);
 }

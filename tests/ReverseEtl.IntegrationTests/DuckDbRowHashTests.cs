@@ -95,6 +95,30 @@ public sealed class DuckDbRowHashTests : IDisposable
         }
     }
 
+    // The snapshot's diff compares this number with the snapshot's stored text read back (StoredHash): it must be that
+    // text's first 16 digits exactly, for the hash and for the md5 a float, a double or an interval keeps.
+    [Theory]
+    [InlineData("""select 'x' as a, null as b union all select '', 'ü-東京 🙂' union all select repeat('é', 10000), 'Zoë' union all select null, null""")]
+    [InlineData("""select [1, null] as l, {'s': 'ü', 'n': null} as st, map {'k': [1]} as m, 1.50::decimal(10,2) as d, '\x00\xFF'::blob as bl, 9000000000::hugeint as h""")]
+    [InlineData("""select 0.0::double as v, 'a' as s union all select -0.0::double, 'a' union all select 0.0::double, null union all select 1e308::double, ''""")]
+    [InlineData("""select {'i': interval '1 month'} as st union all select {'i': interval '30 days'} union all select {'i': null}""")]
+    public async Task RowHashNumber_AwkwardRows_IsTheStoredTextsFirstSixteenDigits(string sql)
+    {
+        var rowHash = ((IWarehouseDialect)_warehouse).RowHash("q");
+        var rows = await ReadAsync($"""
+            select {rowHash}, {_warehouse.RowHashNumber("q")}, {_warehouse.StoredHash($"substr({rowHash}, 1, 16)")}
+            from ({sql}) as q
+            """);
+
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r =>
+        {
+            var number = Convert.ToUInt64(r[1], CultureInfo.InvariantCulture);
+            Assert.Equal(ulong.Parse(((string)r[0]!)[..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture), number);
+            Assert.Equal(Convert.ToUInt64(r[2], CultureInfo.InvariantCulture), number);
+        });
+    }
+
     // Each row of the query: its RowHash and RowHashPart.
     private async Task<List<(string Hash, ulong Part)>> HashesAsync(string sql)
     {

@@ -12,4 +12,6 @@ public sealed partial class PostgresWarehouse : IWarehouseSnapshotBuckets
         $"(case when {hexText} ~ '^[0-9a-f]{{15}}' then ('x' || substr({hexText}, 1, 15))::bit(60)::bigint end)";
 
     public string StoredHash(string hexText) => hexText;
+
+    public string? RowHashNumber(string rowName) => null; // the text is what PostgreSQL compares; an md5 again would cost more
 }

@@ -11,4 +11,6 @@ public sealed partial class SnowflakeWarehouse : IWarehouseSnapshotBuckets
     public string StoredHashPart(string hexText) => $"try_to_number(upper(substr({hexText}, 1, 15)), 'XXXXXXXXXXXXXXX')";
 
     public string StoredHash(string hexText) => hexText;
+
+    public string? RowHashNumber(string rowName) => null; // the text is what Snowflake compares; an md5 again would cost more
 }

@@ -114,7 +114,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
     // The mapper of the statement's columns (its own extra columns left out), and where the row hash is.
     private (RowMapper Mapper, int HashIndex) Mapper(IReadOnlyList<WarehouseColumn> all)
     {
-        var columns = all.Take(all.Count - SnapshotSql.Extra.Length).ToList();
+        var columns = all.Take(all.Count - _sql.Extra.Count).ToList();
         var mapper = RowMapper.Create(context.Sync, context.Model, columns);
         if (SchemaGuard.Check(context, context.Saved.Columns, mapper) is { } changed)
         {

@@ -14,9 +14,10 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     public const string Gone = "retl_gone__";
     public const string ModelRows = "retl_model_rows__";
     public const string KeyColumn = "retl_key__";
+    public const string HashNumberColumn = "retl_row_hash_n__";
 
-    /// <summary>Columns the diff returns besides the model's own, its row hash and its match.</summary>
-    public static readonly string[] Extra = [Gone, ModelRows, KeyColumn];
+    /// <summary>Columns the diff returns, last, besides the model's own, its row hash and its match.</summary>
+    public IReadOnlyList<string> Extra => HashNumber("retl_model__") is null ? [KeyColumn, Gone, ModelRows] : [KeyColumn, HashNumberColumn, Gone, ModelRows];
 
     public string Table => $"{schema}.retl_snapshot";
 
@@ -84,9 +85,11 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
         var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
         var key = KeyText(model, "retl_model__");
         var single = model.PrimaryKey.Count == 1;
+        var number = HashNumber("retl_model__");
+        var modelHash = number is null ? StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)") : $"retl_m__.{HashNumberColumn}";
         return $"""
             with retl_m__ as (
-            select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
+            select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}{(number is null ? string.Empty : $", {number} as {HashNumberColumn}")}
             from (
             {body}
             ) as retl_model__
@@ -98,7 +101,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             ) as retl_any__ limit 1) as retl_some__) as {ModelRows}
             from retl_m__ full outer join retl_s__ on retl_m__.{KeyColumn} = retl_s__.key_text
             where retl_m__.{KeyColumn} is null or retl_s__.key_text is null
-            or not coalesce(retl_s__.row_hash = {StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)")}, false)
+            or not coalesce(retl_s__.row_hash = {modelHash}, false)
             or retl_s__.matched <> coalesce(retl_m__.{ModelQuery.MatchColumn}, false)
             {DuplicatedIn(model, body, key, duplicates)}
             order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}, retl_m__.{KeyColumn}
@@ -129,6 +132,10 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
 
     // A row hash's 16 hex digits as the warehouse compares them cheapest (its text where it has nothing cheaper).
     private string StoredHash(string hexText) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.StoredHash(hexText) : hexText;
+
+    // The model row's hash as the join compares it, computed from the row where the warehouse has that cheaper than
+    // from the hash's text; null: from the text.
+    private string? HashNumber(string rowName) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.RowHashNumber(rowName) : null;
 
     /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
     public IReadOnlyList<string> Replace(IReadOnlyCollection<SnapshotEntry> entries) =>
