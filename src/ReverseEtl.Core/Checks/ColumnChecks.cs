@@ -15,9 +15,14 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
 
     public IEnumerable<DefinitionError> Check(IReadOnlyList<WarehouseColumn> described, ITemplateCompiler compiler)
     {
-        var columns = described.Select(c => c.Name).Where(n => !n.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        var columns = ModelColumns(described).ToList();
         var known = columns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var returns = $"model '{model.Name}' returns: {List(columns)}";
+        foreach (var name in columns.Where(ModelQuery.IsReserved))
+        {
+            yield return sync.Source.Error("model", $"model '{model.Name}' returns a column named '{name}': names that begin with 'retl_' and end with '__' are kept for the columns ReverseEtl adds to the model's query; rename the column in the model");
+        }
+
         foreach (var key in model.PrimaryKey.Where(k => !known.Contains(k)))
         {
             yield return sync.Source.Error("model", $"primary_key: model '{model.Name}' has no column '{key}' (its primary_key at {model.Source.Map.ValueAt(ConfigPath.Child(model.Source.Path, "primary_key"))}); {returns}");
@@ -59,7 +64,15 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
     /// <summary>The payload's field names as the destination receives them.</summary>
     public IReadOnlyList<string> PayloadFields(IReadOnlyList<WarehouseColumn> described) => sync.Fields is { } fields
         ? fields.Select(f => f.Field).ToList()
-        : described.Select(c => c.Name).Where(n => !n.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase)).Select(n => n.ToLowerInvariant()).ToList();
+        : ModelColumns(described).Select(n => n.ToLowerInvariant()).ToList();
+
+    // The model's own columns: the probe's trigger column is the last one described, under its name or, where the
+    // warehouse renames a duplicate name (DuckDB: retl_matches___1), under that.
+    private static IEnumerable<string> ModelColumns(IReadOnlyList<WarehouseColumn> described)
+    {
+        var added = described.Count > 0 && described[^1].Name.StartsWith(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase);
+        return described.Take(added ? described.Count - 1 : described.Count).Select(c => c.Name);
+    }
 
     private string DestinationType() => project.Connections[sync.Destination].Settings.Type;
 

@@ -10,6 +10,13 @@ public static partial class ModelQuery
     public const string MatchColumn = "retl_matches__";
 
     /// <summary>
+    /// True for a name of the form the worker gives the columns and tables it adds around a model (<c>retl_…__</c>, any
+    /// case): a model column of such a name would be read in place of the worker's own, so the live check refuses it.
+    /// </summary>
+    public static bool IsReserved(string name) =>
+        name.StartsWith("retl_", StringComparison.OrdinalIgnoreCase) && name.EndsWith("__", StringComparison.Ordinal) && name.Length > 6;
+
+    /// <summary>
     /// The model's rows with the trigger condition's result, ordered by key: by each key column's text in the state's
     /// key order (<see cref="IWarehouseDialect.KeyText"/>) where the warehouse has a dialect, so that the rows can be
     /// merged with the stored state as both stream (<see cref="Diff.MergeDiff"/>); else by the key's values.

@@ -107,6 +107,32 @@ public class LiveCheckTests
     }
 
     [Fact]
+    public async Task ValidateLive_ModelColumnsNamedLikeTheWorkersOwn_NamedAtTheSyncAndTheRunSendsNothing()
+    {
+        // retl_matches__ is the trigger's own column and retl_row_hash__ the warehouse diff's: a model column of either
+        // name would be read in their place. RETL_Bucket__ differs in case only.
+        await using var project = new LiveCheckProject(DaysExpression: "days_in_stage as retl_matches__, 'ü' as RETL_Bucket__, days_in_stage as retl_row_hash__, days_in_stage").Create();
+
+        var live = await project.CliAsync("validate", "--live");
+        var run = await project.CliAsync("run", "--once");
+
+        Assert.Equal(2, live.ExitCode);
+        var lines = PlayTypoTests.Lines(live.Error);
+        const string Kept = "names that begin with 'retl_' and end with '__' are kept for the columns ReverseEtl adds to the model's query; rename the column in the model";
+        Assert.Equal(
+            [
+                $"config/project.yaml:12:12: syncs.alerts.model: model 'accounts' returns a column named 'retl_matches__': {Kept}",
+                $"config/project.yaml:12:12: syncs.alerts.model: model 'accounts' returns a column named 'RETL_Bucket__': {Kept}",
+                $"config/project.yaml:12:12: syncs.alerts.model: model 'accounts' returns a column named 'retl_row_hash__': {Kept}",
+            ],
+            lines.Take(3));
+        Assert.StartsWith("3 problem(s) found", lines[3], StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(lines[1], run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(project.Paths.OutboxDirectory, "chat.jsonl")));
+    }
+
+    [Fact]
     public async Task ValidateLive_SqlErrorInAnInlineBlockQuery_NamedAtTheYamlLine()
     {
         await using var project = new TestProject();
