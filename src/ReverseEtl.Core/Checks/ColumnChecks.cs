@@ -20,7 +20,7 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
         var returns = $"model '{model.Name}' returns: {List(columns)}";
         foreach (var name in columns.Where(ModelQuery.IsReserved))
         {
-            yield return sync.Source.Error("model", $"model '{model.Name}' returns a column named '{name}': names that begin with 'retl_' and end with '__' are kept for the columns ReverseEtl adds to the model's query; rename the column in the model");
+            yield return sync.Source.Error("model", $"model '{model.Name}' returns a column named '{name}': {ModelQuery.ReservedNames}; rename the column in the model");
         }
 
         foreach (var key in model.PrimaryKey.Where(k => !known.Contains(k)))

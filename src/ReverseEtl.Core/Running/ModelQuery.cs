@@ -9,6 +9,9 @@ public static partial class ModelQuery
     /// <summary>The name of the column that carries the trigger condition's result.</summary>
     public const string MatchColumn = "retl_matches__";
 
+    /// <summary>Why a model column may not have such a name, as the checks tell it.</summary>
+    public const string ReservedNames = "names that begin with 'retl_' and end with '__' are kept for the columns ReverseEtl adds to the model's query";
+
     /// <summary>
     /// True for a name of the form the worker gives the columns and tables it adds around a model (<c>retl_…__</c>, any
     /// case): a model column of such a name would be read in place of the worker's own, so the live check refuses it.

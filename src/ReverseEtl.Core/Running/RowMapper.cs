@@ -23,6 +23,7 @@ public sealed class RowMapper
     /// <summary>Resolves the columns; throws <see cref="SyncDefinitionException"/> naming every column the model lacks.</summary>
     public static RowMapper Create(SyncDefinition sync, ModelDefinition model, IReadOnlyList<WarehouseColumn> columns)
     {
+        ThrowIfShadowed(sync, model, columns);
         var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < columns.Count; i++)
         {
@@ -51,6 +52,26 @@ public sealed class RowMapper
                 .ToDictionary(c => c.Name.ToLowerInvariant(), c => c.DataType, StringComparer.Ordinal),
         };
     }
+
+    // A model column named as a column the worker adds (the trigger's result, the warehouse's row hash) would be read in
+    // its place, by name: what plan, preview and explain read too, which the live check does not guard. A warehouse
+    // that renames the later of two equal names in a subquery (DuckDB: retl_matches___1) makes it a prefix.
+    private static void ThrowIfShadowed(SyncDefinition sync, ModelDefinition model, IReadOnlyList<WarehouseColumn> columns)
+    {
+        foreach (var own in (string[])[ModelQuery.MatchColumn, ModelQuery.RowHashColumn])
+        {
+            if (columns.Count(c => SameOrRenamed(c.Name, own)) > 1)
+            {
+                throw new SyncDefinitionException(
+                    $"sync '{sync.Name}': model '{model.Name}' returns a column named '{own}': {ModelQuery.ReservedNames}; rename the column in the model");
+            }
+        }
+    }
+
+    // The name itself in any case, or as DuckDB renames a repeated one: the name, an underscore and a number.
+    private static bool SameOrRenamed(string name, string own) =>
+        name.StartsWith(own, StringComparison.OrdinalIgnoreCase) && (name.Length == own.Length
+            || (name.Length > own.Length + 1 && name[own.Length] == '_' && !name.AsSpan(own.Length + 1).ContainsAnyExceptInRange('0', '9')));
 
     /// <summary>The row's key (or why it has none), match, payload (a view over <paramref name="values"/>, which it keeps) and hash.</summary>
     public MappedRow Map(long number, object?[] values)

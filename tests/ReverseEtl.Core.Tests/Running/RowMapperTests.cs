@@ -17,6 +17,34 @@ public class RowMapperTests
         Assert.Equal("sync 's': model 'm' returns no column 'headline'; it returns: id, name", error.Message);
     }
 
+    [Theory]
+    [InlineData("RETL_MATCHES__", "retl_matches__")] // the model's first, the worker's after it: read by name, the model's would win
+    [InlineData("retl_matches__", "retl_matches___1")] // a warehouse that renames the later of two equal names
+    [InlineData("retl_row_hash__", "retl_row_hash__")]
+    public void Create_ModelColumnNamedAsTheWorkersOwn_RefusedNamingIt(string model, string worker)
+    {
+        var kit = new RunKit("mode: upsert");
+        WarehouseColumn[] columns = [new("id", "VARCHAR"), new(model, "BOOLEAN"), new("name", "VARCHAR"), new(worker, "BOOLEAN"), new(ModelQuery.MatchColumn, "BOOLEAN")];
+        columns = worker == ModelQuery.RowHashColumn ? columns : columns[..^1];
+
+        var error = Assert.Throws<SyncDefinitionException>(() => RowMapper.Create(kit.Sync, kit.Runtime.Project.Models["m"], columns));
+
+        var own = model.StartsWith(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase) ? ModelQuery.RowHashColumn : ModelQuery.MatchColumn;
+        Assert.Equal($"sync 's': model 'm' returns a column named '{own}': {ModelQuery.ReservedNames}; rename the column in the model", error.Message);
+    }
+
+    [Fact]
+    public void Create_ModelColumnsThatOnlyBeginAsTheWorkersOwn_AreRead()
+    {
+        var kit = new RunKit("mode: upsert, fields: { a: retl_matches__count, b: retl_matches___x }");
+        WarehouseColumn[] columns = [new("id", "VARCHAR"), new("retl_matches__count", "BIGINT"), new("retl_matches___x", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")];
+        var mapper = RowMapper.Create(kit.Sync, kit.Runtime.Project.Models["m"], columns);
+
+        var row = mapper.Map(1, ["k", 3L, "ü", true]);
+
+        Assert.Equal((true, 3L, "ü"), (row.Matches, row.Payload["a"], row.Payload["b"]));
+    }
+
     [Fact]
     public void Map_FieldsMatchColumnsIgnoringCase_PayloadHasTheFieldNames()
     {

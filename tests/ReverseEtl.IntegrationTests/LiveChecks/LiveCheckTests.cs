@@ -1,3 +1,5 @@
+using ReverseEtl.Core.Running;
+
 namespace ReverseEtl.IntegrationTests.LiveChecks;
 
 /// <summary>validate --live on DuckDB: each mistake named at its file:line:column, exit 2; a run stops before sending.</summary>
@@ -130,6 +132,22 @@ public class LiveCheckTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(lines[1], run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(project.Paths.OutboxDirectory, "chat.jsonl")));
+    }
+
+    [Fact]
+    public async Task Plan_ModelColumnNamedAsTheTriggersOwn_CannotPlanRatherThanPlanNothingToSend()
+    {
+        // All three rows match trigger.when (days_in_stage >= 7); read in place of the condition, the model's column
+        // said none did.
+        await using var project = new LiveCheckProject(DaysExpression: "days_in_stage as retl_matches__, days_in_stage").Create();
+
+        var plan = await project.CliAsync("plan");
+
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Equal(
+            $"alerts: cannot plan: sync 'alerts': model 'accounts' returns a column named 'retl_matches__': {ModelQuery.ReservedNames}; rename the column in the model",
+            PlayTypoTests.Lines(plan.Error)[0]);
+        Assert.DoesNotContain("to send", plan.Output, StringComparison.Ordinal);
     }
 
     [Fact]
