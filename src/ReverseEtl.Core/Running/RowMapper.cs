@@ -55,7 +55,7 @@ public sealed class RowMapper
 
     // A model column named as a column the worker adds (the trigger's result, the warehouse's row hash) would be read in
     // its place, by name: what plan, preview and explain read too, which the live check does not guard. A warehouse
-    // that renames the later of two equal names in a subquery (DuckDB: retl_matches___1) makes it a prefix.
+    // that renames the later of two equal names in a subquery (DuckDB: retl_matches___1) counts too.
     private static void ThrowIfShadowed(SyncDefinition sync, ModelDefinition model, IReadOnlyList<WarehouseColumn> columns)
     {
         foreach (var own in (string[])[ModelQuery.MatchColumn, ModelQuery.RowHashColumn])
