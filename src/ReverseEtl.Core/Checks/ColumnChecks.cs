@@ -61,10 +61,13 @@ internal sealed class ColumnChecks(ProjectDefinition project, SyncDefinition syn
         }
     }
 
-    /// <summary>The payload's field names as the destination receives them.</summary>
+    /// <summary>
+    /// The payload's field names as the destination receives them; without <c>fields:</c>, but for a column of a kept
+    /// name, which <see cref="Check"/> names already (the vendor's check would name it a second time).
+    /// </summary>
     public IReadOnlyList<string> PayloadFields(IReadOnlyList<WarehouseColumn> described) => sync.Fields is { } fields
         ? fields.Select(f => f.Field).ToList()
-        : ModelColumns(described).Select(n => n.ToLowerInvariant()).ToList();
+        : ModelColumns(described).Where(n => !ModelQuery.IsReserved(n)).Select(n => n.ToLowerInvariant()).ToList();
 
     // The model's own columns: the probe's trigger column is the last one described, under its name or, where the
     // warehouse renames a duplicate name (DuckDB: retl_matches___1), under that.

@@ -29,6 +29,38 @@ public sealed class HubSpotFieldCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateLive_NoFieldsAndAColumnOfAKeptName_NamedOnceNotAlsoAsAMissingProperty()
+    {
+        const string listed = """{"results":[{"name":"name","label":"Name","type":"string","fieldType":"text","groupName":"companyinformation","description":"","options":[]}]}""";
+        Assert.Empty(OpenApiContract.Get("hubspot-crm-properties-v3.json").ValidateResponse("/crm/v3/properties/{objectType}", "get", "200", listed));
+        _server.Given(Request.Create().WithPath(Properties).UsingGet()).RespondWith(WireMockJson.Fixed(200, listed));
+        var project = new TestProject();
+        project.Sql("wh.duckdb", "create table accounts as select 'acc_1' as product_account_id, 'Zoë — 東京' as name, '' as retl_extra__");
+        await using var _ = project.WithFile("project.yaml", $$"""
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}" } }
+            models:
+              accounts: { connection: wh, primary_key: product_account_id, sql: select * from accounts }
+            syncs:
+              push:
+                model: accounts
+                destination: dest
+                mode: upsert
+                hubspot: { object: companies, id_property: product_account_id, create_properties: { product_account_id: Product account ID } }
+            """);
+
+        var live = await project.CliAsync("validate", "--live");
+
+        Assert.Equal(2, live.ExitCode);
+        Assert.Equal(
+            [$"config/project.yaml:9:12: syncs.push.model: model 'accounts' returns a column named 'retl_extra__': {ReverseEtl.Core.Running.ModelQuery.ReservedNames}; rename the column in the model",
+             "1 problem(s) found against the warehouse and the destinations."],
+            PlayTypoTests.Lines(live.Error));
+    }
+
+    [Fact]
     public async Task ValidateLive_HubSpotRefusesTheToken_ExitsOneNamingTheConnection()
     {
         _server.Given(Request.Create().WithPath(Properties).UsingGet())
