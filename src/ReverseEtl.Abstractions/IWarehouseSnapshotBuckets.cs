@@ -21,10 +21,11 @@ public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
     string StoredHash(string hexText);
 
     /// <summary>
-    /// An SQL value computed from the row <paramref name="rowName"/> itself that equals <see cref="StoredHash"/> of the
-    /// first 16 hex digits of its row hash (<see cref="IWarehouseDialect.RowHash"/>), where the warehouse has it more
-    /// cheaply than from that text (DuckDB: its <c>hash()</c>, a number already); null where it has not (the diff then
-    /// compares the text).
+    /// An SQL whole number computed from the row <paramref name="rowName"/> itself: the unsigned 64-bit value of the first
+    /// 16 hex digits of its row hash (<see cref="IWarehouseDialect.RowHash"/>), equal to <see cref="StoredHash"/> of those
+    /// digits, where the warehouse has it more cheaply than that text (DuckDB: its <c>hash()</c>, a number already). The
+    /// snapshot's diff then returns it as the row hash and never prints the text. Null where the warehouse has nothing
+    /// cheaper (the diff then returns and compares the text).
     /// </summary>
     string? RowHashNumber(string rowName);
 }

@@ -114,7 +114,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
     // The mapper of the statement's columns (its own extra columns left out), and where the row hash is.
     private (RowMapper Mapper, int HashIndex) Mapper(IReadOnlyList<WarehouseColumn> all)
     {
-        var columns = all.Take(all.Count - _sql.Extra.Count).ToList();
+        var columns = all.Take(all.Count - SnapshotSql.Extra.Count).ToList();
         var mapper = RowMapper.Create(context.Sync, context.Model, columns);
         if (SchemaGuard.Check(context, context.Saved.Columns, mapper) is { } changed)
         {
@@ -138,7 +138,13 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
         return mapper.Map(RowsRead, values) with { RowHash = Hash(values[hashIndex]) };
     }
 
-    // The first 16 hex digits of the warehouse's hash; never 0, which means "unknown" in the state (as WarehouseRows).
-    private static ulong Hash(object? value) =>
-        value is string hex && hex.Length >= 16 && ulong.TryParse(hex.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hash) && hash != 0 ? hash : 1;
+    // The first 16 hex digits of the warehouse's hash, or the number they print (IWarehouseSnapshotBuckets.RowHashNumber,
+    // read as a long or, past long's range, a decimal); never 0, which means "unknown" in the state (as WarehouseRows).
+    internal static ulong Hash(object? value) => value switch
+    {
+        string hex when hex.Length >= 16 && ulong.TryParse(hex.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hash) && hash != 0 => hash,
+        long number when number != 0 => unchecked((ulong)number),
+        decimal number when number > 0 && number <= ulong.MaxValue && decimal.Truncate(number) == number => (ulong)number,
+        _ => 1,
+    };
 }

@@ -14,10 +14,9 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     public const string Gone = "retl_gone__";
     public const string ModelRows = "retl_model_rows__";
     public const string KeyColumn = "retl_key__";
-    public const string HashNumberColumn = "retl_row_hash_n__";
 
     /// <summary>Columns the diff returns, last, besides the model's own, its row hash and its match.</summary>
-    public IReadOnlyList<string> Extra => HashNumber("retl_model__") is null ? [KeyColumn, Gone, ModelRows] : [KeyColumn, HashNumberColumn, Gone, ModelRows];
+    public static IReadOnlyList<string> Extra { get; } = [KeyColumn, Gone, ModelRows];
 
     public string Table => $"{schema}.retl_snapshot";
 
@@ -86,10 +85,10 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
         var key = KeyText(model, "retl_model__");
         var single = model.PrimaryKey.Count == 1;
         var number = HashNumber("retl_model__");
-        var modelHash = number is null ? StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)") : $"retl_m__.{HashNumberColumn}";
+        var modelHash = number is null ? StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)") : $"retl_m__.{ModelQuery.RowHashColumn}";
         return $"""
             with retl_m__ as (
-            select retl_model__.*, {dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}{(number is null ? string.Empty : $", {number} as {HashNumberColumn}")}
+            select retl_model__.*, {number ?? dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
             from (
             {body}
             ) as retl_model__
@@ -133,8 +132,8 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     // A row hash's 16 hex digits as the warehouse compares them cheapest (its text where it has nothing cheaper).
     private string StoredHash(string hexText) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.StoredHash(hexText) : hexText;
 
-    // The model row's hash as the join compares it, computed from the row where the warehouse has that cheaper than
-    // from the hash's text; null: from the text.
+    // The model row's hash as a number, which the join compares and the worker reads (no row's text printed, 0.25 s of
+    // 0.9 at a million rows on DuckDB), where the warehouse has it cheaper than the hash's text; null: the text.
     private string? HashNumber(string rowName) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.RowHashNumber(rowName) : null;
 
     /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
