@@ -46,6 +46,7 @@ public sealed partial class ChangeSource
     private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The statement brings a key's rows together (SnapshotSql.Diff), so the diff keeps no set of every key returned.
+        await using var owned = snapshot;
         var events = await snapshot.PrepareAsync(cancellationToken)
             ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, keysAdjacent: true, cancellationToken)
             : InWarehouseAsync(context.Saved.Columns, cancellationToken);

@@ -25,4 +25,7 @@ public sealed partial class RunLog
 
     [LoggerMessage(1403, LogLevel.Warning, "Sync {Sync}: warehouse snapshot {Table} still differs from the state after rewriting {Buckets} key buckets (it holds {SnapshotKeys} keys, the state {StateKeys}, or their check numbers differ: a difference the buckets' sums cannot see); rebuilding it whole before the diff")]
     public partial void SnapshotStillBehind(string sync, string table, int buckets, long snapshotKeys, long stateKeys);
+
+    [LoggerMessage(1454, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table}, run while the state was read for its check, failed too: {Error}; the run fails with the state's error: {StateError}")]
+    public partial void SnapshotDiffNotRead(string sync, string table, string error, string stateError);
 }

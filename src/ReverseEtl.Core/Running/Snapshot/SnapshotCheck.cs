@@ -19,12 +19,20 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
     private const int RebuildBatch = 1_000;
     private const int StatementsPerCall = 20;
 
-    /// <summary>Whether the snapshot may filter the diff (see <see cref="SnapshotRows.PrepareAsync"/>).</summary>
-    public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the table if missing; then its side of the check: how many keys it holds for the sync, and their check numbers' sum.</summary>
+    public async Task<(long Count, BigInteger Sum)> ReadSnapshotSideAsync(CancellationToken cancellationToken)
     {
         await writer.ExecuteAsync([sql.CreateFor(writer)], context.QueryTag, cancellationToken);
-        var (count, sum) = await ReadCheckAsync(cancellationToken);
-        var (held, expected) = await StateCheckAsync(cancellationToken);
+        return await ReadCheckAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the snapshot may filter the diff (see <see cref="SnapshotRows.PrepareAsync"/>), given both sides of the
+    /// check: true when they agree, or once a run has rewritten the snapshot to agree.
+    /// </summary>
+    public async Task<bool> SettleAsync((long Count, BigInteger Sum) snapshot, (long Count, BigInteger Sum) state, CancellationToken cancellationToken)
+    {
+        var ((count, sum), (held, expected)) = (snapshot, state);
         if (count == held && sum == expected)
         {
             return true;
@@ -75,8 +83,8 @@ internal sealed class SnapshotCheck(SyncRunContext context, SnapshotSql sql, IWa
         return (0, BigInteger.Zero);
     }
 
-    // The same count and sum over the state, streamed (each check number is below 2^48: an Int128 holds any sum).
-    private async Task<(long Count, BigInteger Sum)> StateCheckAsync(CancellationToken cancellationToken)
+    /// <summary>The state's side of the check, streamed (each check number is below 2^48: an Int128 holds any sum).</summary>
+    public async Task<(long Count, BigInteger Sum)> ReadStateSideAsync(CancellationToken cancellationToken)
     {
         var (count, sum) = (0L, Int128.Zero);
         await foreach (var (key, state) in context.Saved.Records.ReadAsync(cancellationToken))

@@ -55,17 +55,9 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
         }
     }
 
-    /// <summary>
-    /// Creates the table if missing and compares it with the state (<see cref="SnapshotCheck"/>). When they differ, a run
-    /// rebuilds it from the state and returns true; a plan, which writes nothing, returns false and reads as a diff
-    /// without a snapshot does.
-    /// </summary>
-    public Task<bool> PrepareAsync(CancellationToken cancellationToken) => new SnapshotCheck(context, _sql, writer).PrepareAsync(cancellationToken);
-
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new WarehouseQuery(_sql.Diff(context.Model, context.Sync, await DuplicatesAsync(cancellationToken)), context.QueryTag);
-        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        await using var result = Interlocked.Exchange(ref _opened, null) ?? await OpenAsync(cancellationToken);
         var (mapper, hashIndex) = Mapper(result.Columns);
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
         await foreach (var values in result.ReadRowsAsync(cancellationToken))

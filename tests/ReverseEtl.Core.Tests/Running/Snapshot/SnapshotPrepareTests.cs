@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Running.Snapshot;
+
+/// <summary>
+/// The snapshot's diff statement runs in the warehouse while the state is read for the snapshot's check: its rows are
+/// read only when the check passes; it is closed before the snapshot is repaired, and when the state cannot be read.
+/// </summary>
+public sealed class SnapshotPrepareTests
+{
+    private readonly ScriptedSnapshotWarehouse _warehouse = new();
+    private readonly ListLogger _log = new();
+
+    [Fact]
+    public async Task Read_StateFailsWhileTheDiffRuns_TheStatesErrorThrownAndTheDiffClosedUnread()
+    {
+        _warehouse.DiffRows.AddRange([Row("ключ_1", "Zoë 🙂"), Row("k2", "")]);
+
+        var thrown = await Assert.ThrowsAsync<StateStoreFailure>(() => ReadAllAsync(Records(failAfter: 1)));
+
+        Assert.Equal("state.db is locked", thrown.Message);
+        Assert.Equal(["diff opened", "diff row read", "diff closed"], _warehouse.Events.Where(e => e.StartsWith("diff", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_log.Entries, e => e.Id == 1454);
+    }
+
+    [Fact]
+    public async Task Read_StateAndDiffBothFail_TheStatesErrorThrownAndTheDiffsLogged()
+    {
+        _warehouse.DiffFailure = new WarehouseException("Binder Error: column \"naïve\" not found");
+
+        var thrown = await Assert.ThrowsAsync<StateStoreFailure>(() => ReadAllAsync(Records(failAfter: 2)));
+
+        Assert.Equal("state.db is locked", thrown.Message);
+        var logged = Assert.Single(_log.Entries, e => e.Id == 1454).Message;
+        Assert.Contains("column \"naïve\" not found", logged, StringComparison.Ordinal);
+        Assert.Contains("state.db is locked", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_SnapshotBehindTheState_DiffClosedBeforeTheRebuildThenRunAgainAndRead()
+    {
+        _warehouse.Check = (1, "12345"); // the state holds 3 keys
+        _warehouse.DiffRows.Add(Row("ключ_1", "Zoë 🙂"));
+
+        var events = await ReadAllAsync(Records(failAfter: null));
+
+        var log = _warehouse.Events;
+        var (closed, rebuilt) = (log.IndexOf("diff closed"), log.IndexOf("execute delete"));
+        Assert.InRange(closed, 0, rebuilt - 1);
+        Assert.Equal(["diff opened", "diff row read", "diff closed", "diff opened", "diff row read", "diff closed"], log.Where(e => e.StartsWith("diff", StringComparison.Ordinal)));
+        Assert.InRange(log.IndexOf("diff opened", closed), rebuilt + 1, log.Count - 1); // run again on the rebuilt snapshot
+        Assert.Contains(events, e => e is RowChange { Key: "ключ_1", Kind: ChangeKind.Changed });
+        Assert.Contains(_log.Entries, e => e.Id == 1451);
+    }
+
+    private async Task<List<DiffEvent>> ReadAllAsync(SavedRecords records)
+    {
+        var catalog = new ConnectorCatalog([_warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
+        var (project, errors) = DefinitionText.Build(catalog, """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb, snapshot: { schema: retl_state } } }
+              d: { hubspot: { token: "" } }
+            models:
+              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
+            syncs:
+              s: { model: m, destination: d, mode: upsert, diff: warehouse }
+            """);
+        Assert.Empty(errors);
+        await using var runtime = new ProjectRuntime(project, catalog);
+        var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(records, new Dictionary<string, string>()), _log) { RunId = 7 };
+        var events = new List<DiffEvent>();
+        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
+        {
+            events.Add(item);
+        }
+
+        return events;
+    }
+
+    private static object?[] Row(string key, string name) => [key, name, "00000000000000aa", true, key, null, 1L];
+
+    private static FailingRecords Records(int? failAfter) => new(failAfter, new Dictionary<string, RecordState>(StringComparer.Ordinal)
+    {
+        ["k0"] = new(11, true, 21), ["ключ_1"] = new(12, true, 22), ["zz"] = new(13, false, 23),
+    });
+
+    private sealed class StateStoreFailure(string message) : Exception(message);
+
+    // Stored records that throw after so many have been read (never, when null).
+    private sealed class FailingRecords(int? failAfter, Dictionary<string, RecordState> records) : SavedRecords
+    {
+        public override long Count => records.Count;
+
+        public override async IAsyncEnumerable<StoredRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var read = 0;
+            foreach (var (key, state) in records.OrderBy(r => r.Key, KeyOrder.Instance))
+            {
+                await Task.Yield();
+                if (read++ == failAfter)
+                {
+                    throw new StateStoreFailure("state.db is locked");
+                }
+
+                yield return new StoredRecord(key, state);
+            }
+        }
+
+        public override Task<Dictionary<string, RecordState>> FindAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            Task.FromResult(keys.Where(records.ContainsKey).Distinct().ToDictionary(k => k, k => records[k], StringComparer.Ordinal));
+    }
+}
