@@ -15,7 +15,8 @@ public class DuckDbValuesTests
               cast(7 as integer) as i, cast(9000000000 as bigint) as b, cast(3 as smallint) as sm, cast(12.34 as decimal(10, 2)) as n,
               cast(1.5 as real) as r, cast(2.25 as double) as d, true as f, false as g, 'Zoë 😀' as s, '' as e,
               date '2025-04-01' as dt, time '14:03:11' as tm, timestamp '2025-05-02 14:03:11.123456' as ts,
-              timestamptz '2025-05-20 10:00:00+02' as tz, [1, 2] as l, {'k': 'v'} as m, cast(null as varchar) as z, cast(null as integer) as zi
+              timestamptz '2025-05-20 10:00:00+02' as tz, [1, 2] as l, {'k': 'v'} as m, cast(null as varchar) as z, cast(null as integer) as zi,
+              cast(5 as ubigint) as u, cast(9223372036854775807 as ubigint) as ulong_edge, cast(18446744073709551615 as ubigint) as umax
             """);
         var warehouse = new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false));
 
@@ -28,6 +29,7 @@ public class DuckDbValuesTests
         Assert.Equal([1L, 2L], Assert.IsType<List<object?>>(row[14]));
         Assert.Equal("v", Assert.IsType<Dictionary<string, object?>>(row[15])["k"]);
         Assert.Equal((null, null), (row[16], row[17]));
+        Assert.Equal([5L, long.MaxValue, 18446744073709551615m], row[18..]); // a whole number as a long where one fits, as other integers
     }
 
     [Fact]

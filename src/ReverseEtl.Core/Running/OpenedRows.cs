@@ -51,7 +51,13 @@ internal sealed class OpenedRows : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _rows.DisposeAsync();
-        await _result.DisposeAsync();
+        try
+        {
+            await _rows.DisposeAsync();
+        }
+        finally
+        {
+            await _result.DisposeAsync();
+        }
     }
 }

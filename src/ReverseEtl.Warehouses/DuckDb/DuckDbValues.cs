@@ -53,7 +53,7 @@ internal static class DuckDbValues
         null or DBNull => null,
         string or bool or long or decimal or double or DateOnly or TimeOnly => value,
         int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        ulong u => u <= long.MaxValue ? (long)u : (decimal)u,
+        ulong u => u <= long.MaxValue ? (object)(long)u : (decimal)u, // (object): else both arms are decimal
         BigInteger b => Whole(b),
         float f => (double)f,
         DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),

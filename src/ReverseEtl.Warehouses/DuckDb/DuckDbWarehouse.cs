@@ -39,10 +39,11 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
             var reader = await command.ExecuteReaderAsync(cancellationToken);
             return new Result(connection, command, reader, ex => Rejected(query, ex));
         }
-        catch (DuckDBException ex)
+        catch (Exception ex)
         {
+            // Also on a stop (OperationCanceledException) between the open and the reader: the connection is never left open.
             await connection.DisposeAsync();
-            throw Rejected(query, ex);
+            throw ex is DuckDBException rejected ? Rejected(query, rejected) : ex;
         }
     }
 

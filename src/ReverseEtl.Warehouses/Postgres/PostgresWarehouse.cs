@@ -37,11 +37,17 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
             var reader = await command.ExecuteReaderAsync(cancellationToken);
             return new Result(connection, transaction, command, reader);
         }
-        catch (Exception ex) when (ex is NpgsqlException or PostgresException)
+        catch (Exception ex)
         {
+            // Also on a stop (OperationCanceledException) before the reader: the connection goes back to the pool.
             if (connection is not null)
             {
                 await connection.DisposeAsync();
+            }
+
+            if (ex is not (NpgsqlException or PostgresException))
+            {
+                throw;
             }
 
             var (line, column) = ex is PostgresException { Position: > 0 } pg ? Sql.ErrorPosition.FromOffset(query.Sql, pg.Position) : (null, null);

@@ -89,6 +89,24 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
         Assert.Equal((RunStatus.Succeeded, 0L, 0L), (snapshot.Status, snapshot.Counts.RowsRead, snapshot.Counts.Sent));
         Assert.Equal(705L, await ScalarAsync(project, "select count(distinct row_hash) from retl_state.retl_snapshot"));
         Assert.Equal((RunStatus.Succeeded, 2L, 0L), (changed.Status, changed.Counts.RowsRead, changed.Counts.Sent)); // a column no field maps
+
+        // The two rows' new row hashes, stored from the numbers the snapshot's diff returned, are their texts' numbers.
+        var stored = await project.State.FindRecordsAsync("by-snapshot", ["acc_0003", "ключ_1"], CancellationToken.None);
+        foreach (var key in (string[])["acc_0003", "ключ_1"])
+        {
+            var rowHash = new ReverseEtl.Warehouses.DuckDb.DuckDbWarehouse(new(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false)).RowHash("q");
+            var text = await TextAsync(project, $"select {rowHash} from (select * from {table}) as q where account_id = '{key}'");
+            Assert.Equal(ulong.Parse(text.AsSpan(0, 16), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), stored[key].RowHash);
+        }
+    }
+
+    private static async Task<string> TextAsync(TestProject project, string sql)
+    {
+        await using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(project.Paths.DataDirectory, "wh.duckdb")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Assert.IsType<string>(await command.ExecuteScalarAsync());
     }
 
     // The snapshot table's primary keys, rows and distinct keys.

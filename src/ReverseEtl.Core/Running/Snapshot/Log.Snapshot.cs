@@ -28,4 +28,7 @@ public sealed partial class RunLog
 
     [LoggerMessage(1454, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table}, run while the state was read for its check, failed too: {Error}; the run fails with the state's error: {StateError}")]
     public partial void SnapshotDiffNotRead(string sync, string table, string error, string stateError);
+
+    [LoggerMessage(1455, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table}, run while the state was read for its check, failed: {Error}; the snapshot differs from the state, so it is repaired and the diff run again")]
+    public partial void SnapshotDiffRunAhead(string sync, string table, string error);
 }

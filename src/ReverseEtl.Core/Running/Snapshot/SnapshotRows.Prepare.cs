@@ -16,12 +16,18 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
     /// without a snapshot does. While the state is streamed for the check (in the state store, on this core), the diff's
     /// statement runs in the warehouse (on the other): at a million keys each took about 0.9 s, one after the other. Its
     /// rows are read only when the check found the snapshot as the state has it; otherwise it read the snapshot before
-    /// its repair, and is closed unread (its work lost, as rarely as a snapshot differs).
+    /// its repair, and is closed unread (its work lost, its error only logged). It is not run ahead when the snapshot's
+    /// count already differs from the keys the state held at the run's start (an empty snapshot, one behind).
     /// </summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         var check = new SnapshotCheck(context, _sql, writer);
         var snapshot = await check.ReadSnapshotSideAsync(cancellationToken);
+        if (snapshot.Count != context.Saved.Held)
+        {
+            return await check.SettleAsync(snapshot, await check.ReadStateSideAsync(cancellationToken), cancellationToken);
+        }
+
         var opening = Task.Run(() => OpenAsync(cancellationToken), cancellationToken);
         var state = await ReadStateBesideAsync(check, opening, cancellationToken);
         if (snapshot == state)
@@ -30,7 +36,7 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
             return true;
         }
 
-        await (await opening).DisposeAsync();
+        await CloseAsync(opening, error => context.Log.SnapshotDiffRunAhead(context.Sync.Name, _sql.Table, error), cancellationToken);
         return await check.SettleAsync(snapshot, state, cancellationToken);
     }
 
@@ -60,16 +66,22 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
         }
         catch (Exception stateError)
         {
-            try
-            {
-                await (await opening).DisposeAsync();
-            }
-            catch (Exception statementError) when (statementError is not OperationCanceledException)
-            {
-                context.Log.SnapshotDiffNotRead(context.Sync.Name, _sql.Table, statementError.Message, stateError.Message);
-            }
-
+            await CloseAsync(opening, error => context.Log.SnapshotDiffNotRead(context.Sync.Name, _sql.Table, error, stateError.Message), cancellationToken);
             throw;
+        }
+    }
+
+    // Closes a statement whose rows will not be read. Its failure is not the run's (the snapshot it read is repaired and
+    // the statement run again, or the state's error is thrown): it is logged. A stop of the run is not caught.
+    private static async Task CloseAsync(Task<OpenedRows> opening, Action<string> logFailure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            logFailure(ex.Message);
         }
     }
 }

@@ -28,6 +28,9 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
 
     public Exception? DiffFailure { get; set; }
 
+    /// <summary>Whether <see cref="DiffFailure"/> fails only the first diff opened.</summary>
+    public bool FailOnce { get; set; }
+
     public List<string> Events
     {
         get
@@ -77,9 +80,10 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
         }
 
         Note("diff opened");
-        if (DiffFailure is not null)
+        if (DiffFailure is { } failure)
         {
-            throw DiffFailure;
+            DiffFailure = FailOnce ? null : failure;
+            throw failure;
         }
 
         return new Result(this, "diff", DiffColumns, DiffRows);

@@ -4,6 +4,7 @@ using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Running.Snapshot;
 using ReverseEtl.Core.Tests.Support;
 
 namespace ReverseEtl.Core.Tests.Running.Snapshot;
@@ -20,6 +21,7 @@ public sealed class SnapshotPrepareTests
     [Fact]
     public async Task Read_StateFailsWhileTheDiffRuns_TheStatesErrorThrownAndTheDiffClosedUnread()
     {
+        _warehouse.Check = (3, "12345"); // as many keys as the state held: the statement runs ahead
         _warehouse.DiffRows.AddRange([Row("ключ_1", "Zoë 🙂"), Row("k2", "")]);
 
         var thrown = await Assert.ThrowsAsync<StateStoreFailure>(() => ReadAllAsync(Records(failAfter: 1)));
@@ -32,6 +34,7 @@ public sealed class SnapshotPrepareTests
     [Fact]
     public async Task Read_StateAndDiffBothFail_TheStatesErrorThrownAndTheDiffsLogged()
     {
+        _warehouse.Check = (3, "12345");
         _warehouse.DiffFailure = new WarehouseException("Binder Error: column \"naïve\" not found");
 
         var thrown = await Assert.ThrowsAsync<StateStoreFailure>(() => ReadAllAsync(Records(failAfter: 2)));
@@ -43,9 +46,9 @@ public sealed class SnapshotPrepareTests
     }
 
     [Fact]
-    public async Task Read_SnapshotBehindTheState_DiffClosedBeforeTheRebuildThenRunAgainAndRead()
+    public async Task Read_SnapshotDiffersFromTheStateBySum_DiffClosedBeforeTheRebuildThenRunAgainAndRead()
     {
-        _warehouse.Check = (1, "12345"); // the state holds 3 keys
+        _warehouse.Check = (3, "12345"); // the state's 3 keys, but not their check numbers' sum
         _warehouse.DiffRows.Add(Row("ключ_1", "Zoë 🙂"));
 
         var events = await ReadAllAsync(Records(failAfter: null));
@@ -58,6 +61,53 @@ public sealed class SnapshotPrepareTests
         Assert.Contains(events, e => e is RowChange { Key: "ключ_1", Kind: ChangeKind.Changed });
         Assert.Contains(_log.Entries, e => e.Id == 1451);
     }
+
+    [Fact]
+    public async Task Read_SnapshotAsTheStateHasIt_TheStatementRunDuringTheCheckIsTheOneRead()
+    {
+        var records = Records(failAfter: null);
+        _warehouse.Check = (3, SumOf(records));
+        _warehouse.DiffRows.AddRange([Row("k0", "Zoë 🙂"), Row("ключ_1", "")]);
+
+        var events = await ReadAllAsync(records);
+
+        Assert.Equal(["diff opened", "diff row read", "diff row read", "diff closed"], _warehouse.Events.Where(e => e.StartsWith("diff", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_warehouse.Events, e => e.StartsWith("execute delete", StringComparison.Ordinal) || e.StartsWith("execute insert", StringComparison.Ordinal));
+        Assert.Equal(["k0", "ключ_1"], events.OfType<RowChange>().Select(c => c.Key));
+    }
+
+    [Fact]
+    public async Task Read_StatementRunAheadFailsAndTheSnapshotDiffersBySum_LoggedRepairedAndRunAgain()
+    {
+        var records = Records(failAfter: null);
+        _warehouse.Check = (3, "12345"); // the keys' count agrees, their sum does not: the statement ran ahead
+        _warehouse.DiffFailure = new WarehouseException("Out of Memory Error: could not allocate block of size 256KiB (96MB/96MB used)");
+        _warehouse.FailOnce = true;
+        _warehouse.DiffRows.Add(Row("ключ_1", "Zoë 🙂"));
+
+        var events = await ReadAllAsync(records);
+
+        Assert.Contains("Out of Memory Error", Assert.Single(_log.Entries, e => e.Id == 1455).Message, StringComparison.Ordinal);
+        Assert.Contains(_log.Entries, e => e.Id == 1451);
+        Assert.Equal(["diff opened", "diff opened", "diff row read", "diff closed"], _warehouse.Events.Where(e => e.StartsWith("diff", StringComparison.Ordinal)));
+        Assert.Contains(events, e => e is RowChange { Key: "ключ_1", Kind: ChangeKind.Changed });
+    }
+
+    [Fact]
+    public async Task Read_SnapshotHoldsFewerKeysThanTheState_NoStatementRunBeforeTheRebuild()
+    {
+        _warehouse.Check = (0, "0");
+        _warehouse.DiffRows.Add(Row("ключ_1", "Zoë 🙂"));
+
+        await ReadAllAsync(Records(failAfter: null));
+
+        var log = _warehouse.Events;
+        Assert.Equal(1, log.Count(e => e == "diff opened"));
+        Assert.InRange(log.IndexOf("execute delete"), 0, log.IndexOf("diff opened") - 1);
+    }
+
+    private static string SumOf(FailingRecords records) =>
+        records.All.Aggregate(System.Numerics.BigInteger.Zero, (sum, r) => sum + SnapshotEntry.MixOf(r.Key, r.Value)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<List<DiffEvent>> ReadAllAsync(SavedRecords records)
     {
@@ -96,6 +146,8 @@ public sealed class SnapshotPrepareTests
     // Stored records that throw after so many have been read (never, when null).
     private sealed class FailingRecords(int? failAfter, Dictionary<string, RecordState> records) : SavedRecords
     {
+        public IReadOnlyDictionary<string, RecordState> All => records;
+
         public override long Count => records.Count;
 
         public override async IAsyncEnumerable<StoredRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
