@@ -73,12 +73,14 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 
         public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            // Each column's type name once: Npgsql looks it up by the type's id on each call.
+            var types = Columns.Select(c => c.DataType).ToArray();
             while (await reader.ReadAsync(cancellationToken))
             {
-                var values = new object?[reader.FieldCount];
+                var values = new object?[types.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = reader.IsDBNull(i) ? null : PostgresValues.Normalize(reader.GetValue(i), reader.GetDataTypeName(i));
+                    values[i] = reader.IsDBNull(i) ? null : PostgresValues.Normalize(reader.GetValue(i), types[i]);
                 }
 
                 yield return values;
