@@ -44,6 +44,36 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
 
+    // Fetches of a thousand keys run in the warehouse while the key rows go on being read: four, then two, and the
+    // requests come out as the worker's diff sends them, in order.
+    [Fact]
+    public async Task Run_ChangesInSeveralFetchesOfAThousand_SameRequestsInOrderAsWorkerDiff()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table accounts as
+            select 'ключ_' || lpad(cast(i as varchar), 5, '0') as account_id,
+                   case when i % 11 = 0 then null when i % 13 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as account_name,
+                   i % 40 as days_in_stage, repeat('ü', i % 300) as internal_note
+            from generate_series(1, 3500) as t(i)
+            """);
+        var first = await RunBothAsync(project);
+        await ExecuteAsync(project, """
+            update accounts set days_in_stage = days_in_stage + 100 where days_in_stage % 2 = 0;
+            insert into accounts values ('ключ_00007', 'Duplicate', 1, ''), (null, 'No key', 2, 'x');
+            """);
+
+        var second = await RunBothAsync(project);
+        var third = await RunBothAsync(project);
+
+        Assert.Equal((3500L, 3500L, 3500L), (first.Worker.Counts.Sent, first.Warehouse.Counts.Sent, first.Warehouse.Counts.RowsFetched));
+        Assert.Equal((1750L, 3L), (second.Worker.Counts.Changed, second.Worker.Counts.Rejected)); // both rows of the duplicated key, and the keyless one
+        Assert.Equal(second.Worker.Counts.ToString(), second.Warehouse.Counts.ToString());
+        Assert.Equal(1750L, second.Warehouse.Counts.RowsFetched);
+        Assert.Equal((0L, 0L), (third.Warehouse.Counts.Sent, third.Warehouse.Counts.RowsFetched));
+        Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
+    }
+
     private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project) =>
         (await project.RunAsync("by-worker"), await project.RunAsync("by-warehouse"));
 

@@ -10,4 +10,7 @@ public sealed partial class RunLog
 
     [LoggerMessage(1301, LogLevel.Debug, "Sync {Sync}: the state store gave no bucket sums (some key has no stored bucket yet: a record another writer held while they were filled): each stored key is hashed here")]
     public partial void BucketsHashedHere(string sync);
+
+    [LoggerMessage(1412, LogLevel.Warning, "Sync {Sync}: a fetch of changed rows, in flight when the read of the key rows ended early, failed too: {Error}")]
+    public partial void FetchInFlightFailed(string sync, string error);
 }

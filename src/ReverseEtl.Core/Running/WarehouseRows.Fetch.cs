@@ -15,30 +15,66 @@ internal sealed partial class WarehouseRows
             : new MappedRow(number, text, null, matches, 0, NoPayload);
     }
 
-    private async Task<List<MappedRow>> FetchAsync(CancellationToken cancellationToken)
+    // The rows of the keys pending, fetched in the warehouse on the other core while the key rows go on being read and
+    // merged with the state (at 1% changed of a million rows, ten fetches of a thousand keys each scan the model); the
+    // fetch before it, if any, is mapped first. Only the warehouse's part runs there: mapping, and the state's lookups
+    // (Previous, which the merge fills), stay on this flow.
+    private async Task<List<MappedRow>> FetchAheadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await FetchedAsync();
+        if (_pending.Count > 0)
+        {
+            var sql = ModelQuery.BuildFetch(context.Model, context.Sync, dialect, _pending.Select(p => p.Key));
+            _pending.Clear();
+            _fetching = Task.Run(() => ReadFetchAsync(sql, cancellationToken), cancellationToken);
+        }
+
+        return rows;
+    }
+
+    // Every row still to fetch: the fetch in flight, then the keys pending.
+    private async Task<List<MappedRow>> FetchRestAsync(CancellationToken cancellationToken)
+    {
+        var rows = await FetchAheadAsync(cancellationToken);
+        rows.AddRange(await FetchedAsync());
+        return rows;
+    }
+
+    private async Task<(IReadOnlyList<WarehouseColumn> Columns, List<object?[]> Values)> ReadFetchAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
+        var values = new List<object?[]>(FetchChunk);
+        await foreach (var row in result.ReadRowsAsync(cancellationToken))
+        {
+            values.Add(row);
+        }
+
+        return (result.Columns, values);
+    }
+
+    // The fetch in flight, awaited and mapped; none when there is none.
+    private async Task<List<MappedRow>> FetchedAsync()
     {
         var rows = new List<MappedRow>();
-        if (_pending.Count == 0)
+        if (Interlocked.Exchange(ref _fetching, null) is not { } fetching)
         {
             return rows;
         }
 
-        var sql = ModelQuery.BuildFetch(context.Model, context.Sync, dialect, _pending.Select(p => p.Key));
-        _pending.Clear();
-        await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
+        var (columns, values) = await fetching;
         if (_mapper is null)
         {
-            _mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
-            if (SchemaGuard.Check(context, savedColumns, _mapper) is { } columns)
+            _mapper = RowMapper.Create(context.Sync, context.Model, columns);
+            if (SchemaGuard.Check(context, savedColumns, _mapper) is { } changed)
             {
-                _seen.Enqueue(columns);
+                _seen.Enqueue(changed);
             }
         }
 
-        var hashIndex = result.Columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)).i;
-        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        var hashIndex = columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)).i;
+        foreach (var value in values)
         {
-            var row = _mapper.Map(++RowsFetched, values) with { RowHash = Hash(values[hashIndex]) };
+            var row = _mapper.Map(++RowsFetched, value) with { RowHash = Hash(value[hashIndex]) };
             if (row.Key is { } key && states.Previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
             {
                 _seen.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
@@ -48,6 +84,26 @@ internal sealed partial class WarehouseRows
         }
 
         return rows;
+    }
+
+    // A read that ends early (an error, a stop, a consumer that stops reading) still waits for its fetch in flight, whose
+    // connection closes with it. A failure of that fetch then is not the read's, which already ended for its own reason:
+    // it is logged; a stop of the run is the run's already.
+    private async Task EndFetchAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _fetching, null) is not { } fetching)
+        {
+            return;
+        }
+
+        try
+        {
+            await fetching;
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            context.Log.FetchInFlightFailed(context.Sync.Name, ex.Message);
+        }
     }
 
     // The first 16 hex digits of the warehouse's hash; never 0, which means "unknown" in the state.

@@ -7,7 +7,8 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The rows of a diff in the warehouse (<c>diff: warehouse</c>): every key is read with the warehouse's hash of its
 /// whole row; a key whose hash and match are as stored becomes a row the diff sees as unchanged, without its payload;
-/// only new or changed keys are fetched whole, a thousand at a time. The diff that follows is the worker's own, so the
+/// only new or changed keys are fetched whole, a thousand at a time, each fetch in the warehouse while the key rows go on
+/// being read (<see cref="FetchAheadAsync"/>). The diff that follows is the worker's own, so the
 /// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
 /// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
 /// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
@@ -24,6 +25,7 @@ internal sealed partial class WarehouseRows(
     private readonly List<(long Number, object?[] Key)> _pending = [];
     private readonly RejectedRows? _rejected = where is null ? null : new RejectedRows(context, dialect);
     private RowMapper? _mapper;
+    private Task<(IReadOnlyList<WarehouseColumn> Columns, List<object?[]> Values)>? _fetching;
 
     /// <summary>Whether the state may stream (else it is loaded in memory, for every key).</summary>
     public bool MayStream { get; init; } = true;
@@ -57,30 +59,37 @@ internal sealed partial class WarehouseRows(
         await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(keyTypes), cancellationToken);
 
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
-        await foreach (var values in keys.ReadRowsAsync(cancellationToken))
+        try
         {
-            var number = ++KeysRead;
-            var key = values[..keyCount];
-            var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
-            if (group.Count > 0 && (text is null || text != group[0].Text))
+            await foreach (var values in keys.ReadRowsAsync(cancellationToken))
             {
-                foreach (var row in await SettleAsync(group, cancellationToken))
+                var number = ++KeysRead;
+                var key = values[..keyCount];
+                var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
+                if (group.Count > 0 && (text is null || text != group[0].Text))
                 {
-                    yield return row;
+                    foreach (var row in await SettleAsync(group, cancellationToken))
+                    {
+                        yield return row;
+                    }
                 }
+
+                group.Add((number, key, text, Hash(values[keyCount]), values[keyCount + 1] is true));
             }
 
-            group.Add((number, key, text, Hash(values[keyCount]), values[keyCount + 1] is true));
-        }
+            foreach (var row in await SettleAsync(group, cancellationToken))
+            {
+                yield return row;
+            }
 
-        foreach (var row in await SettleAsync(group, cancellationToken))
-        {
-            yield return row;
+            foreach (var row in await FetchRestAsync(cancellationToken))
+            {
+                yield return row;
+            }
         }
-
-        foreach (var row in await FetchAsync(cancellationToken))
+        finally
         {
-            yield return row;
+            await EndFetchAsync(cancellationToken);
         }
 
         // Some keys only: rejected rows are numbered as among all rows, once the read is over.
@@ -121,7 +130,7 @@ internal sealed partial class WarehouseRows(
         group.Clear();
         if (_pending.Count >= FetchChunk)
         {
-            rows.AddRange(await FetchAsync(cancellationToken));
+            rows.AddRange(await FetchAheadAsync(cancellationToken));
         }
 
         return rows;
