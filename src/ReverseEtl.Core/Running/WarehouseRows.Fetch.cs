@@ -26,7 +26,8 @@ internal sealed partial class WarehouseRows
         {
             var sql = ModelQuery.BuildFetch(context.Model, context.Sync, dialect, _pending.Select(p => p.Key));
             _pending.Clear();
-            _fetching = Task.Run(() => ReadFetchAsync(sql, cancellationToken), cancellationToken);
+            var stop = (_fetchStop ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)).Token;
+            _fetching = Task.Run(() => ReadFetchAsync(sql, stop), stop);
         }
 
         return rows;
@@ -86,21 +87,27 @@ internal sealed partial class WarehouseRows
         return rows;
     }
 
-    // A read that ends early (an error, a stop, a consumer that stops reading) still waits for its fetch in flight, whose
-    // connection closes with it. A failure of that fetch then is not the read's, which already ended for its own reason:
-    // it is logged; a stop of the run is the run's already.
-    private async Task EndFetchAsync(CancellationToken cancellationToken)
+    // A read that ends early (an error, a stop, a consumer that stops reading) stops its fetch in flight and waits for it
+    // (DuckDB stops a query between rows), whose connection closes with it; it throws nothing, so that the read's own
+    // error stays the one thrown. A failure of that fetch other than the stop is logged: the read ended for its own reason.
+    private async Task EndFetchAsync()
     {
+        using var stop = Interlocked.Exchange(ref _fetchStop, null);
         if (Interlocked.Exchange(ref _fetching, null) is not { } fetching)
         {
             return;
         }
 
+        await stop!.CancelAsync();
         try
         {
             await fetching;
         }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped here, as intended: the read is over.
+        }
+        catch (Exception ex)
         {
             context.Log.FetchInFlightFailed(context.Sync.Name, ex.Message);
         }

@@ -26,6 +26,7 @@ internal sealed partial class WarehouseRows(
     private readonly RejectedRows? _rejected = where is null ? null : new RejectedRows(context, dialect);
     private RowMapper? _mapper;
     private Task<(IReadOnlyList<WarehouseColumn> Columns, List<object?[]> Values)>? _fetching;
+    private CancellationTokenSource? _fetchStop;
 
     /// <summary>Whether the state may stream (else it is loaded in memory, for every key).</summary>
     public bool MayStream { get; init; } = true;
@@ -89,7 +90,7 @@ internal sealed partial class WarehouseRows(
         }
         finally
         {
-            await EndFetchAsync(cancellationToken);
+            await EndFetchAsync();
         }
 
         // Some keys only: rejected rows are numbered as among all rows, once the read is over.
@@ -128,8 +129,9 @@ internal sealed partial class WarehouseRows(
         }
 
         group.Clear();
-        if (_pending.Count >= FetchChunk)
+        if (_pending.Count >= FetchChunk || _fetching is { IsFaulted: true })
         {
+            // A fetch that failed is the read's error at once, not a thousand keys later.
             rows.AddRange(await FetchAheadAsync(cancellationToken));
         }
 

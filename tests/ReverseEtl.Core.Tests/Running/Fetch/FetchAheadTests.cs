@@ -1,0 +1,82 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Running.Fetch;
+
+/// <summary>
+/// <c>diff: warehouse</c> fetches each thousand changed rows in the warehouse while the key rows go on being read: a
+/// fetch's failure is the read's error at once, and a read that ends early stops the fetch in flight and keeps its own error.
+/// </summary>
+public sealed class FetchAheadTests
+{
+    private readonly ListLogger _log = new();
+
+    [Fact]
+    public async Task Read_KeyRowsFailWhileAFetchIsInFlight_TheirErrorThrownAndTheFetchStopped()
+    {
+        var warehouse = new ScriptedKeysWarehouse { Keys = 1500, KeysFailAfter = 1200, FetchDelay = TimeSpan.FromMinutes(5) };
+
+        var thrown = await Assert.ThrowsAsync<WarehouseException>(() => ReadAllAsync(warehouse));
+
+        Assert.Equal("the key rows' connection was reset", thrown.Message);
+        Assert.Equal(["fetch of 1000 started", "fetch stopped"], warehouse.Events);
+        Assert.DoesNotContain(_log.Entries, e => e.Id == 1412);
+    }
+
+    [Fact]
+    public async Task Read_AFetchFails_ItsErrorThrownBeforeTheNextThousandKeys()
+    {
+        var warehouse = new ScriptedKeysWarehouse
+        {
+            Keys = 5000, FetchDelay = TimeSpan.Zero, KeysWaitForFailureAt = 1100,
+            FetchFailure = new WarehouseException("Out of Memory Error: could not allocate block of size 256KiB (96MB/96MB used)"),
+        };
+
+        var thrown = await Assert.ThrowsAsync<WarehouseException>(() => ReadAllAsync(warehouse));
+
+        Assert.StartsWith("Out of Memory Error", thrown.Message, StringComparison.Ordinal);
+        // Thrown at the first key settled once the failure is known: by the 1,101st key at the latest (the key rows wait
+        // at the 1,101st until the fetch has failed), not 2,001 keys in when the next fetch would be due.
+        Assert.InRange(warehouse.KeysRead, 1001, 1101);
+        Assert.Equal(["fetch of 1000 started", "fetch answered"], warehouse.Events);
+    }
+
+    [Fact]
+    public async Task Read_EveryKeyNew_FetchedAThousandAtATimeInKeyOrder()
+    {
+        var warehouse = new ScriptedKeysWarehouse { Keys = 2500, FetchDelay = TimeSpan.FromMilliseconds(1) };
+
+        var events = await ReadAllAsync(warehouse);
+
+        Assert.Equal(Enumerable.Range(0, 2500).Select(ScriptedKeysWarehouse.Key), events.OfType<RowChange>().Select(c => c.Key));
+        Assert.Equal(["fetch of 1000 started", "fetch answered", "fetch of 1000 started", "fetch answered", "fetch of 500 started", "fetch answered"], warehouse.Events);
+    }
+
+    private async Task<List<DiffEvent>> ReadAllAsync(ScriptedKeysWarehouse warehouse)
+    {
+        var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
+        var (project, errors) = DefinitionText.Build(catalog, """
+            version: 1
+            connections:
+              wh: { duckdb: { path: wh.duckdb } }
+              d: { hubspot: { token: "" } }
+            models:
+              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
+            syncs:
+              s: { model: m, destination: d, mode: upsert, diff: warehouse }
+            """);
+        Assert.Empty(errors);
+        await using var runtime = new ProjectRuntime(project, catalog);
+        var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(SavedRecords.None, new Dictionary<string, string>()), _log) { RunId = 7 };
+        var events = new List<DiffEvent>();
+        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
+        {
+            events.Add(item);
+        }
+
+        return events;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Running;
+
+namespace ReverseEtl.Core.Tests.Running.Fetch;
+
+/// <summary>
+/// A warehouse for <c>diff: warehouse</c> without buckets: the key rows (key, row hash, match) of <see cref="Keys"/>
+/// keys, failing after <see cref="KeysFailAfter"/> of them when set; and fetches of whole rows (id, name, row hash,
+/// match), each held until <see cref="FetchDelay"/> passes or its token is cancelled. It notes each fetch's start and end.
+/// </summary>
+internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, IWarehouseDialect
+{
+    private readonly List<string> _events = [];
+    private readonly TaskCompletionSource _fetchFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _keysRead;
+
+    public int Keys { get; init; }
+
+    public int? KeysFailAfter { get; init; }
+
+    public TimeSpan FetchDelay { get; init; }
+
+    public Exception? FetchFailure { get; init; }
+
+    /// <summary>Key rows wait at this one until a fetch has failed (so that the read cannot outrun the failure).</summary>
+    public int? KeysWaitForFailureAt { get; init; }
+
+    /// <summary>Key rows handed out.</summary>
+    public int KeysRead => Volatile.Read(ref _keysRead);
+
+    public List<string> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public string Type => "duckdb";
+
+    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
+
+    public IWarehouse Create(ConnectionSettings connection) => this;
+
+    public string RowHash(string rowName) => $"row_hash({rowName})";
+
+    public string Literal(object? value) => value is null ? "null" : $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
+
+    public string KeyText(string column) => $"cast({column} as varchar)";
+
+    public static string Key(int i) => $"ключ_{i:D5}";
+
+    public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (!query.Sql.Contains(") in ((", StringComparison.Ordinal))
+        {
+            return new Result([new("id", "VARCHAR"), new(ModelQuery.RowHashColumn, "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")], KeyRowsAsync);
+        }
+
+        var keys = query.Sql.Split("'").Where((_, i) => i % 2 == 1).ToList();
+        Note($"fetch of {keys.Count} started");
+        try
+        {
+            await Task.Delay(FetchDelay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Note("fetch stopped");
+            throw;
+        }
+
+        Note("fetch answered");
+        if (FetchFailure is not null)
+        {
+            _fetchFailed.TrySetResult();
+            throw FetchFailure;
+        }
+
+        return new Result([new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.RowHashColumn, "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")],
+            _ => Rows(keys.Select(k => new object?[] { k, $"Zoë 🙂 {k}", "00000000000000aa", true })));
+    }
+
+    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
+
+    private async IAsyncEnumerable<object?[]> KeyRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < Keys; i++)
+        {
+            await Task.Yield();
+            if (i == KeysFailAfter)
+            {
+                throw new WarehouseException("the key rows' connection was reset");
+            }
+
+            if (i == KeysWaitForFailureAt)
+            {
+                await _fetchFailed.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
+            Interlocked.Increment(ref _keysRead);
+            yield return [Key(i), "00000000000000aa", true];
+        }
+    }
+
+    private static async IAsyncEnumerable<object?[]> Rows(IEnumerable<object?[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            await Task.Yield();
+            yield return row;
+        }
+    }
+
+    private void Note(string what)
+    {
+        lock (_events)
+        {
+            _events.Add(what);
+        }
+    }
+
+    private sealed class Result(IReadOnlyList<WarehouseColumn> columns, Func<CancellationToken, IAsyncEnumerable<object?[]>> rows) : IWarehouseResult
+    {
+        public IReadOnlyList<WarehouseColumn> Columns => columns;
+
+        public IAsyncEnumerable<object?[]> ReadRowsAsync(CancellationToken cancellationToken) => rows(cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
