@@ -1,5 +1,4 @@
 using ReverseEtl.Abstractions;
-using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
@@ -55,28 +54,6 @@ public sealed class FetchAheadTests
         Assert.Equal(["fetch of 1000 started", "fetch answered", "fetch of 1000 started", "fetch answered", "fetch of 500 started", "fetch answered"], warehouse.Events);
     }
 
-    private async Task<List<DiffEvent>> ReadAllAsync(ScriptedKeysWarehouse warehouse)
-    {
-        var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
-        var (project, errors) = DefinitionText.Build(catalog, """
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              d: { hubspot: { token: "" } }
-            models:
-              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
-            syncs:
-              s: { model: m, destination: d, mode: upsert, diff: warehouse }
-            """);
-        Assert.Empty(errors);
-        await using var runtime = new ProjectRuntime(project, catalog);
-        var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(SavedRecords.None, new Dictionary<string, string>()), _log) { RunId = 7 };
-        var events = new List<DiffEvent>();
-        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
-        {
-            events.Add(item);
-        }
-
-        return events;
-    }
+    private Task<List<DiffEvent>> ReadAllAsync(ScriptedKeysWarehouse warehouse) =>
+        WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", SavedRecords.None, _log);
 }

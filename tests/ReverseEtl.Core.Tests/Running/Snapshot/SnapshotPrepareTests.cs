@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
-using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Running.Snapshot;
@@ -109,30 +108,8 @@ public sealed class SnapshotPrepareTests
     private static string SumOf(FailingRecords records) =>
         records.All.Aggregate(System.Numerics.BigInteger.Zero, (sum, r) => sum + SnapshotEntry.MixOf(r.Key, r.Value)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<List<DiffEvent>> ReadAllAsync(SavedRecords records)
-    {
-        var catalog = new ConnectorCatalog([_warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
-        var (project, errors) = DefinitionText.Build(catalog, """
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb, snapshot: { schema: retl_state } } }
-              d: { hubspot: { token: "" } }
-            models:
-              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
-            syncs:
-              s: { model: m, destination: d, mode: upsert, diff: warehouse }
-            """);
-        Assert.Empty(errors);
-        await using var runtime = new ProjectRuntime(project, catalog);
-        var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(records, new Dictionary<string, string>()), _log) { RunId = 7 };
-        var events = new List<DiffEvent>();
-        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
-        {
-            events.Add(item);
-        }
-
-        return events;
-    }
+    private Task<List<DiffEvent>> ReadAllAsync(SavedRecords records) =>
+        WarehouseDiffKit.ReadAllAsync(_warehouse, "{ duckdb: { path: wh.duckdb, snapshot: { schema: retl_state } } }", records, _log);
 
     private static object?[] Row(string key, string name) => [key, name, "00000000000000aa", true, key, null, 1L];
 

@@ -1,0 +1,42 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Definitions;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+
+namespace ReverseEtl.Core.Tests.Support;
+
+/// <summary>
+/// One <c>diff: warehouse</c> upsert sync (model <c>m</c>, key <c>id</c>) over a scripted warehouse: every event its
+/// diff gives against the stored records given, as a run (not a plan) reads them.
+/// </summary>
+internal static class WarehouseDiffKit
+{
+    /// <param name="warehouse">The scripted warehouse, of type <c>duckdb</c>.</param>
+    /// <param name="connection">The warehouse connection's settings, e.g. <c>{ duckdb: { path: wh.duckdb } }</c>.</param>
+    /// <param name="records">The records stored when the run began.</param>
+    /// <param name="log">Where the run's lines go.</param>
+    public static async Task<List<DiffEvent>> ReadAllAsync(IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log)
+    {
+        var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
+        var (project, errors) = DefinitionText.Build(catalog, $$"""
+            version: 1
+            connections:
+              wh: {{connection}}
+              d: { hubspot: { token: "" } }
+            models:
+              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
+            syncs:
+              s: { model: m, destination: d, mode: upsert, diff: warehouse }
+            """);
+        Assert.Empty(errors);
+        await using var runtime = new ProjectRuntime(project, catalog);
+        var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(records, new Dictionary<string, string>()), log) { RunId = 7 };
+        var events = new List<DiffEvent>();
+        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
+        {
+            events.Add(item);
+        }
+
+        return events;
+    }
+}
