@@ -24,8 +24,13 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
 
     public Exception? FetchFailure { get; init; }
 
-    /// <summary>Key rows wait at this one until a fetch has failed (so that the read cannot outrun the failure).</summary>
+    /// <summary>
+    /// Key rows wait at this one until a fetch has failed, and <see cref="FaultGrace"/> more: a thrown exception takes
+    /// a while to fault the fetch's task (unwinding each await), in which a thousand key rows could otherwise pass.
+    /// </summary>
     public int? KeysWaitForFailureAt { get; init; }
+
+    private static readonly TimeSpan FaultGrace = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Key rows handed out.</summary>
     public int KeysRead => Volatile.Read(ref _keysRead);
@@ -47,7 +52,7 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
 
     public IWarehouse Create(ConnectionSettings connection) => this;
 
-    public string RowHash(string rowName) => $"row_hash({rowName})";
+    public string RowHash(string rowName, string salt) => $"row_hash({rowName}, salt_{salt})";
 
     public string Literal(object? value) => value is null ? "null" : $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
 
@@ -102,6 +107,7 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
             if (i == KeysWaitForFailureAt)
             {
                 await _fetchFailed.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                await Task.Delay(FaultGrace, cancellationToken); // the failure's throw is still unwinding the fetch's task
             }
 
             Interlocked.Increment(ref _keysRead);
