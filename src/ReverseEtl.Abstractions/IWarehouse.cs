@@ -78,8 +78,12 @@ public sealed class WarehouseException : Exception
 /// </summary>
 public interface IWarehouseDialect
 {
-    /// <summary>An SQL expression hashing every column of the row named <paramref name="rowName"/>, as hex text (e.g. md5 of its JSON).</summary>
-    string RowHash(string rowName);
+    /// <summary>
+    /// An SQL expression hashing every column of the row named <paramref name="rowName"/> together with
+    /// <paramref name="salt"/> (lowercase hex digits: the sync's payload definition, so that the same row under other
+    /// fields hashes differently), as hex text (e.g. md5 of the salt and the row's JSON).
+    /// </summary>
+    string RowHash(string rowName, string salt);
 
     /// <summary>An SQL literal of a key value as the warehouse returned it (text, whole number, decimal, date, timestamp, boolean).</summary>
     string Literal(object? value);

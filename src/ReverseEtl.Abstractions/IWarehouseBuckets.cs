@@ -19,8 +19,8 @@ public interface IWarehouseBuckets : IWarehouseDialect
     /// </summary>
     string KeyBucket(string keyText, int bits);
 
-    /// <summary>An SQL whole number: the first 60 bits of <see cref="IWarehouseDialect.RowHash"/> of the row <paramref name="rowName"/>.</summary>
-    string RowHashPart(string rowName);
+    /// <summary>An SQL whole number: the first 60 bits of <see cref="IWarehouseDialect.RowHash"/> of the row <paramref name="rowName"/> with <paramref name="salt"/>.</summary>
+    string RowHashPart(string rowName, string salt);
 
     /// <summary>
     /// An SQL condition that holds when <paramref name="column"/> is of a type (text, whole number, date) whose

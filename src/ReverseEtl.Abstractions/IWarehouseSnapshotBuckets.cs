@@ -22,10 +22,10 @@ public interface IWarehouseSnapshotBuckets : IWarehouseBuckets
 
     /// <summary>
     /// An SQL whole number computed from the row <paramref name="rowName"/> itself: the unsigned 64-bit value of the first
-    /// 16 hex digits of its row hash (<see cref="IWarehouseDialect.RowHash"/>), equal to <see cref="StoredHash"/> of those
+    /// 16 hex digits of its row hash with <paramref name="salt"/> (<see cref="IWarehouseDialect.RowHash"/>), equal to <see cref="StoredHash"/> of those
     /// digits, where the warehouse has it more cheaply than that text (DuckDB: its <c>hash()</c>, a number already). The
     /// snapshot's diff then returns it as the row hash and never prints the text. Null where the warehouse has nothing
     /// cheaper (the diff then returns and compares the text).
     /// </summary>
-    string? RowHashNumber(string rowName);
+    string? RowHashNumber(string rowName, string salt);
 }

@@ -6,12 +6,13 @@ using ReverseEtl.Warehouses.DuckDb;
 namespace ReverseEtl.IntegrationTests;
 
 /// <summary>
-/// DuckDB's row hash, run for real: 16 hex digits of <c>hash(row, typeof(row))</c> whose first 15 are the bucket part,
+/// DuckDB's row hash, run for real: 16 hex digits of <c>hash(row, typeof(row), salt)</c> whose first 15 are the bucket part,
 /// telling apart what the payload tells apart (null and empty text, swapped and renamed columns, types); rows with a
-/// float, double or interval keep the md5 of their JSON, as the hash takes -0.0 for 0.0 and '1 month' for '30 days'.
+/// float, double or interval keep the md5 of the salt and their JSON, as the hash takes -0.0 for 0.0 and '1 month' for '30 days'.
 /// </summary>
 public sealed class DuckDbRowHashTests : IDisposable
 {
+    private const string Salt = "0f1e2d3c4b5a6978";
     private readonly string _folder = Directory.CreateTempSubdirectory("retl-rowhash-").FullName;
     private readonly DuckDbWarehouse _warehouse;
 
@@ -84,7 +85,7 @@ public sealed class DuckDbRowHashTests : IDisposable
             """);
         var floats = await HashesAsync("select [0.0::float] as l union all select [-0.0::float]");
         var intervals = await HashesAsync("select {'i': interval '1 month'} as st union all select {'i': interval '30 days'}");
-        var md5 = await ScalarsAsync("select md5(cast(to_json(t) as varchar)) from (select 0.0::double as v, 'a' as s) as t");
+        var md5 = await ScalarsAsync($"select md5('{Salt}' || cast(to_json(t) as varchar)) from (select 0.0::double as v, 'a' as s) as t");
 
         Assert.Equal(md5[0], rows[0].Hash);
         foreach (var group in new[] { rows.Take(2), rows.Skip(2), floats, intervals })
@@ -104,9 +105,9 @@ public sealed class DuckDbRowHashTests : IDisposable
     [InlineData("""select {'i': interval '1 month'} as st union all select {'i': interval '30 days'} union all select {'i': null}""")]
     public async Task RowHashNumber_AwkwardRows_IsTheStoredTextsFirstSixteenDigits(string sql)
     {
-        var rowHash = ((IWarehouseDialect)_warehouse).RowHash("q");
+        var rowHash = ((IWarehouseDialect)_warehouse).RowHash("q", Salt);
         var rows = await ReadAsync($"""
-            select {rowHash}, {_warehouse.RowHashNumber("q")}, {_warehouse.StoredHash($"substr({rowHash}, 1, 16)")}
+            select {rowHash}, {_warehouse.RowHashNumber("q", Salt)}, {_warehouse.StoredHash($"substr({rowHash}, 1, 16)")}
             from ({sql}) as q
             """);
 
@@ -119,10 +120,36 @@ public sealed class DuckDbRowHashTests : IDisposable
         });
     }
 
+    // The salt (the sync's payload definition) moves every form of a row's hash, on the hash() path and on the md5 one
+    // (a double), and within one salt the forms still agree.
+    [Fact]
+    public async Task RowHash_OtherSalt_EveryFormMovesAndTheFormsAgree()
+    {
+        const string sql = """select 'Zoë' as s, null as d union all select '', 0.5::double union all select repeat('é', 5000), null""";
+        var forms = new List<List<(string Hash, ulong Part, ulong Number)>>();
+        foreach (var salt in (string[])[Salt, "0f1e2d3c4b5a6979"])
+        {
+            var rows = await ReadAsync($"""
+                select {((IWarehouseDialect)_warehouse).RowHash("q", salt)}, {((IWarehouseBuckets)_warehouse).RowHashPart("q", salt)}, {_warehouse.RowHashNumber("q", salt)}
+                from ({sql}) as q
+                """);
+            forms.Add(rows.Select(r => ((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), Convert.ToUInt64(r[2], CultureInfo.InvariantCulture))).ToList());
+        }
+
+        Assert.All(forms.SelectMany(f => f), f =>
+        {
+            Assert.Equal(ulong.Parse(f.Hash[..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture), f.Number);
+            Assert.Equal(f.Number >> 4, f.Part);
+        });
+        Assert.Equal(3, forms[0].Count);
+        Assert.All(forms[0].Zip(forms[1]), pair => Assert.NotEqual(pair.First.Hash, pair.Second.Hash));
+        Assert.All(forms[0].Zip(forms[1]), pair => Assert.NotEqual(pair.First.Part, pair.Second.Part));
+    }
+
     // Each row of the query: its RowHash and RowHashPart.
     private async Task<List<(string Hash, ulong Part)>> HashesAsync(string sql)
     {
-        var rows = await ReadAsync($"select {((IWarehouseDialect)_warehouse).RowHash("q")}, {((IWarehouseBuckets)_warehouse).RowHashPart("q")} from ({sql}) as q");
+        var rows = await ReadAsync($"select {((IWarehouseDialect)_warehouse).RowHash("q", Salt)}, {((IWarehouseBuckets)_warehouse).RowHashPart("q", Salt)} from ({sql}) as q");
         return rows.Select(r => ((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture))).ToList();
     }
 

@@ -50,6 +50,16 @@ internal sealed class TestProject : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Replaces every <paramref name="from"/> in a config file by <paramref name="to"/> (an edit by the ops team); the text must be there.</summary>
+    public TestProject EditFile(string relativePath, string from, string to)
+    {
+        var path = Path.Combine(Paths.ConfigDirectory, relativePath);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
+        return this;
+    }
+
     /// <summary>Copies the shipped config/ folder in, leaving every credential unset so destinations write their dry-run outbox.</summary>
     /// <param name="initialSend">Every trigger sync's first run sends (<c>initial: send</c>), as play (a) does not ship.</param>
     public TestProject WithShippedConfig(bool initialSend = false)

@@ -48,7 +48,7 @@ public static partial class ModelQuery
     /// <paramref name="byKeyText"/>, ordered as <see cref="Build"/> orders them: by each key column's text in the state's key order.
     /// </summary>
     public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null, bool byKeyText = false) => $"""
-        select {Keys(model)}, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
+        select {Keys(model)}, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
         from (
         {Body(model)}
         ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}
@@ -60,7 +60,7 @@ public static partial class ModelQuery
     {
         var tuples = string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"));
         return $"""
-            select retl_model__.*, {dialect.RowHash("retl_model__")} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
+            select retl_model__.*, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
             from (
             {Body(model)}
             ) as retl_model__

@@ -11,8 +11,8 @@ public sealed partial class DuckDbWarehouse : IWarehouseBuckets
     public string KeyBucket(string keyText, int bits) =>
         $"(cast('0x' || substr(md5({keyText}), 1, 8) as bigint) // {1L << (32 - Bits(bits))})";
 
-    public string RowHashPart(string rowName) =>
-        $"(case when {HashesLoosely(rowName)} then cast('0x' || substr({Md5(rowName)}, 1, 15) as bigint) else cast({Hash(rowName)} >> 4 as bigint) end)";
+    public string RowHashPart(string rowName, string salt) =>
+        $"(case when {HashesLoosely(rowName)} then cast('0x' || substr({Md5(rowName, salt)}, 1, 15) as bigint) else cast({Hash(rowName, salt)} >> 4 as bigint) end)";
 
     public string BucketableKey(string column) =>
         $"(typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE'))";

@@ -16,6 +16,6 @@ public sealed partial class DuckDbWarehouse : IWarehouseSnapshotBuckets
 
     // The number the row hash's text was printed from (or its md5's first 16 digits read back): about a fifth of the
     // nothing-changed diff's time at a million rows went to reading each model row's hash back from its text.
-    public string RowHashNumber(string rowName) =>
-        $"(case when {HashesLoosely(rowName)} then try_cast('0x' || substr({Md5(rowName)}, 1, 16) as ubigint) else {Hash(rowName)} end)";
+    public string RowHashNumber(string rowName, string salt) =>
+        $"(case when {HashesLoosely(rowName)} then try_cast('0x' || substr({Md5(rowName, salt)}, 1, 16) as ubigint) else {Hash(rowName, salt)} end)";
 }

@@ -55,12 +55,12 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     /// the values alone leaves out). That hash takes -0.0 for 0.0 and '1 month' for '30 days', which the payload tells
     /// apart, so a row with a float, double or interval anywhere keeps the md5 of its JSON (32 digits).
     /// </summary>
-    public string RowHash(string rowName) =>
-        $"(case when {HashesLoosely(rowName)} then {Md5(rowName)} else printf('%016x', {Hash(rowName)}) end)";
+    public string RowHash(string rowName, string salt) =>
+        $"(case when {HashesLoosely(rowName)} then {Md5(rowName, salt)} else printf('%016x', {Hash(rowName, salt)}) end)";
 
-    private static string Hash(string rowName) => $"hash({rowName}, typeof({rowName}))";
+    private static string Hash(string rowName, string salt) => $"hash({rowName}, typeof({rowName}), {Sql.StandardLiterals.Of(salt)})";
 
-    private static string Md5(string rowName) => $"md5(cast(to_json({rowName}) as varchar))";
+    private static string Md5(string rowName, string salt) => $"md5({Sql.StandardLiterals.Of(salt)} || cast(to_json({rowName}) as varchar))";
 
     // typeof is one text per statement; a column merely named so only costs the md5.
     private static string HashesLoosely(string rowName) => $"regexp_matches(typeof({rowName}), 'FLOAT|DOUBLE|INTERVAL')";

@@ -8,7 +8,7 @@ public sealed partial class PostgresWarehouse : IWarehouseBuckets
     public string KeyBucket(string keyText, int bits) =>
         $"(('x' || substr(md5({keyText}), 1, 8))::bit(32)::bigint / {1L << (32 - Bits(bits))})";
 
-    public string RowHashPart(string rowName) => $"('x' || substr({RowHash(rowName)}, 1, 15))::bit(60)::bigint";
+    public string RowHashPart(string rowName, string salt) => $"('x' || substr({RowHash(rowName, salt)}, 1, 15))::bit(60)::bigint";
 
     public string BucketableKey(string column) =>
         $"pg_typeof({column}) in ('text'::regtype, 'character varying'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype, 'date'::regtype)";

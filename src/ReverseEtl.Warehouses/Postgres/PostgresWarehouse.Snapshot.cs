@@ -13,5 +13,5 @@ public sealed partial class PostgresWarehouse : IWarehouseSnapshotBuckets
 
     public string StoredHash(string hexText) => hexText;
 
-    public string? RowHashNumber(string rowName) => null; // the text is what PostgreSQL compares; an md5 again would cost more
+    public string? RowHashNumber(string rowName, string salt) => null; // the text is what PostgreSQL compares; an md5 again would cost more
 }

@@ -58,7 +58,7 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
 
-    public string RowHash(string rowName) => $"md5(cast(row_to_json({rowName}) as text))";
+    public string RowHash(string rowName, string salt) => $"md5({Literal(salt)} || cast(row_to_json({rowName}) as text))";
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 

@@ -11,7 +11,7 @@ public sealed partial class SnowflakeWarehouse : IWarehouseBuckets
     public string KeyBucket(string keyText, int bits) =>
         $"floor(md5_number_upper64({keyText}) / {1UL << (64 - Bits(bits))})";
 
-    public string RowHashPart(string rowName) => $"floor(md5_number_upper64(to_json(object_construct_keep_null({rowName}.*))) / 16)";
+    public string RowHashPart(string rowName, string salt) => $"floor(md5_number_upper64({Literal(salt)} || to_json(object_construct_keep_null({rowName}.*))) / 16)";
 
     public string BucketableKey(string column) =>
         $"({column} is null or typeof(to_variant({column})) in ('VARCHAR', 'INTEGER', 'DATE'))";

@@ -12,5 +12,5 @@ public sealed partial class SnowflakeWarehouse : IWarehouseSnapshotBuckets
 
     public string StoredHash(string hexText) => hexText;
 
-    public string? RowHashNumber(string rowName) => null; // the text is what Snowflake compares; an md5 again would cost more
+    public string? RowHashNumber(string rowName, string salt) => null; // the text is what Snowflake compares; an md5 again would cost more
 }

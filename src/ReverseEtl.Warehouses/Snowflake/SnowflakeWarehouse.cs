@@ -46,7 +46,7 @@ public sealed partial class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, 
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Sql.ZeroRows.DescribeAsync(this, query, cancellationToken);
 
-    public string RowHash(string rowName) => $"md5(to_json(object_construct_keep_null({rowName}.*)))";
+    public string RowHash(string rowName, string salt) => $"md5({Literal(salt)} || to_json(object_construct_keep_null({rowName}.*)))";
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 

@@ -39,7 +39,7 @@ public class ModelQueryTests
         var sql = ModelQuery.BuildFetch(kit.Runtime.Project.Models["m"], kit.Sync, new QuotingDialect(), [["a'b"], ["東京"]]);
 
         Assert.Contains("where (retl_model__.id) in (('a''b'), ('東京'))", sql, StringComparison.Ordinal);
-        Assert.Contains("md5(retl_model__) as retl_row_hash__", sql, StringComparison.Ordinal);
+        Assert.Contains($"md5(retl_model__, '{RowHashSalt.Of(kit.Sync)}') as retl_row_hash__", sql, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class ModelQueryTests
 
         var sql = ModelQuery.BuildKeys(kit.Runtime.Project.Models["m"], kit.Sync, new QuotingDialect());
 
-        Assert.StartsWith("select retl_model__.id, md5(retl_model__) as retl_row_hash__, (1 = 1) as retl_matches__", sql, StringComparison.Ordinal);
+        Assert.StartsWith($"select retl_model__.id, md5(retl_model__, '{RowHashSalt.Of(kit.Sync)}') as retl_row_hash__, (1 = 1) as retl_matches__", sql, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,12 +73,12 @@ public class ModelQueryTests
 
         var sql = ModelQuery.BuildBuckets(kit.Runtime.Project.Models["m"], kit.Sync, new QuotingDialect(), 12);
 
-        Assert.Equal("""
+        Assert.Equal($"""
             select retl_bucket__, count(*) as retl_rows__,
                    cast(sum(case when retl_matches__ then 1152921504606846975 - retl_part__ else retl_part__ end) as varchar) as retl_sum__,
                    sum(case when retl_bucketable__ then 0 else 1 end) as retl_other__
             from (
-            select bucket(cast(retl_model__.id as text), 12) as retl_bucket__, part(retl_model__) as retl_part__,
+            select bucket(cast(retl_model__.id as text), 12) as retl_bucket__, part(retl_model__, '{RowHashSalt.Of(kit.Sync)}') as retl_part__,
                    (name = 'Zoë') as retl_matches__, bucketable(retl_model__.id) as retl_bucketable__
             from (
             select id, name from accounts
@@ -142,11 +142,11 @@ public class ModelQueryTests
     {
         public string KeyBucket(string keyText, int bits) => $"bucket({keyText}, {bits})";
 
-        public string RowHashPart(string rowName) => $"part({rowName})";
+        public string RowHashPart(string rowName, string salt) => $"part({rowName}, '{salt}')";
 
         public string BucketableKey(string column) => $"bucketable({column})";
 
-        public string RowHash(string rowName) => $"md5({rowName})";
+        public string RowHash(string rowName, string salt) => $"md5({rowName}, '{salt}')";
 
         public string Literal(object? value) => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
 

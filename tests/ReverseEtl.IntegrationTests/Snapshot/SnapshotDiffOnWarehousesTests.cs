@@ -94,7 +94,7 @@ public sealed class SnapshotDiffOnDuckDbTests : SnapshotDiffTests
         var stored = await project.State.FindRecordsAsync("by-snapshot", ["acc_0003", "ключ_1"], CancellationToken.None);
         foreach (var key in (string[])["acc_0003", "ключ_1"])
         {
-            var rowHash = new ReverseEtl.Warehouses.DuckDb.DuckDbWarehouse(new(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false)).RowHash("q");
+            var rowHash = new ReverseEtl.Warehouses.DuckDb.DuckDbWarehouse(new(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false)).RowHash("q", ReverseEtl.Core.Running.RowHashSalt.Of(project.Load().Project!.Syncs["by-snapshot"]));
             var text = await TextAsync(project, $"select {rowHash} from (select * from {table}) as q where account_id = '{key}'");
             Assert.Equal(ulong.Parse(text.AsSpan(0, 16), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), stored[key].RowHash);
         }

@@ -27,8 +27,8 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
 {
     public const int PartitionRows = 250;
     private const string Statements = "/api/v2/statements";
-    private const string SnowflakeRowHash = "md5(to_json(object_construct_keep_null(retl_model__.*)))";
-    private const string DuckDbRowHash = "md5(cast(to_json(retl_model__) as varchar))";
+    private const string SnowflakeRowJson = "to_json(object_construct_keep_null(retl_model__.*))";
+    private const string DuckDbRowJson = "cast(to_json(retl_model__) as varchar)";
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly ConcurrentDictionary<string, List<List<string?[]>>> _partitions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _contractViolations = new();
@@ -90,7 +90,7 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
             return Error(422, "001003", "42000", $"SQL compilation error: syntax error at '{foreign.Value}' (not Snowflake SQL)");
         }
 
-        var sql = _twins.Aggregate(BucketTwins(statement).Replace(SnowflakeRowHash, DuckDbRowHash, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
+        var sql = _twins.Aggregate(BucketTwins(statement).Replace(SnowflakeRowJson, DuckDbRowJson, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
         try
         {
             return Answer(sql);

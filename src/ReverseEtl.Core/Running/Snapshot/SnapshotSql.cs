@@ -84,11 +84,12 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
         var body = model.Sql.Trim().TrimEnd(';').TrimEnd();
         var key = KeyText(model, "retl_model__");
         var single = model.PrimaryKey.Count == 1;
-        var number = HashNumber("retl_model__");
+        var salt = RowHashSalt.Of(definition);
+        var number = HashNumber("retl_model__", salt);
         var modelHash = number is null ? StoredHash($"substr(retl_m__.{ModelQuery.RowHashColumn}, 1, 16)") : $"retl_m__.{ModelQuery.RowHashColumn}";
         return $"""
             with retl_m__ as (
-            select retl_model__.*, {number ?? dialect.RowHash("retl_model__")} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
+            select retl_model__.*, {number ?? dialect.RowHash("retl_model__", salt)} as {ModelQuery.RowHashColumn}, ({Condition(definition)}) as {ModelQuery.MatchColumn}, {key} as {KeyColumn}
             from (
             {body}
             ) as retl_model__
@@ -134,7 +135,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
 
     // The model row's hash as a number, which the join compares and the worker reads (no row's text printed, 0.25 s of
     // 0.9 at a million rows on DuckDB), where the warehouse has it cheaper than the hash's text; null: the text.
-    private string? HashNumber(string rowName) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.RowHashNumber(rowName) : null;
+    private string? HashNumber(string rowName, string salt) => dialect is IWarehouseSnapshotBuckets buckets ? buckets.RowHashNumber(rowName, salt) : null;
 
     /// <summary>Replaces the snapshot rows of the given keys (a null state removes the key): a delete, then an insert.</summary>
     public IReadOnlyList<string> Replace(IReadOnlyCollection<SnapshotEntry> entries) =>

@@ -50,7 +50,7 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
 
     public IWarehouse Create(ConnectionSettings connection) => this;
 
-    public string RowHash(string rowName) => $"row_hash({rowName})";
+    public string RowHash(string rowName, string salt) => $"row_hash({rowName}, salt_{salt})";
 
     public string Literal(object? value) => value is null ? "null" : $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
 
