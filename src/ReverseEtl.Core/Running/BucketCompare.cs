@@ -46,6 +46,14 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
         }
 
+        // Past nine in ten (about 16 keys a bucket: more than about one row in eight changed, or every row hash moved after
+        // an edit of the sync's fields), every row is read whole, rather than every key and then most rows a thousand at a
+        // time, each thousand a run of the model: from ten such runs on.
+        if (differing.Count * 10 > sums.Count * 9 && context.Saved.Held >= 10 * WarehouseRows.FetchChunk)
+        {
+            return new BucketChanges(ReadKeys: true, Where: null, Wanted: null) { WholeRows = true };
+        }
+
         // Past half the buckets, a filter saves little: every key is read, against every stored key.
         if (differing.Count * 2 > sums.Count)
         {
@@ -131,4 +139,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
 /// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
 /// <param name="Wanted">Whether a stored key is in a bucket read (the key rows are compared with it); null: every stored key.</param>
 /// <param name="Stored">The stored keys of the buckets read, filtered by the store, in key order; null: the whole state (filtered by <paramref name="Wanted"/>).</param>
-internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored = null);
+internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored = null)
+{
+    /// <summary>Almost every bucket differs: every row is read whole (<see cref="WarehouseRows.Whole"/>).</summary>
+    public bool WholeRows { get; init; }
+}

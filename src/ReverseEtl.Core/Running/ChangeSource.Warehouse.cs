@@ -19,7 +19,9 @@ public sealed partial class ChangeSource
 
         // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
         await using var states = new KeyStates(changes?.Stored ?? context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
-        _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream };
+        // Every row read whole where most rows must be read so: a first run (every key new), almost every bucket differing.
+        var whole = changes?.WholeRows ?? context.Saved.Held == 0;
+        _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream, Whole = whole };
         await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())

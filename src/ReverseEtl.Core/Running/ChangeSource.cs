@@ -38,7 +38,7 @@ public sealed partial class ChangeSource(SyncRunContext context)
     /// <summary>For a diff in the warehouse by buckets: bucket rows read.</summary>
     public long BucketsRead => _buckets?.BucketsRead ?? 0;
 
-    /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
+    /// <summary>For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row read whole).</summary>
     public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
 
     /// <summary>

@@ -59,15 +59,21 @@ public static partial class ModelQuery
     public static string BuildFetch(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, IEnumerable<object?[]> keys)
     {
         var tuples = string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"));
-        return $"""
-            select retl_model__.*, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
-            from (
-            {Body(model)}
-            ) as retl_model__
-            where ({Keys(model)}) in ({tuples})
-            order by {TextOrder(model, dialect)}
-            """;
+        return BuildRows(model, sync, dialect, $"where ({Keys(model)}) in ({tuples})\n", byKeyText: true);
     }
+
+    /// <summary>
+    /// Every full row with its row hash and the trigger condition (or those <paramref name="where"/>, a whole <c>where</c>
+    /// clause and its line break, selects), ordered as <see cref="BuildKeys"/> orders them: what a diff in the warehouse
+    /// reads when most rows are new or changed, instead of every key and then most rows again.
+    /// </summary>
+    public static string BuildRows(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null, bool byKeyText = false) => $"""
+        select retl_model__.*, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
+        from (
+        {Body(model)}
+        ) as retl_model__
+        {where}order by {(byKeyText ? TextOrder(model, dialect) : Keys(model))}
+        """;
 
     private static string Condition(SyncDefinition sync) => sync.Mode == SyncMode.Trigger && sync.Trigger.When is { } when ? when : "1 = 1";
 

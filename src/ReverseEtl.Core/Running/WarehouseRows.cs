@@ -19,22 +19,33 @@ namespace ReverseEtl.Core.Running;
 internal sealed partial class WarehouseRows(
     SyncRunContext context, IWarehouseDialect dialect, KeyStates states, IReadOnlyDictionary<string, string> savedColumns, string? where = null)
 {
-    private const int FetchChunk = 1_000;
+    /// <summary>The most keys one fetch reads.</summary>
+    public const int FetchChunk = 1_000;
     private static readonly IReadOnlyDictionary<string, object?> NoPayload = new Dictionary<string, object?>();
     private readonly Queue<DiffEvent> _seen = new();
     private readonly List<(long Number, object?[] Key)> _pending = [];
     private readonly RejectedRows? _rejected = where is null ? null : new RejectedRows(context, dialect);
     private RowMapper? _mapper;
+    private int _hashIndex;
+    private IReadOnlyList<WarehouseColumn> _columns = [];
     private Task<(IReadOnlyList<WarehouseColumn> Columns, List<object?[]> Values)>? _fetching;
     private CancellationTokenSource? _fetchStop;
 
     /// <summary>Whether the state may stream (else it is loaded in memory, for every key).</summary>
     public bool MayStream { get; init; } = true;
 
-    /// <summary>Key + row-hash rows read.</summary>
+    /// <summary>
+    /// Whether every row is read whole (<see cref="ModelQuery.BuildRows"/>) instead of its key and row hash, a new or
+    /// changed row then mapped as it is read rather than fetched: for a first run (every row new) and when almost every
+    /// key bucket differs (every row hash moved: the sync's fields edited, an upgrade), where fetching most rows a
+    /// thousand keys at a time would run the model once per thousand (at a million rows, 44 s). Not with a <c>where</c>.
+    /// </summary>
+    public bool Whole { get; init; }
+
+    /// <summary>Key + row-hash rows read (whole rows, when <see cref="Whole"/>).</summary>
     public long KeysRead { get; private set; }
 
-    /// <summary>Full rows fetched (the new or changed keys).</summary>
+    /// <summary>Full rows read: those fetched (the new or changed keys), or every row when read <see cref="Whole"/>.</summary>
     public long RowsFetched { get; private set; }
 
     /// <summary>
@@ -54,18 +65,25 @@ internal sealed partial class WarehouseRows(
         var model = context.Model;
         var keyCount = model.PrimaryKey.Count;
         var byText = keyCount == 1;
-        var query = new WarehouseQuery(ModelQuery.BuildKeys(model, context.Sync, dialect, where, byText), context.QueryTag);
-        await using var keys = await context.Warehouse.QueryAsync(query, cancellationToken);
-        var keyTypes = model.PrimaryKey.Select(k => keys.Columns.First(c => c.Name.Equals(k, StringComparison.OrdinalIgnoreCase)).DataType).ToArray();
-        await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(keyTypes), cancellationToken);
+        if (Whole && where is not null)
+        {
+            throw new InvalidOperationException("rows read whole are every row: a condition on them would pass the others over as removed");
+        }
 
-        var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)>();
+        var sql = Whole ? ModelQuery.BuildRows(model, context.Sync, dialect, byKeyText: byText) : ModelQuery.BuildKeys(model, context.Sync, dialect, where, byText);
+        await using var keys = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
+        _columns = keys.Columns;
+        var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), Position(ModelQuery.RowHashColumn), Position(ModelQuery.MatchColumn));
+        await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(at.Select(i => keys.Columns[i].DataType).ToArray()), cancellationToken);
+
+        var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches, object?[] Row)>();
         try
         {
             await foreach (var values in keys.ReadRowsAsync(cancellationToken))
             {
                 var number = ++KeysRead;
-                var key = values[..keyCount];
+                RowsFetched += Whole ? 1 : 0;
+                var key = keyCount == 1 ? [values[at[0]]] : at.Select(i => values[i]).ToArray();
                 var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
                 if (group.Count > 0 && (text is null || text != group[0].Text))
                 {
@@ -75,7 +93,7 @@ internal sealed partial class WarehouseRows(
                     }
                 }
 
-                group.Add((number, key, text, Hash(values[keyCount]), values[keyCount + 1] is true));
+                group.Add((number, key, text, Hash(values[hashAt]), values[matchAt] is true, values));
             }
 
             foreach (var row in await SettleAsync(group, cancellationToken))
@@ -100,8 +118,12 @@ internal sealed partial class WarehouseRows(
         }
     }
 
-    // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch.
-    private async Task<List<MappedRow>> SettleAsync(List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches)> group, CancellationToken cancellationToken)
+    // Where a column is among the key rows' (or whole rows') columns: the first of the name, in any case, as RowMapper finds it.
+    private int Position(string name) => _columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).i;
+
+    // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch
+    // (read whole: mapped now).
+    private async Task<List<MappedRow>> SettleAsync(List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches, object?[] Row)> group, CancellationToken cancellationToken)
     {
         var rows = new List<MappedRow>();
         var first = group[0];
@@ -125,7 +147,14 @@ internal sealed partial class WarehouseRows(
         else
         {
             states.Fetching(first.Text, before);
-            _pending.Add((first.Number, first.Key));
+            if (Whole)
+            {
+                rows.Add(Map(_columns, first.Number, first.Row));
+            }
+            else
+            {
+                _pending.Add((first.Number, first.Key));
+            }
         }
 
         group.Clear();

@@ -1,4 +1,5 @@
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
@@ -44,16 +45,35 @@ public sealed class FetchAheadTests
     }
 
     [Fact]
-    public async Task Read_EveryKeyNew_FetchedAThousandAtATimeInKeyOrder()
+    public async Task Read_KeysNewOrChanged_FetchedAThousandAtATimeInKeyOrder()
     {
         var warehouse = new ScriptedKeysWarehouse { Keys = 2500, FetchDelay = TimeSpan.FromMilliseconds(1) };
 
         var events = await ReadAllAsync(warehouse);
 
         Assert.Equal(Enumerable.Range(0, 2500).Select(ScriptedKeysWarehouse.Key), events.OfType<RowChange>().Select(c => c.Key));
+        Assert.Equal(ChangeKind.Changed, events.OfType<RowChange>().First().Kind);
         Assert.Equal(["fetch of 1000 started", "fetch answered", "fetch of 1000 started", "fetch answered", "fetch of 500 started", "fetch answered"], warehouse.Events);
     }
 
+    // A first run (nothing stored: every key new) reads every row whole, in one query, and fetches none.
+    [Fact]
+    public async Task Read_NothingStored_EveryRowReadWholeInKeyOrderAndNoneFetched()
+    {
+        var warehouse = new ScriptedKeysWarehouse { Keys = 2500, FetchDelay = TimeSpan.FromMilliseconds(1) };
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", SavedRecords.None, _log);
+
+        Assert.Equal(Enumerable.Range(0, 2500).Select(ScriptedKeysWarehouse.Key), events.OfType<RowChange>().Select(c => c.Key));
+        Assert.All(events.OfType<RowChange>(), c => Assert.Equal((ChangeKind.Added, 0x00000000000000aaUL), (c.Kind, c.Row!.RowHash)));
+        Assert.Empty(warehouse.Events);
+        Assert.Equal(1, warehouse.Queries);
+    }
+
+    // The first key stored with another row hash: the run reads keys and row hashes, and fetches the rows that differ.
     private Task<List<DiffEvent>> ReadAllAsync(ScriptedKeysWarehouse warehouse) =>
-        WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", SavedRecords.None, _log);
+        WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", SavedRecords.Of(new Dictionary<string, RecordState>
+        {
+            [ScriptedKeysWarehouse.Key(0)] = new(Hash: 1, Matched: true, RowHash: 0xbb),
+        }), _log);
 }

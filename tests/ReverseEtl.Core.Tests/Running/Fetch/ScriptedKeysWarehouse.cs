@@ -6,7 +6,7 @@ using ReverseEtl.Core.Running;
 namespace ReverseEtl.Core.Tests.Running.Fetch;
 
 /// <summary>
-/// A warehouse for <c>diff: warehouse</c> without buckets: the key rows (key, row hash, match) of <see cref="Keys"/>
+/// A warehouse for <c>diff: warehouse</c> without buckets: the key rows (key, row hash, match) of <see cref="Keys"/>, answered to any query but a fetch (a read of whole rows too: with no fields, the key is the payload)
 /// keys, failing after <see cref="KeysFailAfter"/> of them when set; and fetches of whole rows (id, name, row hash,
 /// match), each held until <see cref="FetchDelay"/> passes or its token is cancelled. It notes each fetch's start and end.
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
     private readonly List<string> _events = [];
     private readonly TaskCompletionSource _fetchFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _keysRead;
+    private int _queries;
 
     public int Keys { get; init; }
 
@@ -31,6 +32,9 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
     public int? KeysWaitForFailureAt { get; init; }
 
     private static readonly TimeSpan FaultGrace = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Queries run: the key rows', and each fetch.</summary>
+    public int Queries => Volatile.Read(ref _queries);
 
     /// <summary>Key rows handed out.</summary>
     public int KeysRead => Volatile.Read(ref _keysRead);
@@ -62,6 +66,7 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
 
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _queries);
         await Task.Yield();
         if (!query.Sql.Contains(") in ((", StringComparison.Ordinal))
         {
