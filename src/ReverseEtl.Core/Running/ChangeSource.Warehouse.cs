@@ -44,12 +44,13 @@ public sealed partial class ChangeSource
         }
     }
 
-    // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one.
+    // Against the warehouse's snapshot; when it differs from the state, a plan reads as without one, and so does any run
+    // whose statement against it fails (SnapshotRows.OpenAsync).
     private async IAsyncEnumerable<DiffEvent> InSnapshotAsync(SnapshotRows snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The statement brings a key's rows together (SnapshotSql.Diff), so the diff keeps no set of every key returned.
         await using var owned = snapshot;
-        var events = await snapshot.PrepareAsync(cancellationToken)
+        var events = await snapshot.PrepareAsync(cancellationToken) && await snapshot.OpenAsync(cancellationToken)
             ? DiffEngine.DiffAsync((_inSnapshot = snapshot).ReadAsync(cancellationToken), snapshot.Previous, keysAdjacent: true, cancellationToken)
             : InWarehouseAsync(context.Saved.Columns, cancellationToken);
         await foreach (var item in events)

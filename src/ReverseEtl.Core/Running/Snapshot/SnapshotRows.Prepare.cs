@@ -6,8 +6,11 @@ namespace ReverseEtl.Core.Running.Snapshot;
 // The check before the diff, with the diff's statement run in the warehouse while the state is read for it.
 internal sealed partial class SnapshotRows : IAsyncDisposable
 {
-    // The diff's statement, opened while the check read the state, for ReadAsync when the check found the snapshot as
-    // the state has it; null when it must be run again (or after ReadAsync took it).
+    // The diff's statement, run while the check read the state, for OpenAsync when the check found the snapshot as the
+    // state has it; null when it must be run again (or after OpenAsync took it).
+    private Task<OpenedRows>? _opening;
+
+    // The diff's statement, opened, for ReadAsync; null until OpenAsync (or after ReadAsync took it).
     private OpenedRows? _opened;
 
     /// <summary>
@@ -28,11 +31,11 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
             return await check.SettleAsync(snapshot, await check.ReadStateSideAsync(cancellationToken), cancellationToken);
         }
 
-        var opening = Task.Run(() => OpenAsync(cancellationToken), cancellationToken);
+        var opening = Task.Run(() => OpenStatementAsync(cancellationToken), cancellationToken);
         var state = await ReadStateBesideAsync(check, opening, cancellationToken);
         if (snapshot == state)
         {
-            _opened = await opening;
+            _opening = opening;
             return true;
         }
 
@@ -40,9 +43,34 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
         return await check.SettleAsync(snapshot, state, cancellationToken);
     }
 
-    /// <summary>Closes the diff's statement if it was opened and never read (a read that ended before it began).</summary>
+    /// <summary>
+    /// After <see cref="PrepareAsync"/> returned true: the diff's statement run until its first row (the one run ahead,
+    /// or run now). False when the warehouse failed it, e.g. DuckDB out of memory joining and sorting a million rows
+    /// that all changed (after an edit of the sync's fields every row hash moves): the snapshot only filters, so the run
+    /// then diffs without it, with the same changes, rather than failing every run until the memory limit is raised.
+    /// </summary>
+    public async Task<bool> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _opened = await (Interlocked.Exchange(ref _opening, null) ?? OpenStatementAsync(cancellationToken));
+            return true;
+        }
+        catch (WarehouseException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            context.Log.SnapshotDiffFailed(context.Sync.Name, _sql.Table, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Closes the diff's statement if it was run and never read (a read that ended before it began).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _opening, null) is { } opening)
+        {
+            await CloseAsync(opening, error => context.Log.SnapshotDiffRunAhead(context.Sync.Name, _sql.Table, error), CancellationToken.None);
+        }
+
         if (Interlocked.Exchange(ref _opened, null) is { } opened)
         {
             await opened.DisposeAsync();
@@ -50,7 +78,7 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
     }
 
     // The diff's statement (after looking for duplicated keys), run until its first row.
-    private async Task<OpenedRows> OpenAsync(CancellationToken cancellationToken)
+    private async Task<OpenedRows> OpenStatementAsync(CancellationToken cancellationToken)
     {
         var query = new WarehouseQuery(_sql.Diff(context.Model, context.Sync, await DuplicatesAsync(cancellationToken)), context.QueryTag);
         return await OpenedRows.OpenAsync(context.Warehouse, query, cancellationToken);

@@ -57,7 +57,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
 
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var result = Interlocked.Exchange(ref _opened, null) ?? await OpenAsync(cancellationToken);
+        await using var result = Interlocked.Exchange(ref _opened, null) ?? await OpenStatementAsync(cancellationToken);
         var (mapper, hashIndex) = Mapper(result.Columns);
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
