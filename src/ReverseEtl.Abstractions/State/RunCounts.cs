@@ -5,10 +5,10 @@ public sealed record RunCounts
 {
     public long RowsRead { get; init; }
 
-    /// <summary>For a diff in the warehouse: how many full rows were fetched (the new or changed ones).</summary>
+    /// <summary>For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row when read whole).</summary>
     public long RowsFetched { get; init; }
 
-    /// <summary>For a diff in the warehouse: key + row-hash rows read (every key, or only those of buckets that differ).</summary>
+    /// <summary>For a diff in the warehouse: key + row-hash rows read (every key, or only those of buckets that differ; whole rows when every row is read whole).</summary>
     public long KeysRead { get; init; }
 
     /// <summary>For a diff in the warehouse by buckets of keys: the bucket sums read (one row per bucket).</summary>

@@ -82,16 +82,22 @@ public static class DiffEngine
         }
     }
 
-    internal static RowChange? Compare(MappedRow row, RecordState? previous)
+    // A row's difference from its stored state: added, changed, or, with its payload and match as stored but the
+    // warehouse's row hash moved (a column no field maps, the fields edited: diff: warehouse), only its stored row hash
+    // moves; null when as stored. Yielded here, in row order, a rehash is stored as the run goes, not held to its end.
+    internal static DiffEvent? Compare(MappedRow row, RecordState? previous)
     {
         if (previous is not { } before)
         {
             return new RowChange(row.Key!, ChangeKind.Added, WasMatching: false, row.Matches, row);
         }
 
-        return before.Hash == row.Hash && before.Matched == row.Matches
-            ? null
-            : new RowChange(row.Key!, ChangeKind.Changed, before.Matched, row.Matches, row);
+        if (before.Hash != row.Hash || before.Matched != row.Matches)
+        {
+            return new RowChange(row.Key!, ChangeKind.Changed, before.Matched, row.Matches, row);
+        }
+
+        return row.RowHash != 0 && row.RowHash != before.RowHash ? new RowRehashed(row.Key!, before with { RowHash = row.RowHash }) : null;
     }
 
     internal static RowRejected Duplicate(MappedRow row, long otherRow) =>

@@ -71,26 +71,21 @@ internal sealed partial class WarehouseRows
         return rows;
     }
 
-    // A full row (fetched, or read whole), mapped with its row hash; one whose payload is as stored only moves its row hash.
+    // A full row (fetched, or read whole), mapped with its row hash (one whose payload is as stored only moves its row
+    // hash: the diff says so, DiffEngine.Compare).
     private MappedRow Map(IReadOnlyList<WarehouseColumn> columns, long number, object?[] value)
     {
         if (_mapper is null)
         {
             _mapper = RowMapper.Create(context.Sync, context.Model, columns);
-            _hashIndex = columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase)).i;
+            _hashIndex = OwnPosition(columns, ModelQuery.RowHashColumn);
             if (SchemaGuard.Check(context, savedColumns, _mapper) is { } changed)
             {
                 _seen.Enqueue(changed);
             }
         }
 
-        var row = _mapper.Map(number, value) with { RowHash = Hash(value[_hashIndex]) };
-        if (row.Key is { } key && states.Previous.TryGetValue(key, out var before) && before.Hash == row.Hash && before.Matched == row.Matches)
-        {
-            _seen.Enqueue(new RowRehashed(key, before with { RowHash = row.RowHash }));
-        }
-
-        return row;
+        return _mapper.Map(number, value) with { RowHash = Hash(value[_hashIndex]) };
     }
 
     // A read that ends early (an error, a stop, a consumer that stops reading) stops its fetch in flight and waits for it

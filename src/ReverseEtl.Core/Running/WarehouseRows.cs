@@ -8,9 +8,11 @@ namespace ReverseEtl.Core.Running;
 /// The rows of a diff in the warehouse (<c>diff: warehouse</c>): every key is read with the warehouse's hash of its
 /// whole row; a key whose hash and match are as stored becomes a row the diff sees as unchanged, without its payload;
 /// only new or changed keys are fetched whole, a thousand at a time, each fetch in the warehouse while the key rows go on
-/// being read (<see cref="FetchAheadAsync"/>). The diff that follows is the worker's own, so the
-/// changes are the same as when every row is read. A key that appears twice is passed on twice and rejected as usual.
-/// What it sees that the state should keep (the columns read, rows whose row hash moved) it queues for the caller.
+/// being read (<see cref="FetchAheadAsync"/>); or, on a first run and where almost every key bucket differs, every row is
+/// read whole in one query instead (<see cref="Whole"/>). The diff that follows is the worker's own, so the
+/// changes are the same as when every row is read (a row whose payload is as stored but whose row hash moved only moves
+/// its stored row hash). A key that appears twice is passed on twice and rejected as usual.
+/// The columns read, which the state should keep, it queues for the caller.
 /// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
 /// <paramref name="states"/> compares them with the stored state of those keys only. The key rows of a single-column key
 /// come ordered by its text, as <c>diff: worker</c> reads them, and, where the key streams (<see cref="StreamingKeys"/>),
@@ -50,7 +52,7 @@ internal sealed partial class WarehouseRows(
 
     /// <summary>
     /// What was seen since the last call that only the state needs: the columns read (<see cref="ColumnsChanged"/>,
-    /// once, before any fetched row) and rows whose stored row hash must move although nothing is sent.
+    /// once, before any fetched row).
     /// </summary>
     public IEnumerable<DiffEvent> TakeSeen()
     {
@@ -73,7 +75,7 @@ internal sealed partial class WarehouseRows(
         var sql = Whole ? ModelQuery.BuildRows(model, context.Sync, dialect, byKeyText: byText) : ModelQuery.BuildKeys(model, context.Sync, dialect, where, byText);
         await using var keys = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
         _columns = keys.Columns;
-        var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), Position(ModelQuery.RowHashColumn), Position(ModelQuery.MatchColumn));
+        var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), OwnPosition(_columns, ModelQuery.RowHashColumn), OwnPosition(_columns, ModelQuery.MatchColumn));
         await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(at.Select(i => keys.Columns[i].DataType).ToArray()), cancellationToken);
 
         var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches, object?[] Row)>();
@@ -120,6 +122,11 @@ internal sealed partial class WarehouseRows(
 
     // Where a column is among the key rows' (or whole rows') columns: the first of the name, in any case, as RowMapper finds it.
     private int Position(string name) => _columns.Select((c, i) => (c, i)).First(x => x.c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).i;
+
+    // Where one of the columns the worker adds is: the last of the name, after the model's own (a model column so named
+    // is refused by RowMapper when the first row is mapped; until then, rows are judged by the worker's column).
+    private static int OwnPosition(IReadOnlyList<WarehouseColumn> columns, string name) =>
+        columns.Select((c, i) => (c, i)).Last(x => x.c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).i;
 
     // One key's rows: unchanged (passed on without payload), duplicated or keyless (passed on to be rejected), or to fetch
     // (read whole: mapped now).

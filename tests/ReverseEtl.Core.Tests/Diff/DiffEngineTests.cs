@@ -112,6 +112,28 @@ public class DiffEngineTests
         Assert.NotEqual(first, changed);
     }
 
+    // The warehouse's row hash moved where the payload did not: only the stored row hash moves, in row order, as the
+    // rows come (not held to the end); a row hash as stored, an unknown one (0: the worker's diff) or a duplicated key's moves nothing.
+    [Fact]
+    public async Task DiffAsync_RowHashMovedPayloadAsStored_RowRehashedInRowOrder()
+    {
+        var previous = new Dictionary<string, RecordState>
+        {
+            ["a"] = new(1, true, RowHash: 10), ["b"] = new(2, true, RowHash: 20), ["c"] = new(3, false, RowHash: 30),
+            ["dup"] = new(4, true, RowHash: 40), ["e"] = new(5, true, RowHash: 0), ["f"] = new(6, true, RowHash: 60),
+        };
+
+        var events = await Diff(previous,
+            Row(1, "a", 1, true) with { RowHash = 11 }, Row(2, "b", 2, true) with { RowHash = 20 }, Row(3, "c", 3, false) with { RowHash = 31 },
+            Row(4, "dup", 4, true) with { RowHash = 41 }, Row(5, "dup", 4, true) with { RowHash = 41 }, Row(6, "e", 5, true) with { RowHash = 50 },
+            Row(7, "f", 6, true));
+
+        Assert.Equal(
+            ["a 11", "c 31", "dup rejected", "dup rejected", "e 50"],
+            events.Select(e => e switch { RowRehashed r => $"{r.Key} {r.State.RowHash}", RowRejected r => $"{r.Key} rejected", _ => e.ToString() }));
+        Assert.Equal(new RecordState(3, false, 31), events.OfType<RowRehashed>().Single(r => r.Key == "c").State);
+    }
+
     private static async Task<List<DiffEvent>> Diff(Dictionary<string, RecordState> previous, params MappedRow[] rows)
     {
         var events = new List<DiffEvent>();

@@ -32,6 +32,6 @@ public sealed partial class RunLog
     [LoggerMessage(1455, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table}, run while the state was read for its check, failed: {Error}; the snapshot differs from the state, so it is repaired and the diff run again")]
     public partial void SnapshotDiffRunAhead(string sync, string table, string error);
 
-    [LoggerMessage(1456, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table} failed: {Error}; this run diffs without the snapshot instead (by key buckets, or every row read whole: the same changes), and the snapshot is updated after the state as usual")]
+    [LoggerMessage(1456, LogLevel.Warning, "Sync {Sync}: the diff against warehouse snapshot {Table} failed: {Error}; this run diffs as without the snapshot instead (the same changes), and the snapshot is updated after the state as usual")]
     public partial void SnapshotDiffFailed(string sync, string table, string error);
 }

@@ -43,37 +43,15 @@ internal sealed partial class SnapshotRows
             : await context.Saved.Records.FindAsync(keys, cancellationToken);
 
     // A returned row against the state: as stored (a snapshot that lagged) it reaches the diff as unchanged; with only
-    // its row hash moved, the state's row hash moves (unless the key turns out duplicated).
+    // its row hash moved, the diff moves the state's row hash (unless the key turns out duplicated: DiffEngine.Compare).
     private MappedRow Confirm(MappedRow row, Dictionary<string, RecordState> found)
     {
-        Settle(row.Key);
         if (row.Key is not { } key || !found.TryGetValue(key, out var before) || !_keys.Add(key))
         {
             return row;
         }
 
         Previous[key] = before;
-        if (before.RowHash == row.RowHash && before.Matched == row.Matches)
-        {
-            return row with { Hash = before.Hash };
-        }
-
-        if (before.Hash == row.Hash && before.Matched == row.Matches)
-        {
-            _rehash = (key, new RowRehashed(key, before with { RowHash = row.RowHash }));
-        }
-
-        return row;
-    }
-
-    // A rehash waits for the next key: a second row of the same key makes it a duplicate, whose state stays as it is.
-    private void Settle(string? next)
-    {
-        if (_rehash is { } pending && pending.Key != next)
-        {
-            _seen.Enqueue(pending.Event);
-        }
-
-        _rehash = null;
+        return before.RowHash == row.RowHash && before.Matched == row.Matches ? row with { Hash = before.Hash } : row;
     }
 }

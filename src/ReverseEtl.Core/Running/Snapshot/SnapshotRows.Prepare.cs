@@ -1,5 +1,6 @@
 using System.Numerics;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Checks;
 
 namespace ReverseEtl.Core.Running.Snapshot;
 
@@ -58,7 +59,7 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
         }
         catch (WarehouseException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            context.Log.SnapshotDiffFailed(context.Sync.Name, _sql.Table, ex.Message);
+            context.Log.SnapshotDiffFailed(context.Sync.Name, _sql.Table, ProbeQuery.WithoutValues(ex.Message));
             return false;
         }
     }

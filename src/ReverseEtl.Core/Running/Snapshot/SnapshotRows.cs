@@ -30,7 +30,6 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
     // The returned keys that the state held, confirmed once (a second row of one is a duplicate, and a lost key a row had
     // is not removed). Only those: a first run's keys, all new, are never held, so its memory does not grow with them.
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-    private (string Key, RowRehashed Event)? _rehash;
 
     /// <summary>Rows the diff statement returned: changed rows whole, and lost keys.</summary>
     public long RowsRead { get; private set; }
@@ -46,7 +45,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
             ? new SnapshotRows(context, dialect, writer)
             : null;
 
-    /// <summary>What was seen for the state only: the columns read (once) and rows whose stored row hash must move.</summary>
+    /// <summary>What was seen for the state only: the columns read (once).</summary>
     public IEnumerable<DiffEvent> TakeSeen()
     {
         while (_seen.TryDequeue(out var item))
@@ -83,7 +82,6 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
             yield return confirmed;
         }
 
-        Settle(null);
         await AddGoneAsync(gone, cancellationToken);
     }
 
