@@ -32,7 +32,7 @@ public abstract partial class WarehouseDiffTests
             update accounts set days_in_stage = days_in_stage + 1 where account_id in ('acc_0001', 'acc_0002', 'acc_0003');
             update accounts set internal_note = 'edited' where account_id in ('acc_0010', 'acc_0011', 'acc_0012', 'acc_0013', 'acc_0014');
             delete from accounts where account_id in ('acc_0100', 'acc_0101');
-            insert into accounts values ('acc_9001', 'New 1', 1, 'n'), ('acc_9002', 'New 2', 2, 'n'), ('acc_0200', 'Duplicate', 3, 'n'), (null, 'No key', 4, 'n');
+            insert into accounts values ('acc_9001', 'New 1', 1, 'n'), ('acc_\9002', 'New 2 \n', 2, 'n'), ('acc_0200', 'Duplicate', 3, 'n'), (null, 'No key', 4, 'n');
             """);
         var second = await RunBothAsync(project);
         var third = await RunBothAsync(project);

@@ -48,7 +48,13 @@ public sealed partial class SnowflakeWarehouse : IWarehouse, IWarehouseDialect, 
 
     public string RowHash(string rowName, string salt) => $"md5({Literal(salt)} || to_json(object_construct_keep_null({rowName}.*)))";
 
-    public string Literal(object? value) => Sql.StandardLiterals.Of(value);
+    /// <summary>
+    /// As the standard literal, but a backslash in text is doubled: in a single-quoted Snowflake string it starts an
+    /// escape (<c>'a\9'</c> reads as <c>a9</c>), so a key holding one was fetched as another key, or not at all.
+    /// </summary>
+    public string Literal(object? value) => value is string text
+        ? $"'{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'"
+        : Sql.StandardLiterals.Of(value);
 
     public string KeyText(string column) => $"collate(cast({column} as varchar), 'utf8')";
 

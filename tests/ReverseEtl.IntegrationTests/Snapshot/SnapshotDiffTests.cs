@@ -33,7 +33,7 @@ public abstract partial class SnapshotDiffTests
             update accounts set internal_note = 'edited ✓' where account_id in ('acc_0010', 'acc_0011', 'acc_0012', 'acc_0013', 'emoji_🙂');
             update accounts set account_name = repeat('z', 6000) where account_id = 'long_1';
             delete from accounts where account_id in ('acc_0100', 'acc_0101');
-            insert into accounts values ('acc_9001', 'New 1', 1, 'n'), ('acc_9002', null, null, null), ('acc_0200', 'Duplicate', 3, 'n'),
+            insert into accounts values ('acc_9001', 'New 1', 1, 'n'), ('acc_\9002 \''', null, null, null), ('acc_0200', 'Duplicate', 3, 'n'),
                 (null, 'No key', 4, 'n'), ('', 'Empty key', 5, 'n');
             """);
         var second = await RunBothAsync(project);

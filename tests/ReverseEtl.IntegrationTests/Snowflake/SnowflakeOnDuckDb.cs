@@ -90,7 +90,7 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
             return Error(422, "001003", "42000", $"SQL compilation error: syntax error at '{foreign.Value}' (not Snowflake SQL)");
         }
 
-        var sql = _twins.Aggregate(BucketTwins(statement).Replace(SnowflakeRowJson, DuckDbRowJson, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
+        var sql = _twins.Aggregate(BucketTwins(Unescaped(statement)).Replace(SnowflakeRowJson, DuckDbRowJson, StringComparison.Ordinal), (s, t) => s.Replace(t.Snowflake, t.DuckDb, StringComparison.Ordinal));
         try
         {
             return Answer(sql);
