@@ -8,8 +8,9 @@ namespace ReverseEtl.Core.Tests.Running.Snapshot;
 
 /// <summary>
 /// A warehouse keeping a snapshot, answering by statement: the snapshot's check (<see cref="Check"/>), no duplicated
-/// keys, and the diff (<see cref="DiffRows"/>, or <see cref="DiffFailure"/>). It notes, in order, each statement
-/// executed and each diff opened and closed, and rows read from it.
+/// keys, and the diff (<see cref="DiffRows"/>, or <see cref="DiffFailure"/>); and, for a diff without the snapshot, the
+/// key rows and fetches of <see cref="ModelRows"/>. It notes, in order, each statement executed and each diff opened
+/// and closed, and rows read from it.
 /// </summary>
 internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnector, IWarehouseDialect, IWarehouseWriter
 {
@@ -25,6 +26,9 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
     public (long Count, string Sum) Check { get; set; } = (0, "0");
 
     public List<object?[]> DiffRows { get; } = [];
+
+    /// <summary>The model's rows (id, name, row hash, match), in key order, as read without the snapshot.</summary>
+    public List<object?[]> ModelRows { get; } = [];
 
     public Exception? DiffFailure { get; set; }
 
@@ -79,6 +83,11 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
             return new Result(this, "duplicates", [new(SnapshotSql.KeyColumn, "VARCHAR")], []);
         }
 
+        if (!query.Sql.Contains("full outer join", StringComparison.Ordinal))
+        {
+            return WithoutSnapshot(query.Sql);
+        }
+
         Note("diff opened");
         if (DiffFailure is { } failure)
         {
@@ -91,6 +100,20 @@ internal sealed class ScriptedSnapshotWarehouse : IWarehouse, IWarehouseConnecto
 
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WarehouseColumn>>(DiffColumns[..2]);
+
+    // A key rows' query (id, row hash, match), or a fetch of the keys it lists, of ModelRows.
+    private Result WithoutSnapshot(string sql)
+    {
+        if (!sql.Contains(") in ((", StringComparison.Ordinal))
+        {
+            Note("key rows read");
+            return new Result(this, "key", [DiffColumns[0], DiffColumns[2], DiffColumns[3]], ModelRows.Select(r => new[] { r[0], r[2], r[3] }).ToList());
+        }
+
+        var keys = sql[sql.IndexOf(") in ((", StringComparison.Ordinal)..].Split("'").Where((_, i) => i % 2 == 1).ToHashSet(StringComparer.Ordinal);
+        Note($"fetch of {keys.Count}");
+        return new Result(this, "fetch", DiffColumns[..4], ModelRows.Where(r => keys.Contains((string)r[0]!)).ToList());
+    }
 
     private void Note(string what)
     {

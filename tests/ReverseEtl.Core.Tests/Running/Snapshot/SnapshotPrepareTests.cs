@@ -105,6 +105,27 @@ public sealed class SnapshotPrepareTests
         Assert.InRange(log.IndexOf("execute delete"), 0, log.IndexOf("diff opened") - 1);
     }
 
+    // The statement fails where the check passed (DuckDB out of memory, a million row hashes moved): the run diffs as
+    // without the snapshot, by key rows and fetches, with the same changes, and logs the error without its values.
+    [Fact]
+    public async Task Read_StatementFailsWhereTheCheckPassed_LoggedAndDiffedWithoutTheSnapshot()
+    {
+        var records = Records(failAfter: null);
+        _warehouse.Check = (3, SumOf(records));
+        _warehouse.DiffFailure = new WarehouseException("Out of Memory Error: failed to pin block of size 256.0 KiB near 'Zoë 🙂 secret'");
+        _warehouse.ModelRows.AddRange([["k0", "as stored", "0000000000000015", true], ["new", "", "00000000000000bb", false], ["ключ_1", null, "00000000000000aa", true]]);
+
+        var events = await ReadAllAsync(records);
+
+        Assert.Equal(
+            ["new Added", "zz Removed", "ключ_1 Changed"],
+            events.OfType<RowChange>().Select(c => $"{c.Key} {c.Kind}").Order(StringComparer.Ordinal));
+        Assert.Equal(["diff opened", "key rows read", "fetch of 2"], _warehouse.Events.Where(e => e is "diff opened" or "key rows read" or "fetch of 2"));
+        var logged = Assert.Single(_log.Entries, e => e.Id == 1456).Message;
+        Assert.Contains("Out of Memory Error", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", logged, StringComparison.Ordinal);
+    }
+
     private static string SumOf(FailingRecords records) =>
         records.All.Aggregate(System.Numerics.BigInteger.Zero, (sum, r) => sum + SnapshotEntry.MixOf(r.Key, r.Value)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
