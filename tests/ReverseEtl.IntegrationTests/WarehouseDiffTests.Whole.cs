@@ -10,13 +10,7 @@ public abstract partial class WarehouseDiffTests
     public async Task Run_HalfTheRowsChanged_EveryRowReadWholeSameRequestsInOrderAsWorkerDiff()
     {
         await using var project = await ProjectAsync();
-        await ExecuteAsync(project, """
-            create table accounts as
-            select 'ключ_' || lpad(cast(i as varchar), 5, '0') as account_id,
-                   case when i % 11 = 0 then null when i % 13 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as account_name,
-                   i % 40 as days_in_stage, repeat('ü', i % 300) as internal_note
-            from generate_series(1, 10200) as t(i)
-            """);
+        await ExecuteAsync(project, AwkwardAccounts(10_200));
         var first = await RunBothAsync(project);
         await ExecuteAsync(project, """
             update accounts set days_in_stage = days_in_stage + 100 where days_in_stage % 2 = 0;

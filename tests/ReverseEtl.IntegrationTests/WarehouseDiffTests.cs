@@ -50,13 +50,7 @@ public abstract partial class WarehouseDiffTests
     public async Task Run_ChangesInSeveralFetchesOfAThousand_SameRequestsInOrderAsWorkerDiff()
     {
         await using var project = await ProjectAsync();
-        await ExecuteAsync(project, """
-            create table accounts as
-            select 'ключ_' || lpad(cast(i as varchar), 5, '0') as account_id,
-                   case when i % 11 = 0 then null when i % 13 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as account_name,
-                   i % 40 as days_in_stage, repeat('ü', i % 300) as internal_note
-            from generate_series(1, 3500) as t(i)
-            """);
+        await ExecuteAsync(project, AwkwardAccounts(3500));
         var first = await RunBothAsync(project);
         await ExecuteAsync(project, """
             update accounts set days_in_stage = days_in_stage + 100 where days_in_stage % 2 = 0;
@@ -73,6 +67,15 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal((0L, 0L), (third.Warehouse.Counts.Sent, third.Warehouse.Counts.RowsFetched));
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
+
+    // Accounts with non-ASCII keys and names, null and empty names, and notes up to 299 characters long.
+    private static string AwkwardAccounts(int rows) => $"""
+        create table accounts as
+        select 'ключ_' || lpad(cast(i as varchar), 5, '0') as account_id,
+               case when i % 11 = 0 then null when i % 13 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as account_name,
+               i % 40 as days_in_stage, repeat('ü', i % 300) as internal_note
+        from generate_series(1, {rows}) as t(i)
+        """;
 
     private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project) =>
         (await project.RunAsync("by-worker"), await project.RunAsync("by-warehouse"));
