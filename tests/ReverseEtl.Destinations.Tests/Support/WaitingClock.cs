@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ReverseEtl.Tests.Support;
@@ -17,6 +18,16 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
 
     /// <summary>When set, periodic timers (a progress line every few seconds) are left alone: only one-off waits move the clock.</summary>
     public bool OneOffWaitsOnly { get; init; }
+
+    /// <summary>
+    /// How long (in real time) the code's waits must stay as they are, and <see cref="Busy"/> false, before
+    /// <see cref="RunAsync(Task)"/> moves the clock: time for an answer already on its way to be read before the clock
+    /// jumps past it. Zero: the clock moves as soon as the code waits.
+    /// </summary>
+    public TimeSpan Settle { get; init; }
+
+    /// <summary>While true (a stand-in vendor still answering a request), <see cref="RunAsync(Task)"/> does not move the clock.</summary>
+    public Func<bool>? Busy { get; set; }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -61,14 +72,25 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
     public async Task RunAsync(Task work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        var (waits, quietSince) = (Waits(), Stopwatch.GetTimestamp());
         while (!work.IsCompleted)
         {
             await Task.WhenAny(work, Task.Delay(5));
-            AdvanceToNextWait();
+            if (Waits() != waits || Busy?.Invoke() == true)
+            {
+                (waits, quietSince) = (Waits(), Stopwatch.GetTimestamp());
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) >= Settle && AdvanceToNextWait())
+            {
+                (waits, quietSince) = (Waits(), Stopwatch.GetTimestamp());
+            }
         }
 
         await work;
     }
+
+    // The code's current short waits, as one value that changes when one is added, moved or ended.
+    private (int Count, long Ticks) Waits() => (_due.Count, _due.Values.Sum(due => due.UtcTicks % 1_000_000_007));
 
     private sealed class Tracked(WaitingClock clock, ITimer inner) : ITimer
     {

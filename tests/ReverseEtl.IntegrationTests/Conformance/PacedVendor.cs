@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ReverseEtl.Tests.Support;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -17,12 +18,14 @@ internal sealed record PacedAnswer(int Status, string Json, IReadOnlyDictionary<
 /// <summary>
 /// A vendor on WireMock that keeps its rate limit on the test's clock (a fake one moves only when the worker waits),
 /// so the test can check each request's time against the vendor's window exactly. It answers through
-/// <c>answer(path, body, now)</c> under a lock and keeps every request.
+/// <c>answer(path, body, now)</c> under a lock and keeps every request. On a <see cref="WaitingClock"/>, it is the
+/// clock's <see cref="WaitingClock.Busy"/> while it answers: the clock does not jump past a request still being answered.
 /// </summary>
 internal sealed class PacedVendor : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly Lock _gate = new();
+    private int _inFlight;
     private readonly List<PacedRequest> _requests = [];
     private readonly TimeProvider _time;
     private readonly Func<string, JsonNode?, DateTimeOffset, PacedAnswer> _answer;
@@ -30,6 +33,11 @@ internal sealed class PacedVendor : IDisposable
     public PacedVendor(TimeProvider time, Func<string, JsonNode?, DateTimeOffset, PacedAnswer> answer)
     {
         (_time, _answer) = (time, answer);
+        if (time is WaitingClock clock)
+        {
+            clock.Busy = () => Volatile.Read(ref _inFlight) > 0;
+        }
+
         _server.Given(Request.Create().WithPath("/*")).RespondWith(Response.Create().WithCallback(Answer));
     }
 
@@ -49,6 +57,19 @@ internal sealed class PacedVendor : IDisposable
     public void Dispose() => _server.Dispose();
 
     private ResponseMessage Answer(IRequestMessage request)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            return Answered(request);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private ResponseMessage Answered(IRequestMessage request)
     {
         var body = string.IsNullOrEmpty(request.Body) ? null : JsonNode.Parse(request.Body);
         PacedAnswer answer;
