@@ -8,13 +8,13 @@ namespace ReverseEtl.State.Sqlite;
 // (about five times the CPU of the scan at a million keys).
 public sealed partial class SqliteSyncStateStore
 {
-    // Each record's bucket (-1: none yet; -2: not a 32-bit bucket, which only a hand edit leaves), its part (PostgreSQL's
-    // Sums: a matched key counts the complement of its row hash) and whether its row hash is unknown, computed by SQLite,
-    // so that a row is three whole numbers to read.
+    // Each record's bucket and, in its lowest bit, whether its row hash is unknown (-1: no bucket yet; -2: not a 32-bit
+    // bucket, which only a hand edit leaves), then its part (PostgreSQL's Sums: a matched key counts the complement of its
+    // row hash), computed by SQLite, so that a row is two whole numbers to read.
     private static readonly string ScanParts = $"""
-        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2 else key_bucket >> ?2 end,
-               case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end,
-               row_hash = 0
+        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2
+                    else ((key_bucket >> ?2) << 1) | (row_hash = 0) end,
+               case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end
         from sync_records where sync = ?1
         """;
 
@@ -34,9 +34,11 @@ public sealed partial class SqliteSyncStateStore
         }
     }
 
+    // Sums kept as two 64-bit halves: a method that adds UInt128 is left out of the ReadyToRun code the image ships (its
+    // layout is outside the assembly's version bubble), and ran at first unoptimized, a million times.
     private static List<KeyBucketSum>? ScanSums(sqlite3_stmt statement, sqlite3 db, string sync, int bits, CancellationToken cancellationToken)
     {
-        var (rows, sums, unknown) = (new long[1 << bits], new UInt128[1 << bits], new long[1 << bits]);
+        var (rows, low, high, unknown) = (new long[1 << bits], new ulong[1 << bits], new ulong[1 << bits], new long[1 << bits]);
         var step = raw.sqlite3_step(statement);
         for (var read = 1L; step == raw.SQLITE_ROW; read++, step = raw.sqlite3_step(statement))
         {
@@ -45,20 +47,17 @@ public sealed partial class SqliteSyncStateStore
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var bucket = raw.sqlite3_column_int64(statement, 0);
-            if (bucket == -1)
+            var code = raw.sqlite3_column_int64(statement, 0);
+            if (code < 0)
             {
-                return null;
+                return code == -1 ? null : throw BucketOutOfRange(sync);
             }
 
-            if (bucket < 0)
-            {
-                throw BucketOutOfRange(sync);
-            }
-
+            var (bucket, part) = (code >> 1, (ulong)raw.sqlite3_column_int64(statement, 1));
             rows[bucket]++;
-            sums[bucket] += (ulong)raw.sqlite3_column_int64(statement, 1);
-            unknown[bucket] += raw.sqlite3_column_int64(statement, 2);
+            unknown[bucket] += code & 1;
+            low[bucket] += part;
+            high[bucket] += low[bucket] < part ? 1UL : 0UL;
         }
 
         if (step != raw.SQLITE_DONE)
@@ -66,6 +65,20 @@ public sealed partial class SqliteSyncStateStore
             SqliteException.ThrowExceptionForRC(step, db);
         }
 
-        return [.. Enumerable.Range(0, rows.Length).Where(b => rows[b] > 0).Select(b => new KeyBucketSum(b, rows[b], sums[b], unknown[b]))];
+        return Sums(rows, low, high, unknown);
+    }
+
+    private static List<KeyBucketSum> Sums(long[] rows, ulong[] low, ulong[] high, long[] unknown)
+    {
+        var sums = new List<KeyBucketSum>();
+        for (var bucket = 0; bucket < rows.Length; bucket++)
+        {
+            if (rows[bucket] > 0)
+            {
+                sums.Add(new KeyBucketSum(bucket, rows[bucket], new UInt128(high[bucket], low[bucket]), unknown[bucket]));
+            }
+        }
+
+        return sums;
     }
 }
