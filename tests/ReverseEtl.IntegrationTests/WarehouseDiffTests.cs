@@ -77,8 +77,8 @@ public abstract partial class WarehouseDiffTests
         from generate_series(1, {rows}) as t(i)
         """;
 
-    private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project) =>
-        (await project.RunAsync("by-worker"), await project.RunAsync("by-warehouse"));
+    private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project, string prefix = "by-") =>
+        (await project.RunAsync($"{prefix}worker"), await project.RunAsync($"{prefix}warehouse"));
 
     // Every request body, in order, with the dry-run ids (derived from the bodies) as they are.
     private static List<string> Requests(TestProject project, string outbox) =>
@@ -92,6 +92,7 @@ public abstract partial class WarehouseDiffTests
           warehouse: { hubspot: { token: "" } }
         models:
           accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
+          visits: { connection: wh, primary_key: [account_id, visit_no], sql: select * from visits }
         syncs:
           by-worker:
             model: accounts
@@ -107,6 +108,23 @@ public abstract partial class WarehouseDiffTests
             delete_limit_percent: 50
             diff: warehouse
             fields: { product_account_id: account_id, name: account_name, days_in_stage: days_in_stage }
+            hubspot: { object: companies, id_property: product_account_id }
+          pair-worker:
+            model: visits
+            destination: worker
+            mode: mirror
+            delete_limit_percent: 50
+            limits: { updates: none }
+            fields: { product_account_id: visit_id, name: note, days_in_stage: minutes }
+            hubspot: { object: companies, id_property: product_account_id }
+          pair-warehouse:
+            model: visits
+            destination: warehouse
+            mode: mirror
+            delete_limit_percent: 50
+            limits: { updates: none }
+            diff: warehouse
+            fields: { product_account_id: visit_id, name: note, days_in_stage: minutes }
             hubspot: { object: companies, id_property: product_account_id }
         """;
 }
@@ -143,6 +161,8 @@ public sealed class WarehouseDiffOnSnowflakeTests : WarehouseDiffTests, IDisposa
     private Snowflake.SnowflakeOnDuckDb? _snowflake;
 
     private protected override bool WholeNumbersStream => false;
+
+    private protected override int? StatementsSubmitted => _snowflake?.Submitted.Count;
 
     private protected override Task<TestProject> ProjectAsync()
     {

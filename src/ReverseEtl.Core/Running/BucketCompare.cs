@@ -11,13 +11,17 @@ namespace ReverseEtl.Core.Running;
 /// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
 /// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
-/// the comparison undecided: every key is read, as without buckets.
+/// the comparison undecided: every key is read, as without buckets. A key of several columns is compared by buckets of
+/// row hashes instead (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, nothing is read; almost all, every
+/// row is read whole; else every key, as without buckets.
 /// </summary>
 internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
 {
-    /// <summary>Whether the comparison applies: a single-column key, a warehouse that buckets, and a state to compare with.</summary>
-    public static bool Applies(SyncRunContext context, IWarehouseDialect dialect) =>
-        context.Model.PrimaryKey.Count == 1 && context.Saved.Held > 0 && dialect is IWarehouseBuckets;
+    /// <summary>Whether the comparison applies: a warehouse that buckets, and a state to compare with.</summary>
+    public static bool Applies(SyncRunContext context, IWarehouseDialect dialect) => context.Saved.Held > 0 && dialect is IWarehouseBuckets;
+
+    // A key of several columns: bucketed by row hash, not by key.
+    private bool ByRowHash => context.Model.PrimaryKey.Count > 1;
 
     /// <summary>The model's rows, as the warehouse counted them.</summary>
     public long ModelRows { get; private set; }
@@ -40,7 +44,15 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
 
         var (stateSums, inStore) = await state;
         var differing = stateSums.Differing(sums);
-        context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
+        if (ByRowHash)
+        {
+            context.Log.RowHashBucketsCompared(context.Sync.Name, differing.Count, sums.Count);
+        }
+        else
+        {
+            context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
+        }
+
         if (differing.Count == 0 && nullKeys == 0)
         {
             return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
@@ -55,8 +67,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return new BucketChanges(ReadKeys: true, Where: null, Wanted: null) { WholeRows = true };
         }
 
-        // Past half the buckets, a filter saves little: every key is read, against every stored key.
-        if (differing.Count * 2 > sums.Count)
+        // Past half the buckets, a filter saves little; by row hash, there is none: every key is read, against every stored key.
+        if (differing.Count * 2 > sums.Count || ByRowHash)
         {
             return new BucketChanges(ReadKeys: true, Where: null, Wanted: null);
         }
@@ -81,7 +93,8 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     {
         var sums = new BucketSums(bits);
         var (nullKeys, other) = (0L, 0L);
-        var query = new WarehouseQuery(ModelQuery.BuildBuckets(context.Model, context.Sync, dialect, bits), context.QueryTag);
+        var sql = ByRowHash ? ModelQuery.BuildRowHashBuckets(context.Model, context.Sync, dialect, bits) : ModelQuery.BuildBuckets(context.Model, context.Sync, dialect, bits);
+        var query = new WarehouseQuery(sql, context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
@@ -106,7 +119,7 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     private async Task<(BucketSums Sums, IKeyBucketStore? Store)> SumStateAsync(int bits, CancellationToken cancellationToken)
     {
         var sums = new BucketSums(bits);
-        var store = context.Saved.Records.Buckets;
+        var store = ByRowHash ? null : context.Saved.Records.Buckets;
         if (store is not null && await store.SumKeyBucketsAsync(context.Saved.Records.Sync, bits, cancellationToken) is { } summed)
         {
             foreach (var bucket in summed)
@@ -117,10 +130,21 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return (sums, store);
         }
 
-        context.Log.BucketsHashedHere(context.Sync.Name);
+        if (!ByRowHash)
+        {
+            context.Log.BucketsHashedHere(context.Sync.Name);
+        }
+
         await foreach (var record in stored(cancellationToken))
         {
-            sums.Add(record.Key, record.State);
+            if (ByRowHash)
+            {
+                sums.AddByRowHash(record.State);
+            }
+            else
+            {
+                sums.Add(record.Key, record.State);
+            }
         }
 
         return (sums, null);

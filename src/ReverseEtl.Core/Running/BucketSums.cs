@@ -78,6 +78,18 @@ internal sealed class BucketSums
         _unknown[bucket] |= state.RowHash == 0;
     }
 
+    /// <summary>
+    /// Adds a stored key to the bucket of its row hash's part (<see cref="ModelQuery.BuildRowHashBuckets"/>): the part's
+    /// lowest bits. A key whose row hash is unknown marks its bucket as changed.
+    /// </summary>
+    public void AddByRowHash(RecordState state)
+    {
+        var bucket = (int)((state.RowHash >> 4) & ((1UL << Bits) - 1));
+        _rows[bucket]++;
+        _sums[bucket] += Part(state.RowHash, state.Matched);
+        _unknown[bucket] |= state.RowHash == 0;
+    }
+
     /// <summary>Adds a bucket's total as the warehouse (or a store that keeps each key's bucket) counted it; <paramref name="unknown"/>: some key has no row hash.</summary>
     public void Set(int bucket, long rows, UInt128 sum, bool unknown = false)
     {

@@ -45,6 +45,27 @@ public static partial class ModelQuery
     }
 
     /// <summary>
+    /// As <see cref="BuildBuckets"/>, for a key of several columns, whose text the warehouse cannot give as the worker
+    /// writes it: the rows are bucketed by the lowest <paramref name="bits"/> bits of their own part instead of by key. A
+    /// changed row moves from one bucket to another, so buckets that differ tell how much changed, not which keys.
+    /// </summary>
+    public static string BuildRowHashBuckets(ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits) => $"""
+        select {BucketColumn}, count(*) as {BucketRowsColumn},
+               cast(sum(case when retl_matches__ then {PartMask} - retl_part__ else retl_part__ end) as varchar) as {BucketSumColumn},
+               0 as {BucketOtherColumn}
+        from (
+        select retl_part__ % {1L << bits} as {BucketColumn}, retl_part__, retl_matches__
+        from (
+        select {dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} as retl_part__, ({Condition(sync)}) as retl_matches__
+        from (
+        {Body(model)}
+        ) as retl_model__
+        ) as retl_parts__
+        ) as retl_buckets__
+        group by {BucketColumn}
+        """;
+
+    /// <summary>
     /// One row: how many rows have a key, then, for each of <paramref name="keys"/>, how many rows have a key that sorts
     /// before it in <see cref="Build"/>'s order: the numbers the diff in the worker gives rows in key order.
     /// </summary>

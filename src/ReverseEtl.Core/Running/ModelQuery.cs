@@ -43,23 +43,23 @@ public static partial class ModelQuery
     public const string RowHashColumn = "retl_row_hash__";
 
     /// <summary>
-    /// Keys, row hashes and the trigger condition only, ordered by key: what a diff in the warehouse reads of every row,
-    /// or, with <paramref name="where"/> (a condition on <c>retl_model__</c>), of the rows it selects. With
-    /// <paramref name="byKeyText"/>, ordered as <see cref="Build"/> orders them: by each key column's text in the state's key order.
+    /// Keys, row hashes and the trigger condition only, ordered as <see cref="Build"/> orders rows (by each key column's
+    /// text in the state's key order, so that changes come in the order of <c>diff: worker</c>): what a diff in the
+    /// warehouse reads of every row, or, with <paramref name="where"/> (a condition on <c>retl_model__</c>), of the rows it selects.
     /// </summary>
-    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null, bool byKeyText = false) => $"""
+    public static string BuildKeys(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null) => $"""
         select {Keys(model)}, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
         from (
         {Body(model)}
         ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}
-        order by {(byKeyText ? TextOrder(model, dialect) : Keys(model))}
+        order by {TextOrder(model, dialect)}
         """;
 
-    /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes; a single-column key's in the order of its text.</summary>
+    /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes, in the order of <see cref="BuildKeys"/>.</summary>
     public static string BuildFetch(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, IEnumerable<object?[]> keys)
     {
         var tuples = string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"));
-        return BuildRows(model, sync, dialect, $"where ({Keys(model)}) in ({tuples})\n", byKeyText: true);
+        return BuildRows(model, sync, dialect, $"where ({Keys(model)}) in ({tuples})\n");
     }
 
     /// <summary>
@@ -67,21 +67,21 @@ public static partial class ModelQuery
     /// clause and its line break, selects), ordered as <see cref="BuildKeys"/> orders them: what a diff in the warehouse
     /// reads when most rows are new or changed, instead of every key and then most rows again.
     /// </summary>
-    public static string BuildRows(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null, bool byKeyText = false) => $"""
+    public static string BuildRows(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, string? where = null) => $"""
         select retl_model__.*, {dialect.RowHash("retl_model__", RowHashSalt.Of(sync))} as {RowHashColumn}, ({Condition(sync)}) as {MatchColumn}
         from (
         {Body(model)}
         ) as retl_model__
-        {where}order by {(byKeyText ? TextOrder(model, dialect) : Keys(model))}
+        {where}order by {TextOrder(model, dialect)}
         """;
 
     private static string Condition(SyncDefinition sync) => sync.Mode == SyncMode.Trigger && sync.Trigger.When is { } when ? when : "1 = 1";
 
     private static string Body(ModelDefinition model) => model.Sql.Trim().TrimEnd(';').TrimEnd();
 
-    // A single-column key by its text, as Build orders it (composite keys by their values).
+    // Each key column by its text, as Build orders rows.
     private static string TextOrder(ModelDefinition model, IWarehouseDialect dialect) =>
-        model.PrimaryKey.Count == 1 ? dialect.KeyText($"retl_model__.{model.PrimaryKey[0]}") : Keys(model);
+        string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
 
     private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
 }

@@ -72,7 +72,7 @@ internal sealed partial class WarehouseRows(
             throw new InvalidOperationException("rows read whole are every row: a condition on them would pass the others over as removed");
         }
 
-        var sql = Whole ? ModelQuery.BuildRows(model, context.Sync, dialect, byKeyText: byText) : ModelQuery.BuildKeys(model, context.Sync, dialect, where, byText);
+        var sql = Whole ? ModelQuery.BuildRows(model, context.Sync, dialect) : ModelQuery.BuildKeys(model, context.Sync, dialect, where);
         await using var keys = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
         _columns = keys.Columns;
         var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), OwnPosition(_columns, ModelQuery.RowHashColumn), OwnPosition(_columns, ModelQuery.MatchColumn));

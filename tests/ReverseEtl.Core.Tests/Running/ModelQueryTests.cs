@@ -62,7 +62,7 @@ public class ModelQueryTests
         Assert.EndsWith("""
             ) as retl_model__
             where retl_model__.id is null
-            order by retl_model__.id
+            order by cast(retl_model__.id as text)
             """, sql, StringComparison.Ordinal);
     }
 
