@@ -16,6 +16,13 @@ public interface IKeyBucketStore
     Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="SumKeyBucketsAsync"/>, but each key counted in the bucket of its row hash instead of its key: the
+    /// lowest <paramref name="bits"/> bits of the row hash's first 60 bits (a key of several columns, whose text the
+    /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown.
+    /// </summary>
+    Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The state of the keys of <paramref name="sync"/> in <paramref name="buckets"/> (of the first <paramref name="bits"/>
     /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> gave sums for the same run.
     /// </summary>

@@ -15,13 +15,10 @@ namespace ReverseEtl.Core.Running;
 /// row hashes instead (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, nothing is read; almost all, every
 /// row is read whole; else every key, as without buckets.
 /// </summary>
-internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
+internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
 {
     /// <summary>Whether the comparison applies: a warehouse that buckets, and a state to compare with.</summary>
     public static bool Applies(SyncRunContext context, IWarehouseDialect dialect) => context.Saved.Held > 0 && dialect is IWarehouseBuckets;
-
-    // A key of several columns: bucketed by row hash, not by key.
-    private bool ByRowHash => context.Model.PrimaryKey.Count > 1;
 
     /// <summary>The model's rows, as the warehouse counted them.</summary>
     public long ModelRows { get; private set; }
@@ -44,15 +41,7 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
 
         var (stateSums, inStore) = await state;
         var differing = stateSums.Differing(sums);
-        if (ByRowHash)
-        {
-            context.Log.RowHashBucketsCompared(context.Sync.Name, differing.Count, sums.Count);
-        }
-        else
-        {
-            context.Log.BucketsCompared(context.Sync.Name, differing.Count, sums.Count, nullKeys);
-        }
-
+        LogCompared(differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
         {
             return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
@@ -93,8 +82,7 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     {
         var sums = new BucketSums(bits);
         var (nullKeys, other) = (0L, 0L);
-        var sql = ByRowHash ? ModelQuery.BuildRowHashBuckets(context.Model, context.Sync, dialect, bits) : ModelQuery.BuildBuckets(context.Model, context.Sync, dialect, bits);
-        var query = new WarehouseQuery(sql, context.QueryTag);
+        var query = new WarehouseQuery(BucketsQuery(bits), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
@@ -118,8 +106,13 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
     // Summed by the store where it keeps each key's bucket (then it also filters the keys read next); else each key hashed here.
     private async Task<(BucketSums Sums, IKeyBucketStore? Store)> SumStateAsync(int bits, CancellationToken cancellationToken)
     {
+        if (ByRowHash)
+        {
+            return (await SumStateByRowHashAsync(bits, cancellationToken), null);
+        }
+
         var sums = new BucketSums(bits);
-        var store = ByRowHash ? null : context.Saved.Records.Buckets;
+        var store = context.Saved.Records.Buckets;
         if (store is not null && await store.SumKeyBucketsAsync(context.Saved.Records.Sync, bits, cancellationToken) is { } summed)
         {
             foreach (var bucket in summed)
@@ -130,21 +123,10 @@ internal sealed class BucketCompare(SyncRunContext context, IWarehouseBuckets di
             return (sums, store);
         }
 
-        if (!ByRowHash)
-        {
-            context.Log.BucketsHashedHere(context.Sync.Name);
-        }
-
+        context.Log.BucketsHashedHere(context.Sync.Name);
         await foreach (var record in stored(cancellationToken))
         {
-            if (ByRowHash)
-            {
-                sums.AddByRowHash(record.State);
-            }
-            else
-            {
-                sums.Add(record.Key, record.State);
-            }
+            sums.Add(record.Key, record.State);
         }
 
         return (sums, null);

@@ -21,7 +21,25 @@ public sealed partial class PostgresSyncStateStore
         group by 1
         """;
 
+    // As Sums, each record in the bucket of its row hash: the lowest bits (@mask) of the hash's first 60 bits.
+    private static readonly string RowHashSums = $"""
+        select (row_hash >> 4) & {PartMask} & @mask as bucket, count(*) as rows, sum((part >> 30)::integer) as high,
+               sum((part & {(1 << 30) - 1})::integer) as low, count(*) filter (where row_hash = 0) as unknown
+        from (select row_hash,
+                     case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end as part
+              from sync_records where sync = @sync) as r
+        group by 1
+        """;
+
     protected override ILogger Logger => _logger;
+
+    public override async Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Bucket, long Rows, long High, long Low, long Unknown)>(
+            new CommandDefinition(RowHashSums, new { sync, mask = (1L << bits) - 1 }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new KeyBucketSum((int)r.Bucket, r.Rows, ((UInt128)(ulong)r.High << 30) + (ulong)r.Low, r.Unknown))];
+    }
 
     protected override bool KeyBucketInRows => true;
 

@@ -20,4 +20,33 @@ public abstract partial class StateStoreContractTests
         Assert.Contains(sums, b => b.Sum > ulong.MaxValue);
         Assert.Equal(1, sums.Sum(b => b.UnknownRowHashes));
     }
+
+    // By row hash (a key of several columns): the lowest bits of each row hash's first 60, whatever its top bit (stored
+    // signed), with matched keys' complements, unknown row hashes in bucket 0, and sums past 64 bits.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public async Task SumRowHashBuckets_AsEachRowHashBucketedHere(int bits)
+    {
+        var store = await CreateAsync();
+        var keys = AwkwardKeys.Concat(CaseVariants).Concat(Enumerable.Range(0, 60).Select(i => $"[\"k-{i}\",{i}]")).ToList();
+        await store.ApplyAsync("s", keys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 7 == 0, i % 9 == 0 ? 0 : ulong.MaxValue - (ulong)i * 977))).ToList(), CancellationToken.None);
+        await store.ApplyAsync("other", [new StateUpdate("x", new RecordState(1, false, 12345))], CancellationToken.None);
+
+        var sums = await ((IKeyBucketStore)store).SumRowHashBucketsAsync("s", bits, CancellationToken.None);
+
+        var expected = new SortedDictionary<int, KeyBucketSum>();
+        await foreach (var (_, state) in store.ReadRecordsAsync("s", CancellationToken.None))
+        {
+            var bucket = (int)((state.RowHash >> 4) & ((1UL << bits) - 1));
+            var part = state.Matched ? ((1UL << 60) - 1) - (state.RowHash >> 4) : state.RowHash >> 4;
+            var before = expected.GetValueOrDefault(bucket, new KeyBucketSum(bucket, 0, 0, 0));
+            expected[bucket] = before with { Rows = before.Rows + 1, Sum = before.Sum + part, UnknownRowHashes = before.UnknownRowHashes + (state.RowHash == 0 ? 1 : 0) };
+        }
+
+        Assert.Equal(expected.Values, sums.OrderBy(b => b.Bucket));
+        Assert.Equal(keys.Count, sums.Sum(b => b.Rows));
+        Assert.True(sums.First(b => b.Bucket == 0).UnknownRowHashes > 0);
+        Assert.Equal(bits == 1, sums.Any(b => b.Sum > ulong.MaxValue));
+    }
 }
