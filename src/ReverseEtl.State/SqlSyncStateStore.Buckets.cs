@@ -61,7 +61,7 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     /// </summary>
     protected abstract Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
 
-    public abstract Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
 
     /// <summary>What a store's sums throw for a bucket outside 32 bits, which only a hand edit of the table leaves.</summary>
     protected static StateStoreException BucketOutOfRange(string sync) =>

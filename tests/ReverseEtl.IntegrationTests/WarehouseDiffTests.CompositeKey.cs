@@ -49,4 +49,31 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal((0L, 0L), (after.Warehouse.Counts.Sent, after.Warehouse.Counts.RowsFetched));
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
+
+    // A trigger sync: rows that start or stop matching move their bucket's sum (a matched row counts the complement of
+    // its part), so the comparison sees them; with nothing changed, no key is read.
+    [Fact]
+    public async Task Run_KeyOfTwoColumnsTriggerSync_EnteringRowsSentAsByTheWorkerNothingChangedReadsNoKey()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table visits as
+            select 'ключ_' || lpad(cast(i % 7 as varchar), 2, '0') as account_id, cast(floor(i / 7) as integer) as visit_no,
+                   'v-' || cast(i as varchar) as visit_id, case when i % 5 = 0 then '' else 'Zoë ' || repeat('é', i) end as note,
+                   i % 40 as minutes, timestamp '2026-01-01 00:00:00' + i * interval '1 second' as seen_at
+            from generate_series(1, 400) as t(i)
+            """);
+        var first = await RunBothAsync(project, "hot-");
+        var unchanged = await RunBothAsync(project, "hot-");
+        await ExecuteAsync(project, "update visits set minutes = 35 where minutes = 5; update visits set minutes = 0 where minutes = 31");
+        var moved = await RunBothAsync(project, "hot-");
+        var after = await RunBothAsync(project, "hot-");
+
+        Assert.Equal((100L, 100L), (first.Worker.Counts.Sent, first.Warehouse.Counts.Sent));
+        Assert.Equal((0L, 0L, 0L), (unchanged.Warehouse.Counts.Sent, unchanged.Warehouse.Counts.KeysRead, unchanged.Warehouse.Counts.RowsFetched));
+        Assert.Equal((10L, 20L), (moved.Worker.Counts.Sent, moved.Warehouse.Counts.RowsFetched)); // 10 entered; 10 left, sent nothing
+        Assert.Equal(moved.Worker.Counts.ToString(), moved.Warehouse.Counts.ToString());
+        Assert.Equal((0L, 0L), (after.Warehouse.Counts.Sent, after.Warehouse.Counts.KeysRead));
+        Assert.Equal(Requests(project, "events-worker"), Requests(project, "events-warehouse"));
+    }
 }

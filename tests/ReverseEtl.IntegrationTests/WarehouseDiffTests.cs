@@ -90,6 +90,8 @@ public abstract partial class WarehouseDiffTests
           wh: {{warehouseConnection}}
           worker: { hubspot: { token: "" } }
           warehouse: { hubspot: { token: "" } }
+          events-worker: { intercom: { token: "" } }
+          events-warehouse: { intercom: { token: "" } }
         models:
           accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
           visits: { connection: wh, primary_key: [account_id, visit_no], sql: select * from visits }
@@ -126,6 +128,21 @@ public abstract partial class WarehouseDiffTests
             diff: warehouse
             fields: { product_account_id: visit_id, name: note, days_in_stage: minutes }
             hubspot: { object: companies, id_property: product_account_id }
+          hot-worker:
+            model: visits
+            destination: events-worker
+            mode: trigger
+            trigger: { when: "minutes >= 30", initial: send }
+            limits: { messages: none }
+            intercom: { object: events, event_name: visit-hot, user_id: visit_id, created_at: seen_at, metadata: [note] }
+          hot-warehouse:
+            model: visits
+            destination: events-warehouse
+            mode: trigger
+            trigger: { when: "minutes >= 30", initial: send }
+            limits: { messages: none }
+            diff: warehouse
+            intercom: { object: events, event_name: visit-hot, user_id: visit_id, created_at: seen_at, metadata: [note] }
         """;
 }
 

@@ -18,9 +18,11 @@ public interface IKeyBucketStore
     /// <summary>
     /// As <see cref="SumKeyBucketsAsync"/>, but each key counted in the bucket of its row hash instead of its key: the
     /// lowest <paramref name="bits"/> bits of the row hash's first 60 bits (a key of several columns, whose text the
-    /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown.
+    /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown. Null (a store that does not
+    /// sum them): the caller streams the stored records and sums them itself.
     /// </summary>
-    Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+    Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<KeyBucketSum>?>(null);
 
     /// <summary>
     /// The state of the keys of <paramref name="sync"/> in <paramref name="buckets"/> (of the first <paramref name="bits"/>

@@ -5,7 +5,7 @@ using ReverseEtl.Abstractions.State;
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
-/// The first step of <c>diff: warehouse</c> for a single-column key (Merkle-style): the warehouse sums its rows per
+/// The first step of <c>diff: warehouse</c> (Merkle-style), here for a single-column key: the warehouse sums its rows per
 /// bucket of keys (<see cref="ModelQuery.BuildBuckets"/>) while the stored state is summed alike: by the store, where it
 /// keeps each key's bucket (<see cref="IKeyBucketStore"/>), else streamed and each key hashed here (<see cref="BucketSums"/>);
 /// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
@@ -47,8 +47,8 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
         }
 
-        // Past nine in ten (about 16 keys a bucket: more than about one row in eight changed, or every row hash moved after
-        // an edit of the sync's fields), every row is read whole, rather than every key and then most rows a thousand at a
+        // Past nine in ten (about 16 keys a bucket: more than about one row in eight changed; by row hash, where a changed
+        // row moves two buckets, one in fourteen; or every row hash moved after an edit of the sync's fields), every row is read whole, rather than every key and then most rows a thousand at a
         // time, each thousand a run of the model: from ten such runs on. Not where the model lost a tenth of the keys the
         // state held: their buckets differ for the keys gone, and the rows left may well be as stored.
         if (differing.Count * 10 > sums.Count * 9 && context.Saved.Held >= 10 * WarehouseRows.FetchChunk && ModelRows * 10 >= context.Saved.Held * 9)

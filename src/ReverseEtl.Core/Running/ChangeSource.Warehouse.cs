@@ -17,7 +17,7 @@ public sealed partial class ChangeSource
             yield break;
         }
 
-        // A single-column key's rows come in its text's order, as for the worker's diff, and merge with the state streamed alike where the key allows.
+        // Rows come in the order of each key column's text, as for the worker's diff; a single-column key's merge with the state streamed alike where the key allows.
         await using var states = new KeyStates(changes?.Stored ?? context.Saved.Records.ReadAsync, changes?.Wanted, OutOfOrder);
         // Every row read whole where most rows must be read so: a first run (every key new), almost every bucket differing.
         var whole = changes?.WholeRows ?? context.Saved.Held == 0;
@@ -69,7 +69,7 @@ public sealed partial class ChangeSource
         }
     }
 
-    // Buckets first where they apply (a single-column key, a state to compare with); null: every key is read against the whole state.
+    // Buckets first where they apply (a state to compare with: key buckets, or row-hash buckets for a key of several columns); null: every key is read against the whole state.
     private async Task<BucketChanges?> CompareBucketsAsync(IWarehouseDialect dialect, CancellationToken cancellationToken)
     {
         if (!BucketCompare.Applies(context, dialect))

@@ -3,7 +3,7 @@ using ReverseEtl.Core.Definitions;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The queries of the bucket comparison (<c>diff: warehouse</c> with a single-column key).</summary>
+/// <summary>The queries of the bucket comparison (<c>diff: warehouse</c>: by key bucket for a single-column key, by row-hash bucket for a key of several columns).</summary>
 public static partial class ModelQuery
 {
     /// <summary>The column of a bucket's number (null for rows whose key is null).</summary>

@@ -14,8 +14,8 @@ namespace ReverseEtl.Core.Running;
 /// its stored row hash). A key that appears twice is passed on twice and rejected as usual.
 /// The columns read, which the state should keep, it queues for the caller.
 /// With <paramref name="where"/> (from <see cref="BucketCompare"/>) it reads only the keys of the rows it selects, and
-/// <paramref name="states"/> compares them with the stored state of those keys only. The key rows of a single-column key
-/// come ordered by its text, as <c>diff: worker</c> reads them, and, where the key streams (<see cref="StreamingKeys"/>),
+/// <paramref name="states"/> compares them with the stored state of those keys only. The key rows come ordered by each
+/// key column's text, as <c>diff: worker</c> reads them, and, for a single-column key, where the key streams (<see cref="StreamingKeys"/>),
 /// are merged with the state streamed in the same order: a key found unchanged is passed over, not passed on.
 /// </summary>
 internal sealed partial class WarehouseRows(

@@ -33,7 +33,7 @@ public sealed partial class PostgresSyncStateStore
 
     protected override ILogger Logger => _logger;
 
-    public override async Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Bucket, long Rows, long High, long Low, long Unknown)>(

@@ -25,7 +25,7 @@ public sealed partial class SqliteSyncStateStore
         from sync_records where sync = ?1
         """;
 
-    public override async Task<IReadOnlyList<KeyBucketSum>> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
     {
         await using var read = await BeginReadAsync(cancellationToken);
         var db = read.Connection.Handle!;
@@ -34,7 +34,7 @@ public sealed partial class SqliteSyncStateStore
         {
             Check(BindText(statement, 1, sync), db);
             Check(raw.sqlite3_bind_int64(statement, 2, (1L << bits) - 1), db);
-            return ScanSums(statement, db, sync, bits, cancellationToken)!;
+            return ScanSums(statement, db, sync, bits, cancellationToken);
         }
     }
 

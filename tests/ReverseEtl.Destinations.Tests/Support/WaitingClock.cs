@@ -76,7 +76,11 @@ public sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
         while (!work.IsCompleted)
         {
             await Task.WhenAny(work, Task.Delay(5));
-            if (Waits() != waits || Busy?.Invoke() == true)
+            if (Settle == TimeSpan.Zero && Busy is null)
+            {
+                AdvanceToNextWait();
+            }
+            else if (Waits() != waits || Busy?.Invoke() == true)
             {
                 (waits, quietSince) = (Waits(), Stopwatch.GetTimestamp());
             }
