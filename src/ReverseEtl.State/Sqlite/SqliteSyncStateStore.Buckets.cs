@@ -25,31 +25,25 @@ public sealed partial class SqliteSyncStateStore
         from sync_records where sync = ?1
         """;
 
-    public override async Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
-    {
-        await using var read = await BeginReadAsync(cancellationToken);
-        var db = read.Connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, ScanRowHashParts, out var statement), db);
-        using (statement)
-        {
-            Check(BindText(statement, 1, sync), db);
-            Check(raw.sqlite3_bind_int64(statement, 2, (1L << bits) - 1), db);
-            return ScanSums(statement, db, sync, bits, cancellationToken);
-        }
-    }
+    public override Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken) =>
+        ScanAsync(ScanRowHashParts, sync, (1L << bits) - 1, bits, cancellationToken);
 
     // Stepped through SQLitePCLRaw (in a read begun through Microsoft.Data.Sqlite, which waits out a lock): a data reader's
     // async read and typed getters per row were about half the CPU of this scan, which a nothing-changed diff: warehouse
     // run waits for.
-    protected override async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    protected override Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken) =>
+        ScanAsync(ScanParts, sync, 32 - bits, bits, cancellationToken);
+
+    // One of the scans above, its ?1 the sync and its ?2 the shift or mask.
+    private async Task<IReadOnlyList<KeyBucketSum>?> ScanAsync(string sql, string sync, long second, int bits, CancellationToken cancellationToken)
     {
         await using var read = await BeginReadAsync(cancellationToken);
         var db = read.Connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, ScanParts, out var statement), db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
         using (statement)
         {
             Check(BindText(statement, 1, sync), db);
-            Check(raw.sqlite3_bind_int(statement, 2, 32 - bits), db);
+            Check(raw.sqlite3_bind_int64(statement, 2, second), db);
             return ScanSums(statement, db, sync, bits, cancellationToken);
         }
     }
