@@ -48,9 +48,10 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         }
 
         // Past nine in ten (about 16 keys a bucket: more than about one row in eight changed; by row hash, where a changed
-        // row moves two buckets, one in fourteen; or every row hash moved after an edit of the sync's fields), every row is read whole, rather than every key and then most rows a thousand at a
-        // time, each thousand a run of the model: from ten such runs on. Not where the model lost a tenth of the keys the
-        // state held: their buckets differ for the keys gone, and the rows left may well be as stored.
+        // row moves two buckets, one in fourteen; or every row hash moved after an edit of the sync's fields), every row
+        // is read whole, rather than every key and then most rows a thousand at a time, each thousand a run of the model:
+        // from ten such runs on. Not where the model lost a tenth of the keys the state held: their buckets differ for the
+        // keys gone, and the rows left may well be as stored.
         if (differing.Count * 10 > sums.Count * 9 && context.Saved.Held >= 10 * WarehouseRows.FetchChunk && ModelRows * 10 >= context.Saved.Held * 9)
         {
             return new BucketChanges(ReadKeys: true, Where: null, Wanted: null) { WholeRows = true };
