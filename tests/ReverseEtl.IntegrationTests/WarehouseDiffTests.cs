@@ -95,6 +95,7 @@ public abstract partial class WarehouseDiffTests
         models:
           accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
           visits: { connection: wh, primary_key: [account_id, visit_no], sql: select * from visits }
+          stamps: { connection: wh, primary_key: seen_at, sql: select * from stamps }
         syncs:
           by-worker:
             model: accounts
@@ -127,6 +128,21 @@ public abstract partial class WarehouseDiffTests
             limits: { updates: none }
             diff: warehouse
             fields: { product_account_id: visit_id, name: note, days_in_stage: minutes }
+            hubspot: { object: companies, id_property: product_account_id }
+          stamp-worker:
+            model: stamps
+            destination: worker
+            mode: mirror
+            delete_limit_percent: 50
+            fields: { product_account_id: stamp_id, name: note, days_in_stage: minutes }
+            hubspot: { object: companies, id_property: product_account_id }
+          stamp-warehouse:
+            model: stamps
+            destination: warehouse
+            mode: mirror
+            delete_limit_percent: 50
+            diff: warehouse
+            fields: { product_account_id: stamp_id, name: note, days_in_stage: minutes }
             hubspot: { object: companies, id_property: product_account_id }
           hot-worker:
             model: visits

@@ -1,10 +1,12 @@
 namespace ReverseEtl.Core.Running;
 
-// A key of several columns, whose text the warehouse cannot write as the worker does: rows bucketed by their row hash
-// (ModelQuery.BuildRowHashBuckets), the state's alike, by the store where it sums them, else streamed here.
+// A key of several columns, or of a type, whose text the warehouse cannot write as the worker does: rows bucketed by
+// their row hash (ModelQuery.BuildRowHashBuckets), the state's alike, by the store where it sums them, else streamed here.
 internal sealed partial class BucketCompare
 {
-    private bool ByRowHash => context.Model.PrimaryKey.Count > 1;
+    private bool _byRowHash = context.Model.PrimaryKey.Count > 1;
+
+    private bool ByRowHash => _byRowHash;
 
     private string BucketsQuery(int bits) => ByRowHash
         ? ModelQuery.BuildRowHashBuckets(context.Model, context.Sync, dialect, bits)
@@ -14,7 +16,7 @@ internal sealed partial class BucketCompare
     {
         if (ByRowHash)
         {
-            context.Log.RowHashBucketsCompared(context.Sync.Name, differing, buckets);
+            context.Log.RowHashBucketsCompared(context.Sync.Name, differing, buckets, nullKeys);
         }
         else
         {

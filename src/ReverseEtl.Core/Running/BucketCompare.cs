@@ -10,10 +10,10 @@ namespace ReverseEtl.Core.Running;
 /// keeps each key's bucket (<see cref="IKeyBucketStore"/>), else streamed and each key hashed here (<see cref="BucketSums"/>);
 /// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
-/// changes its bucket's row count. A key of a type that cannot be bucketed (neither text, whole number nor date) leaves
-/// the comparison undecided: every key is read, as without buckets. A key of several columns is compared by buckets of
-/// row hashes instead (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, nothing is read; almost all, every
-/// row is read whole; else every key, as without buckets.
+/// changes its bucket's row count. A key of several columns, or of a type that cannot be bucketed (neither text, whole
+/// number nor date: found by the first query, then asked again), is compared by buckets of row hashes instead
+/// (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, only the rows whose key has a null or empty part are
+/// read; almost all, every row is read whole; else every key, as without buckets.
 /// </summary>
 internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
 {
@@ -26,8 +26,8 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
     /// <summary>The bucket rows read from the warehouse.</summary>
     public long BucketsRead { get; private set; }
 
-    /// <summary>What to read next; null when the key cannot be bucketed (then every key is read against the whole state).</summary>
-    public async Task<BucketChanges?> CompareAsync(CancellationToken cancellationToken)
+    /// <summary>What to read next.</summary>
+    public async Task<BucketChanges> CompareAsync(CancellationToken cancellationToken)
     {
         var bits = BucketSums.BitsFor(context.Saved.Held);
         var model = Task.Run(() => SumModelAsync(bits, cancellationToken), cancellationToken);
@@ -36,7 +36,10 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         var (sums, nullKeys, other) = await model;
         if (other > 0)
         {
-            return null;
+            // A key of a type the warehouse cannot write as the worker does (a timestamp, a decimal): by row hash instead.
+            context.Log.KeyNotBucketed(context.Sync.Name, other);
+            _byRowHash = true;
+            return await CompareAsync(cancellationToken);
         }
 
         var (stateSums, inStore) = await state;
@@ -45,6 +48,12 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         if (differing.Count == 0 && nullKeys == 0)
         {
             return new BucketChanges(ReadKeys: false, Where: null, Wanted: null);
+        }
+
+        if (differing.Count == 0 && ByRowHash)
+        {
+            // Only rows whose key has a null or empty part, which the state never holds: only they are read, to be rejected as always.
+            return new BucketChanges(true, ModelQuery.BadKey(context.Model, dialect), Wanted: null, Stored: static _ => AsyncEnumerable.Empty<StoredRecord>());
         }
 
         // Past nine in ten (about 16 keys a bucket: more than about one row in eight changed; by row hash, where a changed
@@ -83,6 +92,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
     {
         var sums = new BucketSums(bits);
         var (nullKeys, other) = (0L, 0L);
+        ModelRows = 0;
         var query = new WarehouseQuery(BucketsQuery(bits), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))

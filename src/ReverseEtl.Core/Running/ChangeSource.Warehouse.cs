@@ -78,9 +78,8 @@ public sealed partial class ChangeSource
         }
 
         var buckets = new BucketCompare(context, (IWarehouseBuckets)dialect, context.Saved.Records.ReadAsync);
-        var changes = await buckets.CompareAsync(cancellationToken);
-        _buckets = changes is null ? null : buckets;
-        return changes;
+        _buckets = buckets;
+        return await buckets.CompareAsync(cancellationToken);
     }
 
     private SyncDefinitionException NoDialect() =>

@@ -45,18 +45,20 @@ public static partial class ModelQuery
     }
 
     /// <summary>
-    /// As <see cref="BuildBuckets"/>, for a key of several columns, whose text the warehouse cannot give as the worker
-    /// writes it: the rows are bucketed by the lowest <paramref name="bits"/> bits of their own part instead of by key. A
-    /// changed row moves from one bucket to another, so buckets that differ tell how much changed, not which keys.
+    /// As <see cref="BuildBuckets"/>, for a key of several columns, or of a type whose text the warehouse cannot give as
+    /// the worker writes it: the rows are bucketed by the lowest <paramref name="bits"/> bits of their own part instead of
+    /// by key, in the null bucket where the key has a null or empty part (<see cref="BadKey"/>). A changed row moves from
+    /// one bucket to another, so buckets that differ tell how much changed, not which keys.
     /// </summary>
     public static string BuildRowHashBuckets(ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits) => $"""
         select {BucketColumn}, count(*) as {BucketRowsColumn},
                cast(sum(case when retl_matches__ then {PartMask} - retl_part__ else retl_part__ end) as varchar) as {BucketSumColumn},
                0 as {BucketOtherColumn}
         from (
-        select retl_part__ % {1L << bits} as {BucketColumn}, retl_part__, retl_matches__
+        select case when retl_bad_key__ then null else retl_part__ % {1L << bits} end as {BucketColumn}, retl_part__, retl_matches__
         from (
-        select {dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} as retl_part__, ({Condition(sync)}) as retl_matches__
+        select {dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} as retl_part__, ({Condition(sync)}) as retl_matches__,
+               ({BadKey(model, dialect)}) as retl_bad_key__
         from (
         {Body(model)}
         ) as retl_model__
@@ -64,6 +66,11 @@ public static partial class ModelQuery
         ) as retl_buckets__
         group by {BucketColumn}
         """;
+
+    /// <summary>The condition on a model row (<c>retl_model__</c>) that its key has a null or empty part: a row the diff rejects, never stored.</summary>
+    public static string BadKey(ModelDefinition model, IWarehouseDialect dialect) => string.Join(
+        " or ",
+        model.PrimaryKey.Select(column => $"retl_model__.{column} is null or {dialect.KeyText($"retl_model__.{column}")} = ''"));
 
     /// <summary>
     /// One row: how many rows have a key, then, for each of <paramref name="keys"/>, how many rows have a key that sorts

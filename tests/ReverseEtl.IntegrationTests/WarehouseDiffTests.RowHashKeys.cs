@@ -1,0 +1,63 @@
+namespace ReverseEtl.IntegrationTests;
+
+// Keys compared by row-hash buckets besides keys of several columns: a key of a type that cannot be bucketed (a
+// timestamp), found by the first query; and keys with a null or empty part, which are read alone, to be rejected as the
+// worker's diff rejects them, without reading every key.
+public abstract partial class WarehouseDiffTests
+{
+    [Fact]
+    public async Task Run_TimestampKey_ComparedByRowHashNothingChangedReadsOnlyTheNullKey_SameRequestsAsWorkerDiff()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table stamps as
+            select timestamp '2026-01-01 00:00:00' + i * interval '1 second' as seen_at, 's-' || cast(i as varchar) as stamp_id,
+                   case when i % 7 = 0 then null when i % 11 = 0 then '' else 'Zoë 東京 ' || repeat('ü', i % 200) end as note, i % 40 as minutes
+            from generate_series(1, 3000) as t(i);
+            insert into stamps values (null, 's-null', 'No key', 1);
+            """);
+        var first = await RunBothAsync(project, "stamp-");
+        var unchanged = await RunBothAsync(project, "stamp-");
+        await ExecuteAsync(project, """
+            update stamps set minutes = minutes + 1 where minutes = 7;
+            delete from stamps where stamp_id in ('s-5', 's-2999');
+            insert into stamps values (timestamp '2027-06-01 12:00:00', 's-new', 'Nouveau', 3);
+            """);
+        var changed = await RunBothAsync(project, "stamp-");
+        var after = await RunBothAsync(project, "stamp-");
+
+        Assert.Equal((3000L, 1L), (first.Warehouse.Counts.Sent, first.Warehouse.Counts.Rejected));
+        Assert.Equal(unchanged.Worker.Counts.ToString(), unchanged.Warehouse.Counts.ToString());
+        Assert.Equal((0L, 1L, 0L, 1L), (unchanged.Warehouse.Counts.Sent, unchanged.Warehouse.Counts.KeysRead, unchanged.Warehouse.Counts.RowsFetched, unchanged.Warehouse.Counts.Rejected));
+        Assert.Equal((1L, 75L, 2L, 1L), (changed.Worker.Counts.Added, changed.Worker.Counts.Changed, changed.Worker.Counts.Removed, changed.Worker.Counts.Rejected));
+        Assert.Equal(changed.Worker.Counts.ToString(), changed.Warehouse.Counts.ToString());
+        Assert.Equal(76L, changed.Warehouse.Counts.RowsFetched);
+        Assert.Equal((0L, 1L, 1L), (after.Warehouse.Counts.Sent, after.Warehouse.Counts.KeysRead, after.Warehouse.Counts.Rejected));
+        Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
+    }
+
+    [Fact]
+    public async Task Run_KeyOfTwoColumnsWithNullAndEmptyParts_NothingChangedReadsOnlyThoseRows_SameRequestsAsWorkerDiff()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, """
+            create table visits as
+            select 'ключ_' || lpad(cast(i % 31 as varchar), 2, '0') as account_id, cast(floor(i / 31) as integer) as visit_no,
+                   'v-' || cast(i as varchar) as visit_id, case when i % 3 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as note,
+                   i % 40 as minutes
+            from generate_series(1, 2000) as t(i);
+            insert into visits values (null, 1, 'v-null', 'No account', 1), ('', 2, 'v-empty', 'Empty account', 2), ('ключ_01', null, 'v-no-visit', null, 3);
+            """);
+        var first = await RunBothAsync(project, "pair-");
+        var unchanged = await RunBothAsync(project, "pair-");
+        await ExecuteAsync(project, "update visits set note = 'Édité' where visit_no = 9; insert into visits values (null, 3, 'v-null-2', '', 4)");
+        var changed = await RunBothAsync(project, "pair-");
+
+        Assert.Equal((2000L, 3L), (first.Warehouse.Counts.Sent, first.Warehouse.Counts.Rejected));
+        Assert.Equal(unchanged.Worker.Counts.ToString(), unchanged.Warehouse.Counts.ToString());
+        Assert.Equal((0L, 3L, 0L, 3L), (unchanged.Warehouse.Counts.Sent, unchanged.Warehouse.Counts.KeysRead, unchanged.Warehouse.Counts.RowsFetched, unchanged.Warehouse.Counts.Rejected));
+        Assert.Equal((31L, 4L), (changed.Worker.Counts.Changed, changed.Worker.Counts.Rejected));
+        Assert.Equal(changed.Worker.Counts.ToString(), changed.Warehouse.Counts.ToString());
+        Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
+    }
+}
