@@ -70,6 +70,16 @@ public sealed class WarehouseException : Exception
 
     /// <summary>The column (from 1) of that line, when the warehouse says.</summary>
     public int? Column { get; init; }
+
+    /// <summary>
+    /// The warehouse ran out of memory or hit a limit of its own running the statement (DuckDB's out-of-memory error,
+    /// SQLSTATE class 53 or 54): the same data asked for with less work at once may pass, where an error in the query
+    /// or the data would fail again.
+    /// </summary>
+    public bool OutOfResources { get; init; }
+
+    /// <summary>Whether an SQLSTATE (five characters) is of class 53 (insufficient resources) or 54 (program limit exceeded).</summary>
+    public static bool IsResourceState(string? sqlState) => sqlState is ['5', '3' or '4', _, _, _];
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Warehouses.DuckDb.Demo;
 
@@ -83,7 +84,7 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     private WarehouseException Rejected(WarehouseQuery query, DuckDBException ex)
     {
         var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
-        return new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}{Hint(ex)}", ex) { Line = line, Column = column };
+        return new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}{Hint(ex)}", ex) { Line = line, Column = column, OutOfResources = ex.ErrorType == DuckDBErrorType.OutOfMemory };
     }
 
     private string Hint(Exception ex) => ex.Message.Contains("Out of Memory", StringComparison.Ordinal)

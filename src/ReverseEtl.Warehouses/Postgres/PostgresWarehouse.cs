@@ -51,7 +51,12 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
             }
 
             var (line, column) = ex is PostgresException { Position: > 0 } pg ? Sql.ErrorPosition.FromOffset(query.Sql, pg.Position) : (null, null);
-            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex) { Line = line, Column = column };
+            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex)
+            {
+                Line = line,
+                Column = column,
+                OutOfResources = WarehouseException.IsResourceState((ex as PostgresException)?.SqlState),
+            };
         }
     }
 

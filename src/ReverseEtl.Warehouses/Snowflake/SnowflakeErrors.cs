@@ -25,7 +25,12 @@ internal static class SnowflakeErrors
             var status => $"answered HTTP {status}",
         };
         var (line, column) = Sql.ErrorPosition.FromSnowflake(body?.Message);
-        return new WarehouseException($"Snowflake {what} for {tag}: {body?.Code} ({body?.SqlState}): {body?.Message}") { Line = line, Column = column };
+        return new WarehouseException($"Snowflake {what} for {tag}: {body?.Code} ({body?.SqlState}): {body?.Message}")
+        {
+            Line = line,
+            Column = column,
+            OutOfResources = WarehouseException.IsResourceState(body?.SqlState),
+        };
     }
 
     private static SnowflakeAnswer? Parse(string? content)

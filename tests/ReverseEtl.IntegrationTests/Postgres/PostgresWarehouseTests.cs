@@ -45,6 +45,27 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
         Assert.StartsWith($"PostgreSQL (127.0.0.1:{server.Port}/retl_test_", error.Message, StringComparison.Ordinal);
         Assert.Contains(") rejected the query for reverse-etl:alerts: 42P01: relation \"nowhere\" does not exist", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        Assert.False(error.OutOfResources);
+    }
+
+    // A limit of the server's own (SQLSTATE class 54: an array past its maximum size) is told apart from an error in the
+    // query or its data, which would fail again however the work is split.
+    [Theory]
+    [InlineData("select array_fill(1, array[200000000]) as a", "54000", true)]
+    [InlineData("select 1 / (count(*) - count(*)) as a from generate_series(1, 3)", "22012", false)]
+    public async Task Query_FailedByALimitOrByTheData_OutOfResourcesOnlyForTheLimit(string sql, string sqlState, bool outOfResources)
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
+
+        var error = await Assert.ThrowsAsync<WarehouseException>(async () =>
+        {
+            await using var result = await warehouse.QueryAsync(new WarehouseQuery(sql, "test"), CancellationToken.None);
+            await result.ReadRowsAsync(CancellationToken.None).CountAsync();
+        });
+
+        Assert.Contains($": {sqlState}: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(outOfResources, error.OutOfResources);
     }
 
     [Fact]

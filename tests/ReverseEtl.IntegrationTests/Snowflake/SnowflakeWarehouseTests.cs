@@ -70,6 +70,7 @@ public sealed class SnowflakeWarehouseTests : IDisposable
         var error = await Assert.ThrowsAsync<WarehouseException>(() => warehouse.QueryAsync(new WarehouseQuery("select afaf", "reverse-etl:alerts"), CancellationToken.None));
 
         Assert.Equal("Snowflake rejected the query for reverse-etl:alerts: 000904 (42000): SQL compilation error: error line 1 at position 7\ninvalid identifier 'AFAF'", error.Message);
+        Assert.False(error.OutOfResources);
     }
 
     [Fact]

@@ -46,9 +46,11 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
 
     /// <summary>
     /// After <see cref="PrepareAsync"/> returned true: the diff's statement run until its first row (the one run ahead,
-    /// or run now). False when the warehouse failed it, e.g. DuckDB out of memory joining and sorting a million rows
-    /// that all changed (after an edit of the sync's fields every row hash moves): the snapshot only filters, so the run
-    /// then diffs without it, with the same changes, rather than failing every run until the memory limit is raised.
+    /// or run now). False when the warehouse ran out of resources for it (<see cref="WarehouseException.OutOfResources"/>),
+    /// e.g. DuckDB out of memory joining and sorting a million rows that all changed (after an edit of the sync's fields
+    /// every row hash moves): the snapshot only filters, so the run then diffs without it, with the same changes, rather
+    /// than failing every run until the memory limit is raised. Any other error (in the model or its data) is the run's,
+    /// rather than the model run a second time to fail alike.
     /// </summary>
     public async Task<bool> OpenAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +59,7 @@ internal sealed partial class SnapshotRows : IAsyncDisposable
             _opened = await (Interlocked.Exchange(ref _opening, null) ?? OpenStatementAsync(cancellationToken));
             return true;
         }
-        catch (WarehouseException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (WarehouseException ex) when (ex.OutOfResources && !cancellationToken.IsCancellationRequested)
         {
             context.Log.SnapshotDiffFailed(context.Sync.Name, _sql.Table, ProbeQuery.WithoutValues(ex.Message));
             return false;

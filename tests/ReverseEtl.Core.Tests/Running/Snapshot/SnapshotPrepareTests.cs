@@ -112,7 +112,7 @@ public sealed class SnapshotPrepareTests
     {
         var records = Records(failAfter: null);
         _warehouse.Check = (3, SumOf(records));
-        _warehouse.DiffFailure = new WarehouseException("Out of Memory Error: failed to pin block of size 256.0 KiB near 'Zoë 🙂 secret'");
+        _warehouse.DiffFailure = new WarehouseException("Out of Memory Error: failed to pin block of size 256.0 KiB near 'Zoë 🙂 secret'") { OutOfResources = true };
         _warehouse.ModelRows.AddRange([["k0", "as stored", "0000000000000015", true], ["new", "", "00000000000000bb", false], ["ключ_1", null, "00000000000000aa", true]]);
 
         var events = await ReadAllAsync(records);
@@ -124,6 +124,23 @@ public sealed class SnapshotPrepareTests
         var logged = Assert.Single(_log.Entries, e => e.Id == 1456).Message;
         Assert.Contains("Out of Memory Error", logged, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", logged, StringComparison.Ordinal);
+    }
+
+    // An error in the model or its data would fail the model's run without the snapshot alike: it is the run's at once,
+    // with nothing read twice and no line saying the run goes on without the snapshot.
+    [Fact]
+    public async Task Read_StatementFailsOnTheDataWhereTheCheckPassed_ThatErrorThrownWithoutASecondRead()
+    {
+        var records = Records(failAfter: null);
+        _warehouse.Check = (3, SumOf(records));
+        _warehouse.DiffFailure = new WarehouseException("Conversion Error: Could not convert string 'Zoë 🙂' to INT32");
+        _warehouse.ModelRows.AddRange([["k0", "as stored", "0000000000000015", true]]);
+
+        var thrown = await Assert.ThrowsAsync<WarehouseException>(() => ReadAllAsync(records));
+
+        Assert.Contains("Could not convert string", thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_warehouse.Events, e => e is "key rows read" || e.StartsWith("fetch", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.Id == 1456);
     }
 
     private static string SumOf(FailingRecords records) =>
