@@ -23,7 +23,7 @@ public interface IWarehouseBuckets : IWarehouseDialect
     string RowHashPart(string rowName, string salt);
 
     /// <summary>
-    /// An SQL condition that holds when <paramref name="column"/> is of a type (text, whole number, date) whose
+    /// An SQL condition that holds when <paramref name="column"/> is of a type (text, whole number, date, uuid) whose
     /// <see cref="IWarehouseDialect.KeyText"/> is the key's text in the sync state; a key of another type is not bucketed.
     /// For a null it may hold or not (rows whose key is null are read whatever their bucket).
     /// </summary>

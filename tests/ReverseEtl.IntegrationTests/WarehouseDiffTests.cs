@@ -195,6 +195,8 @@ public sealed class WarehouseDiffOnSnowflakeTests : WarehouseDiffTests, IDisposa
 
     private protected override bool WholeNumbersStream => false;
 
+    private protected override bool HasUuid => false;
+
     private protected override int? StatementsSubmitted => _snowflake?.Submitted.Count;
 
     private protected override Task<TestProject> ProjectAsync()

@@ -11,7 +11,7 @@ public sealed partial class RunLog
     [LoggerMessage(1413, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} row-hash buckets differ from the state, and {BadKeys} rows have a key with a null or empty part; where any bucket differs, every key is read, or every row where almost all do")]
     public partial void RowHashBucketsCompared(string sync, int differing, int buckets, long badKeys);
 
-    [LoggerMessage(1414, LogLevel.Debug, "Sync {Sync}: {Rows} rows have a key of a type that cannot be bucketed (neither text, whole number nor date); compared by row-hash buckets instead")]
+    [LoggerMessage(1414, LogLevel.Debug, "Sync {Sync}: {Rows} rows have a key of a type that cannot be bucketed (neither text, whole number, date nor uuid); compared by row-hash buckets instead")]
     public partial void KeyNotBucketed(string sync, long rows);
 
     [LoggerMessage(1301, LogLevel.Debug, "Sync {Sync}: the state store gave no bucket sums (some key has no stored bucket yet: a record another writer held while they were filled): each stored key is hashed here")]

@@ -15,7 +15,7 @@ public sealed partial class DuckDbWarehouse : IWarehouseBuckets
         $"(case when {HashesLoosely(rowName)} then cast('0x' || substr({Md5(rowName, salt)}, 1, 15) as bigint) else cast({Hash(rowName, salt)} >> 4 as bigint) end)";
 
     public string BucketableKey(string column) =>
-        $"(typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE'))";
+        $"(typeof({column}) in ('VARCHAR', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DATE', 'UUID'))";
 
     private static int Bits(int bits) => bits is >= 1 and <= 32 ? bits : throw new ArgumentOutOfRangeException(nameof(bits), bits, "a key bucket has 1 to 32 bits");
 }

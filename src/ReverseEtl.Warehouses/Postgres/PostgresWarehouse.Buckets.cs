@@ -11,7 +11,7 @@ public sealed partial class PostgresWarehouse : IWarehouseBuckets
     public string RowHashPart(string rowName, string salt) => $"('x' || substr({RowHash(rowName, salt)}, 1, 15))::bit(60)::bigint";
 
     public string BucketableKey(string column) =>
-        $"pg_typeof({column}) in ('text'::regtype, 'character varying'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype, 'date'::regtype)";
+        $"pg_typeof({column}) in ('text'::regtype, 'character varying'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype, 'date'::regtype, 'uuid'::regtype)";
 
     private static int Bits(int bits) => bits is >= 1 and <= 32 ? bits : throw new ArgumentOutOfRangeException(nameof(bits), bits, "a key bucket has 1 to 32 bits");
 }
