@@ -17,6 +17,7 @@ public abstract partial class WarehouseDiffTests
             insert into stamps values (null, 's-null', 'No key', 1);
             """);
         var first = await RunBothAsync(project, "stamp-");
+        Assert.Equal(await EventsAsync(project, "stamp-worker"), await EventsAsync(project, "stamp-warehouse"));
         var unchanged = await RunBothAsync(project, "stamp-");
         await ExecuteAsync(project, """
             update stamps set minutes = minutes + 1 where minutes = 7;
@@ -49,6 +50,7 @@ public abstract partial class WarehouseDiffTests
             insert into visits values (null, 1, 'v-null', 'No account', 1), ('', 2, 'v-empty', 'Empty account', 2), ('ключ_01', null, 'v-no-visit', null, 3);
             """);
         var first = await RunBothAsync(project, "pair-");
+        Assert.Equal(await EventsAsync(project, "pair-worker"), await EventsAsync(project, "pair-warehouse")); // rejected rows numbered alike
         var unchanged = await RunBothAsync(project, "pair-");
         await ExecuteAsync(project, "update visits set note = 'Édité' where visit_no = 9; insert into visits values (null, 3, 'v-null-2', '', 4)");
         var changed = await RunBothAsync(project, "pair-");

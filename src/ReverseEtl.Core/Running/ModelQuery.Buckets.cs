@@ -73,20 +73,33 @@ public static partial class ModelQuery
         model.PrimaryKey.Select(column => $"retl_model__.{column} is null or {dialect.KeyText($"retl_model__.{column}")} = ''"));
 
     /// <summary>
-    /// One row: how many rows have a key, then, for each of <paramref name="keys"/>, how many rows have a key that sorts
-    /// before it in <see cref="Build"/>'s order: the numbers the diff in the worker gives rows in key order.
+    /// One row: for each of <paramref name="keys"/> (each key's values in primary-key order, any of them null), how many
+    /// rows sort before it in <see cref="Build"/>'s order (each key column's text in turn, nulls last): the numbers the
+    /// diff in the worker gives rows in key order.
     /// </summary>
-    public static string BuildRanks(ModelDefinition model, IWarehouseDialect dialect, IReadOnlyList<object?> keys)
+    public static string BuildRanks(ModelDefinition model, IWarehouseDialect dialect, IReadOnlyList<object?[]> keys)
     {
-        // In the order of Build's query: by the key's text.
-        var key = $"retl_model__.{model.PrimaryKey[0]}";
-        var before = keys.Select((k, i) => $", sum(case when {dialect.KeyText(key)} < {dialect.KeyText(dialect.Literal(k))} then 1 else 0 end) as retl_before_{i}__");
+        var before = keys.Select((k, i) => $"sum(case when {SortsBefore(model, dialect, k)} then 1 else 0 end) as retl_before_{i}__");
         return $"""
-            select count({key}) as retl_keyed__{string.Concat(before)}
+            select {string.Join(", ", before)}
             from (
             {Body(model)}
             ) as retl_model__
             """;
+    }
+
+    // A model row sorts before `key` at the first column whose text is less (a null after every text), the ones ahead equal.
+    private static string SortsBefore(ModelDefinition model, IWarehouseDialect dialect, object?[] key)
+    {
+        var (terms, equal) = (new List<string>(), new List<string>());
+        foreach (var (column, value) in model.PrimaryKey.Select(c => $"retl_model__.{c}").Zip(key))
+        {
+            var less = value is null ? $"{column} is not null" : $"{dialect.KeyText(column)} < {dialect.KeyText(dialect.Literal(value))}";
+            terms.Add(equal.Count == 0 ? less : $"({string.Join(" and ", equal)} and {less})");
+            equal.Add(value is null ? $"{column} is null" : $"{dialect.KeyText(column)} = {dialect.KeyText(dialect.Literal(value))}");
+        }
+
+        return terms.Count == 1 ? terms[0] : $"({string.Join(" or ", terms)})";
     }
 
     /// <summary>The most items one <c>in (…)</c> list holds: Snowflake refuses a list of more than 16,384 (error 001795).</summary>

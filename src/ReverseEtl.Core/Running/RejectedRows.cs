@@ -7,7 +7,7 @@ namespace ReverseEtl.Core.Running;
 /// The rows of a bucket comparison's key read that will be rejected (a null or empty key, a key on several rows), held
 /// until the read ends and then numbered as the whole model would number them in key order, as <c>diff: worker</c>
 /// does: a key's first row comes after every row whose key sorts before it (<see cref="ModelQuery.BuildRanks"/>, the
-/// order of <see cref="ModelQuery.Build"/>), and rows whose key is null come last. One query per hundred keys held.
+/// order of <see cref="ModelQuery.Build"/>, a null part after every text). One query per hundred keys held.
 /// </summary>
 internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dialect)
 {
@@ -23,34 +23,38 @@ internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dia
     public async Task<List<(long Number, object?[] Key, bool Matches)>> NumberAsync(CancellationToken cancellationToken)
     {
         var numbered = new List<(long Number, object?[] Key, bool Matches)>();
-        var nulls = 0L;
+        // Rows of one key held apart (a null or empty key is held one row at a time) follow each other.
+        var numberedOfKey = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in _groups.Chunk(PerQuery))
         {
-            var keyed = chunk.Where(g => g[0].Key[0] is not null).ToList();
-            var (withKey, before) = await RanksAsync(keyed.Select(g => g[0].Key[0]).ToList(), cancellationToken);
-            for (var i = 0; i < keyed.Count; i++)
+            var before = await RanksAsync(chunk.Select(g => g[0].Key).ToList(), cancellationToken);
+            for (var i = 0; i < chunk.Length; i++)
             {
-                numbered.AddRange(keyed[i].Select((row, at) => (before[i] + at + 1, row.Key, row.Matches)));
+                var identity = Identity(chunk[i][0].Key);
+                var earlier = numberedOfKey.GetValueOrDefault(identity);
+                numbered.AddRange(chunk[i].Select((row, at) => (before[i] + earlier + at + 1, row.Key, row.Matches)));
+                numberedOfKey[identity] = earlier + chunk[i].Count;
             }
-
-            numbered.AddRange(chunk.Where(g => g[0].Key[0] is null).SelectMany(g => g).Select(row => (withKey + ++nulls, row.Key, row.Matches)));
         }
 
         _groups.Clear();
         return numbered;
     }
 
-    private async Task<(long WithKey, long[] Before)> RanksAsync(List<object?> keys, CancellationToken cancellationToken)
+    private async Task<long[]> RanksAsync(List<object?[]> keys, CancellationToken cancellationToken)
     {
         var query = new WarehouseQuery(ModelQuery.BuildRanks(context.Model, dialect, keys), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
-            return (Whole(values[0]), values[1..].Select(Whole).ToArray());
+            return values.Select(Whole).ToArray();
         }
 
         throw new WarehouseException($"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' returned no row for a count; run the sync again");
     }
+
+    private static string Identity(object?[] key) =>
+        string.Join('\u001f', key.Select(v => v is null ? "\u0000" : Convert.ToString(v, CultureInfo.InvariantCulture)));
 
     private static long Whole(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 }

@@ -89,14 +89,14 @@ public class ModelQueryTests
     }
 
     [Fact]
-    public void BuildRanks_Keys_CountsRowsWithAKeyAndThoseBeforeEachInTheModelsKeyTextOrder()
+    public void BuildRanks_Keys_CountsRowsBeforeEachInTheModelsKeyTextOrderNullsLast()
     {
         var kit = new RunKit("mode: upsert");
 
-        var sql = ModelQuery.BuildRanks(kit.Runtime.Project.Models["m"], new QuotingDialect(), ["a'b", "東京"]);
+        var sql = ModelQuery.BuildRanks(kit.Runtime.Project.Models["m"], new QuotingDialect(), [["a'b"], ["東京"], [null]]);
 
         Assert.Equal("""
-            select count(retl_model__.id) as retl_keyed__, sum(case when cast(retl_model__.id as text) < cast('a''b' as text) then 1 else 0 end) as retl_before_0__, sum(case when cast(retl_model__.id as text) < cast('東京' as text) then 1 else 0 end) as retl_before_1__
+            select sum(case when cast(retl_model__.id as text) < cast('a''b' as text) then 1 else 0 end) as retl_before_0__, sum(case when cast(retl_model__.id as text) < cast('東京' as text) then 1 else 0 end) as retl_before_1__, sum(case when retl_model__.id is not null then 1 else 0 end) as retl_before_2__
             from (
             select id, name from accounts
             ) as retl_model__
