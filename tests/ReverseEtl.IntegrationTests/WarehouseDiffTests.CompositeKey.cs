@@ -2,8 +2,9 @@ using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.IntegrationTests;
 
-// A key of several columns is compared by buckets of row hashes: nothing differing reads no key, almost everything
-// differing reads every row whole, and the changes are always the worker's diff's.
+// A key of several columns is compared by buckets of row hashes: nothing differing reads no key, a few differing read
+// only their rows (and a duplicated key's), almost everything differing reads every row whole, and the changes are
+// always the worker's diff's.
 public abstract partial class WarehouseDiffTests
 {
     /// <summary>The statements the warehouse was sent so far, where the test can count them (Snowflake's API); else null.</summary>
@@ -28,6 +29,7 @@ public abstract partial class WarehouseDiffTests
             delete from visits where visit_id in ('v-5', 'v-6000');
             insert into visits values ('ключ_001', 1, 'v-dup', 'Duplicate', 1, ''), (null, 7, 'v-null', 'No key', 2, 'x'), ('ключ_🙂', 0, 'v-new', null, 3, '');
             """);
+        Assert.Equal(await EventsAsync(project, "pair-worker"), await EventsAsync(project, "pair-warehouse")); // the duplicate's rows and the keyless one rejected alike
         var changed = await RunBothAsync(project, "pair-");
         project.EditFile("project.yaml", "name: note, days_in_stage: minutes }", "name: note, days_in_stage: minutes, description: long_text }");
         var worker = await project.RunAsync("pair-worker");
@@ -41,7 +43,8 @@ public abstract partial class WarehouseDiffTests
         Assert.True(unchanged.Warehouse.Counts.BucketsRead > 0);
         Assert.Equal((1L, 97L, 2L, 3L), (changed.Worker.Counts.Added, changed.Worker.Counts.Changed, changed.Worker.Counts.Removed, changed.Worker.Counts.Rejected));
         Assert.Equal(changed.Worker.Counts.ToString(), changed.Warehouse.Counts.ToString());
-        Assert.Equal((10_201L, 98L), (changed.Warehouse.Counts.KeysRead, changed.Warehouse.Counts.RowsFetched)); // every key; only the changed rows
+        Assert.InRange(changed.Warehouse.Counts.KeysRead, 98, 10_201 / 2); // the rows of the row-hash buckets that differ, the duplicated key's and the keyless one
+        Assert.Equal(98L, changed.Warehouse.Counts.RowsFetched); // only the changed rows
         Assert.Equal(edited.Worker.Counts.ToString(), edited.Warehouse.Counts.ToString());
         Assert.Equal((RunStatus.Succeeded, 10_198L), (edited.Warehouse.Status, edited.Warehouse.Counts.Sent));
         Assert.Equal((10_198L, 10_201L), (edited.Worker.Counts.Changed, edited.Warehouse.Counts.RowsFetched)); // every row, whole, in one read

@@ -26,6 +26,13 @@ public abstract partial class WarehouseDiffTests
             """);
         var changed = await RunBothAsync(project, "stamp-");
         var after = await RunBothAsync(project, "stamp-");
+        await ExecuteAsync(project, """
+            update stamps set note = 'Édité ✓' where stamp_id in ('s-10', 's-1500');
+            delete from stamps where stamp_id = 's-2000';
+            insert into stamps values (timestamp '2020-01-01 00:00:00', 's-early', null, 4);
+            """);
+        Assert.Equal(await EventsAsync(project, "stamp-worker"), await EventsAsync(project, "stamp-warehouse"));
+        var few = await RunBothAsync(project, "stamp-");
 
         Assert.Equal((3000L, 1L), (first.Warehouse.Counts.Sent, first.Warehouse.Counts.Rejected));
         Assert.Equal(unchanged.Worker.Counts.ToString(), unchanged.Warehouse.Counts.ToString());
@@ -34,6 +41,10 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal(changed.Worker.Counts.ToString(), changed.Warehouse.Counts.ToString());
         Assert.Equal(76L, changed.Warehouse.Counts.RowsFetched);
         Assert.Equal((0L, 1L, 1L), (after.Warehouse.Counts.Sent, after.Warehouse.Counts.KeysRead, after.Warehouse.Counts.Rejected));
+        Assert.Equal((1L, 2L, 1L, 1L), (few.Worker.Counts.Added, few.Worker.Counts.Changed, few.Worker.Counts.Removed, few.Worker.Counts.Rejected));
+        Assert.Equal(few.Worker.Counts.ToString(), few.Warehouse.Counts.ToString());
+        Assert.Equal(3L, few.Warehouse.Counts.RowsFetched);
+        Assert.InRange(few.Warehouse.Counts.KeysRead, 4, 3000 / 10); // the rows of the few row-hash buckets that differ, and the keyless one
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
 

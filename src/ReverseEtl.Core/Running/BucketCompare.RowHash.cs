@@ -1,9 +1,16 @@
+using ReverseEtl.Abstractions;
+
 namespace ReverseEtl.Core.Running;
 
 // A key of several columns, or of a type, whose text the warehouse cannot write as the worker does: rows bucketed by
 // their row hash (ModelQuery.BuildRowHashBuckets), the state's alike, by the store where it sums them, else streamed here.
+// A changed row leaves the bucket of its stored row hash and enters that of its new one, so both differ: reading the
+// model's rows and the stored keys of the differing buckets only finds every change. Not so for a key on two rows (in
+// two buckets, maybe one that does not differ): such keys are read whatever their bucket, up to MostDuplicates of them.
 internal sealed partial class BucketCompare
 {
+    private const int MostDuplicates = 1_000;
+
     private bool _byRowHash = context.Model.PrimaryKey.Count > 1;
 
     private bool ByRowHash => _byRowHash;
@@ -43,5 +50,39 @@ internal sealed partial class BucketCompare
         }
 
         return sums;
+    }
+
+    // The rows of the differing buckets (and those whose key has a null or empty part, or is on several rows), against
+    // the stored keys of those buckets; every key where some stored key has no row hash (all such are in bucket 0) or
+    // too many keys are on several rows.
+    private async Task<BucketChanges> InRowHashBucketsAsync(BucketSums state, List<int> differing, bool badKeys, int bits, CancellationToken cancellationToken)
+    {
+        if (state.AnyUnknown || await DuplicatedKeysAsync(cancellationToken) is not { } duplicated)
+        {
+            return AllKeys;
+        }
+
+        var wanted = new bool[state.Count];
+        foreach (var bucket in differing)
+        {
+            wanted[bucket] = true;
+        }
+
+        var where = ModelQuery.InRowHashBuckets(context.Model, context.Sync, dialect, bits, differing, badKeys, duplicated);
+        return new BucketChanges(true, where, record => wanted[BucketSums.OfRowHash(record.State.RowHash, bits)]);
+    }
+
+    // The keys that more than one row has (their values), usually none; null past MostDuplicates.
+    private async Task<List<object?[]>?> DuplicatedKeysAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<object?[]>();
+        var query = new WarehouseQuery(ModelQuery.BuildDuplicatedKeys(context.Model, dialect, MostDuplicates + 1), context.QueryTag);
+        await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
+        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        {
+            keys.Add(values[..context.Model.PrimaryKey.Count]);
+        }
+
+        return keys.Count > MostDuplicates ? null : keys;
     }
 }

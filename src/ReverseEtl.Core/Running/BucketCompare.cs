@@ -66,10 +66,15 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             return new BucketChanges(ReadKeys: true, Where: null, Wanted: null) { WholeRows = true };
         }
 
-        // Past half the buckets, a filter saves little; by row hash, there is none: every key is read, against every stored key.
-        if (differing.Count * 2 > sums.Count || ByRowHash)
+        // Past half the buckets, a filter saves little: every key is read, against every stored key.
+        if (differing.Count * 2 > sums.Count)
         {
-            return new BucketChanges(ReadKeys: true, Where: null, Wanted: null);
+            return AllKeys;
+        }
+
+        if (ByRowHash)
+        {
+            return await InRowHashBucketsAsync(stateSums, differing, nullKeys > 0, bits, cancellationToken);
         }
 
         var where = ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0);
@@ -85,8 +90,10 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             wanted[bucket] = true;
         }
 
-        return new BucketChanges(true, where, key => wanted[BucketSums.Of(key, bits)]);
+        return new BucketChanges(true, where, record => wanted[BucketSums.Of(record.Key, bits)]);
     }
+
+    private static BucketChanges AllKeys { get; } = new(ReadKeys: true, Where: null, Wanted: null);
 
     private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
     {
@@ -155,9 +162,9 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
 /// <summary>What the bucket comparison leaves to read: the condition selecting the rows whose keys to read, and the stored keys to compare them with.</summary>
 /// <param name="ReadKeys">False when no bucket differs and no key is null: nothing to read.</param>
 /// <param name="Where">The condition on the model's rows for the keys to read; null: every key.</param>
-/// <param name="Wanted">Whether a stored key is in a bucket read (the key rows are compared with it); null: every stored key.</param>
+/// <param name="Wanted">Whether a stored record is in a bucket read (the key rows are compared with it); null: every stored key.</param>
 /// <param name="Stored">The stored keys of the buckets read, filtered by the store, in key order; null: the whole state (filtered by <paramref name="Wanted"/>).</param>
-internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<string, bool>? Wanted, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored = null)
+internal sealed record BucketChanges(bool ReadKeys, string? Where, Func<StoredRecord, bool>? Wanted, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored = null)
 {
     /// <summary>Almost every bucket differs: every row is read whole (<see cref="WarehouseRows.Whole"/>).</summary>
     public bool WholeRows { get; init; }

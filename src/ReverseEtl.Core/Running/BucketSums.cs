@@ -66,6 +66,12 @@ internal sealed class BucketSums
         }
     }
 
+    /// <summary>The row-hash bucket of a row hash (<see cref="ModelQuery.BuildRowHashBuckets"/>): its part's lowest <paramref name="bits"/> bits.</summary>
+    public static int OfRowHash(ulong rowHash, int bits) => (int)((rowHash >> 4) & ((1UL << bits) - 1));
+
+    /// <summary>Whether some key added has no row hash (last written by <c>diff: worker</c>).</summary>
+    public bool AnyUnknown => Array.IndexOf(_unknown, true) >= 0;
+
     /// <summary>A row's part: the first 60 bits of its row hash, or <see cref="ModelQuery.PartMask"/> minus them when it matches.</summary>
     public static UInt128 Part(ulong rowHash, bool matches) => matches ? ModelQuery.PartMask - (rowHash >> 4) : rowHash >> 4;
 
@@ -84,7 +90,7 @@ internal sealed class BucketSums
     /// </summary>
     public void AddByRowHash(RecordState state)
     {
-        var bucket = (int)((state.RowHash >> 4) & ((1UL << Bits) - 1));
+        var bucket = OfRowHash(state.RowHash, Bits);
         _rows[bucket]++;
         _sums[bucket] += Part(state.RowHash, state.Matched);
         _unknown[bucket] |= state.RowHash == 0;

@@ -15,7 +15,7 @@ internal sealed class KeyStates : IAsyncDisposable
     private const int RecordsAhead = 512;
     private readonly List<StoredRecord> _removed = [];
     private readonly Func<CancellationToken, IAsyncEnumerable<StoredRecord>> _stored;
-    private readonly Func<string, bool>? _wanted;
+    private readonly Func<StoredRecord, bool>? _wanted;
     private readonly Func<string, string, Exception> _outOfOrder;
     private IAsyncEnumerator<StoredRecord>? _stream;
     private string? _last;
@@ -23,9 +23,9 @@ internal sealed class KeyStates : IAsyncDisposable
 
     /// <summary>The stored state of the keys for which <paramref name="wanted"/> holds (every key when null), read when opened.</summary>
     /// <param name="stored">Every stored key's state, in <see cref="KeyOrder"/>.</param>
-    /// <param name="wanted">Which stored keys the key rows are compared with; null: all.</param>
+    /// <param name="wanted">Which stored records the key rows are compared with; null: all.</param>
     /// <param name="outOfOrder">The exception for a key row whose key (second) comes after another (first) out of key order.</param>
-    public KeyStates(Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored, Func<string, bool>? wanted, Func<string, string, Exception> outOfOrder)
+    public KeyStates(Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored, Func<StoredRecord, bool>? wanted, Func<string, string, Exception> outOfOrder)
     {
         _stored = stored;
         _wanted = wanted;
@@ -64,7 +64,7 @@ internal sealed class KeyStates : IAsyncDisposable
     {
         await foreach (var record in records)
         {
-            if (_wanted is null || _wanted(record.Key))
+            if (_wanted is null || _wanted(record))
             {
                 yield return record;
             }

@@ -67,6 +67,39 @@ public static partial class ModelQuery
         group by {BucketColumn}
         """;
 
+    /// <summary>
+    /// The condition that selects the rows of the given row-hash buckets (<see cref="BuildRowHashBuckets"/>), those whose
+    /// key has a null or empty part when asked, and those of the given keys (each key's values in primary-key order).
+    /// </summary>
+    public static string InRowHashBuckets(
+        ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool badKeys, IReadOnlyCollection<object?[]> keys)
+    {
+        var parts = new List<string>(3) { InList($"{dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} % {1L << bits}", buckets) };
+        if (badKeys)
+        {
+            parts.Add($"({BadKey(model, dialect)})");
+        }
+
+        if (keys.Count > 0)
+        {
+            parts.Add($"({Keys(model)}) in ({string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"))})");
+        }
+
+        return string.Join(" or ", parts);
+    }
+
+    /// <summary>The values of the keys (none with a null or empty part) that more than one row of the model has, at most <paramref name="limit"/> of them.</summary>
+    public static string BuildDuplicatedKeys(ModelDefinition model, IWarehouseDialect dialect, int limit) => $"""
+        select {Keys(model)}
+        from (
+        {Body(model)}
+        ) as retl_model__
+        where not ({BadKey(model, dialect)})
+        group by {Keys(model)}
+        having count(*) > 1
+        limit {limit}
+        """;
+
     /// <summary>The condition on a model row (<c>retl_model__</c>) that its key has a null or empty part: a row the diff rejects, never stored.</summary>
     public static string BadKey(ModelDefinition model, IWarehouseDialect dialect) => string.Join(
         " or ",

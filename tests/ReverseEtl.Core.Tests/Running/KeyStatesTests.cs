@@ -69,7 +69,7 @@ public class KeyStatesTests
 
     private static async Task<KeyStates> OpenAsync(bool stream, Func<string, bool>? wanted)
     {
-        var states = new KeyStates(_ => Records(), wanted, (previous, key) => new InvalidOperationException($"'{key}' after '{previous}'"));
+        var states = new KeyStates(_ => Records(), wanted is null ? null : record => wanted(record.Key), (previous, key) => new InvalidOperationException($"'{key}' after '{previous}'"));
         await states.OpenAsync(stream, CancellationToken.None);
         return states;
     }
