@@ -81,6 +81,20 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
         }
     }
 
+    public async IAsyncEnumerable<StoredRecord> ReadRecordsByRowHashAsync(string sync, int bits, IReadOnlyCollection<int> buckets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        await using var connection = await OpenAsync(cancellationToken);
+        var sql = $"select key, hash, matched, row_hash from sync_records where sync = @sync and ((row_hash >> 4) & @mask) {BucketIn} order by key{KeyCollation}";
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            sql, new { sync, mask = (1L << bits) - 1, buckets = BucketList(buckets) }, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = new RecordState(unchecked((ulong)reader.GetInt64(1)), reader.GetBoolean(2), unchecked((ulong)reader.GetInt64(3)));
+            yield return new StoredRecord(reader.GetString(0), state);
+        }
+    }
+
     /// <summary>How this dialect tests a bucket number against the parameter <c>@buckets</c> that <see cref="BucketList"/> made.</summary>
     protected virtual string BucketIn => "in (select value from json_each(@buckets))";
 

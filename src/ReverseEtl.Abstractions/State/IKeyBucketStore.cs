@@ -29,6 +29,13 @@ public interface IKeyBucketStore
     /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> gave sums for the same run.
     /// </summary>
     IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The state of the keys of <paramref name="sync"/> whose row hash is in <paramref name="buckets"/> (as
+    /// <see cref="SumRowHashBucketsAsync"/> buckets them), streamed in <see cref="KeyOrder"/>. Null (a store that does
+    /// not filter them): the caller streams every stored record and filters them itself.
+    /// </summary>
+    IAsyncEnumerable<StoredRecord>? ReadRecordsByRowHashAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken) => null;
 }
 
 /// <summary>One bucket's keys, as <see cref="IKeyBucketStore.SumKeyBucketsAsync"/> sums them.</summary>

@@ -69,6 +69,12 @@ internal sealed partial class BucketCompare
         }
 
         var where = ModelQuery.InRowHashBuckets(context.Model, context.Sync, dialect, bits, differing, badKeys, duplicated);
+        if (context.Saved.Records.Buckets is { } store && store.ReadRecordsByRowHashAsync(context.Saved.Records.Sync, bits, differing, CancellationToken.None) is not null)
+        {
+            // The store filters: the records of other buckets never reach the worker.
+            return new BucketChanges(true, where, Wanted: null, Stored: token => store.ReadRecordsByRowHashAsync(context.Saved.Records.Sync, bits, differing, token)!);
+        }
+
         return new BucketChanges(true, where, record => wanted[BucketSums.OfRowHash(record.State.RowHash, bits)]);
     }
 

@@ -50,4 +50,33 @@ public abstract partial class StateStoreContractTests
         Assert.True(sums.First(b => b.Bucket == 0).UnknownRowHashes > 0);
         Assert.Equal(bits == 1, sums.Any(b => b.Sum > ulong.MaxValue));
     }
+
+    // The records of some row-hash buckets only, filtered by the store, in key order: as filtered here from all of them.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public async Task ReadRecordsByRowHash_SomeBuckets_TheirRecordsInKeyOrder(int bits)
+    {
+        var store = await CreateAsync();
+        var keys = AwkwardKeys.Concat(CaseVariants).Concat(Enumerable.Range(0, 60).Select(i => $"[\"k-{i}\",{i}]")).ToList();
+        await store.ApplyAsync("s", keys.Select((k, i) => new StateUpdate(k, new RecordState((ulong)i + 1, i % 7 == 0, i % 9 == 0 ? 0 : ulong.MaxValue - (ulong)i * 977))).ToList(), CancellationToken.None);
+        await store.ApplyAsync("other", [new StateUpdate(keys[1], new RecordState(1, false, 16))], CancellationToken.None);
+        int[] buckets = bits == 1 ? [1] : [0, 3, 17, 62];
+
+        var read = ((IKeyBucketStore)store).ReadRecordsByRowHashAsync("s", bits, buckets, CancellationToken.None);
+
+        var expected = new List<StoredRecord>();
+        await foreach (var record in store.ReadRecordsAsync("s", CancellationToken.None))
+        {
+            if (buckets.Contains((int)((record.State.RowHash >> 4) & ((1UL << bits) - 1))))
+            {
+                expected.Add(record);
+            }
+        }
+
+        Assert.NotNull(read); // both stores filter them
+        var records = await read.ToListAsync();
+        Assert.Equal(expected, records);
+        Assert.InRange(records.Count, 2, keys.Count - 2);
+    }
 }
