@@ -78,8 +78,11 @@ public sealed class WarehouseException : Exception
     /// </summary>
     public bool OutOfResources { get; init; }
 
-    /// <summary>Whether an SQLSTATE (five characters) is of class 53 (insufficient resources) or 54 (program limit exceeded).</summary>
-    public static bool IsResourceState(string? sqlState) => sqlState is ['5', '3' or '4', _, _, _];
+    /// <summary>
+    /// Whether an SQLSTATE (five characters) is of class 53 (insufficient resources: memory, disk) or 54 (program limit
+    /// exceeded), but not 53300 (too many connections: another statement would meet it as well).
+    /// </summary>
+    public static bool IsResourceState(string? sqlState) => sqlState is ['5', '3' or '4', _, _, _] and not "53300";
 }
 
 /// <summary>

@@ -65,12 +65,22 @@ public abstract partial class WarehouseDiffTests
         var unchanged = await RunBothAsync(project, "pair-");
         await ExecuteAsync(project, "update visits set note = 'Édité' where visit_no = 9; insert into visits values (null, 3, 'v-null-2', '', 4)");
         var changed = await RunBothAsync(project, "pair-");
+        await ExecuteAsync(project, """
+            update visits set minutes = minutes + 1 where visit_id in ('v-40', 'v-1999');
+            delete from visits where visit_id = 'v-77';
+            insert into visits values ('ключ_🙂', 1, 'v-new', 'Nouveau 東京', 5), ('ключ_02', null, 'v-no-visit-2', 'x', 6);
+            """);
+        Assert.Equal(await EventsAsync(project, "pair-worker"), await EventsAsync(project, "pair-warehouse"));
+        var few = await RunBothAsync(project, "pair-");
 
         Assert.Equal((2000L, 3L), (first.Warehouse.Counts.Sent, first.Warehouse.Counts.Rejected));
         Assert.Equal(unchanged.Worker.Counts.ToString(), unchanged.Warehouse.Counts.ToString());
         Assert.Equal((0L, 3L, 0L, 3L), (unchanged.Warehouse.Counts.Sent, unchanged.Warehouse.Counts.KeysRead, unchanged.Warehouse.Counts.RowsFetched, unchanged.Warehouse.Counts.Rejected));
         Assert.Equal((31L, 4L), (changed.Worker.Counts.Changed, changed.Worker.Counts.Rejected));
         Assert.Equal(changed.Worker.Counts.ToString(), changed.Warehouse.Counts.ToString());
+        Assert.Equal((1L, 2L, 1L, 5L), (few.Worker.Counts.Added, few.Worker.Counts.Changed, few.Worker.Counts.Removed, few.Worker.Counts.Rejected));
+        Assert.Equal(few.Worker.Counts.ToString(), few.Warehouse.Counts.ToString());
+        Assert.InRange(few.Warehouse.Counts.KeysRead, 8, 2004 / 10); // the rows of the few row-hash buckets that differ, and the five keyless ones
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
 

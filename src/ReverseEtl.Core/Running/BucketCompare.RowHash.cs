@@ -6,11 +6,9 @@ namespace ReverseEtl.Core.Running;
 // their row hash (ModelQuery.BuildRowHashBuckets), the state's alike, by the store where it sums them, else streamed here.
 // A changed row leaves the bucket of its stored row hash and enters that of its new one, so both differ: reading the
 // model's rows and the stored keys of the differing buckets only finds every change. Not so for a key on two rows (in
-// two buckets, maybe one that does not differ): such keys are read whatever their bucket, up to MostDuplicates of them.
+// two buckets, maybe one that does not differ), so a model with one reads every key.
 internal sealed partial class BucketCompare
 {
-    private const int MostDuplicates = 1_000;
-
     private bool _byRowHash = context.Model.PrimaryKey.Count > 1;
 
     private bool ByRowHash => _byRowHash;
@@ -52,12 +50,12 @@ internal sealed partial class BucketCompare
         return sums;
     }
 
-    // The rows of the differing buckets (and those whose key has a null or empty part, or is on several rows), against
-    // the stored keys of those buckets; every key where some stored key has no row hash (all such are in bucket 0) or
-    // too many keys are on several rows.
+    // The rows of the differing buckets (and those whose key has a null or empty part), against the stored keys of
+    // those buckets; every key where some stored key has no row hash (all such are in bucket 0) or some key is on
+    // several rows (the warehouse's equality may also join keys the worker tells apart: case-insensitive text, 1.5 and 1.50).
     private async Task<BucketChanges> InRowHashBucketsAsync(BucketSums state, List<int> differing, bool badKeys, int bits, CancellationToken cancellationToken)
     {
-        if (state.AnyUnknown || await DuplicatedKeysAsync(cancellationToken) is not { } duplicated)
+        if (state.AnyUnknown || await HasDuplicatedKeyAsync(cancellationToken))
         {
             return AllKeys;
         }
@@ -68,7 +66,7 @@ internal sealed partial class BucketCompare
             wanted[bucket] = true;
         }
 
-        var where = ModelQuery.InRowHashBuckets(context.Model, context.Sync, dialect, bits, differing, badKeys, duplicated);
+        var where = ModelQuery.InRowHashBuckets(context.Model, context.Sync, dialect, bits, differing, badKeys);
         if (context.Saved.Records.Buckets is { } store && store.ReadRecordsByRowHashAsync(context.Saved.Records.Sync, bits, differing, CancellationToken.None) is not null)
         {
             // The store filters: the records of other buckets never reach the worker.
@@ -78,17 +76,16 @@ internal sealed partial class BucketCompare
         return new BucketChanges(true, where, record => wanted[BucketSums.OfRowHash(record.State.RowHash, bits)]);
     }
 
-    // The keys that more than one row has (their values), usually none; null past MostDuplicates.
-    private async Task<List<object?[]>?> DuplicatedKeysAsync(CancellationToken cancellationToken)
+    // Whether more than one row of the model has some key, usually not.
+    private async Task<bool> HasDuplicatedKeyAsync(CancellationToken cancellationToken)
     {
-        var keys = new List<object?[]>();
-        var query = new WarehouseQuery(ModelQuery.BuildDuplicatedKeys(context.Model, dialect, MostDuplicates + 1), context.QueryTag);
+        var query = new WarehouseQuery(ModelQuery.BuildDuplicatedKeys(context.Model, dialect, limit: 1), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
-        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        await foreach (var _ in result.ReadRowsAsync(cancellationToken))
         {
-            keys.Add(values[..context.Model.PrimaryKey.Count]);
+            return true;
         }
 
-        return keys.Count > MostDuplicates ? null : keys;
+        return false;
     }
 }

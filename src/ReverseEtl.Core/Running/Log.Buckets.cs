@@ -8,7 +8,7 @@ public sealed partial class RunLog
     [LoggerMessage(1400, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} key buckets differ from the state, and {NullKeys} rows have a null key; only their keys are read")]
     public partial void BucketsCompared(string sync, int differing, int buckets, long nullKeys);
 
-    [LoggerMessage(1413, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} row-hash buckets differ from the state, and {BadKeys} rows have a key with a null or empty part; only the rows and stored keys of those buckets are read (and every row of a key on several rows), every key past half of them, every row whole where almost all differ")]
+    [LoggerMessage(1413, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} row-hash buckets differ from the state, and {BadKeys} rows have a key with a null or empty part; only the rows and stored keys of those buckets are read, every key past half of them or where a key is on several rows, every row whole where almost all differ")]
     public partial void RowHashBucketsCompared(string sync, int differing, int buckets, long badKeys);
 
     [LoggerMessage(1414, LogLevel.Debug, "Sync {Sync}: {Rows} rows have a key of a type that cannot be bucketed (neither text, whole number, date nor uuid); compared by row-hash buckets instead")]

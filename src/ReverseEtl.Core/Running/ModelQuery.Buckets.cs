@@ -68,24 +68,13 @@ public static partial class ModelQuery
         """;
 
     /// <summary>
-    /// The condition that selects the rows of the given row-hash buckets (<see cref="BuildRowHashBuckets"/>), those whose
-    /// key has a null or empty part when asked, and those of the given keys (each key's values in primary-key order).
+    /// The condition that selects the rows of the given row-hash buckets (<see cref="BuildRowHashBuckets"/>), and those
+    /// whose key has a null or empty part when asked.
     /// </summary>
-    public static string InRowHashBuckets(
-        ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool badKeys, IReadOnlyCollection<object?[]> keys)
+    public static string InRowHashBuckets(ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool badKeys)
     {
-        var parts = new List<string>(3) { InList($"{dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} % {1L << bits}", buckets) };
-        if (badKeys)
-        {
-            parts.Add($"({BadKey(model, dialect)})");
-        }
-
-        if (keys.Count > 0)
-        {
-            parts.Add($"({Keys(model)}) in ({string.Join(", ", keys.Select(k => $"({string.Join(", ", k.Select(dialect.Literal))})"))})");
-        }
-
-        return string.Join(" or ", parts);
+        var inBuckets = InList($"{dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} % {1L << bits}", buckets);
+        return badKeys ? $"{inBuckets} or ({BadKey(model, dialect)})" : inBuckets;
     }
 
     /// <summary>The values of the keys (none with a null or empty part) that more than one row of the model has, at most <paramref name="limit"/> of them.</summary>

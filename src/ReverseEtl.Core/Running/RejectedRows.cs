@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
@@ -53,8 +54,8 @@ internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dia
         throw new WarehouseException($"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' returned no row for a count; run the sync again");
     }
 
-    private static string Identity(object?[] key) =>
-        string.Join('\u001f', key.Select(v => v is null ? "\u0000" : Convert.ToString(v, CultureInfo.InvariantCulture)));
+    // A key's values as the state writes each (a timestamp to its fraction of a second), a null apart from an empty text.
+    private static string Identity(object?[] key) => string.Join('\u001f', key.Select(v => v is null ? "\u0000" : RowKey.FormatOne(v) ?? string.Empty));
 
     private static long Whole(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 }
