@@ -9,9 +9,24 @@ namespace ReverseEtl.Core.Running;
 // two buckets, maybe one that does not differ), so a model with one reads every key.
 internal sealed partial class BucketCompare
 {
-    private bool _byRowHash = context.Model.PrimaryKey.Count > 1;
+    // Key types no warehouse buckets by key text (DuckDB's, PostgreSQL's and Snowflake's names, as the last run saved
+    // the key column's): by row hash at once, without a key-bucket query that would only find so. Any other type is
+    // asked of the warehouse (BucketableKey). Row hashes compare any key alike, so a name wrongly listed costs speed only.
+    private static readonly HashSet<string> RowHashTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "timestamp", "timestamp_s", "timestamps", "timestamp_ms", "timestampms", "timestamp_ns", "timestampns", "timestamptz",
+        "timestamp with time zone", "timestamp without time zone", "timestamp_ntz", "timestamp_ltz", "timestamp_tz",
+        "time", "timetz", "time with time zone", "time without time zone", "interval",
+        "decimal", "numeric", "double", "double precision", "float", "real", "boolean", "blob", "bytea", "binary",
+    };
+
+    private bool _byRowHash = context.Model.PrimaryKey.Count > 1 || SavedTypeIsRowHash(context);
 
     private bool ByRowHash => _byRowHash;
+
+    private static bool SavedTypeIsRowHash(SyncRunContext context) =>
+        context.Saved.Columns.FirstOrDefault(c => c.Key.Equals(context.Model.PrimaryKey[0], StringComparison.OrdinalIgnoreCase)).Value is { } type
+        && RowHashTypes.Contains(type.Split('(')[0].Trim());
 
     private string BucketsQuery(int bits) => ByRowHash
         ? ModelQuery.BuildRowHashBuckets(context.Model, context.Sync, dialect, bits)

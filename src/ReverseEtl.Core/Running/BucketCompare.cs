@@ -11,9 +11,10 @@ namespace ReverseEtl.Core.Running;
 /// only the keys of buckets that differ are read next, compared with only their stored state (filtered by the store alike).
 /// Rows whose key is null always count as a difference, and so do keys stored without a row hash; a duplicated key
 /// changes its bucket's row count. A key of several columns, or of a type that cannot be bucketed (neither text, whole
-/// number, date nor uuid: found by the first query, then asked again), is compared by buckets of row hashes instead
-/// (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, only the rows whose key has a null or empty part are
-/// read; almost all, every row is read whole; else every key, as without buckets.
+/// number, date nor uuid: known from the type the last run saved, else found by the first query, then asked again),
+/// is compared by buckets of row hashes instead (<see cref="ModelQuery.BuildRowHashBuckets"/>): none differing, only
+/// the rows whose key has a null or empty part are read; almost all, every row is read whole; past half, every key;
+/// else the rows of the buckets that differ.
 /// </summary>
 internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBuckets dialect, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored)
 {
