@@ -67,27 +67,24 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     protected static StateStoreException BucketOutOfRange(string sync) =>
         new($"sync_records.key_bucket of sync '{sync}' holds a value that is not a 32-bit key bucket; set it to null and the next run fills it again");
 
-    public async IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buckets);
-        await using var connection = await OpenAsync(cancellationToken);
-        var sql = $"select key, hash, matched, row_hash from sync_records where sync = @sync and (key_bucket >> @shift) {BucketIn} order by key{KeyCollation}";
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            sql, new { sync, shift = 32 - bits, buckets = BucketList(buckets) }, cancellationToken: cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var state = new RecordState(unchecked((ulong)reader.GetInt64(1)), reader.GetBoolean(2), unchecked((ulong)reader.GetInt64(3)));
-            yield return new StoredRecord(reader.GetString(0), state);
-        }
+        return ReadInBucketsAsync("(key_bucket >> @shift)", new { sync, shift = 32 - bits, buckets = BucketList(buckets) }, cancellationToken);
     }
 
-    public async IAsyncEnumerable<StoredRecord> ReadRecordsByRowHashAsync(string sync, int bits, IReadOnlyCollection<int> buckets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredRecord> ReadRecordsByRowHashAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buckets);
+        return ReadInBucketsAsync("((row_hash >> 4) & @mask)", new { sync, mask = (1L << bits) - 1, buckets = BucketList(buckets) }, cancellationToken);
+    }
+
+    // The records of @sync whose bucket (an SQL expression of the record) is in @buckets, in key order.
+    private async IAsyncEnumerable<StoredRecord> ReadInBucketsAsync(string bucket, object parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
-        var sql = $"select key, hash, matched, row_hash from sync_records where sync = @sync and ((row_hash >> 4) & @mask) {BucketIn} order by key{KeyCollation}";
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            sql, new { sync, mask = (1L << bits) - 1, buckets = BucketList(buckets) }, cancellationToken: cancellationToken));
+        var sql = $"select key, hash, matched, row_hash from sync_records where sync = @sync and {bucket} {BucketIn} order by key{KeyCollation}";
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
             var state = new RecordState(unchecked((ulong)reader.GetInt64(1)), reader.GetBoolean(2), unchecked((ulong)reader.GetInt64(3)));

@@ -75,17 +75,18 @@ internal sealed partial class BucketCompare
             return AllKeys;
         }
 
-        var wanted = new bool[state.Count];
-        foreach (var bucket in differing)
-        {
-            wanted[bucket] = true;
-        }
-
         var where = ModelQuery.InRowHashBuckets(context.Model, context.Sync, dialect, bits, differing, badKeys);
+        // Asking the store creates its stream without reading it: null where it does not filter.
         if (context.Saved.Records.Buckets is { } store && store.ReadRecordsByRowHashAsync(context.Saved.Records.Sync, bits, differing, CancellationToken.None) is not null)
         {
             // The store filters: the records of other buckets never reach the worker.
             return new BucketChanges(true, where, Wanted: null, Stored: token => store.ReadRecordsByRowHashAsync(context.Saved.Records.Sync, bits, differing, token)!);
+        }
+
+        var wanted = new bool[state.Count];
+        foreach (var bucket in differing)
+        {
+            wanted[bucket] = true;
         }
 
         return new BucketChanges(true, where, record => wanted[BucketSums.OfRowHash(record.State.RowHash, bits)]);
