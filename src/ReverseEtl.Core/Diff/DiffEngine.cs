@@ -28,16 +28,34 @@ public static class DiffEngine
     /// after the other (its query orders them so, ties broken by the key's own text), so no set of the keys seen is kept
     /// to catch a duplicate out of order: memory stays flat however many rows there are (a first run returns them all).
     /// </summary>
-    public static async IAsyncEnumerable<DiffEvent> DiffAsync(
+    public static IAsyncEnumerable<DiffEvent> DiffAsync(
         IAsyncEnumerable<MappedRow> rows,
         Dictionary<string, RecordState> previous,
         bool keysAdjacent,
+        CancellationToken cancellationToken = default) => DiffAsync(rows, previous, () => keysAdjacent, cancellationToken);
+
+    /// <summary>
+    /// As above, <paramref name="keysAdjacent"/> asked once the first row is read: a source that learns only then how
+    /// its rows come (<see cref="Running.WarehouseRows.KeysAdjacent"/>).
+    /// </summary>
+    public static async IAsyncEnumerable<DiffEvent> DiffAsync(
+        IAsyncEnumerable<MappedRow> rows,
+        Dictionary<string, RecordState> previous,
+        Func<bool> keysAdjacent,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var seen = keysAdjacent ? null : new HashSet<string>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(keysAdjacent);
+        HashSet<string>? seen = null;
+        var first = true;
         Pending? pending = null;
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
+            if (first)
+            {
+                first = false;
+                seen = keysAdjacent() ? null : new HashSet<string>(StringComparer.Ordinal);
+            }
+
             if (row.Key is null)
             {
                 yield return new RowRejected(row.Number, null, row.KeyProblem ?? "the primary key is null");

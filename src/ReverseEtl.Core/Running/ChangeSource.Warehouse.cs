@@ -22,7 +22,7 @@ public sealed partial class ChangeSource
         // Every row read whole where most rows must be read so: a first run (every key new), almost every bucket differing.
         var whole = changes?.WholeRows ?? context.Saved.Held == 0;
         _inWarehouse = new WarehouseRows(context, dialect, states, saved, changes?.Where) { MayStream = MayStream, Whole = whole };
-        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, cancellationToken))
+        await foreach (var item in DiffEngine.DiffAsync(_inWarehouse.ReadAsync(cancellationToken), states.Previous, () => _inWarehouse.KeysAdjacent, cancellationToken))
         {
             foreach (var seen in _inWarehouse.TakeSeen())
             {

@@ -44,6 +44,15 @@ internal sealed partial class WarehouseRows(
     /// </summary>
     public bool Whole { get; init; }
 
+    /// <summary>
+    /// Whether a key's rows are passed on one after the other, so that the diff needs no set of every key seen (once the
+    /// first row is read): rows read <see cref="Whole"/> against the state streamed, whose merge throws for a key out of
+    /// order and groups a key's rows. Not where rows are fetched (a fetch may bring a key's rows apart, should the
+    /// model change meanwhile), nor with a <c>where</c> (its rejected rows are passed on at the end, in row order).
+    /// On a first run, the set would hold every key of the model: about 100 bytes a row.
+    /// </summary>
+    public bool KeysAdjacent => Whole && states.Streams;
+
     /// <summary>Key + row-hash rows read (whole rows, when <see cref="Whole"/>).</summary>
     public long KeysRead { get; private set; }
 

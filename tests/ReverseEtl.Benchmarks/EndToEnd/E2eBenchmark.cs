@@ -42,7 +42,9 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         var first = await Worker(worker, space, "first run (worker diff)", "run", "--once", "--sync", "bench-worker");
         _figures.Add("first_run_rows_per_s", options.Rows / first.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (worker diff)");
         _figures.Add("first_run_peak_rss_mib", Mib(first.PeakRssBytes), "MiB", "first run, peak RSS");
-        await Worker(worker, space, "first run (warehouse diff)", "run", "--once", "--sync", "bench-warehouse");
+        var warehouse = await Worker(worker, space, "first run (warehouse diff)", "run", "--once", "--sync", "bench-warehouse");
+        _figures.Add("first_run_warehouse_rows_per_s", options.Rows / warehouse.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (diff: warehouse: every row read whole)");
+        _figures.Add("first_run_warehouse_peak_rss_mib", Mib(warehouse.PeakRssBytes), "MiB", "first run, diff: warehouse, peak RSS");
         var snapshot = await Worker(worker, space, "first run (snapshot diff)", "run", "--once", "--sync", "bench-snapshot");
         _figures.Add("first_run_snapshot_rows_per_s", options.Rows / snapshot.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (diff: warehouse with a snapshot, written after)");
         var except = await ExceptAsync(space, "EXCEPT, nothing changed");

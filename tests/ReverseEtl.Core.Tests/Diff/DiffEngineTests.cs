@@ -75,6 +75,36 @@ public class DiffEngineTests
         Assert.Equal(["", "10", "A", "gone"], adjacent.OfType<RowChange>().Select(c => c.Key));
     }
 
+    // A source that learns how its rows come only as it reads them (diff: warehouse's rows read whole) is asked once,
+    // after its first row; told "adjacent", the diff keeps no set of keys, so it trusts the source with a key out of order.
+    [Fact]
+    public async Task DiffAsync_AdjacencyAskedAfterTheFirstRow_OnceAndTrusted()
+    {
+        MappedRow[] rows = [Row(1, "a", 1, true), Row(2, "Zoë 東京", 2, true), Row(3, "a", 3, true)];
+        var read = 0;
+        var asked = new List<int>();
+        async IAsyncEnumerable<MappedRow> Source()
+        {
+            foreach (var row in rows)
+            {
+                read++;
+                yield return row;
+                await Task.Yield();
+            }
+        }
+
+        var trusted = new List<DiffEvent>();
+        await foreach (var e in DiffEngine.DiffAsync(Source(), State(("a", 9, true)), () => { asked.Add(read); return true; }))
+        {
+            trusted.Add(e);
+        }
+
+        var withSet = await Diff(State(("a", 9, true)), rows);
+        Assert.Equal([1], asked);
+        Assert.Empty(trusted.OfType<RowRejected>());
+        Assert.Equal(3L, Assert.Single(withSet.OfType<RowRejected>()).RowNumber);
+    }
+
     [Fact]
     public async Task DiffAsync_NullKey_RejectsTheRowWithItsReason()
     {
