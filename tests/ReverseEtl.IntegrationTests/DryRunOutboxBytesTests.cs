@@ -53,6 +53,22 @@ public sealed class DryRunOutboxBytesTests : IAsyncDisposable
         Assert.Superset(Names.Where(n => n is not null).ToHashSet(), names);
     }
 
+    // The folder is made when a line finds it missing, not before each line: one removed while the worker runs is made again.
+    [Fact]
+    public async Task DryRun_OutboxFolderRemovedBetweenBatches_MadeAgainWithTheNextLine()
+    {
+        var dryRun = Writer(_dry, string.Empty);
+        var batches = Records().Chunk(100).ToList();
+
+        var first = await dryRun.WriteAsync(batches[0], CancellationToken.None);
+        Directory.Delete(_dry.Paths.OutboxDirectory, recursive: true);
+        var second = await dryRun.WriteAsync(batches[1], CancellationToken.None);
+
+        Assert.All(first.Concat(second), o => Assert.Equal(OutcomeStatus.Sent, o.Status));
+        var body = Assert.Single(OutboxBodies());
+        Assert.Equal(batches[1].Length, JsonDocument.Parse(body).RootElement.GetProperty("inputs").GetArrayLength());
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var runtime in _runtimes)

@@ -60,9 +60,10 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
     // (flock on Linux and macOS) and the line written in one call; a process that finds it held waits its turn.
+    // The folder is made when a line finds it missing (the first line, or after someone removed it), not before each
+    // line: a first run writes 10,000 lines.
     private async Task AppendAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -70,6 +71,10 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
                 await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
                 await file.WriteAsync(line, cancellationToken);
                 return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 1_000)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             }
             catch (IOException ex) when (HeldElsewhere(ex) && attempt < 1_000)
             {
