@@ -44,6 +44,20 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
 
+    // A first run reads every row whole, merged with the state streamed in key order, and keeps no set of the keys seen:
+    // a key on three rows, a null and an empty key are rejected as diff: worker rejects them, with the same row numbers.
+    [Fact]
+    public async Task Run_FirstRunWithDuplicatedNullAndEmptyKeys_SameEventsRequestsAndStateAsWorkerDiff()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, AwkwardAccounts(300));
+        await ExecuteAsync(project, "insert into accounts values ('ключ_00250', 'Duplicate ü', 3, 'n'), ('ключ_00250', null, 4, ''), (null, 'No key', 4, 'n'), ('', 'Empty key 東京', 5, 'n')");
+
+        var first = await SameBothWaysAsync(project);
+
+        Assert.Equal((299L, 5L, 304L), (first.Counts.Sent, first.Counts.Rejected, first.Counts.RowsFetched));
+    }
+
     // Fetches of a thousand keys run in the warehouse while the key rows go on being read: four, then two, and the
     // requests come out as the worker's diff sends them, in order.
     [Fact]

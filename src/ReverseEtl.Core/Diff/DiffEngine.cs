@@ -38,7 +38,7 @@ public static class DiffEngine
     /// As above, <paramref name="keysAdjacent"/> asked once the first row is read: a source that learns only then how
     /// its rows come (<see cref="Running.WarehouseRows.KeysAdjacent"/>).
     /// </summary>
-    public static async IAsyncEnumerable<DiffEvent> DiffAsync(
+    internal static async IAsyncEnumerable<DiffEvent> DiffAsync(
         IAsyncEnumerable<MappedRow> rows,
         Dictionary<string, RecordState> previous,
         Func<bool> keysAdjacent,

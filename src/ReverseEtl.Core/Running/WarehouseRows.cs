@@ -143,6 +143,8 @@ internal sealed partial class WarehouseRows(
     {
         var rows = new List<MappedRow>();
         var first = group[0];
+        // Asked for every keyed group, duplicated ones too: streamed, FindAsync throws for a key not after the last one,
+        // which is what lets the diff keep no set of the keys seen (KeysAdjacent). Do not skip it for any group.
         var before = first.Text is null ? null : await states.FindAsync(first.Text);
         if ((first.Text is null || group.Count > 1) && _rejected is not null)
         {

@@ -64,6 +64,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     // line: a first run writes 10,000 lines.
     private async Task AppendAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
     {
+        var made = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -72,8 +73,10 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
                 await file.WriteAsync(line, cancellationToken);
                 return;
             }
-            catch (DirectoryNotFoundException) when (attempt < 1_000)
+            catch (DirectoryNotFoundException) when (++made <= 2)
             {
+                // Made at most twice (once more should it vanish again at once): a path that cannot be made, such as a
+                // broken link, fails here rather than spinning.
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             }
             catch (IOException ex) when (HeldElsewhere(ex) && attempt < 1_000)
