@@ -28,4 +28,11 @@ public interface IWarehouseBuckets : IWarehouseDialect
     /// For a null it may hold or not (rows whose key is null are read whatever their bucket).
     /// </summary>
     string BucketableKey(string column);
+
+    /// <summary>
+    /// The most items one SQL <c>in (…)</c> list may hold; a longer list of buckets is split into lists joined by
+    /// <c>or</c>, each repeating its expression (an md5 of every row's key, or its row's hash). Snowflake refuses more
+    /// than 16,384 (error 001795): 10,000 unless a warehouse takes any length, where one list is computed once a row.
+    /// </summary>
+    int MaxListItems => 10_000;
 }

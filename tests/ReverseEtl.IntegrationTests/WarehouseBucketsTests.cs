@@ -6,6 +6,7 @@ using DuckDB.NET.Data;
 using Npgsql;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
 using ReverseEtl.IntegrationTests.Postgres;
 using ReverseEtl.Warehouses.DuckDb;
 using ReverseEtl.Warehouses.Postgres;
@@ -59,6 +60,24 @@ public abstract class WarehouseBucketsTests
         var rows = await ReadAsync((IWarehouse)dialect, sql);
 
         Assert.All(rows, row => Assert.Equal([1UL, 1, 1, 1, 0, 0], row.Select(Whole)));
+    }
+
+    // Up to half the buckets may differ (32,768 at a million keys): one list where the warehouse takes any length
+    // (DuckDB, PostgreSQL), lists of 10,000 joined by `or` otherwise. Either way, the rows of those buckets and no others.
+    [Fact]
+    public async Task InList_ThirtyThousandBuckets_SelectsTheRowsOfThoseBucketsOnly()
+    {
+        var dialect = await WarehouseAsync(Table);
+        const int Bits = 16;
+        var keys = (await ReadAsync((IWarehouse)dialect, "select s from t as t")).Select(r => (string)r[0]!).ToList();
+        var (wanted, others) = (keys.Take(2).ToHashSet(StringComparer.Ordinal), keys.Skip(2).Select(k => (int)Bucket(k, Bits)).ToHashSet());
+        var buckets = wanted.Select(k => (int)Bucket(k, Bits)).Concat(Enumerable.Range(0, 1 << Bits).Where(b => !others.Contains(b)).Take(29_998)).Distinct().Order().ToList();
+        var condition = ModelQuery.InList(dialect.KeyBucket(dialect.KeyText("t.s"), Bits), buckets, dialect.MaxListItems);
+
+        var rows = await ReadAsync((IWarehouse)dialect, $"select s from t as t where {condition}");
+
+        Assert.Equal(wanted, rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal));
+        Assert.Equal(dialect.MaxListItems >= buckets.Count ? 1 : 3, condition.Split(" in (").Length - 1);
     }
 
     private static async Task<List<object?[]>> ReadAsync(IWarehouse warehouse, string sql)

@@ -73,7 +73,7 @@ public static partial class ModelQuery
     /// </summary>
     public static string InRowHashBuckets(ModelDefinition model, SyncDefinition sync, IWarehouseBuckets dialect, int bits, IReadOnlyCollection<int> buckets, bool badKeys)
     {
-        var inBuckets = InList($"{dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} % {1L << bits}", buckets);
+        var inBuckets = InList($"{dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} % {1L << bits}", buckets, dialect.MaxListItems);
         return badKeys ? $"{inBuckets} or ({BadKey(model, dialect)})" : inBuckets;
     }
 
@@ -124,16 +124,14 @@ public static partial class ModelQuery
         return terms.Count == 1 ? terms[0] : $"({string.Join(" or ", terms)})";
     }
 
-    /// <summary>The most items one <c>in (…)</c> list holds: Snowflake refuses a list of more than 16,384 (error 001795).</summary>
-    public const int MaxListItems = 10_000;
-
     /// <summary>
-    /// <paramref name="expression"/> in <paramref name="values"/>, as lists of at most <see cref="MaxListItems"/> joined by
-    /// <c>or</c>: with buckets of about 16 keys, up to half of them (32,768 at a million keys) may differ.
+    /// <paramref name="expression"/> in <paramref name="values"/>, as lists of at most <paramref name="maxItems"/>
+    /// (<see cref="IWarehouseBuckets.MaxListItems"/>) joined by <c>or</c>: with buckets of about 16 keys, up to half of
+    /// them (32,768 at a million keys) may differ.
     /// </summary>
-    public static string InList(string expression, IEnumerable<int> values)
+    public static string InList(string expression, IEnumerable<int> values, int maxItems)
     {
-        var lists = values.Chunk(MaxListItems).Select(chunk => $"{expression} in ({string.Join(", ", chunk)})").ToList();
+        var lists = values.Chunk(maxItems).Select(chunk => $"{expression} in ({string.Join(", ", chunk)})").ToList();
         return lists.Count == 1 ? lists[0] : $"({string.Join(" or ", lists)})";
     }
 
@@ -144,7 +142,7 @@ public static partial class ModelQuery
         var parts = new List<string>(2);
         if (buckets.Count > 0)
         {
-            parts.Add(InList(dialect.KeyBucket(dialect.KeyText(key), bits), buckets));
+            parts.Add(InList(dialect.KeyBucket(dialect.KeyText(key), bits), buckets, dialect.MaxListItems));
         }
 
         if (nullKeys || parts.Count == 0)

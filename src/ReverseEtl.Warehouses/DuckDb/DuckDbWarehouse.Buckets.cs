@@ -8,6 +8,9 @@ namespace ReverseEtl.Warehouses.DuckDb;
 /// </summary>
 public sealed partial class DuckDbWarehouse : IWarehouseBuckets
 {
+    /// <summary>Any length: DuckDB takes one list of every bucket, its expression computed once a row (three lists of 10,000 took 1.7 s more at 3M rows on DuckDB).</summary>
+    public int MaxListItems => int.MaxValue;
+
     public string KeyBucket(string keyText, int bits) =>
         $"(cast('0x' || substr(md5({keyText}), 1, 8) as bigint) // {1L << (32 - Bits(bits))})";
 

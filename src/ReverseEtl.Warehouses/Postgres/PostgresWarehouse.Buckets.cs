@@ -5,6 +5,9 @@ namespace ReverseEtl.Warehouses.Postgres;
 /// <summary>Bucket comparison for <c>diff: warehouse</c>: hex digits of md5 read as whole numbers through <c>bit(n)</c>.</summary>
 public sealed partial class PostgresWarehouse : IWarehouseBuckets
 {
+    /// <summary>Any length: PostgreSQL takes one list of every bucket (a hashed lookup), its expression computed once a row.</summary>
+    public int MaxListItems => int.MaxValue;
+
     public string KeyBucket(string keyText, int bits) =>
         $"(('x' || substr(md5({keyText}), 1, 8))::bit(32)::bigint / {1L << (32 - Bits(bits))})";
 

@@ -138,6 +138,17 @@ public class ModelQueryTests
         Assert.Equal(buckets, items.SelectMany(i => i).Select(i => int.Parse(i, CultureInfo.InvariantCulture)));
     }
 
+    [Fact]
+    public void InBuckets_WarehouseTakesAnyLength_OneListEveryBucketInIt()
+    {
+        var kit = new RunKit("mode: upsert");
+        var buckets = Enumerable.Range(0, 25_001).Select(i => i * 2).ToList();
+
+        var condition = ModelQuery.InBuckets(kit.Runtime.Project.Models["m"], new QuotingDialect { MaxListItems = int.MaxValue }, 16, buckets, nullKeys: false);
+
+        Assert.Equal($"bucket(cast(retl_model__.id as text), 16) in ({string.Join(", ", buckets)})", condition);
+    }
+
     private sealed class QuotingDialect : IWarehouseBuckets
     {
         public string KeyBucket(string keyText, int bits) => $"bucket({keyText}, {bits})";
@@ -151,5 +162,7 @@ public class ModelQueryTests
         public string Literal(object? value) => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'";
 
         public string KeyText(string column) => $"cast({column} as text)";
+
+        public int MaxListItems { get; init; } = 10_000;
     }
 }

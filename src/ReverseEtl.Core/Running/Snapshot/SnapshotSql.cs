@@ -64,7 +64,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
 
     /// <summary>Removes the snapshot's keys of the given buckets (of <paramref name="bits"/> bits, as <see cref="BucketSums"/>).</summary>
     public string ClearBuckets(IWarehouseSnapshotBuckets buckets, int bits, IEnumerable<int> which) =>
-        $"delete from {Table} where sync_name = {dialect.Literal(sync)} and {ModelQuery.InList(buckets.KeyBucket("key_text", bits), which)}";
+        $"delete from {Table} where sync_name = {dialect.Literal(sync)} and {ModelQuery.InList(buckets.KeyBucket("key_text", bits), which, buckets.MaxListItems)}";
 
     /// <summary>
     /// The one-statement diff: the model's rows whose key is new, null or duplicated, or whose row hash or match differ
