@@ -46,8 +46,8 @@ internal sealed partial class WarehouseRows(
 
     /// <summary>
     /// Whether a key's rows are passed on one after the other, so that the diff needs no set of every key seen (once the
-    /// first row is read): rows read <see cref="Whole"/> against the state streamed, whose merge throws for a key out of
-    /// order and groups a key's rows. Not where rows are fetched (a fetch may bring a key's rows apart, should the
+    /// first row is read): rows read <see cref="Whole"/> against the state streamed, where the read groups a key's rows
+    /// and the merge (<see cref="KeyStates.FindAsync"/>) throws for a key out of order. Not where rows are fetched (a fetch may bring a key's rows apart, should the
     /// model change meanwhile), nor with a <c>where</c> (its rejected rows are passed on at the end, in row order).
     /// On a first run, the set would hold every key of the model: about 100 bytes a row.
     /// </summary>
