@@ -7,9 +7,13 @@ internal sealed class HubSpotBatch
 {
     private readonly Dictionary<int, int> _supersededBy = [];
 
-    private HubSpotBatch(int count) => Outcomes = new RecordOutcome?[count];
+    private HubSpotBatch(int count)
+    {
+        Outcomes = new RecordOutcome?[count];
+        Inputs = new List<Pending>(count);
+    }
 
-    public List<Pending> Inputs { get; } = [];
+    public List<Pending> Inputs { get; }
 
     public RecordOutcome?[] Outcomes { get; }
 
@@ -17,10 +21,10 @@ internal sealed class HubSpotBatch
     public static HubSpotBatch Prepare(IReadOnlyList<SyncRecord> records, HubSpotSyncOptions options, SyncMode mode)
     {
         var batch = new HubSpotBatch(records.Count);
-        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, int>(records.Count, StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
-            var properties = Properties(records[i].Payload, options.Associate?.Field);
+            var properties = HubSpotPropertyValues.Of(records[i].Payload, options.Associate?.Field);
             var id = mode == SyncMode.CreateOnly ? records[i].Key : properties.GetValueOrDefault(options.IdProperty, string.Empty);
             if (id.Length == 0)
             {
@@ -31,7 +35,7 @@ internal sealed class HubSpotBatch
             if (byId.TryGetValue(id, out var earlier))
             {
                 batch._supersededBy[earlier] = i;
-                batch.Inputs.RemoveAll(p => p.Index == earlier);
+                batch.Inputs.RemoveAt(batch.Inputs.FindIndex(IndexIs(earlier)));
             }
 
             byId[id] = i;
@@ -41,26 +45,19 @@ internal sealed class HubSpotBatch
         return batch;
     }
 
-    // The record's properties as HubSpot's strings, but the field that only names an association.
-    private static Dictionary<string, string> Properties(IReadOnlyDictionary<string, object?> payload, string? associate)
-    {
-        var properties = new Dictionary<string, string>(payload.Count, StringComparer.Ordinal);
-        foreach (var (field, value) in payload)
-        {
-            if (field != associate)
-            {
-                properties.Add(field, HubSpotValues.Format(value));
-            }
-        }
-
-        return properties;
-    }
+    // Made only for a record that supersedes another: a lambda in Prepare's loop would capture 'earlier' in an object
+    // made for every record.
+    private static Predicate<Pending> IndexIs(int index) => p => p.Index == index;
 
     /// <summary>Reads a 200 or 207: results by objectWriteTraceId, errors by trace id or by the ids in their context.</summary>
     public static void Map(HubSpotWriteResult result, IReadOnlyList<Pending> inputs, RecordOutcome?[] outcomes)
     {
-        var byTrace = inputs.ToDictionary(p => p.Input.ObjectWriteTraceId, p => p.Index, StringComparer.Ordinal);
-        var byId = inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);
+        var byTrace = new Dictionary<string, int>(inputs.Count, StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            byTrace.TryAdd(input.Input.ObjectWriteTraceId, input.Index);
+        }
+
         foreach (var record in result.Results ?? [])
         {
             if (record.ObjectWriteTraceId is { } trace && byTrace.TryGetValue(trace, out var index))
@@ -69,6 +66,8 @@ internal sealed class HubSpotBatch
             }
         }
 
+        // By id only for an answer with errors (a 207): most answers have none, and a first run reads 10,000.
+        var byId = result.Errors is { Count: > 0 } ? inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal) : [];
         foreach (var error in result.Errors ?? [])
         {
             var ids = error.Context?.GetValueOrDefault("ids") ?? [];

@@ -49,8 +49,19 @@ internal sealed record HubSpotCreateRecord(IReadOnlyDictionary<string, string> P
 /// </summary>
 internal sealed record HubSpotWriteResult(string? Status, IReadOnlyList<HubSpotWritten>? Results, IReadOnlyList<HubSpotError>? Errors);
 
-/// <summary>One record of a batch write's answer: its HubSpot id and the trace id it was sent with.</summary>
-internal sealed record HubSpotWritten(string Id, string? ObjectWriteTraceId);
+/// <summary>
+/// One record of a batch write's answer: its HubSpot id and the trace id it was sent with. Read through the
+/// parameterless constructor and the properties' setters: System.Text.Json reads a record through its parameters with a
+/// state object and an argument holder made for each record, and a first run reads a million.
+/// </summary>
+internal sealed record HubSpotWritten(string Id, string? ObjectWriteTraceId)
+{
+    [JsonConstructor]
+    public HubSpotWritten()
+        : this(null!, null)
+    {
+    }
+}
 
 /// <summary>A 200 or 207 answer to a batch read, with each record's properties: <see cref="Errors"/> only on 207.</summary>
 internal sealed record HubSpotBatchResult(string? Status, IReadOnlyList<HubSpotRecordResult>? Results, IReadOnlyList<HubSpotError>? Errors);
