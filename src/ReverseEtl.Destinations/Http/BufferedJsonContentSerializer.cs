@@ -8,8 +8,7 @@ namespace ReverseEtl.Destinations.Http;
 /// Refit's System.Text.Json serializer, but for reading answers: an answer is already in memory when it is read (the
 /// network's is buffered by <see cref="OutboxOrNetworkHandler"/>, the dry run's is an array), so it is deserialized
 /// from its bytes in one synchronous pass instead of through the serializer's resumable stream reader, which cost
-/// about twice as much per answer (a first run reads 10,000 of them at 1M rows). Requests are written as Refit writes them,
-/// into an array (see <see cref="ToHttpContent{T}"/>).
+/// about twice as much per answer (a first run reads 10,000 of them at 1M rows). Requests are written as Refit writes them.
 /// </summary>
 internal sealed class BufferedJsonContentSerializer(JsonSerializerOptions options) : IHttpContentSerializer
 {
@@ -17,11 +16,7 @@ internal sealed class BufferedJsonContentSerializer(JsonSerializerOptions option
 
     private readonly SystemTextJsonContentSerializer _refit = new(options);
 
-    /// <summary>
-    /// The request's UTF-8 JSON, written once into an array of its size, as Refit writes it: the dry run writes those
-    /// bytes to its outbox without reading them out of the content again, and the network gets them with their length.
-    /// </summary>
-    public HttpContent ToHttpContent<T>(T item) => JsonBytesContent.Of(JsonSerializer.SerializeToUtf8Bytes(item, options));
+    public HttpContent ToHttpContent<T>(T item) => _refit.ToHttpContent(item);
 
     public async Task<T?> FromHttpContentAsync<T>(HttpContent content, CancellationToken cancellationToken = default)
     {

@@ -5,8 +5,7 @@ using System.Runtime.InteropServices;
 namespace ReverseEtl.Destinations.Http;
 
 /// <summary>
-/// JSON made here, over the very bytes it was written into: a request body (<see cref="BufferedJsonContentSerializer"/>,
-/// which the dry-run outbox writes as it stands) or a dry-run answer, read back by
+/// A JSON answer made here (the dry run's), over the very bytes it was written into: it is read back by
 /// <see cref="BufferedJsonContentSerializer"/> from those bytes, not through a buffered copy. A first run's 10,000
 /// answers of about 120 KB each were copied three times (the writer's growth, its array, HttpClient's buffer), each a
 /// large object the collector clears and sweeps.

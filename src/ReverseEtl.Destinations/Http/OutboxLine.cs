@@ -17,7 +17,7 @@ internal static class OutboxLine
     /// caller disposes. The body is parsed once, as a document over its own bytes: it checks that the body is JSON
     /// and is what the answer is made from.
     /// </summary>
-    public static (ArraySegment<byte> Line, JsonDocument? Body) Of(DateTimeOffset at, string method, string? url, ReadOnlyMemory<byte> body)
+    public static (ArraySegment<byte> Line, JsonDocument? Body) Of(DateTimeOffset at, string method, string? url, byte[] body)
     {
         var (document, json) = body.Length == 0 ? (null, false) : ParseOrText(body);
         // Room for the line from the start and no copy at the end: a first run's lines are about 120 KB each.
@@ -37,7 +37,7 @@ internal static class OutboxLine
         return (JsonBytesContent.Written(buffer), document);
     }
 
-    private static void WriteBody(Utf8JsonWriter writer, JsonDocument? document, bool json, ReadOnlyMemory<byte> body)
+    private static void WriteBody(Utf8JsonWriter writer, JsonDocument? document, bool json, byte[] body)
     {
         if (document is null)
         {
@@ -47,9 +47,9 @@ internal static class OutboxLine
         {
             writer.WriteStringValue(document.RootElement.GetString());
         }
-        else if (body.Span.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        else if (body.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') < 0)
         {
-            writer.WriteRawValue(body.Span, skipInputValidation: true); // parsed above: valid JSON
+            writer.WriteRawValue(body, skipInputValidation: true); // parsed above: valid JSON
         }
         else
         {
@@ -57,7 +57,7 @@ internal static class OutboxLine
         }
     }
 
-    private static (JsonDocument Document, bool Json) ParseOrText(ReadOnlyMemory<byte> body)
+    private static (JsonDocument Document, bool Json) ParseOrText(byte[] body)
     {
         try
         {
@@ -66,7 +66,7 @@ internal static class OutboxLine
         catch (JsonException)
         {
             // Form-encoded bodies (OAuth token requests) are written as text, and answered as a JSON string.
-            return (JsonSerializer.SerializeToDocument(Encoding.UTF8.GetString(body.Span)), false);
+            return (JsonSerializer.SerializeToDocument(Encoding.UTF8.GetString(body)), false);
         }
     }
 }

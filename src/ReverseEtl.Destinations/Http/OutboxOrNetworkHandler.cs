@@ -33,13 +33,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             }
         }
 
-        // A body made here (BufferedJsonContentSerializer) is read as it stands, not copied out of a buffer.
-        ReadOnlyMemory<byte> bytes = request.Content switch
-        {
-            null => ReadOnlyMemory<byte>.Empty,
-            JsonBytesContent own => own.Bytes,
-            var other => await other.ReadAsByteArrayAsync(cancellationToken),
-        };
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var (line, body) = OutboxLine.Of(time.GetUtcNow(), request.Method.Method, request.RequestUri?.ToString(), bytes);
         using var document = body;
         target.Writing();

@@ -57,7 +57,7 @@ public sealed class OutboxLineTests
 
         var (segment, document) = OutboxLine.Of(At, "POST", "https://login.example.com/token", form);
         var line = segment.ToArray();
-        var (none, nothing) = OutboxLine.Of(At, "GET", "https://api.example.com/y", Array.Empty<byte>());
+        var (none, nothing) = OutboxLine.Of(At, "GET", "https://api.example.com/y", []);
         using (document)
         {
             Assert.Equal("grant_type=refresh_token&client_id=Zo%C3%AB&x=\"ö\"", JsonNode.Parse(line)!["body"]!.GetValue<string>());
