@@ -22,7 +22,7 @@ internal sealed class HubSpotPropertyValues(KeyValuePair<string, string>[] pairs
     /// <summary>The payload's values formatted for HubSpot, but the field that only names an association.</summary>
     public static HubSpotPropertyValues Of(IReadOnlyDictionary<string, object?> payload, string? associate)
     {
-        var pairs = new KeyValuePair<string, string>[payload.Count - (associate is not null && payload.ContainsKey(associate) ? 1 : 0)];
+        var pairs = new KeyValuePair<string, string>[payload.Count];
         var i = 0;
         foreach (var (field, value) in payload)
         {
@@ -30,6 +30,11 @@ internal sealed class HubSpotPropertyValues(KeyValuePair<string, string>[] pairs
             {
                 pairs[i++] = new KeyValuePair<string, string>(field, HubSpotValues.Format(value));
             }
+        }
+
+        if (i < pairs.Length)
+        {
+            Array.Resize(ref pairs, i); // the association's field was left out
         }
 
         return new HubSpotPropertyValues(pairs);
