@@ -44,7 +44,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
         return response;
     }
 
-    private async Task WriteAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
+    private async Task WriteAsync(string path, IReadOnlyList<ReadOnlyMemory<byte>> line, CancellationToken cancellationToken)
     {
         var gate = Gates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -59,10 +59,11 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     }
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
-    // (flock on Linux and macOS) and the line written in one call; a process that finds it held waits its turn.
+    // (flock on Linux and macOS) and the line's parts written at its end in one call; a process that finds it held
+    // waits its turn.
     // The folder is made when a line finds it missing (the first line, or after someone removed it), not before each
     // line: a first run writes 10,000 lines.
-    private async Task AppendAsync(string path, ArraySegment<byte> line, CancellationToken cancellationToken)
+    private async Task AppendAsync(string path, IReadOnlyList<ReadOnlyMemory<byte>> line, CancellationToken cancellationToken)
     {
         var made = 0;
         for (var attempt = 1; ; attempt++)
@@ -70,7 +71,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             try
             {
                 await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
-                await file.WriteAsync(line, cancellationToken);
+                await RandomAccess.WriteAsync(file.SafeFileHandle, line, file.Length, cancellationToken); // at the end, held: one pwritev
                 return;
             }
             catch (DirectoryNotFoundException) when (++made <= 2)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +21,7 @@ public sealed class OutboxLineTests
         var body = Encoding.UTF8.GetBytes("""{"inputs":[{"id":"caf\u00e9","name":"Zoë \"q\" \\ 🚀 東京","empty":"","id":"dup","n":null}]}""");
 
         var (segment, document) = OutboxLine.Of(At, "POST", "https://api.hubapi.com/x", body);
-        var line = segment.ToArray();
+        var line = Joined(segment);
         using (document)
         {
             using var parsed = JsonDocument.Parse(line);
@@ -30,6 +31,7 @@ public sealed class OutboxLineTests
             Assert.Equal((byte)'\n', line[^1]);
             Assert.Equal(1, line.Count(b => b == (byte)'\n'));
             Assert.Equal(["café", "dup"], document!.RootElement.GetProperty("inputs")[0].EnumerateObject().Where(p => p.Name == "id").Select(p => p.Value.GetString()));
+            Assert.True(MemoryMarshal.TryGetArray(segment[1], out var part) && ReferenceEquals(body, part.Array)); // the body itself, not a copy
         }
     }
 
@@ -39,7 +41,7 @@ public sealed class OutboxLineTests
         var body = Encoding.UTF8.GetBytes("{\n  \"text\": \"a\\nb ж\",\r\n  \"list\": [1, 2.50, true, null, {}]\n}");
 
         var (segment, document) = OutboxLine.Of(At, "POST", null, body);
-        var line = segment.ToArray();
+        var line = Joined(segment);
         using (document)
         {
             Assert.Equal(1, line.Count(b => b == (byte)'\n'));
@@ -56,7 +58,7 @@ public sealed class OutboxLineTests
         var form = Encoding.UTF8.GetBytes("grant_type=refresh_token&client_id=Zo%C3%AB&x=\"ö\"");
 
         var (segment, document) = OutboxLine.Of(At, "POST", "https://login.example.com/token", form);
-        var line = segment.ToArray();
+        var line = Joined(segment);
         var (none, nothing) = OutboxLine.Of(At, "GET", "https://api.example.com/y", []);
         using (document)
         {
@@ -66,7 +68,9 @@ public sealed class OutboxLineTests
         }
 
         Assert.Null(nothing);
-        using var noBody = JsonDocument.Parse(none);
+        using var noBody = JsonDocument.Parse(Joined(none));
         Assert.Equal(JsonValueKind.Null, noBody.RootElement.GetProperty("body").ValueKind);
     }
+
+    private static byte[] Joined(IReadOnlyList<ReadOnlyMemory<byte>> parts) => parts.SelectMany(p => p.ToArray()).ToArray();
 }
