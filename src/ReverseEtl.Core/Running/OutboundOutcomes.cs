@@ -33,7 +33,7 @@ internal static class OutboundOutcomes
     }
 
     // Apart from Sort's loop: a lambda there would capture the loop's variables in an object made for every record,
-    // sent or not (about 100 MB in a 1M-row first run).
+    // sent or not (about 50 MB in a 1M-row first run).
     private static RecordFailure Failed(SyncRunContext context, RowChange change, RecordOutcome outcome)
     {
         context.Problems.Report(log => log.RecordFailed(context.Sync.Name, change.Key, outcome.Status.ToString(), outcome.Message ?? string.Empty));

@@ -26,8 +26,9 @@ internal static class OutboxLine
         var asItIs = document is not null && json && body.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') < 0;
         // Room for the line from the start and no copy at the end.
         var buffer = new ArrayBufferWriter<byte>((asItIs ? 0 : body.Length) + (url?.Length ?? 0) * 6 + 256);
-        // Unvalidated, so that the envelope can stop after "body": when the body follows as a part of its own.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        // The writer checks a value's place only when the next one is written: the envelope may stop after "body":
+        // when the body follows as a part of its own.
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));

@@ -59,8 +59,8 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
     }
 
     // One line at a time across processes too (two `run --once` on one data folder): the file is opened exclusively
-    // (flock on Linux and macOS) and the line's parts written at its end in one call; a process that finds it held
-    // waits its turn.
+    // (flock on Linux and macOS) and the line's parts written at its end in one call (one pwritev on Linux); a process
+    // that finds it held waits its turn.
     // The folder is made when a line finds it missing (the first line, or after someone removed it), not before each
     // line: a first run writes 10,000 lines.
     private async Task AppendAsync(string path, IReadOnlyList<ReadOnlyMemory<byte>> line, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
             try
             {
                 await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
-                await RandomAccess.WriteAsync(file.SafeFileHandle, line, file.Length, cancellationToken); // at the end, held: one pwritev
+                await RandomAccess.WriteAsync(file.SafeFileHandle, line, file.Position, cancellationToken); // an appending stream starts at the end
                 return;
             }
             catch (DirectoryNotFoundException) when (++made <= 2)

@@ -55,7 +55,7 @@ internal sealed class HubSpotBatch
         var byTrace = new Dictionary<string, int>(inputs.Count, StringComparer.Ordinal);
         foreach (var input in inputs)
         {
-            byTrace.TryAdd(input.Input.ObjectWriteTraceId, input.Index);
+            byTrace.Add(input.Input.ObjectWriteTraceId, input.Index); // a key is in a batch once: a second would be a bug
         }
 
         foreach (var record in result.Results ?? [])
@@ -67,7 +67,9 @@ internal sealed class HubSpotBatch
         }
 
         // By id only for an answer with errors (a 207): most answers have none, and a first run reads 10,000.
-        var byId = result.Errors is { Count: > 0 } ? inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal) : [];
+        var byId = result.Errors is { Count: > 0 }
+            ? inputs.GroupBy(p => p.Input.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal)
+            : [];
         foreach (var error in result.Errors ?? [])
         {
             var ids = error.Context?.GetValueOrDefault("ids") ?? [];

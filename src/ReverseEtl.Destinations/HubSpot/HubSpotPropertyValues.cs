@@ -6,7 +6,7 @@ namespace ReverseEtl.Destinations.HubSpot;
 /// <summary>
 /// One record's properties as HubSpot's strings, in the sync's field order: names and values in one array, looked up
 /// by a scan (a record has a few dozen at most). A <see cref="Dictionary{TKey, TValue}"/> per record cost its entries,
-/// buckets and growth, about 400 bytes, for the few lookups a send makes (the id property). Names are unique: they
+/// buckets and object, about 400 bytes, for the few lookups a send makes (the id property). Names are unique: they
 /// are the sync's field names.
 /// </summary>
 internal sealed class HubSpotPropertyValues(KeyValuePair<string, string>[] pairs) : IReadOnlyDictionary<string, string>

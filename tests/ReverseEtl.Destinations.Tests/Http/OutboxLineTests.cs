@@ -72,5 +72,36 @@ public sealed class OutboxLineTests
         Assert.Equal(JsonValueKind.Null, noBody.RootElement.GetProperty("body").ValueKind);
     }
 
+    [Fact]
+    public void Of_JsonOnOneLineToAnEscapedUrl_TheLineIsTheEnvelopeTheBodyAndItsEnd()
+    {
+        var body = Encoding.UTF8.GetBytes("""["Zoë", 1, null, "", "\u00e9"]""");
+
+        var (parts, document) = OutboxLine.Of(At, "POST", "https://example.com/q?email=zoë@x.io&n=\"1\"", body);
+        using (document)
+        {
+            var expected = """{"at":"2025-05-20T08:00:00.123Z","method":"POST","url":"https://example.com/q?email=zo\u00EB@x.io\u0026n=\u00221\u0022","body":"""
+                + Encoding.UTF8.GetString(body) + "}\n";
+            Assert.Equal(expected, Encoding.UTF8.GetString(Joined(parts)));
+            Assert.Equal(3, parts.Count);
+        }
+    }
+
+    [Fact]
+    public void Of_JsonScalarWithALoneCarriageReturnInside_WrittenOnOneLineAsOnePart()
+    {
+        var body = Encoding.UTF8.GetBytes("\"a\"\r");
+
+        var (parts, document) = OutboxLine.Of(At, "POST", "https://api.example.com/z", body);
+        using (document)
+        {
+            var line = Joined(parts);
+            Assert.Single(parts);
+            Assert.Equal(1, line.Count(b => b == (byte)'\n'));
+            Assert.DoesNotContain((byte)'\r', line);
+            Assert.Equal("a", JsonNode.Parse(line)!["body"]!.GetValue<string>());
+        }
+    }
+
     private static byte[] Joined(IReadOnlyList<ReadOnlyMemory<byte>> parts) => parts.SelectMany(p => p.ToArray()).ToArray();
 }

@@ -59,6 +59,29 @@ public sealed class HubSpotBatchTests
     }
 
     [Fact]
+    public void Prepare_CreateOnly_TheIdIsTheKeyEvenWithoutTheIdProperty()
+    {
+        var payload = new Dictionary<string, object?> { ["name"] = "Ørsted", ["empty"] = null };
+
+        var input = Assert.Single(HubSpotBatch.Prepare([new SyncRecord("key-ж", RecordAction.Enter, payload)], Options, SyncMode.CreateOnly).Inputs).Input;
+
+        Assert.Equal("key-ж", input.Id);
+        Assert.Equal(["Ørsted", ""], input.Properties.Values);
+    }
+
+    [Fact]
+    public void Map_AnAnswerWhoseRecordsLackIdOrTraceId_ReadAndLeftWithoutAResult()
+    {
+        var batch = HubSpotBatch.Prepare([new SyncRecord("a", RecordAction.Enter, new Dictionary<string, object?> { ["product_account_id"] = "id-a" })], Options, SyncMode.Upsert);
+        var answer = JsonSerializer.Deserialize<HubSpotWriteResult>("""{"status":"COMPLETE","results":[{"properties":{}},{"id":"7"},{"id":null,"objectWriteTraceId":null}]}""", HubSpotDestination.Json)!;
+
+        HubSpotBatch.Map(answer, batch.Inputs, batch.Outcomes);
+
+        Assert.Equal([new HubSpotWritten(null!, null), new HubSpotWritten("7", null), new HubSpotWritten(null!, null)], answer.Results);
+        Assert.Equal(OutcomeStatus.RetryableFailure, Assert.Single(batch.Complete()).Status);
+    }
+
+    [Fact]
     public void Map_A207WithAnErrorNamingAnIdAndOneATraceId_ThoseRecordsFailTheOthersAreSent()
     {
         SyncRecord Record(string key, string id) => new(key, RecordAction.Change, new Dictionary<string, object?> { ["product_account_id"] = id });
