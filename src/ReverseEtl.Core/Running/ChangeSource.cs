@@ -16,8 +16,10 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 public sealed partial class ChangeSource(SyncRunContext context)
 {
-    // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff.
-    private const int RowsAhead = 512;
+    // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff. Small
+    // batches: a row waiting ahead outlives a 4 MiB gen0, so 4 batches of 512 promoted most rows of a first run into gen2
+    // (about 110 background collections at 1M, against about 27 with 2 of 128; docs/benchmarks.md, thirteenth pass).
+    private const int RowsAhead = 128;
     private WarehouseRows? _inWarehouse;
     private SnapshotRows? _inSnapshot;
     private BucketCompare? _buckets;

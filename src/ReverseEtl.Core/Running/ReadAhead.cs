@@ -10,7 +10,7 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 internal static class ReadAhead
 {
-    private const int BatchesAhead = 4;
+    private const int BatchesAhead = 2;
 
     public static async IAsyncEnumerable<T> Of<T>(IAsyncEnumerable<T> source, int batch, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
