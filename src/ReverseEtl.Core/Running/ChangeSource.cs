@@ -16,9 +16,9 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 public sealed partial class ChangeSource(SyncRunContext context)
 {
-    // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff. Small
-    // batches: a row waiting ahead outlives a 4 MiB gen0, so 4 batches of 512 promoted most rows of a first run into gen2
-    // (about 110 background collections at 1M, against about 27 with 2 of 128; docs/benchmarks.md, thirteenth pass).
+    // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff. Small,
+    // with ReadAhead's 2 batches: rows that wait long enough to outlive the 4 MiB gen0 are promoted to gen2 (4 batches of
+    // 512: about 110 gen2 collections in a 1M-row first run; 2 of 128: about 27; docs/benchmarks.md, thirteenth pass).
     private const int RowsAhead = 128;
     private WarehouseRows? _inWarehouse;
     private SnapshotRows? _inSnapshot;

@@ -10,6 +10,7 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 internal static class ReadAhead
 {
+    // Few: what waits here outlives gen0 (see ChangeSource.RowsAhead); 2 leaves the reader a batch of slack.
     private const int BatchesAhead = 2;
 
     public static async IAsyncEnumerable<T> Of<T>(IAsyncEnumerable<T> source, int batch, [EnumeratorCancellation] CancellationToken cancellationToken)
