@@ -9,6 +9,21 @@ internal sealed record ChildResult(int ExitCode, TimeSpan Elapsed, long PeakRssB
     public ChildResult EnsureSucceeded(string what) => ExitCode is 0 ? this
         : throw new InvalidOperationException($"{what} exited {ExitCode}: {Tail(Error)}{Tail(Output)}");
 
+    /// <summary>
+    /// Runs of the same command as one: the median time and the median peak (of an even count, the mean of the middle
+    /// two), with the last run's exit code and output.
+    /// </summary>
+    public static ChildResult Median(IReadOnlyList<ChildResult> runs)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
+        var times = runs.Select(r => r.Elapsed.Ticks).Order().ToList();
+        var peaks = runs.Select(r => r.PeakRssBytes).Order().ToList();
+        return runs[^1] with { Elapsed = TimeSpan.FromTicks(Middle(times)), PeakRssBytes = Middle(peaks) };
+    }
+
+    private static long Middle(List<long> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+
     private static string Tail(string text) => text.Length > 2000 ? text[^2000..] : text;
 }
 

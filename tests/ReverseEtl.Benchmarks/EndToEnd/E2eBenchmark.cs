@@ -39,6 +39,30 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
     private async Task DiffAsync(Workspace space, string worker)
     {
         _idle = (await Worker(worker, space, "an idle worker (validate), for its own memory", "validate")).PeakRssBytes;
+        await FirstRunsAsync(space, worker);
+        foreach (var mode in Modes)
+        {
+            var (unchanged, except) = await AgainstExceptAsync(space, "nothing changed", () => Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}"));
+            _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}", options.Repeat);
+        }
+
+        var changed = space.Change(options.ChangeEvery);
+        _figures.Add("changed_rows", changed, "rows", "rows changed for the plan");
+        var widths = space.Widths();
+        foreach (var mode in Modes)
+        {
+            var (plan, except) = await AgainstExceptAsync(space, "1% changed", () => Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json"));
+            _figures.Ratio($"plan_{mode}", plan, except, $"plan, 1 in {options.ChangeEvery} changed, diff: {mode}", options.Repeat);
+            _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row");
+            Moved(mode, JsonNode.Parse(plan.Output)!.AsArray()[0]!["counts"]!, changed, widths);
+        }
+
+        await FloorsAsync(space);
+    }
+
+    // The first run of each mode, everything new: once each, since a first run changes the state.
+    private async Task FirstRunsAsync(Workspace space, string worker)
+    {
         var first = await Worker(worker, space, "first run (worker diff)", "run", "--once", "--sync", "bench-worker");
         _figures.Add("first_run_rows_per_s", options.Rows / first.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (worker diff)");
         _figures.Add("first_run_peak_rss_mib", Mib(first.PeakRssBytes), "MiB", "first run, peak RSS");
@@ -47,37 +71,34 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         _figures.Add("first_run_warehouse_peak_rss_mib", Mib(warehouse.PeakRssBytes), "MiB", "first run, diff: warehouse, peak RSS");
         var snapshot = await Worker(worker, space, "first run (snapshot diff)", "run", "--once", "--sync", "bench-snapshot");
         _figures.Add("first_run_snapshot_rows_per_s", options.Rows / snapshot.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (diff: warehouse with a snapshot, written after)");
-        var except = await ExceptAsync(space, "EXCEPT, nothing changed");
-        foreach (var mode in Modes)
-        {
-            var unchanged = await Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}");
-            _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}");
-        }
-
-        var changed = space.Change(options.ChangeEvery);
-        _figures.Add("changed_rows", changed, "rows", "rows changed for the plan");
-        except = await ExceptAsync(space, "EXCEPT, 1% changed");
-        var widths = space.Widths();
-        foreach (var mode in Modes)
-        {
-            var plan = await Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json");
-            _figures.Ratio($"plan_{mode}", plan, except, $"plan, 1 in {options.ChangeEvery} changed, diff: {mode}");
-            _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row");
-            Moved(mode, JsonNode.Parse(plan.Output)!.AsArray()[0]!["counts"]!, changed, widths);
-        }
-
-        await FloorsAsync(space, except);
     }
 
-    // What no diff goes below on this machine (Floors): reading every value into .NET, and the bucket query alone.
-    private async Task FloorsAsync(Workspace space, ChildResult except)
+    // The worker's run and DuckDB's EXCEPT, each run --repeat times, one after the other, so that the machine's slower
+    // and faster moments fall on both alike; their medians. The worker's runs here change nothing (no change to send,
+    // or a plan), so they are alike.
+    private async Task<(ChildResult Worker, ChildResult Except)> AgainstExceptAsync(Workspace space, string what, Func<Task<ChildResult>> run)
     {
-        var read = await SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath);
-        _figures.Ratio("floor_read", read, except, "floor: every value of the model read into .NET, nothing else");
+        var (runs, excepts) = (new List<ChildResult>(), new List<ChildResult>());
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            runs.Add(await run());
+            excepts.Add(await ExceptAsync(space, $"EXCEPT, {what}"));
+        }
+
+        return (ChildResult.Median(runs), ChildResult.Median(excepts));
+    }
+
+    // What no diff goes below on this machine (Floors): reading every value into .NET, and the bucket query alone; each
+    // against EXCEPT as the runs are.
+    private async Task FloorsAsync(Workspace space)
+    {
+        var (read, except) = await AgainstExceptAsync(space, "1% changed", () => SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath));
+        _figures.Ratio("floor_read", read, except, "floor: every value of the model read into .NET, nothing else", options.Repeat);
         if (_bucketBits > 0)
         {
-            var buckets = await SelfAsync("floor: the bucket query alone", "floor-buckets", space.DatabasePath, _bucketBits.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            _figures.Ratio("floor_buckets", buckets, except, $"floor: diff: warehouse's bucket query alone ({1 << _bucketBits:N0} buckets)");
+            var bits = _bucketBits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            (var buckets, except) = await AgainstExceptAsync(space, "1% changed", () => SelfAsync("floor: the bucket query alone", "floor-buckets", space.DatabasePath, bits));
+            _figures.Ratio("floor_buckets", buckets, except, $"floor: diff: warehouse's bucket query alone ({1 << _bucketBits:N0} buckets)", options.Repeat);
         }
     }
 

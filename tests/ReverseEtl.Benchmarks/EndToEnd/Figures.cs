@@ -9,13 +9,17 @@ internal sealed class Figures
 
     public void Add(string name, double value, string unit, string what) => _figures.Add((name, value, unit, what));
 
-    /// <summary>A whole-process time against DuckDB's own EXCEPT on the same tables, with both peaks.</summary>
-    public void Ratio(string name, ChildResult worker, ChildResult except, string what)
+    /// <summary>
+    /// A whole-process time against DuckDB's own EXCEPT on the same tables, and the worker's peak; with <paramref name="runs"/>
+    /// above 1, the medians of that many runs of each, taken in turn (<see cref="ChildResult.Median"/>).
+    /// </summary>
+    public void Ratio(string name, ChildResult worker, ChildResult except, string what, int runs = 1)
     {
-        Add($"{name}_s", worker.Elapsed.TotalSeconds, "s", what);
-        Add($"{name}_except_s", except.Elapsed.TotalSeconds, "s", "DuckDB's two-way EXCEPT on the same tables, whole process");
-        Add($"{name}_ratio", worker.Elapsed / except.Elapsed, "×", $"{what}, against EXCEPT");
-        Add($"{name}_peak_rss_mib", worker.PeakRssBytes / 1024.0 / 1024.0, "MiB", $"{what}, peak RSS");
+        var of = runs > 1 ? $", median of {runs}" : string.Empty;
+        Add($"{name}_s", worker.Elapsed.TotalSeconds, "s", $"{what}{of}");
+        Add($"{name}_except_s", except.Elapsed.TotalSeconds, "s", $"DuckDB's two-way EXCEPT on the same tables, whole process{of}");
+        Add($"{name}_ratio", worker.Elapsed / except.Elapsed, "×", $"{what}, against EXCEPT{(runs > 1 ? " (the medians)" : string.Empty)}");
+        Add($"{name}_peak_rss_mib", worker.PeakRssBytes / 1024.0 / 1024.0, "MiB", $"{what}, peak RSS{of}");
     }
 
     public void Write(TextWriter output, E2eOptions options)
