@@ -7,7 +7,18 @@ using ReverseEtl.Benchmarks.EndToEnd;
 // dotnet run -c Release --project tests/ReverseEtl.Benchmarks -- e2e --rows 1000000  (the worker as a process, end to end)
 if (args is ["e2e", .. var e2e])
 {
-    return await new E2eBenchmark(E2eOptions.Parse(e2e), Console.Out).RunAsync();
+    E2eOptions options;
+    try
+    {
+        options = E2eOptions.Parse(e2e);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"e2e: {ex.Message}");
+        return 2;
+    }
+
+    return await new E2eBenchmark(options, Console.Out).RunAsync();
 }
 
 if (args is ["except", var database])

@@ -12,7 +12,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
 {
     // The diff modes, by sync: in the worker, in the warehouse (key + hash rows read), against the warehouse's snapshot.
     private static readonly string[] Modes = ["worker", "warehouse", "snapshot"];
-    private readonly Figures _figures = new();
+    private readonly Figures _figures = new(options.Repeat);
     private long _idle;
     private int _bucketBits;
 
@@ -43,7 +43,7 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         foreach (var mode in Modes)
         {
             var (unchanged, except) = await AgainstExceptAsync(space, "nothing changed", () => Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}"));
-            _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}", options.Repeat);
+            _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}");
         }
 
         var changed = space.Change(options.ChangeEvery);
@@ -51,9 +51,9 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         var widths = space.Widths();
         foreach (var mode in Modes)
         {
-            var (plan, except) = await AgainstExceptAsync(space, "1% changed", () => Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json"));
-            _figures.Ratio($"plan_{mode}", plan, except, $"plan, 1 in {options.ChangeEvery} changed, diff: {mode}", options.Repeat);
-            _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row");
+            var (plan, except) = await AgainstExceptAsync(space, Changed, () => Worker(worker, space, $"plan ({mode} diff)", "plan", "--sync", $"bench-{mode}", "--json"));
+            _figures.Ratio($"plan_{mode}", plan, except, $"plan, {Changed}, diff: {mode}");
+            _figures.Add($"plan_{mode}_bytes_per_row", (plan.PeakRssBytes - _idle) / (double)options.Rows, "B/row", $"plan, diff: {mode}, peak RSS above an idle worker's ({Mib(_idle):0} MiB), per row{_figures.OfRuns}");
             Moved(mode, JsonNode.Parse(plan.Output)!.AsArray()[0]!["counts"]!, changed, widths);
         }
 
@@ -73,9 +73,9 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         _figures.Add("first_run_snapshot_rows_per_s", options.Rows / snapshot.Elapsed.TotalSeconds, "rows/s", "first run, everything new, dry run (diff: warehouse with a snapshot, written after)");
     }
 
-    // The worker's run and DuckDB's EXCEPT, each run --repeat times, one after the other, so that the machine's slower
-    // and faster moments fall on both alike; their medians. The worker's runs here change nothing (no change to send,
-    // or a plan), so they are alike.
+    // The command and DuckDB's EXCEPT, --repeat times each, alternately (the command, EXCEPT, the command, …), so that
+    // the machine's slower and faster moments fall on both alike; their medians. The commands repeated here change
+    // nothing the next one reads (a run with nothing to send, a plan, a floor), so their runs are alike.
     private async Task<(ChildResult Worker, ChildResult Except)> AgainstExceptAsync(Workspace space, string what, Func<Task<ChildResult>> run)
     {
         var (runs, excepts) = (new List<ChildResult>(), new List<ChildResult>());
@@ -92,13 +92,13 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
     // against EXCEPT as the runs are.
     private async Task FloorsAsync(Workspace space)
     {
-        var (read, except) = await AgainstExceptAsync(space, "1% changed", () => SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath));
-        _figures.Ratio("floor_read", read, except, "floor: every value of the model read into .NET, nothing else", options.Repeat);
+        var (read, readExcept) = await AgainstExceptAsync(space, Changed, () => SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath));
+        _figures.Ratio("floor_read", read, readExcept, "floor: every value of the model read into .NET, nothing else");
         if (_bucketBits > 0)
         {
             var bits = _bucketBits.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            (var buckets, except) = await AgainstExceptAsync(space, "1% changed", () => SelfAsync("floor: the bucket query alone", "floor-buckets", space.DatabasePath, bits));
-            _figures.Ratio("floor_buckets", buckets, except, $"floor: diff: warehouse's bucket query alone ({1 << _bucketBits:N0} buckets)", options.Repeat);
+            var (buckets, bucketsExcept) = await AgainstExceptAsync(space, Changed, () => SelfAsync("floor: the bucket query alone", "floor-buckets", space.DatabasePath, bits));
+            _figures.Ratio("floor_buckets", buckets, bucketsExcept, $"floor: diff: warehouse's bucket query alone ({1 << _bucketBits:N0} buckets)");
         }
     }
 
@@ -155,6 +155,9 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         var self = typeof(E2eBenchmark).Assembly.Location;
         return (await ChildProcess.RunAsync(self, args, new Dictionary<string, string>())).EnsureSucceeded(what);
     }
+
+    // The plan's tables: one row in K changed.
+    private string Changed => $"1 in {options.ChangeEvery} changed";
 
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 }
