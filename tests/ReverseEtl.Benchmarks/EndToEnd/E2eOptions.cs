@@ -20,7 +20,7 @@ internal sealed record E2eOptions(long Rows, int ChangeEvery, double DeliverySec
             {
                 "--rows" => options with { Rows = (long)Number(name, value) },
                 "--change-every" => options with { ChangeEvery = (int)Number(name, value) },
-                "--delivery-seconds" => options with { DeliverySeconds = Number(name, value) },
+                "--delivery-seconds" => options with { DeliverySeconds = Number(name, value, whole: false) },
                 "--repeat" => options with { Repeat = (int)Number(name, value) },
                 "--dir" => options with { Directory = Path.GetFullPath(value) },
                 _ => throw new ArgumentException($"unknown option {name}; e2e takes --rows N, --change-every K, --delivery-seconds S, --repeat R, --dir PATH"),
@@ -32,10 +32,10 @@ internal sealed record E2eOptions(long Rows, int ChangeEvery, double DeliverySec
             : throw new ArgumentException($"--rows ({options.Rows}), --change-every ({options.ChangeEvery}) and --repeat ({options.Repeat}) must be positive, --delivery-seconds ({options.DeliverySeconds}) not negative");
     }
 
-    // An option's number (thousands separators allowed); whole-number options take no fraction.
-    private static double Number(string name, string value) =>
+    // An option's number (thousands separators allowed): a whole one up to int.MaxValue unless told otherwise.
+    private static double Number(string name, string value, bool whole = true) =>
         double.TryParse(value, NumberStyles.AllowThousands | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
-            && (name == "--delivery-seconds" || (number == Math.Floor(number) && number <= int.MaxValue * 1000.0))
+            && (!whole || (number == Math.Floor(number) && number <= int.MaxValue))
             ? number
-            : throw new ArgumentException($"{name} takes a {(name == "--delivery-seconds" ? "number" : "whole number")}, not '{value}'");
+            : throw new ArgumentException($"{name} takes a {(whole ? "whole number" : "number")}, not '{value}'");
 }
