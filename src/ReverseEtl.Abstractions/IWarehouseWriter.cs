@@ -33,5 +33,8 @@ public interface IWarehouseBulkWriter : IWarehouseWriter
 /// <summary>Rows for <see cref="IWarehouseBulkWriter.LoadAsync"/>: values are text, booleans, whole numbers or null.</summary>
 /// <param name="Table">The temporary table's name, unqualified.</param>
 /// <param name="Create">The statement that creates it (<c>create temp table …</c>).</param>
-/// <param name="Rows">The rows, each with one value per column of the table, in its order.</param>
+/// <param name="Rows">
+/// The rows, each with one value per column of the table, in its order; they may be read twice (a load that ran out of
+/// memory runs again once the warehouse's limit is raised), so a list or a query over one, not a one-time stream.
+/// </param>
 public sealed record StagedRows(string Table, string Create, IEnumerable<object?[]> Rows);

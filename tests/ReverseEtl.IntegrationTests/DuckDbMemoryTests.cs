@@ -1,3 +1,7 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.IntegrationTests;
@@ -31,14 +35,44 @@ public class DuckDbMemoryTests
     }
 
     [Fact]
-    public async Task Plan_NoMemoryLimitSet_QueryRunsWithin96MB()
+    public async Task Plan_NoMemoryLimitSet_QueryRunsWithin48MB()
     {
         await using var project = Project(settings: null, model: "select 'acc_1' as account_id, current_setting('memory_limit') as notes");
 
         var result = await project.CliAsync("plan", "--sync", "s");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("\"notes\": \"91.5 MiB\"", result.Output, StringComparison.Ordinal); // 96MB: 96,000,000 bytes
+        Assert.Contains("\"notes\": \"45.7 MiB\"", result.Output, StringComparison.Ordinal); // 48MB: 48,000,000 bytes
+    }
+
+    [Fact]
+    public async Task Run_NoMemoryLimitSetAndTheModelReadsACsvFile_RunsAgainWithin96MBAndSaysSo()
+    {
+        var log = new FakeLogCollector();
+        await using var project = Project(settings: null, model: CsvModel, log: log);
+        WriteCsv(project);
+
+        var report = await project.RunAsync("s");
+
+        Assert.Equal(RunStatus.Succeeded, report.Status);
+        var request = Assert.Single(project.OutboxRequests("crm"));
+        Assert.Equal(4, Regex.Count(request, "\"notes\":\"91.5 MiB\"")); // read_csv's buffers need about 92MB
+        var raised = Assert.Single(log.GetSnapshot(), r => r.Id.Id == 2500);
+        Assert.Equal("DuckDB (wh.duckdb) ran out of memory for reverse-etl:s within the default memory_limit of 48MB; it runs again within 96MB, the limit from now on in this process (set memory_limit on the connection to choose it)", raised.Message);
+    }
+
+    [Fact]
+    public async Task Plan_MemoryLimitSetAndTheModelReadsACsvFile_FailsWithinItNamingTheSetting()
+    {
+        var log = new FakeLogCollector();
+        await using var project = Project("memory_limit: 48MB", model: CsvModel, log: log);
+        WriteCsv(project);
+
+        var result = await project.CliAsync("plan", "--sync", "s");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("(the connection's memory_limit is 48MB with 1 thread(s): raise memory_limit, or lower threads)", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.GetSnapshot(), r => r.Id.Id == 2500);
     }
 
     [Fact]
@@ -62,9 +96,16 @@ public class DuckDbMemoryTests
         Assert.Contains(errors, e => e.StartsWith("config/project.yaml:", StringComparison.Ordinal) && e.Contains("memory_limit", StringComparison.Ordinal));
     }
 
-    private static TestProject Project(string? settings, string model = Model)
+    // A small file with awkward values: read_csv takes its buffers whatever the file's size.
+    private const string CsvModel = "select account_id, notes as description, current_setting('memory_limit') as notes from read_csv('accounts.csv', header = true, all_varchar = true)";
+
+    private static void WriteCsv(TestProject project) => File.WriteAllText(
+        Path.Combine(project.Paths.DataDirectory, "accounts.csv"),
+        $"account_id,notes\nacc_1,Zoë Ångström 日本\nacc_2,\nacc_3,{new string('x', 5_000)}\nacc_4,\"a, \"\"quoted\"\" one\"\n");
+
+    private static TestProject Project(string? settings, string model = Model, FakeLogCollector? log = null)
     {
-        var project = new TestProject().WithFile("project.yaml", $$"""
+        var project = new TestProject { ConfigureServices = log is null ? null : s => s.AddLogging(l => l.AddProvider(new FakeLoggerProvider(log)).AddFilter<FakeLoggerProvider>(null, LogLevel.Information)) }.WithFile("project.yaml", $$"""
             version: 1
             connections:
               wh: { duckdb: { path: wh.duckdb{{(settings is null ? string.Empty : ", " + settings)}} } }

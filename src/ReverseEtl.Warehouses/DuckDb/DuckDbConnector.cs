@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.DuckDb;
@@ -12,21 +14,32 @@ namespace ReverseEtl.Warehouses.DuckDb;
 public sealed record DuckDbOptions(string Path, bool Demo)
 {
     /// <summary>
-    /// DuckDB's memory for a query unless <c>memory_limit</c> says otherwise: a sort of the whole model spills past it.
-    /// 96MB, not DuckDB's 128MB: a 1M-row sort takes no more CPU and the process peaks up to 60 MiB lower; not 64MB, as
-    /// <c>read_csv</c> needs about 92MB (61MB, then a block of 30.5MB).
+    /// DuckDB's memory for a query when the connection sets no <c>memory_limit</c>: 48MB a thread at first, where a
+    /// 1M-row model sorts as fast as within 96MB and the process peaks about 47 MiB lower; a statement that runs out
+    /// of memory there (<c>read_csv</c> takes about 92MB, whatever the file's size) runs again within
+    /// <see cref="RaisedMegabytesPerThread"/>, which then holds for the file in this process.
     /// </summary>
-    public const string DefaultMemoryLimit = "96MB";
+    public const int DefaultMegabytesPerThread = 48;
+
+    /// <summary>The default <c>memory_limit</c> a thread once a statement ran out of memory within the first (the default before it was lowered).</summary>
+    public const int RaisedMegabytesPerThread = 96;
 
     /// <summary>Where relative file names in a model's SQL are looked up.</summary>
     public string FileSearchPath { get; init; } = string.Empty;
 
-    /// <summary>DuckDB's <c>memory_limit</c> per query (e.g. <c>128MB</c>, <c>1GB</c>).</summary>
-    public string MemoryLimit { get; init; } = DefaultMemoryLimit;
+    /// <summary>DuckDB's <c>memory_limit</c> per query as the connection sets it (e.g. <c>128MB</c>, <c>1GB</c>); null: the default (<see cref="DefaultMegabytesPerThread"/>).</summary>
+    public string? MemoryLimit { get; init; }
+
+    /// <summary>The limit statements run within at first: the connection's, else the default for its threads.</summary>
+    public string StartingMemoryLimit => MemoryLimit ?? string.Create(CultureInfo.InvariantCulture, $"{DefaultMegabytesPerThread * Threads}MB");
+
+    /// <summary>The default limit once raised (<see cref="RaisedMegabytesPerThread"/> a thread); null where the connection sets its own.</summary>
+    public string? RaisedMemoryLimit => MemoryLimit is null ? string.Create(CultureInfo.InvariantCulture, $"{RaisedMegabytesPerThread * Threads}MB") : null;
 
     /// <summary>
-    /// DuckDB's <c>threads</c> per query. Each thread of a sort needs its own memory: past 1 thread, raise the memory
-    /// limit by about 64MB per thread (measured on a 1M-row model of 9 columns).
+    /// DuckDB's <c>threads</c> per query. Each thread of a sort needs its own memory, about 48MB: the default memory
+    /// limit grows with the threads, and one set on the connection should too (a 1M-row model of 9 columns sorts on 2
+    /// threads within 96MB, not within 64MB).
     /// </summary>
     public int Threads { get; init; } = 1;
 
@@ -60,7 +73,7 @@ public sealed record DuckDbOptions(string Path, bool Demo)
 }
 
 /// <summary>Creates DuckDB warehouses; a <c>demo: true</c> connection generates the demo tables on first use.</summary>
-public sealed class DuckDbConnector : IWarehouseConnector
+public sealed class DuckDbConnector(ILoggerFactory? loggers = null) : IWarehouseConnector
 {
     /// <summary>The connection type in the YAML, and the key the connector is registered under.</summary>
     public const string TypeName = "duckdb";
@@ -75,7 +88,8 @@ public sealed class DuckDbConnector : IWarehouseConnector
             : [new ConfigProblem("path", $"the DuckDB file '{options.Path}' does not exist (set 'demo: true' to generate the demo warehouse there)"), .. Sql.SnapshotSettings.Validate(connection)];
     }
 
-    public IWarehouse Create(ConnectionSettings connection) => new DuckDbWarehouse(DuckDbOptions.From(connection));
+    public IWarehouse Create(ConnectionSettings connection) =>
+        new DuckDbWarehouse(DuckDbOptions.From(connection), logger: loggers?.CreateLogger<DuckDbWarehouse>());
 }
 
 public static class DuckDbServiceCollectionExtensions

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.DuckDb;
@@ -30,6 +31,7 @@ public sealed partial class DuckDbWarehouse : IWarehouseBulkWriter
         }, cancellationToken);
     }
 
+    // A transaction that ran out of memory was rolled back: it runs again whole when the default limit is raised.
     private async Task InTransactionAsync(string tag, Func<DuckDBConnection, Task> work, CancellationToken cancellationToken)
     {
         if (options.SnapshotSchema is null)
@@ -37,18 +39,28 @@ public sealed partial class DuckDbWarehouse : IWarehouseBulkWriter
             throw new InvalidOperationException($"DuckDB ({Path.GetFileName(options.Path)}) is read-only for {tag}: its connection has no 'snapshot: {{ schema }}'");
         }
 
+        await WithinMemoryAsync(tag, async () =>
+        {
+            await TransactionAsync(tag, work, cancellationToken);
+            return true;
+        });
+    }
+
+    private async Task TransactionAsync(string tag, Func<DuckDBConnection, Task> work, CancellationToken cancellationToken)
+    {
         EnsureFiles();
         await using var connection = new DuckDBConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await RunAsync(connection, [Setup()], cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await work(connection);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DuckDBException ex)
         {
-            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected a snapshot write for {tag}: {ex.Message}", ex);
+            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected a snapshot write for {tag}: {ex.Message}{Hint(ex)}", ex) { OutOfResources = ex.ErrorType == DuckDBErrorType.OutOfMemory };
         }
     }
 

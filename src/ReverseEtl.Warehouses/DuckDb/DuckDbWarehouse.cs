@@ -3,14 +3,17 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Warehouses.DuckDb.Demo;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
 /// <summary>Queries a DuckDB file, read-only (read-write with a snapshot schema: see <see cref="ExecuteAsync"/>), one connection per query.</summary>
-public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider? clock = null) : IWarehouse, IWarehouseDialect
+public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider? clock = null, ILogger? logger = null) : IWarehouse, IWarehouseDialect
 {
+    private readonly ILogger log = logger ?? NullLogger.Instance;
     private readonly Lock _demoGate = new();
 
     // Set when DuckDB opens the file (connections to it in this process share that database and its settings): a sort
@@ -21,23 +24,29 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     /// <summary>The folder this database spills to: its own, under the connection's <c>temp_directory</c> (see <see cref="SpillFolder"/>).</summary>
     public string SpillDirectory => SpillFolder.For(options.TempDirectory, options.Path, AccessMode(options));
 
-    public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return WithinMemoryAsync(query.Tag, () => OpenAsync(query, cancellationToken));
+    }
+
+    private async Task<IWarehouseResult> OpenAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         EnsureFiles();
         var connection = new DuckDBConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var search = connection.CreateCommand())
+            await using (var setup = connection.CreateCommand())
             {
-                search.CommandText = $"set file_search_path = '{options.FileSearchPath.Replace("'", "''", StringComparison.Ordinal)}'";
-                await search.ExecuteNonQueryAsync(cancellationToken);
+                setup.CommandText = Setup();
+                await setup.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var command = connection.CreateCommand();
             command.CommandText = query.Sql;
             command.UseStreamingMode = true; // rows come as DuckDB makes them, rather than the whole result held first
-            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var reader = await command.ExecuteReaderAsync(cancellationToken); // a sort or join runs here, before the first row
             return new Result(connection, command, reader, ex => Rejected(query, ex));
         }
         catch (Exception ex)
@@ -76,7 +85,7 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     {
         ["Data Source"] = options.Path,
         ["ACCESS_MODE"] = AccessMode(options),
-        ["memory_limit"] = options.MemoryLimit,
+        ["memory_limit"] = options.StartingMemoryLimit,
         ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
         ["temp_directory"] = SpillFolder.For(options.TempDirectory, options.Path, AccessMode(options)),
     }.ConnectionString;
@@ -88,7 +97,7 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     }
 
     private string Hint(Exception ex) => ex.Message.Contains("Out of Memory", StringComparison.Ordinal)
-        ? $" (the connection's memory_limit is {options.MemoryLimit} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
+        ? $" (the connection's memory_limit is {MemoryLimit}{(options.MemoryLimit is null ? ", the default," : string.Empty)} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
         : string.Empty;
 
     // The demo file on first use, and the configured temp_directory (see SpillFolder.Prepare).

@@ -58,10 +58,51 @@ public class DuckDbBulkWriterTests
         Assert.Contains("Double", error.Message, StringComparison.Ordinal);
     }
 
-    private static DuckDbWarehouse Warehouse(TestProject project, string setup)
+    [Fact]
+    public async Task LoadAsync_OutOfMemoryWithinTheDefaultLimit_RunsAgainWithinTheRaisedOneAndWritesEachRowOnce()
+    {
+        await using var project = new TestProject();
+        var warehouse = Warehouse(project, "create schema s; create table s.t (k varchar, t varchar, b boolean, n bigint)");
+        var csv = CsvFile(project);
+
+        await warehouse.LoadAsync(new StagedRows("retl_stage__", Create, Awkward),
+            ["insert into s.t select * from retl_stage__", $"insert into s.t select k, t, null, null from read_csv('{csv}', all_varchar = true)"], "test", CancellationToken.None);
+
+        Assert.Equal("96MB", warehouse.MemoryLimit); // read_csv's buffers need about 92MB
+        string[] expected = [.. Awkward.Select(r => (string)r[0]!), "csv_1", "csv_2"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Read(project, "select k from s.t").Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LoadAsync_OutOfMemoryWithinALimitTheConnectionSets_FailsAsOutOfResourcesAndWritesNothing()
+    {
+        await using var project = new TestProject();
+        var warehouse = Warehouse(project, "create schema s; create table s.t (k varchar, t varchar, b boolean, n bigint)", memoryLimit: "48MB");
+        var csv = CsvFile(project);
+
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => warehouse.LoadAsync(new StagedRows("retl_stage__", Create, Awkward),
+            ["insert into s.t select * from retl_stage__", $"insert into s.t select k, t, null, null from read_csv('{csv}', all_varchar = true)"], "reverse-etl:my-sync", CancellationToken.None));
+
+        Assert.True(error.OutOfResources);
+        Assert.Contains("(the connection's memory_limit is 48MB with 1 thread(s): raise memory_limit, or lower threads)", error.Message, StringComparison.Ordinal);
+        Assert.Equal("48MB", warehouse.MemoryLimit);
+        Assert.Empty(Read(project, "select k from s.t"));
+    }
+
+    private static object?[][] Awkward { get; } =
+        [["o'neil", "new", true, long.MaxValue], ["ключ — 🙂", string.Empty, null, null], ["long", new string('ü', 10_000), false, long.MinValue], ["o'neil", null, null, 0L]];
+
+    private static string CsvFile(TestProject project)
+    {
+        var path = Path.Combine(project.Paths.DataDirectory, "extra.csv");
+        File.WriteAllText(path, "k,t\ncsv_1,Zoë\ncsv_2,\n");
+        return path;
+    }
+
+    private static DuckDbWarehouse Warehouse(TestProject project, string setup, string? memoryLimit = null)
     {
         project.Sql("wh.duckdb", setup);
-        return new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false) { SnapshotSchema = "s" });
+        return new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false) { SnapshotSchema = "s", MemoryLimit = memoryLimit });
     }
 
     private static List<object?[]> Read(TestProject project, string sql)
