@@ -46,6 +46,17 @@ public class DuckDbMemoryTests
     }
 
     [Fact]
+    public async Task Plan_NoMemoryLimitSetOnAConnectionKeepingASnapshot_QueryRunsWithin96MB()
+    {
+        await using var project = Project("snapshot: { schema: retl_state }", model: "select 'acc_1' as account_id, current_setting('memory_limit') as notes");
+
+        var result = await project.CliAsync("plan", "--sync", "s");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"notes\": \"91.5 MiB\"", result.Output, StringComparison.Ordinal); // its diff joins the model with the snapshot
+    }
+
+    [Fact]
     public async Task Run_NoMemoryLimitSetAndTheModelReadsACsvFile_RunsAgainWithin96MBAndSaysSo()
     {
         var log = new FakeLogCollector();

@@ -15,14 +15,17 @@ public sealed record DuckDbOptions(string Path, bool Demo)
 {
     /// <summary>
     /// DuckDB's memory for a query when the connection sets no <c>memory_limit</c>: 48MB a thread at first, where a
-    /// 1M-row model sorts as fast as within 96MB and the process peaks about 47 MiB lower; a statement that runs out
-    /// of memory there (<c>read_csv</c> takes about 92MB, whatever the file's size) runs again within
-    /// <see cref="RaisedMegabytesPerThread"/>, which then holds for the file in this process.
+    /// 1M-row model sorts as fast as within 96MB and the process peaks about 47 MiB lower. A statement that runs out of
+    /// memory there (<c>read_csv</c> takes about 92MB, whatever the file's size) runs again within twice as much, which
+    /// then holds for the file in this process.
     /// </summary>
     public const int DefaultMegabytesPerThread = 48;
 
-    /// <summary>The default <c>memory_limit</c> a thread once a statement ran out of memory within the first (the default before it was lowered).</summary>
-    public const int RaisedMegabytesPerThread = 96;
+    /// <summary>
+    /// The same for a connection that keeps a snapshot: its diff joins the model with the snapshot table, which took
+    /// 0.4–0.5 s longer within 48MB than within 96MB at 1M rows (whole runs of 2.3–2.4 s).
+    /// </summary>
+    public const int SnapshotMegabytesPerThread = 96;
 
     /// <summary>Where relative file names in a model's SQL are looked up.</summary>
     public string FileSearchPath { get; init; } = string.Empty;
@@ -31,10 +34,14 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     public string? MemoryLimit { get; init; }
 
     /// <summary>The limit statements run within at first: the connection's, else the default for its threads.</summary>
-    public string StartingMemoryLimit => MemoryLimit ?? string.Create(CultureInfo.InvariantCulture, $"{DefaultMegabytesPerThread * Threads}MB");
+    public string StartingMemoryLimit => MemoryLimit ?? Megabytes(DefaultPerThread * Threads);
 
-    /// <summary>The default limit once raised (<see cref="RaisedMegabytesPerThread"/> a thread); null where the connection sets its own.</summary>
-    public string? RaisedMemoryLimit => MemoryLimit is null ? string.Create(CultureInfo.InvariantCulture, $"{RaisedMegabytesPerThread * Threads}MB") : null;
+    /// <summary>The default limit once raised, twice the first; null where the connection sets its own.</summary>
+    public string? RaisedMemoryLimit => MemoryLimit is null ? Megabytes(2 * DefaultPerThread * Threads) : null;
+
+    private int DefaultPerThread => SnapshotSchema is null ? DefaultMegabytesPerThread : SnapshotMegabytesPerThread;
+
+    private static string Megabytes(int megabytes) => string.Create(CultureInfo.InvariantCulture, $"{megabytes}MB");
 
     /// <summary>
     /// DuckDB's <c>threads</c> per query. Each thread of a sort needs its own memory, about 48MB: the default memory

@@ -6,11 +6,10 @@ namespace ReverseEtl.Warehouses.DuckDb;
 
 /// <summary>
 /// DuckDB's <c>memory_limit</c>. One set on the connection holds. Without one, a statement runs within
-/// <see cref="DuckDbOptions.DefaultMegabytesPerThread"/> a thread; one that runs out of memory there before its first
-/// row (a sort or join larger than fits, <c>read_csv</c>'s buffers) runs again within
-/// <see cref="DuckDbOptions.RaisedMegabytesPerThread"/> a thread, which then holds for every statement of this
-/// warehouse. DuckDB applies the setting to the whole database, which every connection to the file in this process
-/// shares, so it is only ever raised, never lowered under a statement running.
+/// <see cref="DuckDbOptions.StartingMemoryLimit"/>; one that runs out of memory there before its first row (a sort or
+/// join larger than fits, <c>read_csv</c>'s buffers) runs again within <see cref="DuckDbOptions.RaisedMemoryLimit"/>,
+/// which then holds for every statement of this warehouse. DuckDB applies the setting to the whole database, which
+/// every connection to the file in this process shares, so it is only ever raised, never lowered under a statement running.
 /// </summary>
 public sealed partial class DuckDbWarehouse
 {
