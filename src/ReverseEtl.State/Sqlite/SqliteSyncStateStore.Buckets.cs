@@ -50,7 +50,7 @@ public sealed partial class SqliteSyncStateStore
 
     // Sums kept as two 64-bit halves: a method that adds UInt128 is left out of the ReadyToRun code the image ships (its
     // layout is outside the assembly's version bubble), and ran at first unoptimized, a million times.
-    private static List<KeyBucketSum>? ScanSums(sqlite3_stmt statement, sqlite3 db, string sync, int bits, CancellationToken cancellationToken)
+    private static BucketSumArrays? ScanSums(sqlite3_stmt statement, sqlite3 db, string sync, int bits, CancellationToken cancellationToken)
     {
         var (rows, low, high, unknown) = (new long[1 << bits], new ulong[1 << bits], new ulong[1 << bits], new long[1 << bits]);
         var step = raw.sqlite3_step(statement);
@@ -79,20 +79,6 @@ public sealed partial class SqliteSyncStateStore
             SqliteException.ThrowExceptionForRC(step, db);
         }
 
-        return Sums(rows, low, high, unknown);
-    }
-
-    private static List<KeyBucketSum> Sums(long[] rows, ulong[] low, ulong[] high, long[] unknown)
-    {
-        var sums = new List<KeyBucketSum>();
-        for (var bucket = 0; bucket < rows.Length; bucket++)
-        {
-            if (rows[bucket] > 0)
-            {
-                sums.Add(new KeyBucketSum(bucket, rows[bucket], new UInt128(high[bucket], low[bucket]), unknown[bucket]));
-            }
-        }
-
-        return sums;
+        return new BucketSumArrays(rows, low, high, unknown);
     }
 }

@@ -32,6 +32,8 @@ public abstract partial class StateStoreContractTests
         Assert.NotNull(sums);
         Assert.Equal(expected.OrderBy(b => b.Bucket), sums.OrderBy(b => b.Bucket));
         Assert.Equal(AwkwardKeys.Length + CaseVariants.Length + 1, sums.Sum(b => b.Rows));
+        Assert.Equal(expected.Count, sums.Count);
+        Assert.Equal(sums, Enumerable.Range(0, sums.Count).Select(i => sums[i])); // by index as enumerated
         var chosen = expected.Where((b, i) => i % 2 == 0).Select(b => b.Bucket).ToList();
         var read = new List<StoredRecord>();
         await foreach (var record in buckets.ReadRecordsAsync("s", bits, chosen, CancellationToken.None))
