@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -60,29 +60,45 @@ public class DuckDbMemoryTests
     public async Task Run_NoMemoryLimitSetAndTheModelReadsACsvFile_RunsAgainWithin96MBAndSaysSo()
     {
         var log = new FakeLogCollector();
-        await using var project = Project(settings: null, model: CsvModel, log: log);
+        await using var project = Project(settings: null, model: CsvModel(), log: log);
         WriteCsv(project);
 
         var report = await project.RunAsync("s");
 
         Assert.Equal(RunStatus.Succeeded, report.Status);
-        var request = Assert.Single(project.OutboxRequests("crm"));
-        Assert.Equal(4, Regex.Count(request, "\"notes\":\"91.5 MiB\"")); // read_csv's buffers need about 92MB
+        var request = JsonNode.Parse(Assert.Single(project.OutboxRequests("crm")))!;
+        var notes = request["body"]!["inputs"]!.AsArray().Select(i => (string?)i!["properties"]!["notes"]).Order(StringComparer.Ordinal);
+        Assert.Equal(CsvNotes.Select(n => $"{n} @ 91.5 MiB").Order(StringComparer.Ordinal), notes); // read_csv's buffers need about 92MB
         var raised = Assert.Single(log.GetSnapshot(), r => r.Id.Id == 2500);
         Assert.Equal("DuckDB (wh.duckdb) ran out of memory for reverse-etl:s within the default memory_limit of 48MB; it runs again within 96MB, the limit from now on in this process (set memory_limit on the connection to choose it)", raised.Message);
     }
 
     [Fact]
-    public async Task Plan_MemoryLimitSetAndTheModelReadsACsvFile_FailsWithinItNamingTheSetting()
+    public async Task Run_NoMemoryLimitSetAndTwiceTheDefaultIsNotEnough_FailsSayingToSetIt()
     {
         var log = new FakeLogCollector();
-        await using var project = Project("memory_limit: 48MB", model: CsvModel, log: log);
+        await using var project = Project(settings: null, model: CsvModel(", buffer_size = 50000000"), log: log);
         WriteCsv(project);
 
-        var result = await project.CliAsync("plan", "--sync", "s");
+        var report = await project.RunAsync("s");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("(the connection's memory_limit is 48MB with 1 thread(s): raise memory_limit, or lower threads)", result.Error, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("(the connection sets no memory_limit, and the default, 96MB, raised once from 48MB, for 1 thread(s), is not enough: set memory_limit on the connection, e.g. 512MB)", report.Error, StringComparison.Ordinal);
+        Assert.Single(log.GetSnapshot(), r => r.Id.Id == 2500);
+    }
+
+    [Fact]
+    public async Task Run_MemoryLimitSetAndTheModelReadsACsvFile_FailsWithinItNamingTheSetting()
+    {
+        var log = new FakeLogCollector();
+        await using var project = Project("memory_limit: 48MB", model: CsvModel(), log: log);
+        WriteCsv(project);
+
+        var report = await project.RunAsync("s");
+
+        Assert.Equal(RunStatus.Failed, report.Status);
+        Assert.Contains("(the connection's memory_limit is 48MB with 1 thread(s): raise memory_limit, or lower threads)", report.Error, StringComparison.Ordinal);
+        Assert.Contains(log.GetSnapshot(), r => r.Message.Contains("Sync s: run", StringComparison.Ordinal)); // the run's own log is collected
         Assert.DoesNotContain(log.GetSnapshot(), r => r.Id.Id == 2500);
     }
 
@@ -107,12 +123,15 @@ public class DuckDbMemoryTests
         Assert.Contains(errors, e => e.StartsWith("config/project.yaml:", StringComparison.Ordinal) && e.Contains("memory_limit", StringComparison.Ordinal));
     }
 
-    // A small file with awkward values: read_csv takes its buffers whatever the file's size.
-    private const string CsvModel = "select account_id, notes as description, current_setting('memory_limit') as notes from read_csv('accounts.csv', header = true, all_varchar = true)";
+    // Awkward values in a small file: read_csv takes its buffers whatever the file's size.
+    private static readonly string[] CsvNotes = ["Zoë Ångström 日本", string.Empty, new string('x', 5_000), "a, \"quoted\" one", "a, \"quoted\" one"];
+
+    private static string CsvModel(string options = "") =>
+        $"select account_id, coalesce(notes, '') || ' @ ' || current_setting('memory_limit') as notes from read_csv('accounts.csv', header = true, all_varchar = true{options})";
 
     private static void WriteCsv(TestProject project) => File.WriteAllText(
         Path.Combine(project.Paths.DataDirectory, "accounts.csv"),
-        $"account_id,notes\nacc_1,Zoë Ångström 日本\nacc_2,\nacc_3,{new string('x', 5_000)}\nacc_4,\"a, \"\"quoted\"\" one\"\n");
+        $"account_id,notes\nacc_1,{CsvNotes[0]}\nacc_2,\nacc_3,{CsvNotes[2]}\nacc_4,\"a, \"\"quoted\"\" one\"\nacc_5,\"a, \"\"quoted\"\" one\"\n");
 
     private static TestProject Project(string? settings, string model = Model, FakeLogCollector? log = null)
     {

@@ -25,7 +25,15 @@ internal sealed class BucketSumArrays : IReadOnlyList<KeyBucketSum>
 
     public int Count { get; }
 
-    public KeyBucketSum this[int index] => At((_held ??= Held())[index]);
+    public KeyBucketSum this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return At((_held ??= Held())[index]);
+        }
+    }
 
     public IEnumerator<KeyBucketSum> GetEnumerator()
     {

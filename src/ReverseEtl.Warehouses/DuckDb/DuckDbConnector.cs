@@ -30,7 +30,7 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     /// <summary>Where relative file names in a model's SQL are looked up.</summary>
     public string FileSearchPath { get; init; } = string.Empty;
 
-    /// <summary>DuckDB's <c>memory_limit</c> per query as the connection sets it (e.g. <c>128MB</c>, <c>1GB</c>); null: the default (<see cref="DefaultMegabytesPerThread"/>).</summary>
+    /// <summary>DuckDB's <c>memory_limit</c> per query as the connection sets it (e.g. <c>128MB</c>, <c>1GB</c>); null: the default (<see cref="StartingMemoryLimit"/>).</summary>
     public string? MemoryLimit { get; init; }
 
     /// <summary>The limit statements run within at first: the connection's, else the default for its threads.</summary>
@@ -38,6 +38,9 @@ public sealed record DuckDbOptions(string Path, bool Demo)
 
     /// <summary>The default limit once raised, twice the first; null where the connection sets its own.</summary>
     public string? RaisedMemoryLimit => MemoryLimit is null ? Megabytes(2 * DefaultPerThread * Threads) : null;
+
+    /// <summary>The raised default in bytes, as DuckDB reads <c>MB</c> (10^6 bytes).</summary>
+    public long RaisedMemoryLimitBytes => 2L * DefaultPerThread * Threads * 1_000_000;
 
     private int DefaultPerThread => SnapshotSchema is null ? DefaultMegabytesPerThread : SnapshotMegabytesPerThread;
 

@@ -1,5 +1,4 @@
 using DuckDB.NET.Data;
-using DuckDB.NET.Native;
 using ReverseEtl.Abstractions;
 
 namespace ReverseEtl.Warehouses.DuckDb;
@@ -43,7 +42,7 @@ public sealed partial class DuckDbWarehouse : IWarehouseBulkWriter
         {
             await TransactionAsync(tag, work, cancellationToken);
             return true;
-        });
+        }, cancellationToken);
     }
 
     private async Task TransactionAsync(string tag, Func<DuckDBConnection, Task> work, CancellationToken cancellationToken)
@@ -53,14 +52,14 @@ public sealed partial class DuckDbWarehouse : IWarehouseBulkWriter
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await RunAsync(connection, [Setup()], cancellationToken);
+            await SetUpAsync(connection, cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await work(connection);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DuckDBException ex)
         {
-            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected a snapshot write for {tag}: {ex.Message}{Hint(ex)}", ex) { OutOfResources = ex.ErrorType == DuckDBErrorType.OutOfMemory };
+            throw new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected a snapshot write for {tag}: {ex.Message}{Hint(ex)}", ex) { OutOfResources = OutOfMemory(ex) };
         }
     }
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
-using DuckDB.NET.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReverseEtl.Abstractions;
@@ -27,7 +26,7 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return WithinMemoryAsync(query.Tag, () => OpenAsync(query, cancellationToken));
+        return WithinMemoryAsync(query.Tag, () => OpenAsync(query, cancellationToken), cancellationToken);
     }
 
     private async Task<IWarehouseResult> OpenAsync(WarehouseQuery query, CancellationToken cancellationToken)
@@ -37,11 +36,7 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var setup = connection.CreateCommand())
-            {
-                setup.CommandText = Setup();
-                await setup.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await SetUpAsync(connection, cancellationToken);
 
             var command = connection.CreateCommand();
             command.CommandText = query.Sql;
@@ -93,12 +88,12 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
     private WarehouseException Rejected(WarehouseQuery query, DuckDBException ex)
     {
         var (line, column) = Sql.ErrorPosition.FromDuckDb(ex.Message);
-        return new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}{Hint(ex)}", ex) { Line = line, Column = column, OutOfResources = ex.ErrorType == DuckDBErrorType.OutOfMemory };
+        return new WarehouseException($"DuckDB ({Path.GetFileName(options.Path)}) rejected the query for {query.Tag}: {ex.Message}{Hint(ex)}", ex) { Line = line, Column = column, OutOfResources = OutOfMemory(ex) };
     }
 
-    private string Hint(Exception ex) => ex.Message.Contains("Out of Memory", StringComparison.Ordinal)
-        ? $" (the connection's memory_limit is {MemoryLimit}{(options.MemoryLimit is null ? ", the default," : string.Empty)} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
-        : string.Empty;
+    private string Hint(DuckDBException ex) => !OutOfMemory(ex) ? string.Empty
+        : options.MemoryLimit is not null ? $" (the connection's memory_limit is {options.MemoryLimit} with {options.Threads} thread(s): raise memory_limit, or lower threads)"
+        : $" (the connection sets no memory_limit, and the default, {MemoryLimit}{(Raised ? $", raised once from {options.StartingMemoryLimit}," : string.Empty)} for {options.Threads} thread(s), is not enough: set memory_limit on the connection, e.g. 512MB)";
 
     // The demo file on first use, and the configured temp_directory (see SpillFolder.Prepare).
     private void EnsureFiles()

@@ -10,7 +10,7 @@ namespace ReverseEtl.IntegrationTests.Snapshot;
 public sealed class SnapshotFallbackTests
 {
     // DuckDB's join of 200,000 snapshot keys and sort of the 200,000 rows whose row hash moved does not fit 64MB (one
-    // thread: the same on any machine), where reading every row whole does; at a million rows the default 96MB fails alike.
+    // thread: the same on any machine), where reading every row whole does; at a million rows 96MB (a snapshot connection's default before it is doubled) fails alike.
     private const string Yaml = """
         version: 1
         connections:
