@@ -37,10 +37,12 @@ public sealed record DuckDbOptions(string Path, bool Demo)
     public string StartingMemoryLimit => MemoryLimit ?? Megabytes(DefaultPerThread * Threads);
 
     /// <summary>The default limit once raised, twice the first; null where the connection sets its own.</summary>
-    public string? RaisedMemoryLimit => MemoryLimit is null ? Megabytes(2 * DefaultPerThread * Threads) : null;
+    public string? RaisedMemoryLimit => MemoryLimit is null ? Megabytes(RaisedMegabytes) : null;
 
     /// <summary>The raised default in bytes, as DuckDB reads <c>MB</c> (10^6 bytes).</summary>
-    public long RaisedMemoryLimitBytes => 2L * DefaultPerThread * Threads * 1_000_000;
+    public long RaisedMemoryLimitBytes => RaisedMegabytes * 1_000_000L;
+
+    private int RaisedMegabytes => 2 * DefaultPerThread * Threads;
 
     private int DefaultPerThread => SnapshotSchema is null ? DefaultMegabytesPerThread : SnapshotMegabytesPerThread;
 

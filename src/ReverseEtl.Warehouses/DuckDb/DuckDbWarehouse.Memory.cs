@@ -97,6 +97,5 @@ public sealed partial class DuckDbWarehouse
     {
         [LoggerMessage(2500, LogLevel.Information, "DuckDB ({File}) ran out of memory for {Tag} within the default memory_limit of {From}; it runs again within {To}, the limit from now on in this process (set memory_limit on the connection to choose it)")]
         public static partial void MemoryLimitRaised(ILogger logger, string file, string tag, string from, string to);
-
     }
 }
