@@ -30,7 +30,7 @@ public class DuckDbRaisedMemoryLimitTests
     {
         await using var project = new TestProject();
         var path = Path.Combine(project.Paths.DataDirectory, "wh.duckdb");
-        project.Sql("wh.duckdb", "create table t (k varchar); insert into t values ('ключ'), (''), (null)");
+        project.Sql("wh.duckdb", "select 1"); // the file only
         File.WriteAllText(Path.Combine(project.Paths.DataDirectory, "a.csv"), "k\nZoë\n\n");
         var warehouse = new DuckDbWarehouse(new DuckDbOptions(path, Demo: false) { FileSearchPath = project.Paths.DataDirectory });
         Assert.Equal(["91.5 MiB"], await ReadAsync(warehouse, "select current_setting('memory_limit') from read_csv('a.csv') limit 1"));
