@@ -40,28 +40,36 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     /// <summary>
     /// The sums from the stored buckets; where some record of the sync has none (stored before the upgrade, or written
     /// since by a worker of an older version), its buckets are filled first (<see cref="FillKeyBucketsAsync"/>) and the
-    /// sums taken again. Null only when some record still has none (another writer held it, or an older worker wrote it
-    /// meanwhile): the caller hashes every key, as before.
+    /// sums taken again. False, with nothing added, only when some record still has none (another writer held it, or an
+    /// older worker wrote it meanwhile): the caller hashes every key, as before.
     /// </summary>
-    public async Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    public async Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken)
     {
-        if (await SumStoredBucketsAsync(sync, bits, cancellationToken) is { } sums)
+        ArgumentNullException.ThrowIfNull(into);
+        if (await SumStoredBucketsAsync(sync, bits, into, cancellationToken))
         {
-            return sums;
+            return true;
         }
 
+        into.Clear();
         await FillKeyBucketsAsync(sync, cancellationToken);
-        return await SumStoredBucketsAsync(sync, bits, cancellationToken);
+        if (await SumStoredBucketsAsync(sync, bits, into, cancellationToken))
+        {
+            return true;
+        }
+
+        into.Clear();
+        return false;
     }
 
     /// <summary>
-    /// Per bucket, the sums of the stored keys: their count, the sum of their parts (the top 60 bits of the row hash, or
-    /// for a matched key their complement to <see cref="PartMask"/>) and how many have no row hash. Null as soon as a
-    /// record without its bucket is met.
+    /// Adds to <paramref name="into"/>, per bucket, the sums of the stored keys: their count, the sum of their parts (the
+    /// top 60 bits of the row hash, or for a matched key their complement to <see cref="PartMask"/>) modulo 2^64 and
+    /// whether some have no row hash. False as soon as a record without its bucket is met (what was added, the caller clears).
     /// </summary>
-    protected abstract Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+    protected abstract Task<bool> SumStoredBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
-    public abstract Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+    public abstract Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
     /// <summary>What a store's sums throw for a bucket outside 32 bits, which only a hand edit of the table leaves.</summary>
     protected static StateStoreException BucketOutOfRange(string sync) =>

@@ -8,21 +8,22 @@ namespace ReverseEtl.Abstractions.State;
 public interface IKeyBucketStore
 {
     /// <summary>
-    /// Per bucket of the first <paramref name="bits"/> bits, the keys of <paramref name="sync"/>: their count, the sum of
-    /// their parts (the first 60 bits of the row hash, or 2^60 − 1 minus them when the key matched) and how many have
-    /// no row hash (0). Buckets without keys are left out, in no order. Null when some key's bucket is not stored (a
-    /// record written by an older version, or a database that cannot hash text as UTF-8): the caller hashes every key.
+    /// Per bucket of the first <paramref name="bits"/> bits, adds the keys of <paramref name="sync"/> to
+    /// <paramref name="into"/>: their count, the sum of their parts (the first 60 bits of the row hash, or 2^60 − 1 minus
+    /// them when the key matched) and whether some has no row hash (0). Buckets without keys are left out, in no order.
+    /// False, with nothing added, when some key's bucket is not stored (a record written by an older version, or a
+    /// database that cannot hash text as UTF-8): the caller hashes every key.
     /// </summary>
-    Task<IReadOnlyList<KeyBucketSum>?> SumKeyBucketsAsync(string sync, int bits, CancellationToken cancellationToken);
+    Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
     /// <summary>
     /// As <see cref="SumKeyBucketsAsync"/>, but each key counted in the bucket of its row hash instead of its key: the
     /// lowest <paramref name="bits"/> bits of the row hash's first 60 bits (a key of several columns, whose text the
-    /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown. Null (a store that does not
-    /// sum them): the caller streams the stored records and sums them itself.
+    /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown. False, with nothing added (a
+    /// store that does not sum them): the caller streams the stored records and sums them itself.
     /// </summary>
-    Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<KeyBucketSum>?>(null);
+    Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
 
     /// <summary>
     /// The state of the keys of <paramref name="sync"/> in <paramref name="buckets"/> (of the first <paramref name="bits"/>
@@ -38,5 +39,19 @@ public interface IKeyBucketStore
     IAsyncEnumerable<StoredRecord>? ReadRecordsByRowHashAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken) => null;
 }
 
-/// <summary>One bucket's keys, as <see cref="IKeyBucketStore.SumKeyBucketsAsync"/> sums them.</summary>
-public readonly record struct KeyBucketSum(int Bucket, long Rows, UInt128 Sum, long UnknownRowHashes);
+/// <summary>
+/// Where a store adds its sums (<see cref="IKeyBucketStore.SumKeyBucketsAsync"/>), bucket by bucket or key by key, in any
+/// order: the worker's own accumulator, so that no list or array of the store's stands between the two.
+/// </summary>
+public interface IBucketSumTarget
+{
+    /// <summary>
+    /// Adds <paramref name="rows"/> keys to <paramref name="bucket"/>: <paramref name="sum"/> is the sum of their parts
+    /// modulo 2^64 (a part is below 2^60, so one changed key always changes it), and <paramref name="unknownRowHash"/>
+    /// whether some key has no row hash.
+    /// </summary>
+    void Add(int bucket, long rows, ulong sum, bool unknownRowHash);
+
+    /// <summary>Forgets everything added: a store that met a key without its bucket starts again, or gives up.</summary>
+    void Clear();
+}

@@ -47,13 +47,8 @@ internal sealed partial class BucketCompare
     private async Task<BucketSums> SumStateByRowHashAsync(int bits, CancellationToken cancellationToken)
     {
         var sums = new BucketSums(bits);
-        if (context.Saved.Records.Buckets is { } store && await store.SumRowHashBucketsAsync(context.Saved.Records.Sync, bits, cancellationToken) is { } summed)
+        if (context.Saved.Records.Buckets is { } store && await store.SumRowHashBucketsAsync(context.Saved.Records.Sync, bits, sums, cancellationToken))
         {
-            foreach (var bucket in summed)
-            {
-                sums.Set(bucket.Bucket, bucket.Rows, bucket.Sum, unknown: bucket.UnknownRowHashes > 0);
-            }
-
             return sums;
         }
 

@@ -31,10 +31,10 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
     public async Task<BucketChanges> CompareAsync(CancellationToken cancellationToken)
     {
         var bits = BucketSums.BitsFor(context.Saved.Held);
-        var model = Task.Run(() => SumModelAsync(bits, cancellationToken), cancellationToken);
-        var state = SumStateAsync(bits, cancellationToken);
+        var state = Task.Run(() => SumStateAsync(bits, cancellationToken), cancellationToken);
+        var model = Task.Run(() => TakeModelAsync(bits, state, cancellationToken), cancellationToken);
         await Task.WhenAll(model, state);
-        var (sums, nullKeys, other) = await model;
+        var (nullKeys, other) = await model;
         if (other > 0)
         {
             // A key of a type the warehouse cannot write as the worker does (a timestamp, a decimal): by row hash instead.
@@ -43,8 +43,8 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             return await CompareAsync(cancellationToken);
         }
 
-        var (stateSums, inStore) = await state;
-        var differing = stateSums.Differing(sums);
+        var (sums, inStore) = await state;
+        var differing = sums.Differing();
         LogCompared(differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
         {
@@ -75,7 +75,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
 
         if (ByRowHash)
         {
-            return await InRowHashBucketsAsync(stateSums, differing, nullKeys > 0, bits, cancellationToken);
+            return await InRowHashBucketsAsync(sums, differing, nullKeys > 0, bits, cancellationToken);
         }
 
         var where = ModelQuery.InBuckets(context.Model, dialect, bits, differing, nullKeys > 0);
@@ -96,30 +96,35 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
 
     private static BucketChanges AllKeys { get; } = new(ReadKeys: true, Where: null, Wanted: null);
 
-    private async Task<(BucketSums Sums, long NullKeys, long Other)> SumModelAsync(int bits, CancellationToken cancellationToken)
+    // The warehouse's totals taken from the state's sums: read as soon as the first arrives (a grouped query's rows come
+    // when it is done), after the state's side is summed, so that one set of sums holds both sides.
+    private async Task<(long NullKeys, long Other)> TakeModelAsync(int bits, Task<(BucketSums Sums, IKeyBucketStore? Store)> state, CancellationToken cancellationToken)
     {
-        var sums = new BucketSums(bits);
         var (nullKeys, other) = (0L, 0L);
         ModelRows = 0;
         var query = new WarehouseQuery(BucketsQuery(bits), context.QueryTag);
         await using var result = await context.Warehouse.QueryAsync(query, cancellationToken);
-        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        await using var rows = result.ReadRowsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var more = await rows.MoveNextAsync();
+        var (sums, _) = await state;
+        for (; more; more = await rows.MoveNextAsync())
         {
+            var values = rows.Current;
             BucketsRead++;
-            var rows = Whole(values[1]);
-            ModelRows += (long)rows;
+            var count = (long)Whole(values[1]);
+            ModelRows += count;
             other += (long)Whole(values[3]);
             if (values[0] is null)
             {
-                nullKeys += (long)rows;
+                nullKeys += count;
             }
             else
             {
-                sums.Set((int)Whole(values[0]), (long)rows, Whole(values[2]));
+                sums.Take((int)Whole(values[0]), count, (ulong)(Whole(values[2]) & ulong.MaxValue));
             }
         }
 
-        return (sums, nullKeys, other);
+        return (nullKeys, other);
     }
 
     // Summed by the store where it keeps each key's bucket (then it also filters the keys read next); else each key hashed here.
@@ -132,13 +137,8 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
 
         var sums = new BucketSums(bits);
         var store = context.Saved.Records.Buckets;
-        if (store is not null && await store.SumKeyBucketsAsync(context.Saved.Records.Sync, bits, cancellationToken) is { } summed)
+        if (store is not null && await store.SumKeyBucketsAsync(context.Saved.Records.Sync, bits, sums, cancellationToken))
         {
-            foreach (var bucket in summed)
-            {
-                sums.Set(bucket.Bucket, bucket.Rows, bucket.Sum, unknown: bucket.UnknownRowHashes > 0);
-            }
-
             return (sums, store);
         }
 

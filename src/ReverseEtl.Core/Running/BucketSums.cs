@@ -7,30 +7,24 @@ using ReverseEtl.Abstractions.State;
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
-/// One side of the bucket comparison of <c>diff: warehouse</c>: per bucket of keys (the first bits of the md5 of the key's
-/// text), the row count and the sum of each row's part, which does not depend on the order rows come in. The worker
-/// adds the sync state's keys here as the warehouse adds the model's rows (<see cref="ModelQuery.BuildBuckets"/>); a
-/// bucket whose count or sum differ holds a change. Memory is a few bytes per bucket, whatever the number of keys.
+/// The bucket comparison of <c>diff: warehouse</c>: per bucket of keys (the first bits of the md5 of the key's text), the
+/// row count and the sum of each row's part, which does not depend on the order rows come in. The sync state's keys are
+/// added here (by the store, <see cref="IBucketSumTarget"/>, or key by key) and the warehouse's totals for the model's
+/// rows (<see cref="ModelQuery.BuildBuckets"/>) taken away again; a bucket left with a count or sum holds a change. Both
+/// are kept modulo their width (2^32 rows, 2^64 for sums of parts below 2^60, so one changed row always shows): 12 bytes
+/// and a bit a bucket, 3 MiB at 3M keys, whatever the number of keys.
 /// </summary>
-internal sealed class BucketSums
+internal sealed class BucketSums(int bits, bool marksUnknown = true) : IBucketSumTarget
 {
     [ThreadStatic]
     private static MD5Digest? t_md5;
 
-    private readonly long[] _rows;
-    private readonly UInt128[] _sums;
-    private readonly bool[] _unknown;
-
-    public BucketSums(int bits)
-    {
-        Bits = bits;
-        _rows = new long[1 << bits];
-        _sums = new UInt128[1 << bits];
-        _unknown = new bool[1 << bits];
-    }
+    private readonly uint[] _rows = new uint[1 << bits];
+    private readonly ulong[] _sums = new ulong[1 << bits];
+    private readonly ulong[] _unknown = new ulong[Math.Max(1, (1 << bits) / 64)];
 
     /// <summary>The bits of a bucket number: there are 2^Bits buckets.</summary>
-    public int Bits { get; }
+    public int Bits { get; } = bits;
 
     public int Count => _rows.Length;
 
@@ -70,47 +64,52 @@ internal sealed class BucketSums
     public static int OfRowHash(ulong rowHash, int bits) => (int)((rowHash >> 4) & ((1UL << bits) - 1));
 
     /// <summary>Whether some key added has no row hash (last written by <c>diff: worker</c>).</summary>
-    public bool AnyUnknown => Array.IndexOf(_unknown, true) >= 0;
+    public bool AnyUnknown => Array.Exists(_unknown, word => word != 0);
+
+    /// <summary>The keys added, less those taken away.</summary>
+    public long Keys { get; private set; }
 
     /// <summary>A row's part: the first 60 bits of its row hash, or <see cref="ModelQuery.PartMask"/> minus them when it matches.</summary>
-    public static UInt128 Part(ulong rowHash, bool matches) => matches ? ModelQuery.PartMask - (rowHash >> 4) : rowHash >> 4;
+    public static ulong Part(ulong rowHash, bool matches) => matches ? ModelQuery.PartMask - (rowHash >> 4) : rowHash >> 4;
 
     /// <summary>Adds a stored key. A key whose row hash is unknown (0: last written by <c>diff: worker</c>) marks its bucket as changed.</summary>
-    public void Add(string key, RecordState state)
-    {
-        var bucket = Of(key, Bits);
-        _rows[bucket]++;
-        _sums[bucket] += Part(state.RowHash, state.Matched);
-        _unknown[bucket] |= state.RowHash == 0;
-    }
+    public void Add(string key, RecordState state) => Add(Of(key, Bits), 1, Part(state.RowHash, state.Matched), state.RowHash == 0);
 
     /// <summary>
     /// Adds a stored key to the bucket of its row hash's part (<see cref="ModelQuery.BuildRowHashBuckets"/>): the part's
     /// lowest bits. A key whose row hash is unknown marks its bucket as changed.
     /// </summary>
-    public void AddByRowHash(RecordState state)
+    public void AddByRowHash(RecordState state) => Add(OfRowHash(state.RowHash, Bits), 1, Part(state.RowHash, state.Matched), state.RowHash == 0);
+
+    /// <summary>Adds a bucket's total, as a store that keeps each key's bucket (or the warehouse) counted it; <paramref name="unknownRowHash"/>: some key has no row hash.</summary>
+    public void Add(int bucket, long rows, ulong sum, bool unknownRowHash)
     {
-        var bucket = OfRowHash(state.RowHash, Bits);
-        _rows[bucket]++;
-        _sums[bucket] += Part(state.RowHash, state.Matched);
-        _unknown[bucket] |= state.RowHash == 0;
+        (_rows[bucket], _sums[bucket], Keys) = (unchecked(_rows[bucket] + (uint)rows), unchecked(_sums[bucket] + sum), Keys + rows);
+        if (unknownRowHash && marksUnknown)
+        {
+            _unknown[bucket >> 6] |= 1UL << bucket;
+        }
     }
 
-    /// <summary>Adds a bucket's total as the warehouse (or a store that keeps each key's bucket) counted it; <paramref name="unknown"/>: some key has no row hash.</summary>
-    public void Set(int bucket, long rows, UInt128 sum, bool unknown = false)
+    /// <summary>Takes away a bucket's total as the other side (the warehouse) counted it: a bucket where both sides agree is left at zero.</summary>
+    public void Take(int bucket, long rows, ulong sum) =>
+        (_rows[bucket], _sums[bucket], Keys) = (unchecked(_rows[bucket] - (uint)rows), unchecked(_sums[bucket] - sum), Keys - rows);
+
+    public void Clear()
     {
-        _rows[bucket] += rows;
-        _sums[bucket] += sum;
-        _unknown[bucket] |= unknown;
+        Keys = 0;
+        Array.Clear(_rows);
+        Array.Clear(_sums);
+        Array.Clear(_unknown);
     }
 
-    /// <summary>The buckets where this side and <paramref name="other"/> differ, or where this side holds a key of unknown row hash.</summary>
-    public List<int> Differing(BucketSums other)
+    /// <summary>The buckets left with a count or sum once the other side was taken away (<see cref="Take"/>), or with a key of unknown row hash.</summary>
+    public List<int> Differing()
     {
         var differing = new List<int>();
         for (var bucket = 0; bucket < _rows.Length; bucket++)
         {
-            if (_unknown[bucket] || other._unknown[bucket] || _rows[bucket] != other._rows[bucket] || _sums[bucket] != other._sums[bucket])
+            if (_rows[bucket] != 0 || _sums[bucket] != 0 || Unknown(bucket))
             {
                 differing.Add(bucket);
             }
@@ -118,4 +117,21 @@ internal sealed class BucketSums
 
         return differing;
     }
+
+    /// <summary>The buckets where this side and <paramref name="other"/> differ, or where either holds a key of unknown row hash.</summary>
+    public List<int> Differing(BucketSums other)
+    {
+        var differing = new List<int>();
+        for (var bucket = 0; bucket < _rows.Length; bucket++)
+        {
+            if (_rows[bucket] != other._rows[bucket] || _sums[bucket] != other._sums[bucket] || Unknown(bucket) || other.Unknown(bucket))
+            {
+                differing.Add(bucket);
+            }
+        }
+
+        return differing;
+    }
+
+    private bool Unknown(int bucket) => (_unknown[bucket >> 6] & (1UL << bucket)) != 0;
 }

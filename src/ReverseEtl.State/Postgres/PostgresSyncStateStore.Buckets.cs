@@ -33,12 +33,18 @@ public sealed partial class PostgresSyncStateStore
 
     protected override ILogger Logger => _logger;
 
-    public override async Task<IReadOnlyList<KeyBucketSum>?> SumRowHashBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    public override async Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(into);
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Bucket, long Rows, long High, long Low, long Unknown)>(
             new CommandDefinition(RowHashSums, new { sync, mask = (1L << bits) - 1 }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new KeyBucketSum((int)r.Bucket, r.Rows, ((UInt128)(ulong)r.High << 30) + (ulong)r.Low, r.Unknown))];
+        foreach (var row in rows)
+        {
+            into.Add((int)row.Bucket, row.Rows, Sum(row.High, row.Low), row.Unknown > 0);
+        }
+
+        return true;
     }
 
     protected override bool KeyBucketInRows => true;
@@ -47,17 +53,16 @@ public sealed partial class PostgresSyncStateStore
 
     protected override object BucketList(IReadOnlyCollection<int> buckets) => buckets.Select(b => (long)b).ToArray();
 
-    protected override async Task<IReadOnlyList<KeyBucketSum>?> SumStoredBucketsAsync(string sync, int bits, CancellationToken cancellationToken)
+    protected override async Task<bool> SumStoredBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long? Bucket, long Rows, long High, long Low, long Unknown)>(
             new CommandDefinition(Sums, new { sync, shift = 32 - bits }, cancellationToken: cancellationToken));
-        var sums = new List<KeyBucketSum>();
         foreach (var row in rows)
         {
             if (row.Bucket is not { } bucket)
             {
-                return null;
+                return false;
             }
 
             // Only a hand edit leaves a bucket outside 32 bits: negative, or past this many bits once shifted.
@@ -66,11 +71,14 @@ public sealed partial class PostgresSyncStateStore
                 throw BucketOutOfRange(sync);
             }
 
-            sums.Add(new KeyBucketSum((int)bucket, row.Rows, ((UInt128)(ulong)row.High << 30) + (ulong)row.Low, row.Unknown));
+            into.Add((int)bucket, row.Rows, Sum(row.High, row.Low), row.Unknown > 0);
         }
 
-        return sums;
+        return true;
     }
+
+    // A bucket's sum from its halves' sums, modulo 2^64 as the worker compares them.
+    private static ulong Sum(long high, long low) => unchecked(((ulong)high << 30) + (ulong)low);
 
     // Only records no other transaction holds (skip locked): the fill never waits for a run's writes, so it cannot
     // deadlock with them; a record passed over keeps no bucket for now, the sums then refuse (the worker hashes the keys

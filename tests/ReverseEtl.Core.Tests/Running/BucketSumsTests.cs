@@ -89,13 +89,85 @@ public class BucketSumsTests
     }
 
     [Fact]
-    public void Set_WarehouseTotals_CompareWithTheKeysAdded()
+    public void Add_WarehouseTotals_CompareWithTheKeysAdded()
     {
         var (state, model) = (new BucketSums(4), new BucketSums(4));
         state.Add("abc", new RecordState(1, false, 0x900150983cd24fb0));
-        model.Set(9, rows: 1, sum: 0x900150983cd24fb);
+        model.Add(9, rows: 1, sum: 0x900150983cd24fb, unknownRowHash: false);
 
         Assert.Empty(state.Differing(model));
+    }
+
+    [Fact]
+    public void Take_TheWarehouseTotalsOfTheKeysAdded_NothingLeftToDiffer()
+    {
+        var sums = new BucketSums(4);
+        sums.Add("abc", new RecordState(1, false, 0x900150983cd24fb0));
+        sums.Add("ü-東京", new RecordState(1, true, 0x1234567890abcdef));
+        sums.Take(9, rows: 1, sum: 0x900150983cd24fb);
+        sums.Take(BucketSums.Of("ü-東京", 4), rows: 1, sum: BucketSums.Part(0x1234567890abcdef, matches: true));
+
+        Assert.Empty(sums.Differing());
+        Assert.Equal(0, sums.Keys);
+    }
+
+    // Sixty keys of parts near 2^60 in one bucket pass 2^64: the sums agree modulo 2^64, and one key's change still shows.
+    [Fact]
+    public void Take_SumsPast64Bits_AgreeModulo64BitsAndOneChangeStillDiffers()
+    {
+        var (same, changed) = (new BucketSums(1), new BucketSums(1));
+        var (rows, whole) = (0L, UInt128.Zero);
+        foreach (var i in Enumerable.Range(0, 60))
+        {
+            var part = BucketSums.Part(ulong.MaxValue - (ulong)i, matches: false);
+            same.Add(0, 1, part, unknownRowHash: false);
+            changed.Add(0, 1, i == 7 ? part - 1 : part, unknownRowHash: false);
+            (rows, whole) = (rows + 1, whole + part);
+        }
+
+        same.Take(0, rows, (ulong)(whole & ulong.MaxValue));
+        changed.Take(0, rows, (ulong)(whole & ulong.MaxValue));
+
+        Assert.True(whole > ulong.MaxValue);
+        Assert.Empty(same.Differing());
+        Assert.Equal([0], changed.Differing());
+    }
+
+    [Fact]
+    public void Take_ABucketOnlyTheWarehouseHasOrAKeyOfUnknownRowHash_Differs()
+    {
+        var sums = new BucketSums(6);
+        sums.Add("unknown", new RecordState(1, false, RowHash: 0));
+        sums.Take(BucketSums.Of("unknown", 6), rows: 1, sum: 0);
+        sums.Take(BucketSums.Of("new", 6), rows: 1, sum: 5);
+
+        Assert.Equal(new[] { "unknown", "new" }.Select(k => BucketSums.Of(k, 6)).Distinct().Order(), sums.Differing());
+        Assert.True(sums.AnyUnknown);
+    }
+
+    [Fact]
+    public void Clear_AfterKeysOfUnknownRowHash_NothingDiffers()
+    {
+        var sums = new BucketSums(20, marksUnknown: true);
+        sums.Add("a", new RecordState(1, false, RowHash: 0));
+        sums.Add(1 << 19, 3, ulong.MaxValue, unknownRowHash: true);
+
+        sums.Clear();
+
+        Assert.Empty(sums.Differing());
+        Assert.False(sums.AnyUnknown);
+        Assert.Equal(0, sums.Keys);
+    }
+
+    [Fact]
+    public void Add_NotMarkingUnknown_AKeyWithoutRowHashComparesByItsSumOnly()
+    {
+        var (state, snapshot) = (new BucketSums(4, marksUnknown: false), new BucketSums(4, marksUnknown: false));
+        state.Add("a", new RecordState(1, false, RowHash: 0));
+        snapshot.Add(BucketSums.Of("a", 4), 1, 0, unknownRowHash: true);
+
+        Assert.Empty(state.Differing(snapshot));
+        Assert.False(state.AnyUnknown);
     }
 
     private static ulong Hash(int i) => (ulong)(i + 1) * 0x9E3779B97F4A7C15UL;

@@ -32,24 +32,19 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
     public async Task<SnapshotDifference?> CompareAsync(CancellationToken cancellationToken)
     {
         var snapshot = Task.Run(() => SumSnapshotAsync(cancellationToken), cancellationToken);
-        var state = store.SumKeyBucketsAsync(context.Saved.Records.Sync, Bits, cancellationToken);
+        // A key stored without a row hash (0) is in the snapshot as 16 zeros, the same part: the diff returns it every run.
+        var stateSums = new BucketSums(Bits, marksUnknown: false);
+        var state = store.SumKeyBucketsAsync(context.Saved.Records.Sync, Bits, stateSums, cancellationToken);
         await Task.WhenAll(snapshot, state);
-        if (await state is not { } stateBuckets)
+        if (!await state)
         {
             return null;
         }
 
         var (snapshotSums, snapshotKeys) = await snapshot;
-        var stateSums = new BucketSums(Bits);
-        foreach (var bucket in stateBuckets)
-        {
-            // A key stored without a row hash (0) is in the snapshot as 16 zeros, the same part: the diff returns it every run.
-            stateSums.Set(bucket.Bucket, bucket.Rows, bucket.Sum);
-        }
-
         var differing = snapshotSums.Differing(stateSums);
         context.Log.SnapshotBucketsCompared(context.Sync.Name, sql.Table, differing.Count, stateSums.Count);
-        return new SnapshotDifference(differing, stateSums.Count, snapshotKeys, stateBuckets.Sum(b => b.Rows));
+        return new SnapshotDifference(differing, stateSums.Count, snapshotKeys, stateSums.Keys);
     }
 
     /// <summary>The state's records of <paramref name="buckets"/>, in key order, to rewrite them.</summary>
@@ -67,7 +62,7 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
         {
             var rows = (long)Whole(values[1]);
             keys += rows;
-            sums.Set((int)Whole(values[0]), rows, Whole(values[2]), unknown: Whole(values[3]) > 0);
+            sums.Add((int)Whole(values[0]), rows, (ulong)(Whole(values[2]) & ulong.MaxValue), unknownRowHash: Whole(values[3]) > 0);
         }
 
         return (sums, keys);
