@@ -10,7 +10,7 @@ public interface IKeyBucketStore
     /// <summary>
     /// Per bucket of the first <paramref name="bits"/> bits, adds the keys of <paramref name="sync"/> to
     /// <paramref name="into"/>: their count, the sum of their parts (the first 60 bits of the row hash, or 2^60 − 1 minus
-    /// them when the key matched) and whether some has no row hash (0). Buckets without keys are left out, in no order.
+    /// them when the key matched) and whether some has no row hash (0); a bucket may be added in parts, in any order.
     /// False, with nothing added, when some key's bucket is not stored (a record written by an older version, or a
     /// database that cannot hash text as UTF-8): the caller hashes every key.
     /// </summary>
@@ -27,7 +27,7 @@ public interface IKeyBucketStore
 
     /// <summary>
     /// The state of the keys of <paramref name="sync"/> in <paramref name="buckets"/> (of the first <paramref name="bits"/>
-    /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> gave sums for the same run.
+    /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> returned true for the same run.
     /// </summary>
     IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken);
 

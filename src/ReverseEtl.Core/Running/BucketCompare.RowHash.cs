@@ -52,6 +52,7 @@ internal sealed partial class BucketCompare
             return sums;
         }
 
+        sums.Clear(); // whatever a store that gave up may have added
         await foreach (var record in stored(cancellationToken))
         {
             sums.AddByRowHash(record.State);

@@ -97,8 +97,11 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
     private static BucketChanges AllKeys { get; } = new(ReadKeys: true, Where: null, Wanted: null);
 
     // The warehouse's totals taken from the state's sums: read as soon as the first arrives (a grouped query's rows come
-    // when it is done), after the state's side is summed, so that one set of sums holds both sides.
-    private async Task<(long NullKeys, long Other)> TakeModelAsync(int bits, Task<(BucketSums Sums, IKeyBucketStore? Store)> state, CancellationToken cancellationToken)
+    // when it is done), after the state's side is summed, so that one set of sums holds both sides. Where the state's
+    // side takes longer than the warehouse's query, the rest of the answer (Snowflake's later partitions) is fetched
+    // after it, not beside it.
+    private async Task<(long NullKeys, long Other)> TakeModelAsync(
+        int bits, Task<(BucketSums Sums, IKeyBucketStore? Store)> state, CancellationToken cancellationToken)
     {
         var (nullKeys, other) = (0L, 0L);
         ModelRows = 0;
@@ -143,6 +146,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         }
 
         context.Log.BucketsHashedHere(context.Sync.Name);
+        sums.Clear(); // whatever a store that gave up may have added
         await foreach (var record in stored(cancellationToken))
         {
             sums.Add(record.Key, record.State);

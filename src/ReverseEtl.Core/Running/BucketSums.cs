@@ -81,10 +81,15 @@ internal sealed class BucketSums(int bits, bool marksUnknown = true) : IBucketSu
     /// </summary>
     public void AddByRowHash(RecordState state) => Add(OfRowHash(state.RowHash, Bits), 1, Part(state.RowHash, state.Matched), state.RowHash == 0);
 
-    /// <summary>Adds a bucket's total, as a store that keeps each key's bucket (or the warehouse) counted it; <paramref name="unknownRowHash"/>: some key has no row hash.</summary>
+    /// <summary>
+    /// Adds a bucket's total (or a part of it), as a store that keeps each key's bucket counted it, or the snapshot's
+    /// side of its check; <paramref name="unknownRowHash"/>: some key has no row hash.
+    /// </summary>
     public void Add(int bucket, long rows, ulong sum, bool unknownRowHash)
     {
-        (_rows[bucket], _sums[bucket], Keys) = (unchecked(_rows[bucket] + (uint)rows), unchecked(_sums[bucket] + sum), Keys + rows);
+        _rows[bucket] = unchecked(_rows[bucket] + (uint)rows);
+        _sums[bucket] = unchecked(_sums[bucket] + sum);
+        Keys += rows;
         if (unknownRowHash && marksUnknown)
         {
             _unknown[bucket >> 6] |= 1UL << bucket;
@@ -92,8 +97,12 @@ internal sealed class BucketSums(int bits, bool marksUnknown = true) : IBucketSu
     }
 
     /// <summary>Takes away a bucket's total as the other side (the warehouse) counted it: a bucket where both sides agree is left at zero.</summary>
-    public void Take(int bucket, long rows, ulong sum) =>
-        (_rows[bucket], _sums[bucket], Keys) = (unchecked(_rows[bucket] - (uint)rows), unchecked(_sums[bucket] - sum), Keys - rows);
+    public void Take(int bucket, long rows, ulong sum)
+    {
+        _rows[bucket] = unchecked(_rows[bucket] - (uint)rows);
+        _sums[bucket] = unchecked(_sums[bucket] - sum);
+        Keys -= rows;
+    }
 
     public void Clear()
     {

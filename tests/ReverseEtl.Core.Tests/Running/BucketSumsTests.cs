@@ -145,6 +145,22 @@ public class BucketSumsTests
         Assert.True(sums.AnyUnknown);
     }
 
+    // Unknown row hashes are one bit a bucket, 64 buckets a word: buckets 64 apart, or in the last word, stay apart.
+    [Fact]
+    public void Differing_UnknownRowHashesInBucketsOfOtherWords_ExactlyThoseBuckets()
+    {
+        var sums = new BucketSums(20);
+        int[] unknown = [3, 67, (1 << 19) + 3, (1 << 20) - 1];
+        foreach (var bucket in unknown)
+        {
+            sums.Add(bucket, 1, 0, unknownRowHash: true);
+            sums.Take(bucket, 1, 0);
+        }
+
+        Assert.Equal(unknown, sums.Differing());
+        Assert.True(sums.AnyUnknown);
+    }
+
     [Fact]
     public void Clear_AfterKeysOfUnknownRowHash_NothingDiffers()
     {
