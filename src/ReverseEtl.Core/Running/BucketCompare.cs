@@ -31,10 +31,8 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
     public async Task<BucketChanges> CompareAsync(CancellationToken cancellationToken)
     {
         var bits = BucketSums.BitsFor(context.Saved.Held);
-        var state = Task.Run(() => SumStateAsync(bits, cancellationToken), cancellationToken);
-        var model = Task.Run(() => TakeModelAsync(bits, state, cancellationToken), cancellationToken);
-        await Task.WhenAll(model, state);
-        var (nullKeys, other) = await model;
+        var (state, model) = await BothSidesAsync(bits, cancellationToken);
+        var (nullKeys, other) = model;
         if (other > 0)
         {
             // A key of a type the warehouse cannot write as the worker does (a timestamp, a decimal): by row hash instead.
@@ -43,7 +41,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             return await CompareAsync(cancellationToken);
         }
 
-        var (sums, inStore) = await state;
+        var (sums, inStore) = state;
         var differing = sums.Differing();
         LogCompared(differing.Count, sums.Count, nullKeys);
         if (differing.Count == 0 && nullKeys == 0)
