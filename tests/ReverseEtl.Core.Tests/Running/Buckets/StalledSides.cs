@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
 
 namespace ReverseEtl.Core.Tests.Running.Buckets;
 
@@ -11,7 +12,7 @@ namespace ReverseEtl.Core.Tests.Running.Buckets;
 /// </summary>
 internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector, IWarehouseBuckets
 {
-    private readonly List<string> _events = [];
+    private readonly EventNotes _notes = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Exception? Failure { get; init; }
@@ -19,16 +20,7 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
     /// <summary>Done once the bucket query was asked for.</summary>
     public Task Started => _started.Task;
 
-    public List<string> Events
-    {
-        get
-        {
-            lock (_events)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public List<string> Events => _notes.All;
 
     public string Type => "duckdb";
 
@@ -50,7 +42,7 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
 
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
-        Note("bucket query started");
+        _notes.Note("bucket query started");
         _started.TrySetResult();
         await Task.Yield();
         if (Failure is not null)
@@ -64,7 +56,7 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
         }
         catch (OperationCanceledException)
         {
-            Note("bucket query stopped");
+            _notes.Note("bucket query stopped");
             throw new WarehouseException("query 01b2 was cancelled"); // not the comparison's cause
         }
 
@@ -74,13 +66,6 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
 
-    private void Note(string what)
-    {
-        lock (_events)
-        {
-            _events.Add(what);
-        }
-    }
 }
 
 /// <summary>

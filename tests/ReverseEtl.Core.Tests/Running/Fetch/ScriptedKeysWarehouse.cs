@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
 
 namespace ReverseEtl.Core.Tests.Running.Fetch;
 
@@ -12,7 +13,7 @@ namespace ReverseEtl.Core.Tests.Running.Fetch;
 /// </summary>
 internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, IWarehouseDialect
 {
-    private readonly List<string> _events = [];
+    private readonly EventNotes _notes = new();
     private readonly TaskCompletionSource _fetchFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _keysRead;
     private int _queries;
@@ -39,16 +40,7 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
     /// <summary>Key rows handed out.</summary>
     public int KeysRead => Volatile.Read(ref _keysRead);
 
-    public List<string> Events
-    {
-        get
-        {
-            lock (_events)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public List<string> Events => _notes.All;
 
     public string Type => "duckdb";
 
@@ -74,18 +66,18 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
         }
 
         var keys = query.Sql.Split("'").Where((_, i) => i % 2 == 1).ToList();
-        Note($"fetch of {keys.Count} started");
+        _notes.Note($"fetch of {keys.Count} started");
         try
         {
             await Task.Delay(FetchDelay, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            Note("fetch stopped");
+            _notes.Note("fetch stopped");
             throw;
         }
 
-        Note("fetch answered");
+        _notes.Note("fetch answered");
         if (FetchFailure is not null)
         {
             _fetchFailed.TrySetResult();
@@ -129,13 +121,6 @@ internal sealed class ScriptedKeysWarehouse : IWarehouse, IWarehouseConnector, I
         }
     }
 
-    private void Note(string what)
-    {
-        lock (_events)
-        {
-            _events.Add(what);
-        }
-    }
 
     private sealed class Result(IReadOnlyList<WarehouseColumn> columns, Func<CancellationToken, IAsyncEnumerable<object?[]>> rows) : IWarehouseResult
     {
