@@ -43,17 +43,23 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
     /// sums taken again. False, with nothing added, only when some record still has none (another writer held it, or an
     /// older worker wrote it meanwhile): the caller hashes every key, as before.
     /// </summary>
-    public async Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken)
+    public Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
+        SumByKeyAsync(sync, bits, SummedHash.Row, into, cancellationToken);
+
+    public Task<bool> SumPayloadBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
+        SumByKeyAsync(sync, bits, SummedHash.Payload, into, cancellationToken);
+
+    private async Task<bool> SumByKeyAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(into);
-        if (await SumStoredBucketsAsync(sync, bits, into, cancellationToken))
+        if (await SumStoredBucketsAsync(sync, bits, hash, into, cancellationToken))
         {
             return true;
         }
 
         into.Clear();
         await FillKeyBucketsAsync(sync, cancellationToken);
-        if (await SumStoredBucketsAsync(sync, bits, into, cancellationToken))
+        if (await SumStoredBucketsAsync(sync, bits, hash, into, cancellationToken))
         {
             return true;
         }
@@ -64,10 +70,20 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
 
     /// <summary>
     /// Adds to <paramref name="into"/>, per bucket, the sums of the stored keys: their count, the sum of their parts (the
-    /// top 60 bits of the row hash, or for a matched key their complement to <see cref="PartMask"/>) modulo 2^64 and
-    /// whether some have no row hash. False as soon as a record without its bucket is met (what was added, the caller clears).
+    /// top 60 bits of the <paramref name="hash"/>, or for a matched key their complement to <see cref="PartMask"/>) modulo
+    /// 2^64 and whether some have none (0). False as soon as a record without its bucket is met (what was added, the caller clears).
     /// </summary>
-    protected abstract Task<bool> SumStoredBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
+    protected abstract Task<bool> SumStoredBucketsAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken);
+
+    /// <summary>The stored hash a key's part is taken from: the warehouse's row hash (<c>diff: warehouse</c>) or the payload hash (<c>diff: worker</c>).</summary>
+    protected enum SummedHash
+    {
+        Row,
+        Payload,
+    }
+
+    /// <summary>The column of <paramref name="hash"/> in <c>sync_records</c>.</summary>
+    protected static string ColumnOf(SummedHash hash) => hash == SummedHash.Payload ? "hash" : "row_hash";
 
     public abstract Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 

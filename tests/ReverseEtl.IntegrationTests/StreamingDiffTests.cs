@@ -97,7 +97,9 @@ public abstract class StreamingDiffTests
             texts.Add(e switch
             {
                 RowRejected r => $"rejected {r.Key ?? "null"} {r.RowNumber} {r.Reason}",
-                RowChange c => $"{c.Key} {c.Kind} {c.WasMatching} {c.IsMatching} {c.Row?.Number} {c.Row?.Hash} {(c.Row is { } row ? PayloadJson.Hash(row.Payload) : 0)}",
+                // Not a changed row's number: read again by buckets (WorkerBuckets), some rows are numbered in that read
+                // only. A number is only ever shown for a rejected row, and those are numbered as among all rows.
+                RowChange c => $"{c.Key} {c.Kind} {c.WasMatching} {c.IsMatching} {c.Row?.Hash} {(c.Row is { } row ? PayloadJson.Hash(row.Payload) : 0)}",
                 _ => e.GetType().Name,
             });
         }

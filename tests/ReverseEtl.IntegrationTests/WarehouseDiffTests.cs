@@ -106,6 +106,7 @@ public abstract partial class WarehouseDiffTests
           warehouse: { hubspot: { token: "" } }
           events-worker: { intercom: { token: "" } }
           events-warehouse: { intercom: { token: "" } }
+          chat: { slack: { token: "" } }
         models:
           accounts: { connection: wh, primary_key: account_id, sql: select * from accounts }
           visits: { connection: wh, primary_key: [account_id, visit_no], sql: select * from visits }
@@ -118,6 +119,13 @@ public abstract partial class WarehouseDiffTests
             delete_limit_percent: 50
             fields: { product_account_id: account_id, name: account_name, days_in_stage: days_in_stage }
             hubspot: { object: companies, id_property: product_account_id }
+          stuck-worker:
+            model: accounts
+            destination: chat
+            mode: trigger
+            trigger: { when: "days_in_stage >= 30", initial: skip }
+            limits: { messages: none }
+            slack: { channel: "#cs", text: "An account is stuck in onboarding" }
           by-warehouse:
             model: accounts
             destination: warehouse

@@ -17,6 +17,14 @@ public interface IKeyBucketStore
     Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="SumKeyBucketsAsync"/>, but each key's part taken from its payload hash (what <c>diff: worker</c>
+    /// compares) instead of its row hash, and a key whose payload hash is 0 counted as unknown. False, with nothing added
+    /// (a store that does not sum them, or some key's bucket not stored): the caller streams the stored records and sums them itself.
+    /// </summary>
+    Task<bool> SumPayloadBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
+    /// <summary>
     /// As <see cref="SumKeyBucketsAsync"/>, but each key counted in the bucket of its row hash instead of its key: the
     /// lowest <paramref name="bits"/> bits of the row hash's first 60 bits (a key of several columns, whose text the
     /// warehouse cannot write). A key without a row hash counts in bucket 0, as unknown. False, with nothing added (a

@@ -5,7 +5,10 @@ public sealed record RunCounts
 {
     public long RowsRead { get; init; }
 
-    /// <summary>For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row when read whole).</summary>
+    /// <summary>
+    /// For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row when read
+    /// whole); for <c>diff: worker</c>, the rows read a second time, in key order, after its first read found key buckets that differ.
+    /// </summary>
     public long RowsFetched { get; init; }
 
     /// <summary>For a diff in the warehouse: key + row-hash rows read (every key, or only those of buckets that differ; whole rows when every row is read whole).</summary>

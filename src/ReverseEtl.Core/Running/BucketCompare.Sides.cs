@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Running;
@@ -26,31 +25,5 @@ internal sealed partial class BucketCompare
         }
 
         return (await state, await model);
-    }
-
-    private sealed class SideStop(CancellationToken cancellationToken) : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        private ExceptionDispatchInfo? _first;
-
-        public CancellationToken Token => _stop.Token;
-
-        public ExceptionDispatchInfo? FirstFailure => Volatile.Read(ref _first);
-
-        public async Task<T> RunAsync<T>(Func<Task<T>> side)
-        {
-            try
-            {
-                return await side();
-            }
-            catch (Exception failure)
-            {
-                Interlocked.CompareExchange(ref _first, ExceptionDispatchInfo.Capture(failure), null);
-                await _stop.CancelAsync();
-                throw;
-            }
-        }
-
-        public void Dispose() => _stop.Dispose();
     }
 }

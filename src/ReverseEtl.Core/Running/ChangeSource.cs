@@ -10,7 +10,9 @@ namespace ReverseEtl.Core.Running;
 /// Reads a sync's model and diffs it against the state the run began with (<see cref="SyncRunContext.Saved"/>): the
 /// part that <c>run</c> and <c>plan</c> share. The worker's diff merges the rows, ordered by the key's text, with the
 /// stored state streamed in the same order where the key allows (<see cref="StreamingKeys"/>), else diffs against the
-/// state loaded in memory. It has no state store, so it cannot write: what it saw that the state
+/// state loaded in memory; where the sync has a state and the warehouse buckets keys, it first reads every row in no
+/// order and compares per-bucket sums of their hashes (<see cref="WorkerBuckets"/>), reading again, in key order, only
+/// what differs. It has no state store, so it cannot write: what it saw that the state
 /// should keep (the columns the sync reads, rows whose stored row hash must move) comes out as events, which a run
 /// stores and a plan ignores. Read it once.
 /// </summary>
@@ -24,6 +26,9 @@ public sealed partial class ChangeSource(SyncRunContext context)
     private SnapshotRows? _inSnapshot;
     private BucketCompare? _buckets;
     private long _rowsRead;
+    private long _rowsReadAgain;
+    private bool _readingAgain;
+    private HeldRejections? _again;
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
@@ -40,8 +45,11 @@ public sealed partial class ChangeSource(SyncRunContext context)
     /// <summary>For a diff in the warehouse by buckets: bucket rows read.</summary>
     public long BucketsRead => _buckets?.BucketsRead ?? 0;
 
-    /// <summary>For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row read whole).</summary>
-    public long RowsFetched => _inWarehouse?.RowsFetched ?? 0;
+    /// <summary>
+    /// For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row read
+    /// whole); for the worker's, the rows read again after its first pass found buckets that differ (<see cref="WorkerBuckets"/>).
+    /// </summary>
+    public long RowsFetched => _inWarehouse?.RowsFetched ?? _again?.Rows ?? _rowsReadAgain;
 
     /// <summary>
     /// Whether the worker's diff may merge the model's rows with the stored state as both stream (when the key is one
@@ -59,14 +67,37 @@ public sealed partial class ChangeSource(SyncRunContext context)
     private async IAsyncEnumerable<DiffEvent> InWorkerAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect;
-        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect), context.QueryTag);
-        await using var result = await OpenAsync(query, cancellationToken);
-        var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
-        if (SchemaGuard.Check(context, saved, mapper) is { } columns)
+        var buckets = WorkerBuckets.For(context, dialect, MayStream);
+        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, ordered: buckets is null), context.QueryTag);
+        WorkerRead? again;
+        await using (var result = await OpenAsync(query, cancellationToken))
         {
-            yield return columns;
+            var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
+            if (SchemaGuard.Check(context, saved, mapper) is { } columns)
+            {
+                yield return columns;
+            }
+
+            var events = buckets is null ? MergeAsync(result, mapper, dialect, cancellationToken) : AsyncEnumerable.Empty<DiffEvent>();
+            await foreach (var item in events)
+            {
+                yield return item;
+            }
+
+            again = buckets is null ? null : await buckets.CompareAsync(result, mapper, cancellationToken);
+            _rowsRead = buckets?.ModelRows ?? _rowsRead;
         }
 
+        // Read again (WorkerBuckets) with the first read's result closed.
+        await foreach (var item in again is null ? AsyncEnumerable.Empty<DiffEvent>() : ReadAgainAsync(again, dialect!, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    // Every row, in key order: merged with the stored state as both stream where the key allows, else against the state loaded.
+    private async IAsyncEnumerable<DiffEvent> MergeAsync(IWarehouseResult result, RowMapper mapper, IWarehouseDialect? dialect, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var rows = ReadAhead.Of(MapAsync(result.ReadRowsAsync(cancellationToken), mapper), RowsAhead, cancellationToken);
         Streamed = MayStream && dialect is not null && StreamingKeys.ByTypes(KeyTypes(result.Columns));
         var diff = Streamed
@@ -104,8 +135,8 @@ public sealed partial class ChangeSource(SyncRunContext context)
     {
         await foreach (var values in rows)
         {
-            _rowsRead++;
-            yield return mapper.Map(_rowsRead, values);
+            var number = _readingAgain ? ++_rowsReadAgain : ++_rowsRead;
+            yield return mapper.Map(number, values);
         }
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The bucket comparison's lines (event ids 1400, 1412, 1413, 1414, and 1301).</summary>
+/// <summary>The bucket comparison's lines (event ids 1400, 1412, 1413, 1414, 1415, and 1301).</summary>
 public sealed partial class RunLog
 {
     [LoggerMessage(1400, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} key buckets differ from the state, and {NullKeys} rows have a null key; only their keys are read")]
@@ -10,6 +10,9 @@ public sealed partial class RunLog
 
     [LoggerMessage(1413, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} row-hash buckets differ from the state, and {BadKeys} rows have a key with a null or empty part; only the rows and stored keys of those buckets are read, every key past half of them or where a key is on several rows, every row whole where almost all differ")]
     public partial void RowHashBucketsCompared(string sync, int differing, int buckets, long badKeys);
+
+    [LoggerMessage(1415, LogLevel.Debug, "Sync {Sync}: every row read in no order and hashed here; {Differing} of {Buckets} key buckets differ from the state's payload hashes, and {KeylessRows} rows have a null or empty key; {Next}")]
+    public partial void WorkerBucketsCompared(string sync, int differing, int buckets, long keylessRows, string next);
 
     [LoggerMessage(1414, LogLevel.Debug, "Sync {Sync}: {Rows} rows have a key of a type that cannot be bucketed (neither text, whole number, date nor uuid); compared by row-hash buckets instead")]
     public partial void KeyNotBucketed(string sync, long rows);

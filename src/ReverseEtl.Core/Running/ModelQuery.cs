@@ -24,15 +24,19 @@ public static partial class ModelQuery
     /// key order (<see cref="IWarehouseDialect.KeyText"/>) where the warehouse has a dialect, so that the rows can be
     /// merged with the stored state as both stream (<see cref="Diff.MergeDiff"/>); else by the key's values.
     /// </summary>
-    public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null)
+    /// <remarks>
+    /// With <paramref name="where"/> (a condition on <c>retl_model__</c>), only the rows it selects; not
+    /// <paramref name="ordered"/>, in whatever order the warehouse reads them, without sorting the model (the first pass
+    /// of <see cref="WorkerBuckets"/>).
+    /// </remarks>
+    public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null, string? where = null, bool ordered = true)
     {
         var order = dialect is null ? Keys(model) : string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
         return $"""
             select retl_model__.*, ({Condition(sync)}) as {MatchColumn}
             from (
             {Body(model)}
-            ) as retl_model__
-            order by {order}
+            ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}{(ordered ? $"\norder by {order}" : string.Empty)}
             """;
     }
 

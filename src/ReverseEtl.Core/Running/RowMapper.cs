@@ -73,6 +73,13 @@ public sealed class RowMapper
         name.StartsWith(own, StringComparison.OrdinalIgnoreCase) && (name.Length == own.Length
             || (name.Length > own.Length + 1 && name[own.Length] == '_' && !name.AsSpan(own.Length + 1).ContainsAnyExceptInRange('0', '9')));
 
+    /// <summary>The value of the first key column in <paramref name="values"/>: a single-column key's own.</summary>
+    public object? FirstKeyValue(object?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values[_keys[0]];
+    }
+
     /// <summary>The row's key (or why it has none), match, payload (a view over <paramref name="values"/>, which it keeps) and hash.</summary>
     public MappedRow Map(long number, object?[] values)
     {

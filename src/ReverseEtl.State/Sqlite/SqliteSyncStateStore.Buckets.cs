@@ -11,12 +11,8 @@ public sealed partial class SqliteSyncStateStore
     // Each record's bucket and, in its lowest bit, whether its row hash is unknown (-1: no bucket yet; -2: not a 32-bit
     // bucket, which only a hand edit leaves), then its part (PostgreSQL's Sums: a matched key counts the complement of its
     // row hash), computed by SQLite, so that a row is two whole numbers to read.
-    private static readonly string ScanParts = $"""
-        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2
-                    else ((key_bucket >> ?2) << 1) | (row_hash = 0) end,
-               case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end
-        from sync_records where sync = ?1
-        """;
+    // (ScanPayloadParts: the same of the payload hash.)
+    private static readonly string ScanParts = ScanPartsOf(ColumnOf(SummedHash.Row)), ScanPayloadParts = ScanPartsOf(ColumnOf(SummedHash.Payload));
 
     // As ScanParts, each record in the bucket of its row hash: the lowest bits (?2, a mask) of the hash's first 60 bits.
     private static readonly string ScanRowHashParts = $"""
@@ -34,8 +30,15 @@ public sealed partial class SqliteSyncStateStore
     // Stepped through SQLitePCLRaw (in a read begun through Microsoft.Data.Sqlite, which waits out a lock): a data reader's
     // async read and typed getters per row were about half the CPU of this scan, which a nothing-changed diff: warehouse
     // run waits for.
-    protected override Task<bool> SumStoredBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
-        ScanAsync(ScanParts, sync, 32 - bits, into, cancellationToken);
+    protected override Task<bool> SumStoredBucketsAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken) =>
+        ScanAsync(hash == SummedHash.Payload ? ScanPayloadParts : ScanParts, sync, 32 - bits, into, cancellationToken);
+
+    private static string ScanPartsOf(string hash) => $"""
+        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2
+                    else ((key_bucket >> ?2) << 1) | ({hash} = 0) end,
+               case when matched then {PartMask} - (({hash} >> 4) & {PartMask}) else ({hash} >> 4) & {PartMask} end
+        from sync_records where sync = ?1
+        """;
 
     // One of the scans above, its ?1 the sync and its ?2 the shift or mask.
     private async Task<bool> ScanAsync(string sql, string sync, long second, IBucketSumTarget into, CancellationToken cancellationToken)

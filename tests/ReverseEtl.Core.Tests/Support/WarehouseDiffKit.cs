@@ -6,8 +6,8 @@ using ReverseEtl.Core.Running;
 namespace ReverseEtl.Core.Tests.Support;
 
 /// <summary>
-/// One <c>diff: warehouse</c> upsert sync (model <c>m</c>, key <c>id</c>) over a scripted warehouse: every event its
-/// diff gives against the stored records given, as a run (not a plan) reads them.
+/// One upsert sync (model <c>m</c>, key <c>id</c>; <c>diff: warehouse</c> unless told) over a scripted warehouse: every
+/// event its diff gives against the stored records given, as a run (not a plan) reads them.
 /// </summary>
 internal static class WarehouseDiffKit
 {
@@ -15,7 +15,8 @@ internal static class WarehouseDiffKit
     /// <param name="connection">The warehouse connection's settings, e.g. <c>{ duckdb: { path: wh.duckdb } }</c>.</param>
     /// <param name="records">The records stored when the run began.</param>
     /// <param name="log">Where the run's lines go.</param>
-    public static async Task<List<DiffEvent>> ReadAllAsync(IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log)
+    /// <param name="diff">The sync's <c>diff</c>.</param>
+    public static async Task<List<DiffEvent>> ReadAllAsync(IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log, string diff = "warehouse")
     {
         var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
         var (project, errors) = DefinitionText.Build(catalog, $$"""
@@ -26,7 +27,7 @@ internal static class WarehouseDiffKit
             models:
               m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
             syncs:
-              s: { model: m, destination: d, mode: upsert, diff: warehouse }
+              s: { model: m, destination: d, mode: upsert, diff: {{diff}} }
             """);
         Assert.Empty(errors);
         await using var runtime = new ProjectRuntime(project, catalog);

@@ -23,6 +23,40 @@ public abstract partial class StateStoreContractTests
         Assert.Single(sums, b => b.Unknown);
     }
 
+    // For diff: worker, the payload hashes summed per key bucket: top bits set (stored signed), matched keys' complements,
+    // a payload hash of 0 as unknown, sums past 64 bits, another sync's keys apart; row hashes play no part.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public async Task SumPayloadBuckets_AsEachKeyBucketedHere(int bits)
+    {
+        var store = await CreateAsync();
+        var keys = AwkwardKeys.Concat(CaseVariants).Concat(Enumerable.Range(0, 60).Select(i => $"k-{i}-ü")).ToList();
+        await store.ApplyAsync("s", keys.Select((k, i) => new StateUpdate(k, new RecordState(i % 11 == 5 ? 0 : ulong.MaxValue - ((ulong)i * 7919), i % 7 == 0, (ulong)i))).ToList(), CancellationToken.None);
+        await store.ApplyAsync("other", [new StateUpdate(keys[2], new RecordState(99, false, 0))], CancellationToken.None);
+
+        var sums = await ((IKeyBucketStore)store).SumPayloadBucketsAsync("s", bits, CancellationToken.None);
+
+        var expected = new CollectedBucketSums();
+        await foreach (var (key, state) in store.ReadRecordsAsync("s", CancellationToken.None))
+        {
+            expected.Add(Bucket(key, bits), 1, BucketSumReads.PayloadPart(state), state.Hash == 0);
+        }
+
+        Assert.NotNull(sums); // both stores sum them
+        Assert.Equal(expected.Buckets, sums);
+        Assert.Equal(keys.Count, sums.Sum(b => b.Rows));
+        Assert.Contains(sums, b => b.Unknown);
+        Assert.NotEqual(await ((IKeyBucketStore)store).SumKeyBucketsAsync("s", bits, CancellationToken.None), sums); // not the row hashes'
+        var whole = new Dictionary<int, UInt128>();
+        await foreach (var (key, state) in store.ReadRecordsAsync("s", CancellationToken.None))
+        {
+            whole[Bucket(key, bits)] = whole.GetValueOrDefault(Bucket(key, bits)) + BucketSumReads.PayloadPart(state);
+        }
+
+        Assert.Equal(bits == 1, whole.Values.Any(s => s > ulong.MaxValue)); // of two buckets, one wraps
+    }
+
     // Each bucket's sum of parts as a whole number (what the stores give modulo 2^64).
     private static async Task<Dictionary<int, UInt128>> WholeSumsAsync(ISyncStateStore store, Func<StoredRecord, int> bucketOf)
     {

@@ -1,0 +1,143 @@
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
+
+namespace ReverseEtl.Core.Running;
+
+/// <summary>
+/// The first pass of <c>diff: worker</c> for a single-column key, where the warehouse can select rows by bucket of keys
+/// (<see cref="IWarehouseBuckets"/>) and the sync has a state: every row read in whatever order the warehouse reads it,
+/// so that nothing sorts the whole model, hashed here as always and summed per bucket of keys (<see cref="BucketSums"/>)
+/// while the store sums the payload hashes it keeps on the other core, where it keeps each key's bucket
+/// (<see cref="IKeyBucketStore"/>; else the stored keys are streamed and hashed here). No bucket differing
+/// and no row without a key: nothing changed, and that was the whole diff. Else only the rows of the buckets that differ
+/// are read again, in key order, against the stored keys of those buckets (<see cref="WorkerRead"/>); past half of the
+/// buckets, every row against the whole state, as without this pass.
+/// </summary>
+internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets dialect)
+{
+    private const int RowsAhead = 128;
+
+    /// <summary>The pass, where it applies: a state to compare with, a key the merge streams (as last saved), a warehouse that buckets keys.</summary>
+    public static WorkerBuckets? For(SyncRunContext context, IWarehouseDialect? dialect, bool mayStream) =>
+        mayStream && context.Saved.Held > 0 && context.Model.PrimaryKey.Count == 1 && dialect is IWarehouseBuckets buckets
+        && KeyMayStream(context, context.Saved.Columns)
+            ? new WorkerBuckets(context, buckets)
+            : null;
+
+    /// <summary>The model's rows, as this pass read them.</summary>
+    public long ModelRows { get; private set; }
+
+    private int Bits { get; } = BucketSums.BitsFor(context.Saved.Held);
+
+    /// <summary>Reads every row of <paramref name="result"/> (the model in no order); null when nothing changed, else what to read again.</summary>
+    public async Task<WorkerRead?> CompareAsync(IWarehouseResult result, RowMapper mapper, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!KeyMayStream(context, result.Columns.Select(c => KeyValuePair.Create(c.Name, c.DataType))))
+        {
+            return WorkerRead.Unread; // a type the last run did not save, or another since: the rows in key order, read once
+        }
+
+        using var stop = new SideStop(cancellationToken);
+        var state = Task.Run(() => stop.RunAsync(() => SumStateAsync(stop.Token)), stop.Token);
+        var model = Task.Run(() => stop.RunAsync(() => SumModelAsync(result, mapper, stop.Token)), stop.Token);
+        try
+        {
+            await Task.WhenAll(model, state);
+        }
+        catch when (!cancellationToken.IsCancellationRequested && stop.FirstFailure is { } first)
+        {
+            first.Throw();
+        }
+
+        var ((sums, keyless), (stored, inStore)) = (await model, await state);
+        return Next(stored.Differing(sums), sums.Count, keyless, inStore);
+    }
+
+    private WorkerRead? Next(List<int> differing, int buckets, long keyless, bool inStore)
+    {
+        var next = differing.Count == 0 && keyless == 0 ? null
+            : differing.Count * 2 > buckets ? WorkerRead.Every
+            : new WorkerRead(Where(differing, keyless > 0), Stored(differing, inStore));
+        context.Log.WorkerBucketsCompared(context.Sync.Name, differing.Count, buckets, keyless,
+            next is null ? "nothing changed" : next.Where is null ? "every row is read again in key order" : "the rows of those buckets are read again in key order");
+        return next;
+    }
+
+    // The rows of the differing buckets, and every row whose key is null or empty (which has no bucket).
+    private string Where(List<int> differing, bool keyless)
+    {
+        var inBuckets = ModelQuery.InBuckets(context.Model, dialect, Bits, differing, nullKeys: false);
+        return keyless ? $"{inBuckets} or {ModelQuery.BadKey(context.Model, (IWarehouseDialect)dialect)}" : inBuckets;
+    }
+
+    // Filtered by the store where it summed its buckets; else the whole state, filtered here.
+    private Func<CancellationToken, IAsyncEnumerable<StoredRecord>> Stored(List<int> differing, bool inStore)
+    {
+        if (inStore && context.Saved.Records.Buckets is { } store)
+        {
+            return token => store.ReadRecordsAsync(context.Saved.Records.Sync, Bits, differing, token);
+        }
+
+        var wanted = new HashSet<int>(differing);
+        return token => context.Saved.Records.ReadAsync(token).Where(record => wanted.Contains(BucketSums.Of(record.Key, Bits)));
+    }
+
+    private async Task<(BucketSums Sums, long Keyless)> SumModelAsync(IWarehouseResult result, RowMapper mapper, CancellationToken cancellationToken)
+    {
+        var (sums, keyless, number) = (new BucketSums(Bits, marksUnknown: false), 0L, 0L);
+        await foreach (var values in ReadAhead.Of(result.ReadRowsAsync(cancellationToken), RowsAhead, cancellationToken))
+        {
+            var row = mapper.Map(++number, values);
+            if (row.Key is null)
+            {
+                keyless++;
+            }
+            else
+            {
+                sums.Add(BucketSums.Of(row.Key, Bits), 1, BucketSums.Part(row.Hash, row.Matches), unknownRowHash: false);
+            }
+        }
+
+        ModelRows = number;
+        return (sums, keyless);
+    }
+
+    // By the store where it keeps each key's bucket; else each stored key hashed here.
+    private async Task<(BucketSums Sums, bool InStore)> SumStateAsync(CancellationToken cancellationToken)
+    {
+        var sums = new BucketSums(Bits);
+        if (context.Saved.Records.Buckets is { } store && await store.SumPayloadBucketsAsync(context.Saved.Records.Sync, Bits, sums, cancellationToken))
+        {
+            return (sums, true);
+        }
+
+        context.Log.BucketsHashedHere(context.Sync.Name);
+        sums.Clear(); // whatever a store that gave up may have added
+        await foreach (var record in context.Saved.Records.ReadAsync(cancellationToken))
+        {
+            sums.Add(BucketSums.Of(record.Key, Bits), 1, BucketSums.Part(record.State.Hash, record.State.Matched), record.State.Hash == 0);
+        }
+
+        return (sums, false);
+    }
+
+    // Whether the key's type (as given; unknown counts as yes) is one the merge streams, so that the warehouse writes the key's text as the state keeps it.
+    private static bool KeyMayStream(SyncRunContext context, IEnumerable<KeyValuePair<string, string>> types) =>
+        types.FirstOrDefault(t => t.Key.Equals(context.Model.PrimaryKey[0], StringComparison.OrdinalIgnoreCase)).Value is not { } type
+        || StreamingKeys.ByTypes([type]);
+}
+
+/// <summary>What the second pass of <see cref="WorkerBuckets"/> reads: the rows <paramref name="Where"/> selects (null: every row) against <paramref name="Stored"/> (null: the whole state).</summary>
+internal sealed record WorkerRead(string? Where, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored)
+{
+    /// <summary>Every row, in key order, against the whole state.</summary>
+    public static WorkerRead Every { get; } = new(null, null);
+
+    /// <summary>As <see cref="Every"/>, the first read left unread (the key's type does not stream): the rows are counted as read once.</summary>
+    public static WorkerRead Unread { get; } = new(null, null) { Again = false };
+
+    /// <summary>Whether the rows read next are read a second time (counted apart).</summary>
+    public bool Again { get; init; } = true;
+}
