@@ -70,8 +70,9 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
 
     /// <summary>
     /// Adds to <paramref name="into"/>, per bucket, the sums of the stored keys: their count, the sum of their parts (the
-    /// top 60 bits of the <paramref name="hash"/>, or for a matched key their complement to <see cref="PartMask"/>) modulo
-    /// 2^64 and whether some have none (0). False as soon as a record without its bucket is met (what was added, the caller clears).
+    /// top 60 bits of the row hash, or for a matched key their complement to <see cref="PartMask"/>; of the payload hash,
+    /// <see cref="PayloadBucketPart"/>) modulo 2^64 and whether some have none (0). False as soon as a record without
+    /// its bucket is met (what was added, the caller clears).
     /// </summary>
     protected abstract Task<bool> SumStoredBucketsAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken);
 
@@ -82,8 +83,6 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
         Payload,
     }
 
-    /// <summary>The column of <paramref name="hash"/> in <c>sync_records</c>.</summary>
-    protected static string ColumnOf(SummedHash hash) => hash == SummedHash.Payload ? "hash" : "row_hash";
 
     public abstract Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 

@@ -43,10 +43,31 @@ public abstract partial class WarehouseDiffTests
         var trigger = await SameBothReadsAsync(project, "stuck-worker"); // ключ_00029 enters (29 → 30 days)
         Assert.Contains(trigger.Events, e => e.StartsWith("Changed ключ_00029 False->True", StringComparison.Ordinal));
 
+        // Two keys of one bucket trade payloads (the trigger sync's only field is not the key): both changed.
+        var (a, b) = KeysTradingDays(2000, bits: 7);
+        await ExecuteAsync(project, $"""
+            update accounts set days_in_stage = case account_id when '{a}' then {Days(b)} else {Days(a)} end where account_id in ('{a}', '{b}')
+            """);
+        var traded = await SameBothReadsAsync(project, "stuck-worker");
+        Assert.Contains(traded.Events, e => e.StartsWith($"Changed {a} ", StringComparison.Ordinal));
+        Assert.Contains(traded.Events, e => e.StartsWith($"Changed {b} ", StringComparison.Ordinal));
+
         await ExecuteAsync(project, "update accounts set days_in_stage = days_in_stage + 100");
         var most = await SameBothReadsAsync(project, "by-worker");
         Assert.Equal(most.RowsRead, most.RowsReadAgain); // every row, read again in key order
     }
+
+    // Two keys of AwkwardAccounts (from row 1000, which no step before edits) in one bucket of the given bits, with
+    // other days in stage (i % 40).
+    private static (string A, string B) KeysTradingDays(int rows, int bits) => Enumerable.Range(1000, rows - 999)
+        .Select(i => $"ключ_{i:D5}").GroupBy(k => BucketOf(k, bits))
+        .SelectMany(g => g.SelectMany(k => g.Select(o => (k, o)))).First(p => string.CompareOrdinal(p.k, p.o) < 0 && Days(p.k) != Days(p.o));
+
+    private static int Days(string key) => int.Parse(key[5..], System.Globalization.CultureInfo.InvariantCulture) % 40;
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "the buckets' md5, not for security")]
+    private static uint BucketOf(string key, int bits) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(key))) >> (32 - bits);
 
     // The worker's diff read twice (told not to stream, then as a run reads); the same events, sorted, and what each read.
     private static async Task<(List<string> Events, long RowsRead, long RowsReadAgain)> SameBothReadsAsync(TestProject project, string sync)

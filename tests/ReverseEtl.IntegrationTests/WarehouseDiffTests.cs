@@ -125,6 +125,7 @@ public abstract partial class WarehouseDiffTests
             mode: trigger
             trigger: { when: "days_in_stage >= 30", initial: skip }
             limits: { messages: none }
+            fields: { days: days_in_stage }
             slack: { channel: "#cs", text: "An account is stuck in onboarding" }
           by-warehouse:
             model: accounts

@@ -17,9 +17,10 @@ public interface IKeyBucketStore
     Task<bool> SumKeyBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
     /// <summary>
-    /// As <see cref="SumKeyBucketsAsync"/>, but each key's part taken from its payload hash (what <c>diff: worker</c>
-    /// compares) instead of its row hash, and a key whose payload hash is 0 counted as unknown. False, with nothing added
-    /// (a store that does not sum them, or some key's bucket not stored): the caller streams the stored records and sums them itself.
+    /// As <see cref="SumKeyBucketsAsync"/>, but each key's part that of its key's text, payload hash (what
+    /// <c>diff: worker</c> compares) and match (<see cref="PayloadBucketPart"/>), and a key whose payload hash is 0
+    /// counted as unknown. False, with nothing added (a store that does not sum them, or some key's bucket not stored):
+    /// the caller streams the stored records and sums them itself.
     /// </summary>
     Task<bool> SumPayloadBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken) =>
         Task.FromResult(false);
@@ -35,7 +36,8 @@ public interface IKeyBucketStore
 
     /// <summary>
     /// The state of the keys of <paramref name="sync"/> in <paramref name="buckets"/> (of the first <paramref name="bits"/>
-    /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> returned true for the same run.
+    /// bits), streamed in <see cref="KeyOrder"/>. Only after <see cref="SumKeyBucketsAsync"/> or
+    /// <see cref="SumPayloadBucketsAsync"/> returned true for the same run.
     /// </summary>
     IAsyncEnumerable<StoredRecord> ReadRecordsAsync(string sync, int bits, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken);
 

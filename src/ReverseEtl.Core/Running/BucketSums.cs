@@ -66,6 +66,9 @@ internal sealed class BucketSums(int bits, bool marksUnknown = true) : IBucketSu
     /// <summary>Whether some key added has no row hash (last written by <c>diff: worker</c>).</summary>
     public bool AnyUnknown => Array.Exists(_unknown, word => word != 0);
 
+    /// <summary>The count of <paramref name="bucket"/>, modulo 2^32.</summary>
+    public uint RowsIn(int bucket) => _rows[bucket];
+
     /// <summary>The keys added, less those taken away.</summary>
     public long Keys { get; private set; }
 

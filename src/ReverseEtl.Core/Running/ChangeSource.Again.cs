@@ -5,38 +5,35 @@ using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
-// The second pass of diff: worker by buckets (WorkerBuckets): the model read again in key order, every row or only those
+// The second read of diff: worker by buckets (WorkerBuckets): the model read again in key order, every row or only those
 // of the buckets that differ, each read against the matching stored state.
 public sealed partial class ChangeSource
 {
     private async IAsyncEnumerable<DiffEvent> ReadAgainAsync(WorkerRead read, IWarehouseDialect dialect, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, read.Where), context.QueryTag);
-        await using var result = await OpenAsync(query, cancellationToken);
+        var column = read.Check is null ? null : _first!.Column;
+        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, read.Where, column: column), context.QueryTag);
+        await using var result = new ClosedOnce(await OpenAsync(query, cancellationToken));
         var mapper = RowMapper.Create(context.Sync, context.Model, result.Columns);
-        if (read.Where is null || read.Stored is null)
-        {
-            _readingAgain = read.Again; // counted apart from the first read's rows
-            await foreach (var item in MergeAsync(result, mapper, dialect, cancellationToken))
-            {
-                yield return item;
-            }
-
-            yield break;
-        }
-
-        await foreach (var item in InBucketsAsync(result, mapper, read.Stored, _again = new HeldRejections(context, dialect), cancellationToken))
+        _readingAgain = read.Again; // counted apart from the first read's rows
+        _rereadWhole = read.Check is null;
+        var events = read is { Check: { } check, Stored: { } stored }
+            ? InBucketsAsync(result, mapper, stored, check, new HeldRejections(context, dialect), cancellationToken)
+            : MergeAsync(result, mapper, dialect, cancellationToken);
+        await foreach (var item in events)
         {
             yield return item;
         }
     }
 
-    // Rejections are given once the rows are read, numbered as among all rows, and before the keys found removed.
+    // Rejections are given once the rows are read (and checked), numbered as among all rows, before the keys found removed.
     private async IAsyncEnumerable<DiffEvent> InBucketsAsync(
-        IWarehouseResult result, RowMapper mapper, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored, HeldRejections held,
+        ClosedOnce result, RowMapper mapper, Func<CancellationToken, IAsyncEnumerable<StoredRecord>> stored, RereadCheck check, HeldRejections held,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = held.MapAsync(ReadAhead.Of(ClosedAtEndAsync(result, cancellationToken), RowsAhead, cancellationToken), mapper);
+        var at = WorkerBuckets.BucketAt(result.Columns);
+        var read = ReadAhead.Of(MapAgainAsync(ClosedAtEndAsync(result, cancellationToken), mapper, at), RowsAhead, cancellationToken);
+        var rows = held.NoteAsync(read, check);
         Streamed = true;
         var numbered = false;
         await foreach (var item in MergeDiff.DiffAsync(rows, ReadAhead.Of(stored(cancellationToken), RowsAhead, cancellationToken), OutOfOrder, cancellationToken))
@@ -67,15 +64,42 @@ public sealed partial class ChangeSource
         }
     }
 
+    // Mapped and hashed on the thread pool, ahead of the merge, with each row's key value and bucket.
+    private async IAsyncEnumerable<ReadAgainRow> MapAgainAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper, int bucketAt)
+    {
+        await foreach (var values in rows)
+        {
+            yield return new ReadAgainRow(mapper.Map(++_rowsReadAgain, values), mapper.FirstKeyValue(values), WorkerBuckets.BucketOf(values[bucketAt]));
+        }
+    }
+
     // The rows, then the result closed at once: numbering the rejected rows queries the warehouse again, which must not
     // meet this query's memory still held (DuckDB's 30 MiB buffer of a CSV file read twice within its memory_limit).
-    private static async IAsyncEnumerable<object?[]> ClosedAtEndAsync(IWarehouseResult result, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<object?[]> ClosedAtEndAsync(ClosedOnce result, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
             yield return values;
         }
 
-        await result.DisposeAsync(); // and again, to no effect, where the read is left
+        await result.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A result closed once however often it is disposed (at the end of its rows, and where the read is left): a pooled
+    /// connection's reader closed a second time could be another read's by then (Npgsql reuses them).
+    /// </summary>
+    private sealed class ClosedOnce(IWarehouseResult result) : IWarehouseResult
+    {
+        private int _closed;
+
+        public IReadOnlyList<WarehouseColumn> Columns => result.Columns;
+
+        public IAsyncEnumerable<object?[]> ReadRowsAsync(CancellationToken cancellationToken) => result.ReadRowsAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _closed, 1) == 0 ? result.DisposeAsync() : ValueTask.CompletedTask;
     }
 }
+
+/// <summary>A row read again: mapped, with its key's value and its bucket as the warehouse computed it.</summary>
+internal readonly record struct ReadAgainRow(MappedRow Row, object? Key, int? Bucket);

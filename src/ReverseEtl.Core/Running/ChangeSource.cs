@@ -27,17 +27,20 @@ public sealed partial class ChangeSource(SyncRunContext context)
     private BucketCompare? _buckets;
     private long _rowsRead;
     private long _rowsReadAgain;
-    private bool _readingAgain;
-    private HeldRejections? _again;
+    private bool _readingAgain, _rereadWhole;
+    private WorkerBuckets? _first;
 
     /// <summary>How many keys the sync's state held when the run began.</summary>
     public long Held => context.Saved.Held;
 
     /// <summary>Rows of the model: read (for a diff in the warehouse: key rows read, or rows counted by buckets; against its snapshot: the rows the diff returned).</summary>
-    public long RowsRead => _inSnapshot?.RowsRead ?? _buckets?.ModelRows ?? _inWarehouse?.KeysRead ?? _rowsRead;
+    public long RowsRead => _inSnapshot?.RowsRead ?? _buckets?.ModelRows ?? _inWarehouse?.KeysRead ?? _rowsRead + (_first?.ModelRows ?? 0);
 
-    /// <summary>The model returned no rows (for a diff against the warehouse's snapshot, as the warehouse counted them).</summary>
-    public bool ModelEmpty => _inSnapshot?.ModelEmpty ?? RowsRead == 0;
+    /// <summary>
+    /// The model returned no rows (for a diff against the warehouse's snapshot, as the warehouse counted them; read again
+    /// whole, as that read found it).
+    /// </summary>
+    public bool ModelEmpty => _inSnapshot?.ModelEmpty ?? (_readingAgain && _rereadWhole ? _rowsReadAgain == 0 : RowsRead == 0);
 
     /// <summary>For a diff in the warehouse: key + row-hash rows read (all, or those of the buckets that differ).</summary>
     public long KeysRead => _inWarehouse?.KeysRead ?? 0;
@@ -49,7 +52,7 @@ public sealed partial class ChangeSource(SyncRunContext context)
     /// For a diff in the warehouse: how many full rows were read (the new or changed ones fetched, or every row read
     /// whole); for the worker's, the rows read again after its first pass found buckets that differ (<see cref="WorkerBuckets"/>).
     /// </summary>
-    public long RowsFetched => _inWarehouse?.RowsFetched ?? _again?.Rows ?? _rowsReadAgain;
+    public long RowsFetched => _inWarehouse?.RowsFetched ?? _rowsReadAgain;
 
     /// <summary>
     /// Whether the worker's diff may merge the model's rows with the stored state as both stream (when the key is one
@@ -68,7 +71,8 @@ public sealed partial class ChangeSource(SyncRunContext context)
     {
         var dialect = context.Warehouse as IWarehouseDialect;
         var buckets = WorkerBuckets.For(context, dialect, MayStream);
-        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, ordered: buckets is null), context.QueryTag);
+        var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, ordered: buckets is null, column: buckets?.Column), context.QueryTag);
+        _first = buckets;
         WorkerRead? again;
         await using (var result = await OpenAsync(query, cancellationToken))
         {
@@ -85,7 +89,6 @@ public sealed partial class ChangeSource(SyncRunContext context)
             }
 
             again = buckets is null ? null : await buckets.CompareAsync(result, mapper, cancellationToken);
-            _rowsRead = buckets?.ModelRows ?? _rowsRead;
         }
 
         // Read again (WorkerBuckets) with the first read's result closed.

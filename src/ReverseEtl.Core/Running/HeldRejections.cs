@@ -17,17 +17,16 @@ internal sealed class HeldRejections(SyncRunContext context, IWarehouseDialect d
     private readonly List<(string? Key, string Reason, List<(object? Key, bool Matches)> Rows)> _held = [];
     private (long Number, string? Key, object? Value, bool Matches) _last;
 
-    /// <summary>The rows read.</summary>
-    public long Rows { get; private set; }
-
-    /// <summary>The rows mapped, numbered in this read; the keyless ones and those of a key on several rows noted.</summary>
-    public async IAsyncEnumerable<MappedRow> MapAsync(IAsyncEnumerable<object?[]> rows, RowMapper mapper)
+    /// <summary>
+    /// The rows, as they come to the merge: the keyless ones and those of a key on several rows noted, each counted for
+    /// <paramref name="check"/>, which is verified after the last (before the merge can find a key removed).
+    /// </summary>
+    public async IAsyncEnumerable<MappedRow> NoteAsync(IAsyncEnumerable<ReadAgainRow> rows, RereadCheck check)
     {
-        ArgumentNullException.ThrowIfNull(mapper);
-        await foreach (var values in rows)
+        ArgumentNullException.ThrowIfNull(check);
+        await foreach (var (row, value, bucket) in rows)
         {
-            var row = mapper.Map(++Rows, values);
-            var value = mapper.FirstKeyValue(values);
+            check.Count(row, bucket);
             if (row.Key is not null && row.Key == _last.Key)
             {
                 _noted.TryAdd(_last.Number, (_last.Value, _last.Matches));
@@ -41,6 +40,8 @@ internal sealed class HeldRejections(SyncRunContext context, IWarehouseDialect d
             _last = (row.Number, row.Key, value, row.Matches);
             yield return row;
         }
+
+        check.Verify();
     }
 
     /// <summary>Holds a rejection of a row noted; false for any other (given as it is).</summary>
@@ -52,9 +53,12 @@ internal sealed class HeldRejections(SyncRunContext context, IWarehouseDialect d
             return false;
         }
 
-        if (rejected.Key is not null && _held.Count > 0 && _held[^1].Key == rejected.Key)
+        // A key's rows come together; keyless rows are held as two groups, the null keys' and the empty ones', each ranked once.
+        var group = rejected.Key is null ? _held.FindIndex(h => h.Key is null && Keyless(h.Rows[0].Key) == Keyless(row.Key))
+            : _held.Count > 0 && _held[^1].Key == rejected.Key ? _held.Count - 1 : -1;
+        if (group >= 0)
         {
-            _held[^1].Rows.Add(row);
+            _held[group].Rows.Add(row);
         }
         else
         {
@@ -82,11 +86,14 @@ internal sealed class HeldRejections(SyncRunContext context, IWarehouseDialect d
             for (var i = 0; i < group.Count; i++)
             {
                 yield return key is null
-                    ? new RowRejected(group[i], null, reason)
+                    ? new RowRejected(group[i], null, reason) // a keyless row names no other
                     : DiffEngine.Duplicate(new MappedRow(group[i], key, null, rows[i].Matches, 0, NoPayload), group[i == 0 ? 1 : 0]);
             }
         }
 
         _held.Clear();
     }
+
+    // Which of the two kinds of keyless row: a null key, or an empty one.
+    private static bool Keyless(object? key) => key is null;
 }

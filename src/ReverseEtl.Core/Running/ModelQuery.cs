@@ -27,13 +27,13 @@ public static partial class ModelQuery
     /// <remarks>
     /// With <paramref name="where"/> (a condition on <c>retl_model__</c>), only the rows it selects; not
     /// <paramref name="ordered"/>, in whatever order the warehouse reads them, without sorting the model (the first pass
-    /// of <see cref="WorkerBuckets"/>).
+    /// of <see cref="WorkerBuckets"/>); with <paramref name="column"/>, one more column after the worker's own.
     /// </remarks>
-    public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null, string? where = null, bool ordered = true)
+    public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null, string? where = null, bool ordered = true, string? column = null)
     {
         var order = dialect is null ? Keys(model) : string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
         return $"""
-            select retl_model__.*, ({Condition(sync)}) as {MatchColumn}
+            select retl_model__.*, ({Condition(sync)}) as {MatchColumn}{(column is null ? string.Empty : $", {column}")}
             from (
             {Body(model)}
             ) as retl_model__{(where is null ? string.Empty : $"\nwhere {where}")}{(ordered ? $"\norder by {order}" : string.Empty)}

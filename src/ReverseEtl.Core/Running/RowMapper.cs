@@ -12,6 +12,9 @@ public sealed class RowMapper
     private readonly string[] _keyNames;
     private readonly int _match;
 
+    // The columns the worker adds to a model's query: never part of a payload.
+    private static readonly string[] Own = [ModelQuery.MatchColumn, ModelQuery.RowHashColumn, ModelQuery.BucketColumn];
+
     private RowMapper(PayloadFields fields, int[] keys, string[] keyNames, int match)
     {
         (_fields, _keys, _keyNames, _match) = (fields, keys, keyNames, match);
@@ -31,12 +34,12 @@ public sealed class RowMapper
         }
 
         var wanted = sync.Fields ?? columns
-            .Where(c => !c.Name.Equals(ModelQuery.MatchColumn, StringComparison.OrdinalIgnoreCase) && !c.Name.Equals(ModelQuery.RowHashColumn, StringComparison.OrdinalIgnoreCase))
+            .Where(c => !Own.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
             .Select(c => new FieldMapping(c.Name.ToLowerInvariant(), c.Name)).ToList();
         var missing = wanted.Select(f => f.Column).Concat(model.PrimaryKey).Where(c => !index.ContainsKey(c)).Distinct().ToList();
         if (missing.Count > 0)
         {
-            var available = string.Join(", ", columns.Select(c => c.Name).Where(n => n is not ModelQuery.MatchColumn and not ModelQuery.RowHashColumn));
+            var available = string.Join(", ", columns.Select(c => c.Name).Where(n => !Own.Contains(n, StringComparer.OrdinalIgnoreCase)));
             throw new SyncDefinitionException(
                 $"sync '{sync.Name}': model '{model.Name}' returns no column {string.Join(", ", missing.Select(m => $"'{m}'"))}; it returns: {available}");
         }
@@ -58,7 +61,7 @@ public sealed class RowMapper
     // that renames the later of two equal names in a subquery (DuckDB: retl_matches___1) counts too.
     private static void ThrowIfShadowed(SyncDefinition sync, ModelDefinition model, IReadOnlyList<WarehouseColumn> columns)
     {
-        foreach (var own in (string[])[ModelQuery.MatchColumn, ModelQuery.RowHashColumn])
+        foreach (var own in Own)
         {
             if (columns.Count(c => SameOrRenamed(c.Name, own)) > 1)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -7,12 +8,14 @@ namespace ReverseEtl.Core.Running;
 /// <summary>
 /// The first pass of <c>diff: worker</c> for a single-column key, where the warehouse can select rows by bucket of keys
 /// (<see cref="IWarehouseBuckets"/>) and the sync has a state: every row read in whatever order the warehouse reads it,
-/// so that nothing sorts the whole model, hashed here as always and summed per bucket of keys (<see cref="BucketSums"/>)
-/// while the store sums the payload hashes it keeps on the other core, where it keeps each key's bucket
-/// (<see cref="IKeyBucketStore"/>; else the stored keys are streamed and hashed here). No bucket differing
-/// and no row without a key: nothing changed, and that was the whole diff. Else only the rows of the buckets that differ
-/// are read again, in key order, against the stored keys of those buckets (<see cref="WorkerRead"/>); past half of the
-/// buckets, every row against the whole state, as without this pass.
+/// so that nothing sorts the whole model, with its key's bucket as the warehouse computes it (<see cref="Column"/>),
+/// hashed here as always and its part (<see cref="PayloadBucketPart"/>: key, payload hash and match) summed per bucket
+/// (<see cref="BucketSums"/>), while the store sums the records it keeps on the other core, where it keeps each key's
+/// bucket (<see cref="IKeyBucketStore"/>; else the stored keys are streamed and hashed here). No bucket differing and no
+/// row without a key: nothing changed, and that was the whole diff. Else only the rows of the buckets that differ are
+/// read again, in key order, against the stored keys of those buckets (<see cref="WorkerRead"/>); past half of the
+/// buckets, every row against the whole state, as without this pass. A key the warehouse buckets otherwise than the
+/// worker (a database not in UTF-8) makes both its buckets differ, so its row and record still meet.
 /// </summary>
 internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets dialect)
 {
@@ -25,10 +28,13 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
             ? new WorkerBuckets(context, buckets)
             : null;
 
-    /// <summary>The model's rows, as this pass read them.</summary>
+    /// <summary>The model's rows this pass has read so far.</summary>
     public long ModelRows { get; private set; }
 
     private int Bits { get; } = BucketSums.BitsFor(context.Saved.Held);
+
+    /// <summary>The column of each row's key bucket, as the warehouse computes it, that both reads add to the model's.</summary>
+    public string Column => $"{dialect.KeyBucket(dialect.KeyText($"retl_model__.{context.Model.PrimaryKey[0]}"), Bits)} as {ModelQuery.BucketColumn}";
 
     /// <summary>Reads every row of <paramref name="result"/> (the model in no order); null when nothing changed, else what to read again.</summary>
     public async Task<WorkerRead?> CompareAsync(IWarehouseResult result, RowMapper mapper, CancellationToken cancellationToken)
@@ -52,15 +58,15 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
         }
 
         var ((sums, keyless), (stored, inStore)) = (await model, await state);
-        return Next(stored.Differing(sums), sums.Count, keyless, inStore);
+        return Next(stored.Differing(sums), sums, keyless, inStore);
     }
 
-    private WorkerRead? Next(List<int> differing, int buckets, long keyless, bool inStore)
+    private WorkerRead? Next(List<int> differing, BucketSums model, long keyless, bool inStore)
     {
         var next = differing.Count == 0 && keyless == 0 ? null
-            : differing.Count * 2 > buckets ? WorkerRead.Every
-            : new WorkerRead(Where(differing, keyless > 0), Stored(differing, inStore));
-        context.Log.WorkerBucketsCompared(context.Sync.Name, differing.Count, buckets, keyless,
+            : differing.Count * 2 > model.Count ? WorkerRead.Every
+            : new WorkerRead(Where(differing, keyless > 0), Stored(differing, inStore)) { Check = new RereadCheck(context, model, differing, keyless) };
+        context.Log.WorkerBucketsCompared(context.Sync.Name, differing.Count, model.Count, keyless,
             next is null ? "nothing changed" : next.Where is null ? "every row is read again in key order" : "the rows of those buckets are read again in key order");
         return next;
     }
@@ -69,7 +75,7 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
     private string Where(List<int> differing, bool keyless)
     {
         var inBuckets = ModelQuery.InBuckets(context.Model, dialect, Bits, differing, nullKeys: false);
-        return keyless ? $"{inBuckets} or {ModelQuery.BadKey(context.Model, (IWarehouseDialect)dialect)}" : inBuckets;
+        return keyless ? $"({inBuckets}) or ({ModelQuery.BadKey(context.Model, (IWarehouseDialect)dialect)})" : inBuckets;
     }
 
     // Filtered by the store where it summed its buckets; else the whole state, filtered here.
@@ -86,21 +92,20 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
 
     private async Task<(BucketSums Sums, long Keyless)> SumModelAsync(IWarehouseResult result, RowMapper mapper, CancellationToken cancellationToken)
     {
-        var (sums, keyless, number) = (new BucketSums(Bits, marksUnknown: false), 0L, 0L);
+        var (sums, keyless, at) = (new BucketSums(Bits, marksUnknown: false), 0L, BucketAt(result.Columns));
         await foreach (var values in ReadAhead.Of(result.ReadRowsAsync(cancellationToken), RowsAhead, cancellationToken))
         {
-            var row = mapper.Map(++number, values);
-            if (row.Key is null)
+            var row = mapper.Map(++ModelRows, values);
+            if (row.Key is null || BucketOf(values[at]) is not { } bucket)
             {
                 keyless++;
             }
             else
             {
-                sums.Add(BucketSums.Of(row.Key, Bits), 1, BucketSums.Part(row.Hash, row.Matches), unknownRowHash: false);
+                sums.Add(bucket, 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
             }
         }
 
-        ModelRows = number;
         return (sums, keyless);
     }
 
@@ -115,29 +120,29 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
 
         context.Log.BucketsHashedHere(context.Sync.Name);
         sums.Clear(); // whatever a store that gave up may have added
-        await foreach (var record in context.Saved.Records.ReadAsync(cancellationToken))
+        await foreach (var (key, state) in context.Saved.Records.ReadAsync(cancellationToken))
         {
-            sums.Add(BucketSums.Of(record.Key, Bits), 1, BucketSums.Part(record.State.Hash, record.State.Matched), record.State.Hash == 0);
+            sums.Add(BucketSums.Of(key, Bits), 1, PayloadBucketPart.Of(key, state.Hash, state.Matched), state.Hash == 0);
         }
 
         return (sums, false);
     }
 
+    /// <summary>Where the bucket column is among a read's columns: the last of the name, after the model's own.</summary>
+    public static int BucketAt(IReadOnlyList<WarehouseColumn> columns) =>
+        columns.Select((c, i) => (c, i)).Last(x => x.c.Name.Equals(ModelQuery.BucketColumn, StringComparison.OrdinalIgnoreCase)).i;
+
+    /// <summary>A bucket number as the warehouse gives it (a whole number, or its text); null for a null key.</summary>
+    public static int? BucketOf(object? value) => value switch
+    {
+        null => null,
+        long l => (int)l,
+        int i => i,
+        _ => (int)long.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+    };
+
     // Whether the key's type (as given; unknown counts as yes) is one the merge streams, so that the warehouse writes the key's text as the state keeps it.
     private static bool KeyMayStream(SyncRunContext context, IEnumerable<KeyValuePair<string, string>> types) =>
         types.FirstOrDefault(t => t.Key.Equals(context.Model.PrimaryKey[0], StringComparison.OrdinalIgnoreCase)).Value is not { } type
         || StreamingKeys.ByTypes([type]);
-}
-
-/// <summary>What the second pass of <see cref="WorkerBuckets"/> reads: the rows <paramref name="Where"/> selects (null: every row) against <paramref name="Stored"/> (null: the whole state).</summary>
-internal sealed record WorkerRead(string? Where, Func<CancellationToken, IAsyncEnumerable<StoredRecord>>? Stored)
-{
-    /// <summary>Every row, in key order, against the whole state.</summary>
-    public static WorkerRead Every { get; } = new(null, null);
-
-    /// <summary>As <see cref="Every"/>, the first read left unread (the key's type does not stream): the rows are counted as read once.</summary>
-    public static WorkerRead Unread { get; } = new(null, null) { Again = false };
-
-    /// <summary>Whether the rows read next are read a second time (counted apart).</summary>
-    public bool Again { get; init; } = true;
 }

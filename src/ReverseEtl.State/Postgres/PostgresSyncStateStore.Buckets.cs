@@ -12,8 +12,14 @@ public sealed partial class PostgresSyncStateStore
     // Each key's part split into its high and low 30 bits, so that PostgreSQL sums integers into bigints (sum(bigint)
     // would go through numeric): 2^30 a key, so a bucket may hold 2^33 keys before a sum overflows. A null bucket groups
     // alone, which is how a record without its bucket shows.
-    // (PayloadSums: the same of the payload hash.)
-    private static readonly string Sums = SumsOf(ColumnOf(SummedHash.Row)), PayloadSums = SumsOf(ColumnOf(SummedHash.Payload));
+    private static readonly string Sums = $"""
+        select key_bucket >> @shift as bucket, count(*) as rows, sum((part >> 30)::integer) as high,
+               sum((part & {(1 << 30) - 1})::integer) as low, count(*) filter (where row_hash = 0) as unknown
+        from (select key_bucket, row_hash,
+                     case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end as part
+              from sync_records where sync = @sync) as r
+        group by 1
+        """;
 
     // As Sums, each record in the bucket of its row hash: the lowest bits (@mask) of the hash's first 60 bits.
     private static readonly string RowHashSums = $"""
@@ -49,9 +55,14 @@ public sealed partial class PostgresSyncStateStore
 
     protected override async Task<bool> SumStoredBucketsAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken)
     {
+        if (hash == SummedHash.Payload)
+        {
+            return await SumPayloadPartsAsync(sync, bits, into, cancellationToken);
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long? Bucket, long Rows, long High, long Low, long Unknown)>(
-            new CommandDefinition(hash == SummedHash.Payload ? PayloadSums : Sums, new { sync, shift = 32 - bits }, cancellationToken: cancellationToken));
+            new CommandDefinition(Sums, new { sync, shift = 32 - bits }, cancellationToken: cancellationToken));
         foreach (var row in rows)
         {
             if (row.Bucket is not { } bucket)
@@ -71,14 +82,28 @@ public sealed partial class PostgresSyncStateStore
         return true;
     }
 
-    private static string SumsOf(string hash) => $"""
-        select key_bucket >> @shift as bucket, count(*) as rows, sum((part >> 30)::integer) as high,
-               sum((part & {(1 << 30) - 1})::integer) as low, count(*) filter (where {hash} = 0) as unknown
-        from (select key_bucket, {hash},
-                     case when matched then {PartMask} - (({hash} >> 4) & {PartMask}) else ({hash} >> 4) & {PartMask} end as part
-              from sync_records where sync = @sync) as r
-        group by 1
-        """;
+    // diff: worker's sums: each record's part computed here, of its key's text, payload hash and match (PayloadBucketPart,
+    // which PostgreSQL cannot compute), streamed in no order.
+    private async Task<bool> SumPayloadPartsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            "select key_bucket, key, hash, matched from sync_records where sync = @sync", new { sync }, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.IsDBNull(0))
+            {
+                return false;
+            }
+
+            var bucket = reader.GetInt64(0);
+            var hash = unchecked((ulong)reader.GetInt64(2));
+            into.Add(bucket is >= 0 and <= uint.MaxValue ? (int)(bucket >> (32 - bits)) : throw BucketOutOfRange(sync), 1,
+                PayloadBucketPart.Of(reader.GetString(1), hash, reader.GetBoolean(3)), hash == 0);
+        }
+
+        return true;
+    }
 
     // A bucket's sum from its halves' sums, modulo 2^64 as the worker compares them.
     private static ulong Sum(long high, long low) => unchecked(((ulong)high << 30) + (ulong)low);

@@ -11,8 +11,14 @@ public sealed partial class SqliteSyncStateStore
     // Each record's bucket and, in its lowest bit, whether its row hash is unknown (-1: no bucket yet; -2: not a 32-bit
     // bucket, which only a hand edit leaves), then its part (PostgreSQL's Sums: a matched key counts the complement of its
     // row hash), computed by SQLite, so that a row is two whole numbers to read.
-    // (ScanPayloadParts: the same of the payload hash.)
-    private static readonly string ScanParts = ScanPartsOf(ColumnOf(SummedHash.Row)), ScanPayloadParts = ScanPartsOf(ColumnOf(SummedHash.Payload));
+    private static readonly string ScanParts = $"""
+        select {BucketCode("row_hash")},
+               case when matched then {PartMask} - ((row_hash >> 4) & {PartMask}) else (row_hash >> 4) & {PartMask} end
+        from sync_records where sync = ?1
+        """;
+
+    // As ScanParts for diff: worker's sums, each part computed here of the key's text, payload hash and match (PayloadBucketPart).
+    private static readonly string ScanPayloadParts = $"select {BucketCode("hash")}, key, hash, matched from sync_records where sync = ?1";
 
     // As ScanParts, each record in the bucket of its row hash: the lowest bits (?2, a mask) of the hash's first 60 bits.
     private static readonly string ScanRowHashParts = $"""
@@ -33,11 +39,10 @@ public sealed partial class SqliteSyncStateStore
     protected override Task<bool> SumStoredBucketsAsync(string sync, int bits, SummedHash hash, IBucketSumTarget into, CancellationToken cancellationToken) =>
         ScanAsync(hash == SummedHash.Payload ? ScanPayloadParts : ScanParts, sync, 32 - bits, into, cancellationToken);
 
-    private static string ScanPartsOf(string hash) => $"""
-        select case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2
-                    else ((key_bucket >> ?2) << 1) | ({hash} = 0) end,
-               case when matched then {PartMask} - (({hash} >> 4) & {PartMask}) else ({hash} >> 4) & {PartMask} end
-        from sync_records where sync = ?1
+    // A record's bucket (?2: the shift) and, in its lowest bit, whether its hash is unknown; -1 without a bucket, -2 past 32 bits.
+    private static string BucketCode(string hash) => $"""
+        case when key_bucket is null then -1 when key_bucket < 0 or key_bucket > {uint.MaxValue} then -2
+             else ((key_bucket >> ?2) << 1) | ({hash} = 0) end
         """;
 
     // One of the scans above, its ?1 the sync and its ?2 the shift or mask.
@@ -72,7 +77,11 @@ public sealed partial class SqliteSyncStateStore
                 return code == -1 ? false : throw BucketOutOfRange(sync);
             }
 
-            into.Add((int)(code >> 1), 1, (ulong)raw.sqlite3_column_int64(statement, 1), (code & 1) != 0);
+            // Four columns: the part of the key's text (UTF-8, as SQLite keeps it), payload hash and match; two: the part itself.
+            var part = raw.sqlite3_column_count(statement) == 4
+                ? PayloadBucketPart.Of(raw.sqlite3_column_blob(statement, 1), (ulong)raw.sqlite3_column_int64(statement, 2), raw.sqlite3_column_int(statement, 3) != 0)
+                : (ulong)raw.sqlite3_column_int64(statement, 1);
+            into.Add((int)(code >> 1), 1, part, (code & 1) != 0);
         }
 
         if (step != raw.SQLITE_DONE)

@@ -16,7 +16,9 @@ internal static class WarehouseDiffKit
     /// <param name="records">The records stored when the run began.</param>
     /// <param name="log">Where the run's lines go.</param>
     /// <param name="diff">The sync's <c>diff</c>.</param>
-    public static async Task<List<DiffEvent>> ReadAllAsync(IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log, string diff = "warehouse")
+    /// <param name="events">Where the events go as they come (those before a failure too); a new list if none.</param>
+    public static async Task<List<DiffEvent>> ReadAllAsync(
+        IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log, string diff = "warehouse", List<DiffEvent>? events = null)
     {
         var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
         var (project, errors) = DefinitionText.Build(catalog, $$"""
@@ -32,7 +34,7 @@ internal static class WarehouseDiffKit
         Assert.Empty(errors);
         await using var runtime = new ProjectRuntime(project, catalog);
         var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(records, new Dictionary<string, string>()), log) { RunId = 7 };
-        var events = new List<DiffEvent>();
+        events ??= [];
         await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
         {
             events.Add(item);

@@ -54,8 +54,6 @@ internal static class BucketSumReads
         return summed ? [.. sums.Buckets] : null;
     }
 
-    /// <summary>The part a key adds to its bucket for <c>diff: worker</c>: the first 60 bits of its payload hash, or their complement when it matched.</summary>
-    public static ulong PayloadPart(RecordState state) => state.Matched ? ((1UL << 60) - 1) - (state.Hash >> 4) : state.Hash >> 4;
 
     /// <summary>The part a key adds to its bucket: the first 60 bits of its row hash, or their complement when it matched.</summary>
     public static ulong Part(RecordState state) => state.Matched ? ((1UL << 60) - 1) - (state.RowHash >> 4) : state.RowHash >> 4;

@@ -23,8 +23,9 @@ public abstract partial class StateStoreContractTests
         Assert.Single(sums, b => b.Unknown);
     }
 
-    // For diff: worker, the payload hashes summed per key bucket: top bits set (stored signed), matched keys' complements,
-    // a payload hash of 0 as unknown, sums past 64 bits, another sync's keys apart; row hashes play no part.
+    // For diff: worker, per key bucket the parts of each key's text, payload hash and match (PayloadBucketPart): payload
+    // hashes with the top bit set (stored signed), matched keys, a payload hash of 0 as unknown, sums past 64 bits,
+    // another sync's keys apart; row hashes play no part.
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
@@ -40,7 +41,7 @@ public abstract partial class StateStoreContractTests
         var expected = new CollectedBucketSums();
         await foreach (var (key, state) in store.ReadRecordsAsync("s", CancellationToken.None))
         {
-            expected.Add(Bucket(key, bits), 1, BucketSumReads.PayloadPart(state), state.Hash == 0);
+            expected.Add(Bucket(key, bits), 1, PayloadBucketPart.Of(key, state.Hash, state.Matched), state.Hash == 0);
         }
 
         Assert.NotNull(sums); // both stores sum them
@@ -51,7 +52,7 @@ public abstract partial class StateStoreContractTests
         var whole = new Dictionary<int, UInt128>();
         await foreach (var (key, state) in store.ReadRecordsAsync("s", CancellationToken.None))
         {
-            whole[Bucket(key, bits)] = whole.GetValueOrDefault(Bucket(key, bits)) + BucketSumReads.PayloadPart(state);
+            whole[Bucket(key, bits)] = whole.GetValueOrDefault(Bucket(key, bits)) + PayloadBucketPart.Of(key, state.Hash, state.Matched);
         }
 
         Assert.Equal(bits == 1, whole.Values.Any(s => s > ulong.MaxValue)); // of two buckets, one wraps

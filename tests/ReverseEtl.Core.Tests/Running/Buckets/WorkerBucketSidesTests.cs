@@ -113,12 +113,13 @@ public sealed class WorkerBucketSidesTests
 
         private sealed class Rows(StalledRowsWarehouse warehouse) : IWarehouseResult
         {
-            public IReadOnlyList<WarehouseColumn> Columns { get; } = [new("id", warehouse.KeyType), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")];
+            public IReadOnlyList<WarehouseColumn> Columns { get; } =
+                [new("id", warehouse.KeyType), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
 
             public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
             {
-                yield return ["ключ 1", "Zoë 東京", true];
-                yield return ["ü 2 🙂", null, true];
+                yield return ["ключ 1", "Zoë 東京", true, (long)BucketSums.Of("ключ 1", 4)];
+                yield return ["ü 2 🙂", null, true, (long)BucketSums.Of("ü 2 🙂", 4)];
                 warehouse._notes.Note("rows read: 2");
                 warehouse._reading.TrySetResult();
                 if (warehouse.Failure is not null)

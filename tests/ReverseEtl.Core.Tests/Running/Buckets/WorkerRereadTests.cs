@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Running.Buckets;
+
+/// <summary>
+/// <c>diff: worker</c> by buckets reads the model twice: when the second read of the differing buckets finds other rows
+/// than the first counted (the table reloaded between them), the run fails before any key is taken for removed.
+/// </summary>
+public sealed class WorkerRereadTests
+{
+    private const int Bits = 4; // BucketSums.BitsFor of the two stored keys
+
+    private readonly ListLogger _log = new();
+
+    [Fact]
+    public async Task Read_RowGoneBetweenTheTwoReads_FailsBeforeAnyKeyIsRemoved()
+    {
+        var first = new[] { Row("ключ 1", "Zoë 東京"), Row("ü 2 🙂", "") };
+        var warehouse = new TwoReadsWarehouse(first, second: [first[0]]);
+        var records = SavedRecords.Of(new Dictionary<string, RecordState>(StringComparer.Ordinal)
+        {
+            ["ключ 1"] = new(1, Matched: true), // both changed since: their buckets differ, and are read again
+            ["ü 2 🙂"] = new(2, Matched: true),
+        });
+        var events = new List<DiffEvent>();
+
+        var thrown = await Assert.ThrowsAsync<WarehouseException>(() =>
+            WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", records, _log, diff: "worker", events));
+
+        Assert.Contains("returned other rows when read again than when first read", thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e is RowChange { Kind: ChangeKind.Removed });
+        Assert.Equal(["in no order", "in key order, where buckets"], warehouse.Queries);
+    }
+
+    [Fact]
+    public async Task Read_SameRowsBothReads_TheChangesAndNoFailure()
+    {
+        var rows = new[] { Row("ключ 1", "Zoë 東京"), Row("ü 2 🙂", null) };
+        var warehouse = new TwoReadsWarehouse(rows, second: rows);
+        var records = SavedRecords.Of(new Dictionary<string, RecordState>(StringComparer.Ordinal) { ["ключ 1"] = new(1, Matched: true), ["ü 2 🙂"] = new(2, Matched: true) });
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", records, _log, diff: "worker");
+
+        Assert.Equal(["ü 2 🙂 Changed", "ключ 1 Changed"], events.OfType<RowChange>().Select(c => $"{c.Key} {c.Kind}").Order(StringComparer.Ordinal));
+    }
+
+    // A row of the model as both reads give it: key, name, match, and the key's bucket as a warehouse computes it.
+    private static object?[] Row(string key, string? name) => [key, name, true, (long)BucketSums.Of(key, Bits)];
+
+    /// <summary>A warehouse whose model gives <paramref name="first"/> when read in no order and <paramref name="second"/> when read again in key order.</summary>
+    private sealed class TwoReadsWarehouse(object?[][] first, object?[][] second) : IWarehouse, IWarehouseConnector, IWarehouseBuckets
+    {
+        public List<string> Queries { get; } = [];
+
+        public string Type => "duckdb";
+
+        public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
+
+        public IWarehouse Create(ConnectionSettings connection) => this;
+
+        public string RowHash(string rowName, string salt) => $"row_hash({rowName}, '{salt}')";
+
+        public string Literal(object? value) => value is null ? "null" : $"'{value}'";
+
+        public string KeyText(string column) => $"cast({column} as varchar)";
+
+        public string KeyBucket(string keyText, int bits) => $"key_bucket({keyText}, {bits})";
+
+        public string RowHashPart(string rowName, string salt) => $"row_hash_part({rowName}, '{salt}')";
+
+        public string BucketableKey(string column) => "true";
+
+        public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+        {
+            var again = query.Sql.Contains("order by", StringComparison.Ordinal);
+            Queries.Add(again ? $"in key order{(query.Sql.Contains("key_bucket(", StringComparison.Ordinal) && query.Sql.Contains("where", StringComparison.Ordinal) ? ", where buckets" : string.Empty)}" : "in no order");
+            return Task.FromResult<IWarehouseResult>(new Rows(again ? [.. second.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)] : first));
+        }
+
+        public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
+
+        private sealed class Rows(object?[][] rows) : IWarehouseResult
+        {
+            public IReadOnlyList<WarehouseColumn> Columns { get; } =
+                [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
+
+            public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+            {
+                foreach (var row in rows)
+                {
+                    await Task.Yield();
+                    yield return row;
+                }
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
