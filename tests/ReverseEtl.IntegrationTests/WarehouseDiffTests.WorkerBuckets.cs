@@ -44,7 +44,7 @@ public abstract partial class WarehouseDiffTests
         Assert.Contains(trigger.Events, e => e.StartsWith("Changed ключ_00029 False->True", StringComparison.Ordinal));
 
         // Two keys of one bucket trade payloads (the trigger sync's only field is not the key): both changed.
-        var (a, b) = KeysTradingDays(2000, bits: 7);
+        var (a, b) = KeysTradingDays(2000, bits: 9); // as diff: worker buckets 2,000 stored keys: BucketSums.BitsFor, 7, and 2 more
         await ExecuteAsync(project, $"""
             update accounts set days_in_stage = case account_id when '{a}' then {Days(b)} else {Days(a)} end where account_id in ('{a}', '{b}')
             """);

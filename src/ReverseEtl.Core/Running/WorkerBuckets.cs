@@ -31,7 +31,9 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
     /// <summary>The model's rows this pass has read so far.</summary>
     public long ModelRows { get; private set; }
 
-    private int Bits { get; } = BucketSums.BitsFor(context.Saved.Held);
+    // About 4 keys a bucket (a quarter of diff: warehouse's 16, up to 2^20 buckets): the rows read again after the first
+    // read are those of the buckets that differ, and both sides' sums are the worker's own, 12 bytes a bucket each.
+    private int Bits { get; } = Math.Min(BucketSums.BitsFor(context.Saved.Held) + 2, 20);
 
     /// <summary>The column of each row's key bucket, as the warehouse computes it, that both reads add to the model's.</summary>
     public string Column => $"{dialect.KeyBucket(dialect.KeyText($"retl_model__.{context.Model.PrimaryKey[0]}"), Bits)} as {ModelQuery.BucketColumn}";

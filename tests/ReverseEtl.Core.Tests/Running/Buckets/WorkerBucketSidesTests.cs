@@ -118,8 +118,8 @@ public sealed class WorkerBucketSidesTests
 
             public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
             {
-                yield return ["ключ 1", "Zoë 東京", true, (long)BucketSums.Of("ключ 1", 4)];
-                yield return ["ü 2 🙂", null, true, (long)BucketSums.Of("ü 2 🙂", 4)];
+                yield return ["ключ 1", "Zoë 東京", true, (long)BucketSums.Of("ключ 1", 6)];
+                yield return ["ü 2 🙂", null, true, (long)BucketSums.Of("ü 2 🙂", 6)];
                 warehouse._notes.Note("rows read: 2");
                 warehouse._reading.TrySetResult();
                 if (warehouse.Failure is not null)

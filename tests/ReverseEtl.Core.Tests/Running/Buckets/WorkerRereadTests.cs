@@ -13,7 +13,7 @@ namespace ReverseEtl.Core.Tests.Running.Buckets;
 /// </summary>
 public sealed class WorkerRereadTests
 {
-    private const int Bits = 4; // BucketSums.BitsFor of the two stored keys
+    private const int Bits = 6; // as diff: worker buckets the two stored keys: BucketSums.BitsFor(2), 4, and 2 more
 
     private readonly ListLogger _log = new();
 
