@@ -31,9 +31,10 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
     /// <summary>The model's rows this pass has read so far.</summary>
     public long ModelRows { get; private set; }
 
-    // About 4 keys a bucket (a quarter of diff: warehouse's 16, up to 2^20 buckets): the rows read again after the first
-    // read are those of the buckets that differ, and both sides' sums are the worker's own, 12 bytes a bucket each.
-    private int Bits { get; } = Math.Min(BucketSums.BitsFor(context.Saved.Held) + 2, 20);
+    // About 4 keys a bucket up to 2^18 buckets (a million keys), then as diff: warehouse's, about 16: the rows read again
+    // after the first read are those of the buckets that differ, and both sides' sums are the worker's, 12 bytes a
+    // bucket each (6 MiB at 2^18), which grow no further with the table until diff: warehouse's buckets pass 2^18.
+    private int Bits { get; } = Math.Max(BucketSums.BitsFor(context.Saved.Held), Math.Min(BucketSums.BitsFor(context.Saved.Held) + 2, 18));
 
     /// <summary>The column of each row's key bucket, as the warehouse computes it, that both reads add to the model's.</summary>
     public string Column => $"{dialect.KeyBucket(dialect.KeyText($"retl_model__.{context.Model.PrimaryKey[0]}"), Bits)} as {ModelQuery.BucketColumn}";
@@ -104,12 +105,15 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
             }
             else
             {
-                sums.Add(bucket, 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
+                sums.Add(bucket is >= 0 && bucket < sums.Count ? bucket : throw OutOfRange(bucket), 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
             }
         }
 
         return (sums, keyless);
     }
+
+    private WarehouseException OutOfRange(int bucket) => new(
+        $"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' gave key bucket {bucket}, outside 0 to {(1 << Bits) - 1}; please report it with the warehouse's version");
 
     // By the store where it keeps each key's bucket; else each stored key hashed here.
     private async Task<(BucketSums Sums, bool InStore)> SumStateAsync(CancellationToken cancellationToken)
