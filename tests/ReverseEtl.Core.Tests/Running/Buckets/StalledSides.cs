@@ -10,7 +10,7 @@ namespace ReverseEtl.Core.Tests.Running.Buckets;
 /// A warehouse whose bucket query (<c>diff: warehouse</c>'s first step) fails with <see cref="Failure"/>, or else holds
 /// until its token is cancelled and then reports it as an error of its own, as a remote warehouse may; it notes both.
 /// </summary>
-internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector, IWarehouseBuckets
+internal sealed class StalledBucketsWarehouse : ScriptedBucketsWarehouse
 {
     private readonly EventNotes _notes = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,25 +22,7 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
 
     public List<string> Events => _notes.All;
 
-    public string Type => "duckdb";
-
-    public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
-
-    public IWarehouse Create(ConnectionSettings connection) => this;
-
-    public string RowHash(string rowName, string salt) => $"row_hash({rowName}, '{salt}')";
-
-    public string Literal(object? value) => value is null ? "null" : $"'{value}'";
-
-    public string KeyText(string column) => $"cast({column} as varchar)";
-
-    public string KeyBucket(string keyText, int bits) => $"key_bucket({keyText}, {bits})";
-
-    public string RowHashPart(string rowName, string salt) => $"row_hash_part({rowName}, '{salt}')";
-
-    public string BucketableKey(string column) => "true";
-
-    public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+    public override async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         _notes.Note("bucket query started");
         _started.TrySetResult();
@@ -63,8 +45,6 @@ internal sealed class StalledBucketsWarehouse : IWarehouse, IWarehouseConnector,
         throw new InvalidOperationException("unreachable: an infinite delay ended");
     }
 
-    public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
 
 }
 

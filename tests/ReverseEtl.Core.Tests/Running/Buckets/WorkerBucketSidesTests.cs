@@ -67,7 +67,7 @@ public sealed class WorkerBucketSidesTests
     /// A warehouse whose model query gives two rows (an awkward key and name) and then fails with <see cref="Failure"/>,
     /// or else holds until its token is cancelled; it notes what happened.
     /// </summary>
-    private sealed class StalledRowsWarehouse : IWarehouse, IWarehouseConnector, IWarehouseBuckets
+    private sealed class StalledRowsWarehouse : ScriptedBucketsWarehouse
     {
         private readonly EventNotes _notes = new();
         private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,32 +84,12 @@ public sealed class WorkerBucketSidesTests
 
         public List<string> Events => _notes.All;
 
-        public string Type => "duckdb";
-
-        public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
-
-        public IWarehouse Create(ConnectionSettings connection) => this;
-
-        public string RowHash(string rowName, string salt) => $"row_hash({rowName}, '{salt}')";
-
-        public string Literal(object? value) => value is null ? "null" : $"'{value}'";
-
-        public string KeyText(string column) => $"cast({column} as varchar)";
-
-        public string KeyBucket(string keyText, int bits) => $"key_bucket({keyText}, {bits})";
-
-        public string RowHashPart(string rowName, string salt) => $"row_hash_part({rowName}, '{salt}')";
-
-        public string BucketableKey(string column) => "true";
-
-        public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+        public override Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
         {
             _notes.Note(query.Sql.Contains("order by", StringComparison.Ordinal) ? "rows query started, in key order" : "rows query started, in no order");
             return Task.FromResult<IWarehouseResult>(new Rows(this));
         }
 
-        public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
 
         private sealed class Rows(StalledRowsWarehouse warehouse) : IWarehouseResult
         {

@@ -53,37 +53,17 @@ public sealed class WorkerRereadTests
     private static object?[] Row(string key, string? name) => [key, name, true, (long)BucketSums.Of(key, Bits)];
 
     /// <summary>A warehouse whose model gives <paramref name="first"/> when read in no order and <paramref name="second"/> when read again in key order.</summary>
-    private sealed class TwoReadsWarehouse(object?[][] first, object?[][] second) : IWarehouse, IWarehouseConnector, IWarehouseBuckets
+    private sealed class TwoReadsWarehouse(object?[][] first, object?[][] second) : ScriptedBucketsWarehouse
     {
         public List<string> Queries { get; } = [];
 
-        public string Type => "duckdb";
-
-        public IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => [];
-
-        public IWarehouse Create(ConnectionSettings connection) => this;
-
-        public string RowHash(string rowName, string salt) => $"row_hash({rowName}, '{salt}')";
-
-        public string Literal(object? value) => value is null ? "null" : $"'{value}'";
-
-        public string KeyText(string column) => $"cast({column} as varchar)";
-
-        public string KeyBucket(string keyText, int bits) => $"key_bucket({keyText}, {bits})";
-
-        public string RowHashPart(string rowName, string salt) => $"row_hash_part({rowName}, '{salt}')";
-
-        public string BucketableKey(string column) => "true";
-
-        public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+        public override Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
         {
             var again = query.Sql.Contains("order by", StringComparison.Ordinal);
             Queries.Add(again ? $"in key order{(query.Sql.Contains("key_bucket(", StringComparison.Ordinal) && query.Sql.Contains("where", StringComparison.Ordinal) ? ", where buckets" : string.Empty)}" : "in no order");
             return Task.FromResult<IWarehouseResult>(new Rows(again ? [.. second.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)] : first));
         }
 
-        public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<WarehouseColumn>>([new("id", "VARCHAR"), new("name", "VARCHAR")]);
 
         private sealed class Rows(object?[][] rows) : IWarehouseResult
         {
