@@ -17,8 +17,10 @@ internal static class WarehouseDiffKit
     /// <param name="log">Where the run's lines go.</param>
     /// <param name="diff">The sync's <c>diff</c>.</param>
     /// <param name="events">Where the events go as they come (those before a failure too); a new list if none.</param>
+    /// <param name="source">Given the diff's source before it is read, to look at once it was.</param>
     public static async Task<List<DiffEvent>> ReadAllAsync(
-        IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log, string diff = "warehouse", List<DiffEvent>? events = null)
+        IWarehouseConnector warehouse, string connection, SavedRecords records, ListLogger log, string diff = "warehouse", List<DiffEvent>? events = null,
+        Action<ChangeSource>? source = null)
     {
         var catalog = new ConnectorCatalog([warehouse], [new RecordingDestination("hubspot", 100, SyncMode.Upsert)]);
         var (project, errors) = DefinitionText.Build(catalog, $$"""
@@ -35,7 +37,9 @@ internal static class WarehouseDiffKit
         await using var runtime = new ProjectRuntime(project, catalog);
         var context = new SyncRunContext(runtime, project.Syncs["s"], new SavedState(records, new Dictionary<string, string>()), log) { RunId = 7 };
         events ??= [];
-        await foreach (var item in new ChangeSource(context).ReadAsync(CancellationToken.None))
+        var changes = new ChangeSource(context);
+        source?.Invoke(changes);
+        await foreach (var item in changes.ReadAsync(CancellationToken.None))
         {
             events.Add(item);
         }

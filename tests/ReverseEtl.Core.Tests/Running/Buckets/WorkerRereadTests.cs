@@ -49,8 +49,28 @@ public sealed class WorkerRereadTests
         Assert.Equal(["ü 2 🙂 Changed", "ключ 1 Changed"], events.OfType<RowChange>().Select(c => $"{c.Key} {c.Kind}").Order(StringComparer.Ordinal));
     }
 
+    // Every bucket differs, so every row is read again; the table was emptied meanwhile: the model counts as empty (the
+    // runner then holds every removal back), as a single read finding no row would.
+    [Fact]
+    public async Task Read_EveryRowReadAgainFindsNone_TheModelIsEmpty()
+    {
+        var keys = Enumerable.Range(0, 100).Select(i => $"ключ {i:D3}").ToList();
+        var warehouse = new TwoReadsWarehouse([.. keys.Select(k => Row(k, "ü", BitsOf100))], second: []);
+        var records = SavedRecords.Of(keys.ToDictionary(k => k, _ => new RecordState(1, Matched: true), StringComparer.Ordinal));
+        ChangeSource? source = null;
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", records, _log, diff: "worker", source: s => source = s);
+
+        Assert.Equal(["in no order", "in key order"], warehouse.Queries);
+        Assert.Equal(100, events.OfType<RowChange>().Count(c => c.Kind == ChangeKind.Removed));
+        Assert.Equal((true, 100L, 0L), (source!.ModelEmpty, source.RowsRead, source.RowsFetched));
+    }
+
+    // As diff: worker buckets 100 stored keys: BucketSums.BitsFor(100), 3 rounded, at least 4, and 2 more.
+    private const int BitsOf100 = 6;
+
     // A row of the model as both reads give it: key, name, match, and the key's bucket as a warehouse computes it.
-    private static object?[] Row(string key, string? name) => [key, name, true, (long)BucketSums.Of(key, Bits)];
+    private static object?[] Row(string key, string? name, int bits = Bits) => [key, name, true, (long)BucketSums.Of(key, bits)];
 
     /// <summary>A warehouse whose model gives <paramref name="first"/> when read in no order and <paramref name="second"/> when read again in key order.</summary>
     private sealed class TwoReadsWarehouse(object?[][] first, object?[][] second) : ScriptedBucketsWarehouse
