@@ -83,7 +83,6 @@ public abstract partial class SqlSyncStateStore : IKeyBucketStore
         Payload,
     }
 
-
     public abstract Task<bool> SumRowHashBucketsAsync(string sync, int bits, IBucketSumTarget into, CancellationToken cancellationToken);
 
     /// <summary>What a store's sums throw for a bucket outside 32 bits, which only a hand edit of the table leaves.</summary>
