@@ -38,7 +38,7 @@ public sealed partial class ChangeSource
         var numbered = false;
         await foreach (var item in MergeDiff.DiffAsync(rows, ReadAhead.Of(stored(cancellationToken), RowsAhead, cancellationToken), OutOfOrder, cancellationToken))
         {
-            if (item is RowRejected rejected && held.Hold(rejected))
+            if ((item is RowRejected rejected && held.Hold(rejected)) || (item is RowChange { Kind: ChangeKind.Removed } gone && check.HoldsRemoval(gone.Key)))
             {
                 continue;
             }

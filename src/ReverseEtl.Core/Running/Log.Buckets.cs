@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ReverseEtl.Core.Running;
 
-/// <summary>The bucket comparison's lines (event ids 1400, 1412, 1413, 1414, 1415, and 1301).</summary>
+/// <summary>The bucket comparison's lines (event ids 1400, 1412, 1413, 1414, 1415, 1416, and 1301).</summary>
 public sealed partial class RunLog
 {
     [LoggerMessage(1400, LogLevel.Debug, "Sync {Sync}: {Differing} of {Buckets} key buckets differ from the state, and {NullKeys} rows have a null key; only their keys are read")]
@@ -13,6 +13,9 @@ public sealed partial class RunLog
 
     [LoggerMessage(1415, LogLevel.Debug, "Sync {Sync}: every row read in no order and hashed here; {Differing} of {Buckets} key buckets differ from the state's payload hashes, and {KeylessRows} rows have a null or empty key; {Next}")]
     public partial void WorkerBucketsCompared(string sync, int differing, int buckets, long keylessRows, string next);
+
+    [LoggerMessage(1416, LogLevel.Warning, "Sync {Sync}: model {Model} changed while it was read twice: {Moved} of the {Buckets} key buckets read again hold another count of rows than at first; their changes and new rows are taken as read again, and their keys not found are not taken for removed until the next run")]
+    public partial void ModelChangedBetweenReads(string sync, string model, int moved, int buckets);
 
     [LoggerMessage(1414, LogLevel.Debug, "Sync {Sync}: {Rows} rows have a key of a type that cannot be bucketed (neither text, whole number, date nor uuid); compared by row-hash buckets instead")]
     public partial void KeyNotBucketed(string sync, long rows);

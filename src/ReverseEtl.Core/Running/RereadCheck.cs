@@ -5,24 +5,27 @@ using ReverseEtl.Core.Diff;
 namespace ReverseEtl.Core.Running;
 
 /// <summary>
-/// What the second read of <see cref="WorkerBuckets"/> must find again: per bucket read, as many rows as the first read
-/// counted, none of another bucket, and as many rows without a key. Else the model changed between the two reads (a
-/// table reloaded meanwhile), and the keys the second read misses must not be taken for removed: checked once its last
-/// row is read, before the diff gives any key as removed, it fails the run, which the next run reads again.
+/// What the second read of <see cref="WorkerBuckets"/> should find again: per bucket read, as many rows as the first read
+/// counted, and none of another bucket. A bucket with another count changed between the two reads (a row inserted or
+/// deleted meanwhile, or a table reloaded): what was read of it stands, but a key of it that the second read misses is
+/// not taken for removed this run (it may be a row the reload had not written back yet); the next run compares it again.
+/// A row of a bucket not asked for means the warehouse buckets keys differently from one read to the next: the run fails.
 /// </summary>
-internal sealed class RereadCheck(SyncRunContext context, BucketSums model, IReadOnlyCollection<int> buckets, long keyless)
+internal sealed class RereadCheck(SyncRunContext context, BucketSums model, IReadOnlyCollection<int> buckets)
 {
     private readonly Dictionary<int, long> _read = buckets.ToDictionary(b => b, _ => 0L);
-    private long _keyless, _elsewhere;
+    private HashSet<int> _moved = [];
+    private long _elsewhere;
 
-    /// <summary>Counts a row read again, in its bucket as the warehouse computed it.</summary>
+    /// <summary>Counts a row read again, in its bucket as the warehouse computed it (a keyless row has none).</summary>
     public void Count(MappedRow row, int? bucket)
     {
         if (row.Key is null || bucket is not { } b)
         {
-            _keyless++;
+            return;
         }
-        else if (_read.TryGetValue(b, out var read))
+
+        if (_read.TryGetValue(b, out var read))
         {
             _read[b] = read + 1;
         }
@@ -32,18 +35,25 @@ internal sealed class RereadCheck(SyncRunContext context, BucketSums model, IRea
         }
     }
 
-    /// <summary>Throws unless the second read found what the first counted.</summary>
+    /// <summary>Once the last row is read: notes the buckets whose count changed, and throws if a row came from a bucket not asked for.</summary>
     public void Verify()
     {
-        var differ = _read.Count(r => (uint)r.Value != model.RowsIn(r.Key));
-        if (differ > 0 || _elsewhere > 0 || _keyless != keyless)
+        if (_elsewhere > 0)
         {
             throw new WarehouseException(
-                $"sync '{context.Sync.Name}': model '{context.Model.Name}' returned other rows when read again than when first read in this run " +
-                $"({differ} of the {_read.Count} key buckets read again hold another count of rows, {_elsewhere} rows are of other buckets, {_keyless} rows have no key against {keyless}): " +
-                "it changed while the run read it; no key was taken for removed, and the next run reads it again");
+                $"sync '{context.Sync.Name}': model '{context.Model.Name}' gave {_elsewhere} rows of key buckets other than those asked for when read again " +
+                "in this run: the connection's warehouse computed a key's bucket differently from one read to the next; no key was taken for removed");
+        }
+
+        _moved = [.. _read.Where(r => (uint)r.Value != model.RowsIn(r.Key)).Select(r => r.Key)];
+        if (_moved.Count > 0)
+        {
+            context.Log.ModelChangedBetweenReads(context.Sync.Name, context.Model.Name, _moved.Count, _read.Count);
         }
     }
+
+    /// <summary>Whether a key found removed is held back: its bucket's count changed between the two reads.</summary>
+    public bool HoldsRemoval(string key) => _moved.Count > 0 && _moved.Contains(BucketSums.Of(key, model.Bits));
 }
 
 /// <summary>What the second read of <see cref="WorkerBuckets"/> reads: the rows <paramref name="Where"/> selects (null: every row) against <paramref name="Stored"/> (null: the whole state).</summary>

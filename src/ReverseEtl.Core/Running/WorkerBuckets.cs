@@ -68,7 +68,7 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
     {
         var next = differing.Count == 0 && keyless == 0 ? null
             : differing.Count * 2 > model.Count ? WorkerRead.Every
-            : new WorkerRead(Where(differing, keyless > 0), Stored(differing, inStore)) { Check = new RereadCheck(context, model, differing, keyless) };
+            : new WorkerRead(Where(differing, keyless > 0), Stored(differing, inStore)) { Check = new RereadCheck(context, model, differing) };
         context.Log.WorkerBucketsCompared(context.Sync.Name, differing.Count, model.Count, keyless,
             next is null ? "nothing changed" : next.Where is null ? "every row is read again in key order" : "the rows of those buckets are read again in key order");
         return next;

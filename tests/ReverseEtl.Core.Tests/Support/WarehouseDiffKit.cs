@@ -46,4 +46,7 @@ internal static class WarehouseDiffKit
 
         return events;
     }
+
+    /// <summary>The payload hash the sync gives a model row (<c>id</c>, <c>name</c>): a stored record with it is unchanged.</summary>
+    public static ulong PayloadHash(string id, string? name) => PayloadJson.Hash(new Dictionary<string, object?> { ["id"] = id, ["name"] = name });
 }
