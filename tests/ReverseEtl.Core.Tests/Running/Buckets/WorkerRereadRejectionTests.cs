@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
+using ReverseEtl.Core.Running;
+using ReverseEtl.Core.Tests.Support;
+
+namespace ReverseEtl.Core.Tests.Running.Buckets;
+
+/// <summary>
+/// The rejected rows of a <c>diff: worker</c> read of some buckets only are numbered as a read of every row in key order
+/// numbers them, and rows without a key are read again and rejected even when nothing else changed.
+/// </summary>
+public sealed partial class WorkerRereadRejectionTests
+{
+    private static readonly List<string> Keys = [.. Enumerable.Range(0, 100).Select(i => $"k{i:D3}")];
+
+    private readonly ListLogger _log = new();
+
+    private static SavedRecords Stored => SavedRecords.Of(Keys.ToDictionary(k => k, k => new RecordState(WarehouseDiffKit.PayloadHash(k, "v"), Matched: true), StringComparer.Ordinal));
+
+    [Fact]
+    public async Task Read_DuplicatedNullAndEmptyKeysInSomeBuckets_NumberedAsAReadOfEveryRow()
+    {
+        var rows = Keys.Select(k => new string?[] { k, "v" }).Append(["k050", "dup ü"]).Append([null, "no key 東京"]).Append(["", "empty"]).ToList();
+        var warehouse = new FilteringWarehouse(rows);
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", Stored, _log, diff: "worker");
+
+        // In key order: '' is row 1, k000 to k049 rows 2 to 51, k050 rows 52 and 53, …, the null key last (103).
+        Assert.Equal(["1 ", "103 ", "52 k050", "53 k050"], events.OfType<RowRejected>().Select(r => $"{r.RowNumber} {r.Key}").Order(StringComparer.Ordinal));
+        Assert.Empty(events.OfType<RowChange>());
+        Assert.Equal(2, warehouse.Reads.Count);
+        Assert.Contains(" in (", warehouse.Reads[1], StringComparison.Ordinal); // only some buckets read again
+    }
+
+    [Fact]
+    public async Task Read_OnlyANullKeyBesidesUnchangedRows_ReadAgainAndRejected()
+    {
+        var rows = Keys.Select(k => new string?[] { k, "v" }).Append([null, new string('ø', 4_000)]).ToList();
+        var warehouse = new FilteringWarehouse(rows);
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", Stored, _log, diff: "worker");
+
+        Assert.Equal(["101 "], events.OfType<RowRejected>().Select(r => $"{r.RowNumber} {r.Key}"));
+        Assert.Empty(events.OfType<RowChange>());
+        Assert.DoesNotContain(" in (", warehouse.Reads[1], StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"key_bucket\([^,]+, (\d+)\)")]
+    private static partial Regex BucketBits();
+
+    [GeneratedRegex(@"key_bucket\([^,]+, \d+\) in \(([\d, ]+)\)")]
+    private static partial Regex InList();
+
+    [GeneratedRegex(@"sum\(case when (.*?) then 1 else 0 end\) as retl_before_(\d+)__")]
+    private static partial Regex Before();
+
+    [GeneratedRegex(@"< cast\('(.*)' as varchar\)")]
+    private static partial Regex Below();
+
+    /// <summary>
+    /// The model <paramref name="rows"/> (key, name): in no order, then in key order (nulls last) with only the rows its
+    /// <c>where</c> asks for (the buckets listed, the empty and null keys), and the rank queries that number rejections.
+    /// </summary>
+    private sealed class FilteringWarehouse(List<string?[]> rows) : ScriptedBucketsWarehouse
+    {
+        public List<string> Reads { get; } = [];
+
+        public override Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
+        {
+            var sql = query.Sql;
+            if (sql.Contains("retl_before_", StringComparison.Ordinal))
+            {
+                var ranks = Before().Matches(sql).Select(m => (object?)(long)rows.Count(r => SortsBefore(r[0], m.Groups[1].Value))).ToArray();
+                return Answer([ranks], [.. ranks.Select((_, i) => new WarehouseColumn($"retl_before_{i}__", "BIGINT"))]);
+            }
+
+            Reads.Add(sql);
+            var bits = int.Parse(BucketBits().Match(sql).Groups[1].Value, CultureInfo.InvariantCulture);
+            var all = rows.Select(r => new object?[] { r[0], r[1], true, r[0] is null ? null : (long)BucketSums.Of(r[0]!, bits) });
+            if (!sql.Contains("order by", StringComparison.Ordinal))
+            {
+                return Answer([.. all], Columns);
+            }
+
+            var list = InList().Match(sql);
+            var wanted = list.Success ? list.Groups[1].Value.Split(", ").Select(long.Parse).ToHashSet() : [];
+            var picked = all.Where(r => r[0] is null || (string)r[0]! == string.Empty || (r[3] is long b && wanted.Contains(b)));
+            return Answer([.. picked.OrderBy(r => r[0] is null ? 1 : 0).ThenBy(r => (string?)r[0], StringComparer.Ordinal)], Columns);
+        }
+
+        // A rank query's condition: "… is not null" (every keyed row sorts before a null key) or "… < cast('k' as varchar)".
+        private static bool SortsBefore(string? key, string condition) => condition.Contains("is not null", StringComparison.Ordinal)
+            ? key is not null
+            : key is not null && string.CompareOrdinal(key, Below().Match(condition).Groups[1].Value) < 0;
+
+        private static readonly WarehouseColumn[] Columns =
+            [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
+
+        private static Task<IWarehouseResult> Answer(object?[][] answer, IReadOnlyList<WarehouseColumn> columns) => Task.FromResult<IWarehouseResult>(new Rows(answer, columns));
+
+        private sealed class Rows(object?[][] rows, IReadOnlyList<WarehouseColumn> columns) : IWarehouseResult
+        {
+            public IReadOnlyList<WarehouseColumn> Columns => columns;
+
+            public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+            {
+                foreach (var row in rows)
+                {
+                    await Task.Yield();
+                    yield return row;
+                }
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
