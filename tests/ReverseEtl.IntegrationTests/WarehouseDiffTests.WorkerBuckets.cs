@@ -52,6 +52,12 @@ public abstract partial class WarehouseDiffTests
         Assert.Contains(traded.Events, e => e.StartsWith($"Changed {a} ", StringComparison.Ordinal));
         Assert.Contains(traded.Events, e => e.StartsWith($"Changed {b} ", StringComparison.Ordinal));
 
+        // 220 more keys on two rows each, past two count queries' worth: numbered by one read of every key in order.
+        await ExecuteAsync(project, "insert into accounts select account_id, 'Dup ü 東京', 2, '' from accounts where account_id >= 'ключ_01000' and account_id < 'ключ_01220'");
+        var duplicated = await SameBothReadsAsync(project, "by-worker");
+        Assert.Equal(6 + 440, duplicated.Events.Count(e => e.StartsWith("rejected", StringComparison.Ordinal)));
+        Assert.InRange(duplicated.RowsReadAgain, 440, duplicated.RowsRead / 2); // only the rows of the buckets that differ
+
         await ExecuteAsync(project, "update accounts set days_in_stage = days_in_stage + 100");
         var most = await SameBothReadsAsync(project, "by-worker");
         Assert.Equal(most.RowsRead, most.RowsReadAgain); // every row, read again in key order

@@ -59,6 +59,15 @@ public static partial class ModelQuery
         order by {TextOrder(model, dialect)}
         """;
 
+    /// <summary>Every row's key alone, ordered as <see cref="Build"/> orders rows: where a row comes among them all.</summary>
+    public static string BuildKeyOrder(ModelDefinition model, IWarehouseDialect dialect) => $"""
+        select {Keys(model)}
+        from (
+        {Body(model)}
+        ) as retl_model__
+        order by {TextOrder(model, dialect)}
+        """;
+
     /// <summary>The full rows of the given keys (each key's values in primary-key order), with their row hashes, in the order of <see cref="BuildKeys"/>.</summary>
     public static string BuildFetch(ModelDefinition model, SyncDefinition sync, IWarehouseDialect dialect, IEnumerable<object?[]> keys)
     {
