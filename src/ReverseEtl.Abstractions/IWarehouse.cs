@@ -102,6 +102,12 @@ public interface IWarehouseDialect
     string Literal(object? value);
 
     /// <summary>
+    /// Whether the warehouse runs in this process (DuckDB), so that reading every key of a model costs about what one
+    /// scan of it in a query does; a remote one (PostgreSQL, Snowflake) would send every key over the network instead.
+    /// </summary>
+    bool InProcess => false;
+
+    /// <summary>
     /// An SQL expression of one key column's value as text that sorts, with <c>order by</c>, in
     /// <see cref="State.KeyOrder"/> (by code point, binary collation): for text, whole-number and date values it is the
     /// key's text in the sync state, so model rows can be merged with the state as both stream, and bucketed alike.

@@ -59,7 +59,7 @@ public static partial class ModelQuery
         order by {TextOrder(model, dialect)}
         """;
 
-    /// <summary>Every row's key alone, ordered as <see cref="Build"/> orders rows: where a row comes among them all.</summary>
+    /// <summary>Every row's key alone, ordered as <see cref="Build"/> orders rows: where a row comes among them all (read only of a warehouse in this process).</summary>
     public static string BuildKeyOrder(ModelDefinition model, IWarehouseDialect dialect) => $"""
         select {Keys(model)}
         from (

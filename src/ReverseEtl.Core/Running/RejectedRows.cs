@@ -9,7 +9,8 @@ namespace ReverseEtl.Core.Running;
 /// until the read ends and then numbered as the whole model would number them in key order, as <c>diff: worker</c>
 /// does: a key's first row comes after every row whose key sorts before it (<see cref="ModelQuery.BuildRanks"/>, the
 /// order of <see cref="ModelQuery.Build"/>, a null part after every text). One query per hundred keys held; past
-/// <see cref="MostQueries"/> of them, one read of every key in that order instead (<see cref="ModelQuery.BuildKeyOrder"/>).
+/// <see cref="MostQueries"/> of them, on a warehouse in this process (<see cref="IWarehouseDialect.InProcess"/>: DuckDB),
+/// one read of every key in that order instead (<see cref="ModelQuery.BuildKeyOrder"/>); a remote one would send every key.
 /// </summary>
 internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dialect)
 {
@@ -31,7 +32,7 @@ internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dia
         var numbered = new List<(long Number, object?[] Key, bool Matches)>();
         // Rows of one key held apart (a null or empty key is held one row at a time) follow each other.
         var numberedOfKey = new Dictionary<string, long>(StringComparer.Ordinal);
-        var inOrder = _groups.Count > MostQueries * PerQuery ? await PositionsAsync(cancellationToken) : null;
+        var inOrder = _groups.Count > MostQueries * PerQuery && dialect.InProcess ? await PositionsAsync(cancellationToken) : null;
         foreach (var chunk in _groups.Chunk(PerQuery))
         {
             var before = inOrder is not null && chunk.All(g => inOrder.ContainsKey(Identity(g[0].Key)))

@@ -82,44 +82,51 @@ internal sealed partial class WarehouseRows(
         }
 
         var sql = Whole ? ModelQuery.BuildRows(model, context.Sync, dialect) : ModelQuery.BuildKeys(model, context.Sync, dialect, where);
-        await using var keys = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
-        _columns = keys.Columns;
-        var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), OwnPosition(_columns, ModelQuery.RowHashColumn), OwnPosition(_columns, ModelQuery.MatchColumn));
-        await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(at.Select(i => keys.Columns[i].DataType).ToArray()), cancellationToken);
-
-        var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches, object?[] Row)>();
+        var keys = await context.Warehouse.QueryAsync(new WarehouseQuery(sql, context.QueryTag), cancellationToken);
         try
         {
-            await foreach (var values in keys.ReadRowsAsync(cancellationToken))
+            _columns = keys.Columns;
+            var (at, hashAt, matchAt) = (model.PrimaryKey.Select(Position).ToArray(), OwnPosition(_columns, ModelQuery.RowHashColumn), OwnPosition(_columns, ModelQuery.MatchColumn));
+            await states.OpenAsync(byText && MayStream && StreamingKeys.ByTypes(at.Select(i => keys.Columns[i].DataType).ToArray()), cancellationToken);
+
+            var group = new List<(long Number, object?[] Key, string? Text, ulong Hash, bool Matches, object?[] Row)>();
+            try
             {
-                var number = ++KeysRead;
-                RowsFetched += Whole ? 1 : 0;
-                var key = keyCount == 1 ? [values[at[0]]] : at.Select(i => values[i]).ToArray();
-                var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
-                if (group.Count > 0 && (text is null || text != group[0].Text))
+                await foreach (var values in keys.ReadRowsAsync(cancellationToken))
                 {
-                    foreach (var row in await SettleAsync(group, cancellationToken))
+                    var number = ++KeysRead;
+                    RowsFetched += Whole ? 1 : 0;
+                    var key = keyCount == 1 ? [values[at[0]]] : at.Select(i => values[i]).ToArray();
+                    var text = RowKey.TryFormat(key, out var formatted, out _) ? formatted : null;
+                    if (group.Count > 0 && (text is null || text != group[0].Text))
                     {
-                        yield return row;
+                        foreach (var row in await SettleAsync(group, cancellationToken))
+                        {
+                            yield return row;
+                        }
                     }
+
+                    group.Add((number, key, text, Hash(values[hashAt]), values[matchAt] is true, values));
                 }
 
-                group.Add((number, key, text, Hash(values[hashAt]), values[matchAt] is true, values));
-            }
+                foreach (var row in await SettleAsync(group, cancellationToken))
+                {
+                    yield return row;
+                }
 
-            foreach (var row in await SettleAsync(group, cancellationToken))
-            {
-                yield return row;
+                foreach (var row in await FetchRestAsync(cancellationToken))
+                {
+                    yield return row;
+                }
             }
-
-            foreach (var row in await FetchRestAsync(cancellationToken))
+            finally
             {
-                yield return row;
+                await EndFetchAsync();
             }
         }
         finally
         {
-            await EndFetchAsync();
+            await keys.DisposeAsync(); // before numbering the rejected rows, which may sort every key of the model
         }
 
         // Some keys only: rejected rows are numbered as among all rows, once the read is over.

@@ -74,6 +74,8 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
 
     public string KeyText(string column) => $"cast({column} as varchar)";
 
+    public bool InProcess => true;
+
     private static string AccessMode(DuckDbOptions options) => options.SnapshotSchema is null ? "READ_ONLY" : "AUTOMATIC";
 
     private static string ConnectionString(DuckDbOptions options) => new DbConnectionStringBuilder

@@ -20,6 +20,8 @@ internal abstract class ScriptedBucketsWarehouse : IWarehouse, IWarehouseConnect
 
     public string KeyText(string column) => $"cast({column} as varchar)";
 
+    public virtual bool InProcess => true; // as DuckDB
+
     public string KeyBucket(string keyText, int bits) => $"key_bucket({keyText}, {bits})";
 
     public string RowHashPart(string rowName, string salt) => $"row_hash_part({rowName}, '{salt}')";
