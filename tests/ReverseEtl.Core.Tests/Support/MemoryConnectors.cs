@@ -21,28 +21,12 @@ internal sealed class MemoryWarehouse(IReadOnlyList<WarehouseColumn> columns, IR
     public Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         Queries.Add(query.Sql);
-        return Task.FromResult<IWarehouseResult>(new Result(columns, rows));
+        return Task.FromResult<IWarehouseResult>(new ScriptedResult(columns, rows));
     }
 
     public Task<IReadOnlyList<WarehouseColumn>> DescribeAsync(WarehouseQuery query, CancellationToken cancellationToken) =>
         Task.FromResult(columns);
 
-    private sealed class Result(IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<object?[]> rows) : IWarehouseResult
-    {
-        public IReadOnlyList<WarehouseColumn> Columns => columns;
-
-        public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            foreach (var row in rows)
-            {
-                await Task.Yield();
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return row;
-            }
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>A destination that keeps every batch it was given and answers each record with <see cref="Answer"/>.</summary>
@@ -98,4 +82,22 @@ internal sealed class RecordingDestination(string type, int maxBatch, params Syn
     }
 
     public JsonNode Preview(SyncRecord record) => new JsonObject { ["key"] = record.Key, ["action"] = record.Action.ToString() };
+}
+
+/// <summary>A scripted warehouse's answer: the rows given, one at a time (each after a yield, as a driver reading ahead would).</summary>
+internal sealed class ScriptedResult(IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<object?[]> rows) : IWarehouseResult
+{
+    public IReadOnlyList<WarehouseColumn> Columns => columns;
+
+    public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
@@ -148,22 +147,6 @@ public sealed partial class WorkerRereadRejectionTests
         private static readonly WarehouseColumn[] Columns =
             [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
 
-        private static Task<IWarehouseResult> Answer(object?[][] answer, IReadOnlyList<WarehouseColumn> columns) => Task.FromResult<IWarehouseResult>(new Rows(answer, columns));
-
-        private sealed class Rows(object?[][] rows, IReadOnlyList<WarehouseColumn> columns) : IWarehouseResult
-        {
-            public IReadOnlyList<WarehouseColumn> Columns => columns;
-
-            public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-            {
-                foreach (var row in rows)
-                {
-                    await Task.Yield();
-                    yield return row;
-                }
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
+        private static Task<IWarehouseResult> Answer(object?[][] answer, IReadOnlyList<WarehouseColumn> columns) => Task.FromResult<IWarehouseResult>(new ScriptedResult(columns, answer));
     }
 }

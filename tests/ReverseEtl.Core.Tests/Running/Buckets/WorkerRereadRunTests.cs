@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
@@ -81,6 +80,11 @@ public sealed partial class WorkerRereadRunTests
     {
         public Action<int>? AfterFirstRead { get; set; }
 
+        // The model's columns, and each row's key bucket where the query asks for one (bits above 0).
+        private static Task<IWarehouseResult> Answer(List<object?[]> rows, int bits) => Task.FromResult<IWarehouseResult>(bits == 0
+            ? new ScriptedResult([new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")], [.. rows.Select(r => r[..3])])
+            : new ScriptedResult([new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")], rows));
+
         public override Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
         {
             var bits = BucketBits().Match(query.Sql) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
@@ -88,7 +92,7 @@ public sealed partial class WorkerRereadRunTests
             if (!query.Sql.Contains("order by", StringComparison.Ordinal))
             {
                 AfterFirstRead?.Invoke(bits);
-                return Task.FromResult<IWarehouseResult>(new Rows(rows, bits));
+                return Answer(rows, bits);
             }
 
             if (InList().Match(query.Sql) is { Success: true } list)
@@ -97,25 +101,7 @@ public sealed partial class WorkerRereadRunTests
                 rows = [.. rows.Where(r => wanted.Contains((long)r[3]!))];
             }
 
-            return Task.FromResult<IWarehouseResult>(new Rows([.. rows.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)], bits));
-        }
-
-        private sealed class Rows(List<object?[]> rows, int bits) : IWarehouseResult
-        {
-            public IReadOnlyList<WarehouseColumn> Columns { get; } = bits == 0
-                ? [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN")]
-                : [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
-
-            public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-            {
-                foreach (var row in rows)
-                {
-                    await Task.Yield();
-                    yield return bits == 0 ? row[..3] : row;
-                }
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            return Answer([.. rows.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)], bits);
         }
     }
 }

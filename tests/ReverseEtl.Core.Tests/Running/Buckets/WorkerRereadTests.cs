@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -116,31 +115,16 @@ public sealed class WorkerRereadTests
     /// <summary>A warehouse whose model gives <paramref name="first"/> when read in no order and <paramref name="second"/> when read again in key order.</summary>
     private sealed class TwoReadsWarehouse(object?[][] first, object?[][] second) : ScriptedBucketsWarehouse
     {
+        private static readonly WarehouseColumn[] Columns =
+            [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
+
         public List<string> Queries { get; } = [];
 
         public override Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
         {
             var again = query.Sql.Contains("order by", StringComparison.Ordinal);
             Queries.Add(again ? $"in key order{(query.Sql.Contains("key_bucket(", StringComparison.Ordinal) && query.Sql.Contains("where", StringComparison.Ordinal) ? ", where buckets" : string.Empty)}" : "in no order");
-            return Task.FromResult<IWarehouseResult>(new Rows(again ? [.. second.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)] : first));
-        }
-
-
-        private sealed class Rows(object?[][] rows) : IWarehouseResult
-        {
-            public IReadOnlyList<WarehouseColumn> Columns { get; } =
-                [new("id", "VARCHAR"), new("name", "VARCHAR"), new(ModelQuery.MatchColumn, "BOOLEAN"), new(ModelQuery.BucketColumn, "BIGINT")];
-
-            public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-            {
-                foreach (var row in rows)
-                {
-                    await Task.Yield();
-                    yield return row;
-                }
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            return Task.FromResult<IWarehouseResult>(new ScriptedResult(Columns, again ? [.. second.OrderBy(r => (string)r[0]!, StringComparer.Ordinal)] : first));
         }
     }
 }
