@@ -102,4 +102,4 @@ public sealed partial class ChangeSource
 }
 
 /// <summary>A row read again: mapped, with its key's value and its bucket as the warehouse computed it.</summary>
-internal readonly record struct ReadAgainRow(MappedRow Row, object? Key, int? Bucket);
+internal readonly record struct ReadAgainRow(MappedRow Row, object? Key, long? Bucket);

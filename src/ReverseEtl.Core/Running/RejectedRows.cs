@@ -86,8 +86,10 @@ internal sealed class RejectedRows(SyncRunContext context, IWarehouseDialect dia
         return found;
     }
 
-    // A key's values as the state writes each (a timestamp to its fraction of a second), a null apart from an empty text.
-    private static string Identity(object?[] key) => string.Join('\u001f', key.Select(v => v is null ? "\u0000" : RowKey.FormatOne(v) ?? string.Empty));
+    // A key's values as the state writes each (a timestamp to its fraction of a second), each after its length, so that
+    // no two keys meet: a null apart from an empty text or any text, a separator inside a value apart from two values.
+    private static string Identity(object?[] key) =>
+        string.Concat(key.Select(v => v is null ? "-;" : RowKey.FormatOne(v) is { } text ? $"{text.Length.ToString(CultureInfo.InvariantCulture)}:{text}" : "0:"));
 
     private static long Whole(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 }

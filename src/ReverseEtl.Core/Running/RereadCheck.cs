@@ -18,16 +18,16 @@ internal sealed class RereadCheck(SyncRunContext context, BucketSums model, IRea
     private long _elsewhere;
 
     /// <summary>Counts a row read again, in its bucket as the warehouse computed it (a keyless row has none).</summary>
-    public void Count(MappedRow row, int? bucket)
+    public void Count(MappedRow row, long? bucket)
     {
         if (row.Key is null || bucket is not { } b)
         {
             return;
         }
 
-        if (_read.TryGetValue(b, out var read))
+        if (b is >= 0 and <= int.MaxValue && _read.TryGetValue((int)b, out var read))
         {
-            _read[b] = read + 1;
+            _read[(int)b] = read + 1;
         }
         else
         {

@@ -105,14 +105,14 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
             }
             else
             {
-                sums.Add(bucket is >= 0 && bucket < sums.Count ? bucket : throw OutOfRange(bucket), 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
+                sums.Add(bucket >= 0 && bucket < sums.Count ? (int)bucket : throw OutOfRange(bucket), 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
             }
         }
 
         return (sums, keyless);
     }
 
-    private WarehouseException OutOfRange(int bucket) => new(
+    private WarehouseException OutOfRange(long bucket) => new(
         $"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' gave key bucket {bucket}, outside 0 to {(1 << Bits) - 1}; please report it with the warehouse's version");
 
     // By the store where it keeps each key's bucket; else each stored key hashed here.
@@ -139,12 +139,12 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
         columns.Select((c, i) => (c, i)).Last(x => x.c.Name.Equals(ModelQuery.BucketColumn, StringComparison.OrdinalIgnoreCase)).i;
 
     /// <summary>A bucket number as the warehouse gives it (a whole number, or its text); null for a null key.</summary>
-    public static int? BucketOf(object? value) => value switch
+    public static long? BucketOf(object? value) => value switch
     {
         null => null,
-        long l => (int)l,
+        long l => l,
         int i => i,
-        _ => (int)long.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+        _ => long.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
     };
 
     // Whether the key's type (as given; unknown counts as yes) is one the merge streams, so that the warehouse writes the key's text as the state keeps it.

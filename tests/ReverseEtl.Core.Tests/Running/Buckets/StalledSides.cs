@@ -55,14 +55,19 @@ internal sealed class StalledBucketsWarehouse : ScriptedBucketsWarehouse
 internal sealed class StalledRecords(Exception? failure, Task? failAfter = null) : SavedRecords
 {
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override long Count => 40;
 
     /// <summary>Done once the read saw its token cancelled.</summary>
     public Task Stopped => _stopped.Task;
 
+    /// <summary>Done once the read began.</summary>
+    public Task Started => _started.Task;
+
     public override async IAsyncEnumerable<StoredRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        _started.TrySetResult();
         yield return new StoredRecord("ключ 1", new RecordState(1, true, 0x1234567890abcdef));
         yield return new StoredRecord("ü 2 🙂", new RecordState(2, false, 0xfedcba0987654321));
         if (failure is not null)

@@ -32,8 +32,9 @@ public sealed class WorkerBucketSidesTests
     [Fact]
     public async Task Read_RowsFailWhileTheStateIsRead_TheWarehouseErrorAndTheStateReadStopped()
     {
-        var warehouse = new StalledRowsWarehouse { Failure = new WarehouseException("Conversion Error: could not convert 'n/a' to INT32") };
+        // The rows fail once the state's read began: had they failed before, the read would never start, with nothing to stop.
         var records = new StalledRecords(failure: null);
+        var warehouse = new StalledRowsWarehouse { Failure = new WarehouseException("Conversion Error: could not convert 'n/a' to INT32"), FailAfter = records.Started };
 
         var thrown = await Assert.ThrowsAsync<WarehouseException>(() => ReadAsync(warehouse, records).WaitAsync(Hang));
 
@@ -74,6 +75,9 @@ public sealed class WorkerBucketSidesTests
 
         public Exception? Failure { get; init; }
 
+        /// <summary>What the rows wait for before they fail with <see cref="Failure"/>.</summary>
+        public Task FailAfter { get; init; } = Task.CompletedTask;
+
         public string KeyType { get; init; } = "VARCHAR";
 
         /// <summary>Whether the rows hold after the second until stopped (else they end there).</summary>
@@ -104,6 +108,7 @@ public sealed class WorkerBucketSidesTests
                 warehouse._reading.TrySetResult();
                 if (warehouse.Failure is not null)
                 {
+                    await warehouse.FailAfter.WaitAsync(Hang, cancellationToken);
                     throw warehouse.Failure;
                 }
 

@@ -35,6 +35,21 @@ public sealed partial class WorkerRereadRejectionTests
         Assert.Contains(" in (", warehouse.Reads[1], StringComparison.Ordinal); // only some buckets read again
     }
 
+    // A key whose text is one NUL character, on two rows, beside a null key: each numbered as its own key (they were
+    // taken for one, so that the null key's row was numbered after the other key's two rows).
+    [Fact]
+    public async Task Read_DuplicatedNulTextKeyBesideANullKey_NumberedApart()
+    {
+        var rows = Keys.Select(k => new string?[] { k, "v" }).Append([null, "no key"]).Append(["\u0000", "nul ü"]).Append(["\u0000", ""]).ToList();
+        var warehouse = new FilteringWarehouse(rows);
+
+        var events = await WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", Stored, _log, diff: "worker");
+
+        // In key order: "\0" rows 1 and 2, k000 to k099 rows 3 to 102, the null key last (103).
+        Assert.Equal(["1 \u0000", "103 ", "2 \u0000"], events.OfType<RowRejected>().Select(r => $"{r.RowNumber} {r.Key}").Order(StringComparer.Ordinal));
+        Assert.Contains(" in (", warehouse.Reads[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Read_OnlyANullKeyBesidesUnchangedRows_ReadAgainAndRejected()
     {

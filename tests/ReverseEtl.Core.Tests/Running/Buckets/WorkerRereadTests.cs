@@ -106,6 +106,21 @@ public sealed class WorkerRereadTests
         Assert.Equal((true, 100L, 0L), (source!.ModelEmpty, source.RowsRead, source.RowsFetched));
     }
 
+    // A warehouse that gives a key's bucket beyond 32 bits fails the run naming the number (it was cut to its low 32
+    // bits, a bucket in range, and the row summed into it).
+    [Fact]
+    public async Task Read_BucketBeyond32Bits_FailsNamingIt()
+    {
+        var bucket = (1L << 32) + BucketSums.Of("ключ 1", Bits);
+        var warehouse = new TwoReadsWarehouse([["ключ 1", "Zoë 東京", true, bucket]], second: []);
+        var records = SavedRecords.Of(new Dictionary<string, RecordState>(StringComparer.Ordinal) { ["ключ 1"] = new(1, Matched: true) });
+
+        var thrown = await Assert.ThrowsAsync<WarehouseException>(() =>
+            WarehouseDiffKit.ReadAllAsync(warehouse, "{ duckdb: { path: wh.duckdb } }", records, _log, diff: "worker"));
+
+        Assert.Contains($"gave key bucket {bucket}, outside 0 to {(1 << Bits) - 1}", thrown.Message, StringComparison.Ordinal);
+    }
+
     // As diff: worker buckets 100 stored keys: BucketSums.BitsFor(100), 3 rounded, at least 4, and 2 more.
     private const int BitsOf100 = 6;
 
