@@ -76,7 +76,7 @@ public abstract partial class WarehouseDiffTests
         System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(key))) >> (32 - bits);
 
     // The worker's diff read twice (told not to stream, then as a run reads); the same events, sorted, and what each read.
-    private static async Task<(List<string> Events, long RowsRead, long RowsReadAgain)> SameBothReadsAsync(TestProject project, string sync)
+    private protected static async Task<(List<string> Events, long RowsRead, long RowsReadAgain)> SameBothReadsAsync(TestProject project, string sync)
     {
         var full = await WorkerReadAsync(project, sync, mayStream: false);
         var buckets = await WorkerReadAsync(project, sync, mayStream: true);

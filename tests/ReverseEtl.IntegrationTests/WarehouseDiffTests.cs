@@ -83,7 +83,7 @@ public abstract partial class WarehouseDiffTests
     }
 
     // Accounts with non-ASCII keys and names, null and empty names, and notes up to 299 characters long.
-    private static string AwkwardAccounts(int rows) => $"""
+    private protected static string AwkwardAccounts(int rows) => $"""
         create table accounts as
         select 'ключ_' || lpad(cast(i as varchar), 5, '0') as account_id,
                case when i % 11 = 0 then null when i % 13 = 0 then '' else 'Zoë 🙂 ' || cast(i as varchar) end as account_name,
@@ -233,6 +233,28 @@ public sealed class WarehouseDiffOnSnowflakeTests : WarehouseDiffTests, IDisposa
     {
         project.Sql("wh.duckdb", sql);
         return Task.CompletedTask;
+    }
+
+    // An account whose DEFAULT_NULL_ORDERING puts nulls first: the worker's reads still put a null key last, as the
+    // counts that number a partial read's rejected rows take it, so both reads number them alike (they did not).
+    [Fact]
+    public async Task Diff_WorkerOnAnAccountThatOrdersNullsFirst_RejectedRowsNumberedAsAReadOfEveryRow()
+    {
+        await using var project = await ProjectAsync();
+        _snowflake!.NullsFirst = true;
+        await ExecuteAsync(project, AwkwardAccounts(600));
+        Assert.Equal(600L, (await project.RunAsync("by-worker")).Counts.Sent);
+        await ExecuteAsync(project, """
+            update accounts set days_in_stage = days_in_stage + 1 where account_id = 'ключ_00007';
+            insert into accounts values (null, 'No key ü', 1, 'n'), ('ключ_00300', 'Duplicate 東京', 2, ''), (null, '', 3, 'n'), ('', 'Empty key', 4, 'n');
+            """);
+
+        var read = await SameBothReadsAsync(project, "by-worker");
+
+        Assert.Equal(5, read.Events.Count(e => e.StartsWith("rejected", StringComparison.Ordinal)));
+        Assert.Equal(["rejected row 1 :", "rejected row 603 :", "rejected row 604 :"], read.Events.Where(e => e.Contains(" : ", StringComparison.Ordinal)).Select(e => e[..(e.IndexOf(':', StringComparison.Ordinal) + 1)]).Order(StringComparer.Ordinal)); // the empty key first, the nulls after the 601 keyed rows
+        Assert.InRange(read.RowsReadAgain, 5, 300); // a partial read: its rejections numbered by counts
+        Assert.Contains(_snowflake.Submitted, s => s.Contains("nulls last", StringComparison.Ordinal));
     }
 
     public void Dispose() => _snowflake?.Dispose();

@@ -31,7 +31,7 @@ public static partial class ModelQuery
     /// </remarks>
     public static string Build(ModelDefinition model, SyncDefinition sync, IWarehouseDialect? dialect = null, string? where = null, bool ordered = true, string? column = null)
     {
-        var order = dialect is null ? Keys(model) : string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
+        var order = dialect is null ? string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k} nulls last")) : TextOrder(model, dialect);
         return $"""
             select retl_model__.*, ({Condition(sync)}) as {MatchColumn}{(column is null ? string.Empty : $", {column}")}
             from (
@@ -92,9 +92,10 @@ public static partial class ModelQuery
 
     private static string Body(ModelDefinition model) => model.Sql.Trim().TrimEnd(';').TrimEnd();
 
-    // Each key column by its text, as Build orders rows.
+    // Each key column by its text, as Build orders rows; a null key last whatever the warehouse's default (Snowflake's
+    // DEFAULT_NULL_ORDERING may put it first), as the counts that number rejected rows take it (BuildRanks).
     private static string TextOrder(ModelDefinition model, IWarehouseDialect dialect) =>
-        string.Join(", ", model.PrimaryKey.Select(k => dialect.KeyText($"retl_model__.{k}")));
+        string.Join(", ", model.PrimaryKey.Select(k => $"{dialect.KeyText($"retl_model__.{k}")} nulls last"));
 
     private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
 }

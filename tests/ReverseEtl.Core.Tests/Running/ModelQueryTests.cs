@@ -19,7 +19,7 @@ public class ModelQueryTests
             from (
             select id, name from accounts
             ) as retl_model__
-            order by retl_model__.id
+            order by retl_model__.id nulls last
             """, sql);
     }
 
@@ -62,7 +62,7 @@ public class ModelQueryTests
         Assert.EndsWith("""
             ) as retl_model__
             where retl_model__.id is null
-            order by cast(retl_model__.id as text)
+            order by cast(retl_model__.id as text) nulls last
             """, sql, StringComparison.Ordinal);
     }
 

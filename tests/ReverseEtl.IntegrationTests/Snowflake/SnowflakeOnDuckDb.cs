@@ -44,6 +44,9 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
 
     public string Url => _server.Url!;
 
+    /// <summary>As an account whose DEFAULT_NULL_ORDERING is FIRST: an <c>order by</c> that does not say puts nulls first.</summary>
+    public bool NullsFirst { get; set; }
+
     /// <summary>Every statement submitted, in order.</summary>
     public ConcurrentQueue<string> Submitted { get; } = new();
 
@@ -106,6 +109,8 @@ internal sealed partial class SnowflakeOnDuckDb : IDisposable
         using var connection = new DuckDBConnection($"Data Source={_database}");
         connection.Open();
         using var command = connection.CreateCommand();
+        command.CommandText = $"set default_null_order = '{(NullsFirst ? "nulls_first" : "nulls_last")}'";
+        command.ExecuteNonQuery();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var (rowType, rows) = SnowflakeCellEncoder.Read(reader);

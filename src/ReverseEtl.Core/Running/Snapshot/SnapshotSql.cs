@@ -104,7 +104,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             or not coalesce(retl_s__.row_hash = {modelHash}, false)
             or retl_s__.matched <> coalesce(retl_m__.{ModelQuery.MatchColumn}, false)
             {DuplicatedIn(model, body, key, duplicates)}
-            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k}"))}, retl_m__.{KeyColumn}
+            order by {string.Join(", ", model.PrimaryKey.Select(k => $"retl_m__.{k} nulls last"))}, retl_m__.{KeyColumn} nulls last
             """;
     }
 
