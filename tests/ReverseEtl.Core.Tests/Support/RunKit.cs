@@ -17,9 +17,16 @@ internal sealed class RunKit
     /// <param name="sync">The sync's keys after <c>model: m, destination: d</c>, e.g. <c>mode: upsert</c>.</param>
     /// <param name="rows">Rows of (id, name, matches).</param>
     public RunKit(string sync, params object?[][] rows)
+        : this(sync, new MemoryWarehouse(Columns, rows))
     {
-        Warehouse = new MemoryWarehouse(Columns, rows);
-        var catalog = new ConnectorCatalog([Warehouse], [Destination]);
+    }
+
+    /// <param name="sync">The sync's keys after <c>model: m, destination: d</c>.</param>
+    /// <param name="warehouse">The model's warehouse, in place of the in-memory one.</param>
+    public RunKit(string sync, IWarehouseConnector warehouse)
+    {
+        _warehouse = warehouse;
+        var catalog = new ConnectorCatalog([warehouse], [Destination]);
         var (project, errors) = DefinitionText.Build(catalog, $$"""
             version: 1
             connections:
@@ -35,7 +42,9 @@ internal sealed class RunKit
         Sync = project.Syncs["s"];
     }
 
-    public MemoryWarehouse Warehouse { get; }
+    private readonly IWarehouseConnector _warehouse;
+
+    public MemoryWarehouse Warehouse => _warehouse as MemoryWarehouse ?? throw new InvalidOperationException("this kit was given a warehouse of its own");
 
     public RecordingDestination Destination { get; } = new("hubspot", 2, SyncMode.Trigger, SyncMode.Upsert, SyncMode.Mirror, SyncMode.CreateOnly, SyncMode.UpdateOnly);
 

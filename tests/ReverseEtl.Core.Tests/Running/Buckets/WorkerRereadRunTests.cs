@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
-using ReverseEtl.Core.Definitions;
 using ReverseEtl.Core.Running;
 using ReverseEtl.Core.Tests.Support;
 
@@ -14,35 +13,30 @@ namespace ReverseEtl.Core.Tests.Running.Buckets;
 /// </summary>
 public sealed partial class WorkerRereadRunTests
 {
-    private readonly ListLogger _log = new();
-
     [Fact]
     public async Task Runs_RowInsertedBetweenEachRunsTwoReads_EveryRunSucceedsAndEachChangeIsSentOnce()
     {
         var table = Enumerable.Range(0, 100).Select(i => new[] { $"k{i:D3}", i % 7 == 0 ? "ü 東京 🙂" : "v" }).ToList();
         var warehouse = new LiveWarehouse(table);
-        var (runtime, sync, destination) = Build(warehouse, "upsert");
-        await using var _ = runtime;
-        var state = new MemoryStateStore();
-        var runner = new SyncRunner(state, TimeProvider.System, _log.For<SyncRunner>());
-        var statuses = new List<RunStatus> { (await runner.RunAsync(runtime, sync, CancellationToken.None)).Status };
-        destination.Batches.Clear();
+        var kit = new RunKit("mode: upsert, diff: worker", warehouse);
+        var statuses = new List<RunStatus> { (await kit.RunAsync()).Status };
+        kit.Destination.Batches.Clear();
 
         table[0][1] = new string('é', 3_000); // k000 changed: its bucket differs from the state
         var inserted = new List<string>();
         warehouse.AfterFirstRead = bits => Insert(table, inserted, BucketSums.Of("k000", bits), bits);
         for (var run = 0; run < 3; run++)
         {
-            statuses.Add((await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
+            statuses.Add((await kit.RunAsync()).Status);
         }
 
         warehouse.AfterFirstRead = null;
-        statuses.Add((await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
+        statuses.Add((await kit.RunAsync()).Status);
 
         Assert.All(statuses, s => Assert.Equal(RunStatus.Succeeded, s));
-        Assert.Equal(["k000", .. inserted], destination.Batches.SelectMany(b => b).Select(r => r.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(table.Select(r => r[0]).Order(StringComparer.Ordinal), state.Records.Keys.Order(StringComparer.Ordinal));
-        Assert.Contains(_log.Entries, e => e.Id == 1416);
+        Assert.Equal(["k000", .. inserted], kit.Destination.Batches.SelectMany(b => b).Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(table.Select(r => r[0]).Order(StringComparer.Ordinal), kit.State.Records.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1416);
     }
 
     // A row deleted between the two reads, from a bucket read again (it holds a changed row): that run keeps the key,
@@ -52,12 +46,9 @@ public sealed partial class WorkerRereadRunTests
     {
         var table = Enumerable.Range(0, 100).Select(i => new[] { $"k{i:D3}", i % 5 == 0 ? "" : "Zoë 東京" }).ToList();
         var warehouse = new LiveWarehouse(table);
-        var (runtime, sync, destination) = Build(warehouse, "mirror");
-        await using var _ = runtime;
-        var state = new MemoryStateStore();
-        var runner = new SyncRunner(state, TimeProvider.System, _log.For<SyncRunner>());
-        Assert.Equal(RunStatus.Succeeded, (await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
-        destination.Batches.Clear();
+        var kit = new RunKit("mode: mirror, diff: worker", warehouse);
+        Assert.Equal(RunStatus.Succeeded, (await kit.RunAsync()).Status);
+        kit.Destination.Batches.Clear();
 
         table[0][1] = new string('ü', 2_000); // k000 changed: its bucket is read again
         string? deleted = null;
@@ -68,39 +59,20 @@ public sealed partial class WorkerRereadRunTests
             deleted = table[index][0];
             table.RemoveAt(index);
         };
-        Assert.Equal(RunStatus.Succeeded, (await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
-        var afterSecond = destination.Batches.SelectMany(b => b).Select(r => r.Key).ToList();
-        var keptThen = state.Records.ContainsKey(deleted!);
+        Assert.Equal(RunStatus.Succeeded, (await kit.RunAsync()).Status);
+        var afterSecond = kit.Destination.Batches.SelectMany(b => b).Select(r => r.Key).ToList();
+        var keptThen = kit.State.Records.ContainsKey(deleted!);
 
         warehouse.AfterFirstRead = null;
-        destination.Batches.Clear();
-        Assert.Equal(RunStatus.Succeeded, (await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
-        Assert.Equal(RunStatus.Succeeded, (await runner.RunAsync(runtime, sync, CancellationToken.None)).Status);
+        kit.Destination.Batches.Clear();
+        Assert.Equal(RunStatus.Succeeded, (await kit.RunAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await kit.RunAsync()).Status);
 
         Assert.Equal(["k000"], afterSecond);
         Assert.True(keptThen, $"{deleted} was removed in the run that read it only once");
-        Assert.Equal([$"{deleted} Delete"], destination.Batches.SelectMany(b => b).Select(r => $"{r.Key} {r.Action}"));
-        Assert.DoesNotContain(deleted!, state.Records.Keys);
-        Assert.Contains(_log.Entries, e => e.Id == 1416);
-    }
-
-    // One diff: worker sync of the live table's model to a recording destination, in the mode given.
-    private static (ProjectRuntime Runtime, SyncDefinition Sync, RecordingDestination Destination) Build(LiveWarehouse warehouse, string mode)
-    {
-        var destination = new RecordingDestination("hubspot", 100, SyncMode.Upsert, SyncMode.Mirror);
-        var catalog = new ConnectorCatalog([warehouse], [destination]);
-        var (project, errors) = DefinitionText.Build(catalog, $$"""
-            version: 1
-            connections:
-              wh: { duckdb: { path: wh.duckdb } }
-              d: { hubspot: { token: "" } }
-            models:
-              m: { connection: wh, primary_key: id, sql: "select id, name from accounts" }
-            syncs:
-              s: { model: m, destination: d, mode: {{mode}}, diff: worker }
-            """);
-        Assert.Empty(errors);
-        return (new ProjectRuntime(project, catalog), project.Syncs["s"], destination);
+        Assert.Equal([$"{deleted} Delete"], kit.Destination.Batches.SelectMany(b => b).Select(r => $"{r.Key} {r.Action}"));
+        Assert.DoesNotContain(deleted!, kit.State.Records.Keys);
+        Assert.Contains(kit.Log.Entries, e => e.Id == 1416);
     }
 
     // A new row whose key falls in the bucket given.
