@@ -121,7 +121,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
             }
             else
             {
-                sums.Take((int)Whole(values[0]), count, (ulong)(Whole(values[2]) & ulong.MaxValue));
+                sums.Take(WarehouseBucket.Checked(values[0], sums.Count, context), count, (ulong)(Whole(values[2]) & ulong.MaxValue));
             }
         }
 

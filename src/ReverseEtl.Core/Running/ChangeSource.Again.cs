@@ -69,7 +69,7 @@ public sealed partial class ChangeSource
     {
         await foreach (var values in rows)
         {
-            yield return new ReadAgainRow(mapper.Map(++_rowsReadAgain, values), mapper.FirstKeyValue(values), WorkerBuckets.BucketOf(values[bucketAt]));
+            yield return new ReadAgainRow(mapper.Map(++_rowsReadAgain, values), mapper.FirstKeyValue(values), WarehouseBucket.Of(values[bucketAt]));
         }
     }
 

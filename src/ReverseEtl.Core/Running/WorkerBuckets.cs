@@ -1,4 +1,3 @@
-using System.Globalization;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Diff;
@@ -99,21 +98,18 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
         await foreach (var values in ReadAhead.Of(result.ReadRowsAsync(cancellationToken), RowsAhead, cancellationToken))
         {
             var row = mapper.Map(++ModelRows, values);
-            if (row.Key is null || BucketOf(values[at]) is not { } bucket)
+            if (row.Key is null || values[at] is null)
             {
                 keyless++;
             }
             else
             {
-                sums.Add(bucket >= 0 && bucket < sums.Count ? (int)bucket : throw OutOfRange(bucket), 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
+                sums.Add(WarehouseBucket.Checked(values[at], sums.Count, context), 1, PayloadBucketPart.Of(row.Key, row.Hash, row.Matches), unknownRowHash: false);
             }
         }
 
         return (sums, keyless);
     }
-
-    private WarehouseException OutOfRange(long bucket) => new(
-        $"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' gave key bucket {bucket}, outside 0 to {(1 << Bits) - 1}; please report it with the warehouse's version");
 
     // By the store where it keeps each key's bucket; else each stored key hashed here.
     private async Task<(BucketSums Sums, bool InStore)> SumStateAsync(CancellationToken cancellationToken)
@@ -137,15 +133,6 @@ internal sealed class WorkerBuckets(SyncRunContext context, IWarehouseBuckets di
     /// <summary>Where the bucket column is among a read's columns: the last of the name, after the model's own.</summary>
     public static int BucketAt(IReadOnlyList<WarehouseColumn> columns) =>
         columns.Select((c, i) => (c, i)).Last(x => x.c.Name.Equals(ModelQuery.BucketColumn, StringComparison.OrdinalIgnoreCase)).i;
-
-    /// <summary>A bucket number as the warehouse gives it (a whole number, or its text); null for a null key.</summary>
-    public static long? BucketOf(object? value) => value switch
-    {
-        null => null,
-        long l => l,
-        int i => i,
-        _ => long.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
-    };
 
     // Whether the key's type (as given; unknown counts as yes) is one the merge streams, so that the warehouse writes the key's text as the state keeps it.
     private static bool KeyMayStream(SyncRunContext context, IEnumerable<KeyValuePair<string, string>> types) =>

@@ -62,7 +62,7 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
         {
             var rows = (long)Whole(values[1]);
             keys += rows;
-            sums.Add((int)Whole(values[0]), rows, (ulong)(Whole(values[2]) & ulong.MaxValue), unknownRowHash: Whole(values[3]) > 0);
+            sums.Add(WarehouseBucket.Checked(values[0], sums.Count, context), rows, (ulong)(Whole(values[2]) & ulong.MaxValue), unknownRowHash: Whole(values[3]) > 0);
         }
 
         return (sums, keys);

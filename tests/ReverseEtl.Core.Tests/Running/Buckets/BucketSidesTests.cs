@@ -28,8 +28,9 @@ public sealed class BucketSidesTests
     [Fact]
     public async Task Read_WarehouseQueryFailsWhileTheStateIsRead_TheWarehouseErrorAndTheReadStopped()
     {
-        var warehouse = new StalledBucketsWarehouse { Failure = new WarehouseException("Out of Memory Error: could not allocate block (48MB/48MB used)") };
+        // The query fails once the state's read began: had it failed before, the read would never start, with nothing to stop.
         var records = new StalledRecords(failure: null);
+        var warehouse = new StalledBucketsWarehouse { Failure = new WarehouseException("Out of Memory Error: could not allocate block (48MB/48MB used)"), FailAfter = records.Started };
 
         var thrown = await Assert.ThrowsAsync<WarehouseException>(() => ReadAsync(warehouse, records).WaitAsync(Hang));
 

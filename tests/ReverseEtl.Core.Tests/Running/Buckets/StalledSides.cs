@@ -17,6 +17,9 @@ internal sealed class StalledBucketsWarehouse : ScriptedBucketsWarehouse
 
     public Exception? Failure { get; init; }
 
+    /// <summary>What the query waits for before it fails with <see cref="Failure"/>.</summary>
+    public Task FailAfter { get; init; } = Task.CompletedTask;
+
     /// <summary>Done once the bucket query was asked for.</summary>
     public Task Started => _started.Task;
 
@@ -29,6 +32,7 @@ internal sealed class StalledBucketsWarehouse : ScriptedBucketsWarehouse
         await Task.Yield();
         if (Failure is not null)
         {
+            await FailAfter.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
             throw Failure;
         }
 
@@ -44,8 +48,6 @@ internal sealed class StalledBucketsWarehouse : ScriptedBucketsWarehouse
 
         throw new InvalidOperationException("unreachable: an infinite delay ended");
     }
-
-
 }
 
 /// <summary>
