@@ -113,4 +113,11 @@ public interface IWarehouseDialect
     /// key's text in the sync state, so model rows can be merged with the state as both stream, and bucketed alike.
     /// </summary>
     string KeyText(string column);
+
+    /// <summary>
+    /// An SQL expression of <paramref name="keyText"/> (a <see cref="KeyText"/>) that sorts and compares (<c>order by</c>,
+    /// <c>&lt;</c>, <c>=</c>) in <see cref="State.KeyOrder"/> whatever the database's encoding: the text itself where its
+    /// binary collation already does (UTF-8 text). PostgreSQL compares a WIN1252 or LATIN2 text by those bytes instead.
+    /// </summary>
+    string SortableKey(string keyText) => keyText;
 }

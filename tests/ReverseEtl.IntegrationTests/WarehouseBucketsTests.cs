@@ -87,7 +87,7 @@ public abstract class WarehouseBucketsTests
     }
 
     // The worker's side: the key's text as the state stores it (an empty text too, which a run rejects), md5, first bits.
-    private static ulong Bucket(object? value, int bits)
+    internal static ulong Bucket(object? value, int bits)
     {
         var text = value as string ?? (RowKey.TryFormat([value], out var formatted, out _) ? formatted : throw new InvalidOperationException($"no key text for {value}"));
 #pragma warning disable CA5351 // md5 is the warehouses' bucket function, not a protection

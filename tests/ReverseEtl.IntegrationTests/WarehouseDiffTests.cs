@@ -91,14 +91,14 @@ public abstract partial class WarehouseDiffTests
         from generate_series(1, {rows}) as t(i)
         """;
 
-    private static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project, string prefix = "by-") =>
+    internal static async Task<(SyncRunReport Worker, SyncRunReport Warehouse)> RunBothAsync(TestProject project, string prefix = "by-") =>
         (await project.RunAsync($"{prefix}worker"), await project.RunAsync($"{prefix}warehouse"));
 
     // Every request body, in order, with the dry-run ids (derived from the bodies) as they are.
-    private static List<string> Requests(TestProject project, string outbox) =>
+    internal static List<string> Requests(TestProject project, string outbox) =>
         File.ReadLines(Path.Combine(project.Paths.OutboxDirectory, $"{outbox}.jsonl")).Select(l => JsonNode.Parse(l)!["body"]?.ToJsonString() ?? "").ToList();
 
-    protected static string Yaml(string warehouseConnection) => $$"""
+    internal static string Yaml(string warehouseConnection) => $$"""
         version: 1
         connections:
           wh: {{warehouseConnection}}

@@ -116,13 +116,15 @@ public static partial class ModelQuery
         var (terms, equal) = (new List<string>(), new List<string>());
         foreach (var (column, value) in model.PrimaryKey.Select(c => $"retl_model__.{c}").Zip(key))
         {
-            var less = value is null ? $"{column} is not null" : $"{dialect.KeyText(column)} < {dialect.KeyText(dialect.Literal(value))}";
+            var less = value is null ? $"{column} is not null" : $"{Sortable(dialect, column)} < {Sortable(dialect, dialect.Literal(value))}";
             terms.Add(equal.Count == 0 ? less : $"({string.Join(" and ", equal)} and {less})");
-            equal.Add(value is null ? $"{column} is null" : $"{dialect.KeyText(column)} = {dialect.KeyText(dialect.Literal(value))}");
+            equal.Add(value is null ? $"{column} is null" : $"{Sortable(dialect, column)} = {Sortable(dialect, dialect.Literal(value))}");
         }
 
         return terms.Count == 1 ? terms[0] : $"({string.Join(" or ", terms)})";
     }
+
+    private static string Sortable(IWarehouseDialect dialect, string value) => dialect.SortableKey(dialect.KeyText(value));
 
     /// <summary>
     /// <paramref name="expression"/> in <paramref name="values"/>, as lists of at most <paramref name="maxItems"/>

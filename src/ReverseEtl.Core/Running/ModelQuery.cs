@@ -95,7 +95,7 @@ public static partial class ModelQuery
     // Each key column by its text, as Build orders rows; a null key last whatever the warehouse's default (Snowflake's
     // DEFAULT_NULL_ORDERING may put it first), as the counts that number rejected rows take it (BuildRanks).
     private static string TextOrder(ModelDefinition model, IWarehouseDialect dialect) =>
-        string.Join(", ", model.PrimaryKey.Select(k => $"{dialect.KeyText($"retl_model__.{k}")} nulls last"));
+        string.Join(", ", model.PrimaryKey.Select(k => $"{dialect.SortableKey(dialect.KeyText($"retl_model__.{k}"))} nulls last"));
 
     private static string Keys(ModelDefinition model) => string.Join(", ", model.PrimaryKey.Select(k => $"retl_model__.{k}"));
 }

@@ -69,6 +69,9 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 
     public string KeyText(string column) => $"(cast({column} as text) collate \"C\")";
 
+    /// <summary>The key's UTF-8 bytes: a database in another encoding (WIN1252, LATIN2) sorts its text by its own bytes.</summary>
+    public string SortableKey(string keyText) => $"convert_to({keyText}, 'UTF8')";
+
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
     private sealed class Result(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlCommand command, NpgsqlDataReader reader) : IWarehouseResult

@@ -42,14 +42,14 @@ public sealed class PostgresServer : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A new, empty database, and the connection string to it.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>A new, empty database (in <paramref name="encoding"/>, else the server's UTF8), and the connection string to it.</summary>
+    public async Task<string> CreateDatabaseAsync(string? encoding = null)
     {
         var name = $"retl_test_{Interlocked.Increment(ref _databases)}";
         await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {name}", admin);
+            await using var create = new NpgsqlCommand($"create database {name}{(encoding is null ? "" : $" encoding '{encoding}' template template0")}", admin);
             await create.ExecuteNonQueryAsync();
         }
 
