@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Net.Sockets;
+using Dapper;
 using Npgsql;
 
 namespace ReverseEtl.State.Postgres;
@@ -22,6 +24,24 @@ public sealed partial class PostgresSyncStateStore
             $"Cannot use the PostgreSQL state store ({Server}): {FirstLine(exception.Message)}. Check RETL_STATE_CONNECTION_STRING.",
         _ => null,
     };
+
+    /// <summary>
+    /// Refuses a database whose encoding cannot hold every key as its UTF-8 and give keys back in their UTF-8 order
+    /// (<see cref="Abstractions.State.KeyOrder"/>, which the diff merges by): in WIN1252 or LATIN9 a key with '€' sorted
+    /// by that encoding's bytes, so the merge took a stored key for removed and the same key for added, and in LATIN1 a key
+    /// outside it fails to be stored once its record was sent; in SQL_ASCII a key outside ASCII fails in the JSON that
+    /// carries a batch of records ("conversion between UTF8 and SQL_ASCII is not supported").
+    /// </summary>
+    private async Task RequireUtf8Async(DbConnection connection)
+    {
+        var encoding = await connection.ExecuteScalarAsync<string>("select current_setting('server_encoding')");
+        if (encoding != "UTF8")
+        {
+            throw new StateStoreException(
+                $"The PostgreSQL state store's database is encoded in {encoding} ({Server}): it must be UTF8, since keys are stored and read in their UTF-8 order. " +
+                "Create a database with ENCODING 'UTF8' (createdb --encoding=UTF8 --template=template0) and set Database in RETL_STATE_CONNECTION_STRING.");
+        }
+    }
 
     // Where the state is, as an operator would look for it: host, port, database and user; the password stays out.
     private string Server

@@ -63,6 +63,7 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
 
     protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        await RequireUtf8Async(connection);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("select pg_advisory_xact_lock(@MigrationLock)", new { MigrationLock }, transaction);
         await connection.ExecuteAsync("create table if not exists retl_schema_version (version int not null)", transaction: transaction);
