@@ -12,7 +12,9 @@ namespace ReverseEtl.Core.Diff;
 /// Every row of a duplicated key is rejected (they arrive side by side) and the key's state is left alone. Removed
 /// keys are yielded only after the last row, so a failed read never looks like a mass delete. A row whose key sorts
 /// before the previous row's breaks the merge: it throws the exception <c>outOfOrder(previous, key)</c> makes,
-/// before anything about that row is yielded.
+/// before anything about that row is yielded. A stored key that sorts before the stored key ahead of it (a state
+/// store giving keys in another order, as PostgreSQL in WIN1252 did) would be taken for removed and its row for added:
+/// it throws <see cref="InvalidOperationException"/> instead, naming both keys, before any removal is yielded.
 /// </remarks>
 public static class MergeDiff
 {
@@ -75,9 +77,21 @@ public static class MergeDiff
     private sealed class StateCursor(IAsyncEnumerator<StoredRecord> records) : IAsyncDisposable
     {
         private readonly List<StoredRecord> _removed = [];
+        private string? _last;
         private bool _more;
 
-        public async ValueTask MoveAsync() => _more = await records.MoveNextAsync();
+        public async ValueTask MoveAsync()
+        {
+            _more = await records.MoveNextAsync();
+            if (_more && _last is { } last && KeyOrder.Instance.Compare(records.Current.Key, last) <= 0)
+            {
+                throw new InvalidOperationException(
+                    $"the sync state gave key '{records.Current.Key}' after '{last}', out of key order (by code point); nothing was taken for removed. " +
+                    "Please report it with the state store (SQLite or PostgreSQL) and its database's encoding");
+            }
+
+            _last = _more ? records.Current.Key : _last;
+        }
 
         /// <summary>The state of <paramref name="key"/>, if stored; keys before it that no row had are kept as removed.</summary>
         public async ValueTask<RecordState?> TakeAsync(string key)

@@ -76,6 +76,29 @@ public class MergeDiffTests
         Assert.Equal(["a"], seen.OfType<RowChange>().Select(c => c.Key));
     }
 
+    // A state store that gives its keys in another order (PostgreSQL in WIN1252 sorted '€' before 'ü'): the merge would
+    // take 'über' for removed and its row for added. It fails naming both keys, and yields no removal.
+    [Theory]
+    [InlineData("€_1", "über_1")]
+    [InlineData("b", "b")]
+    public async Task DiffAsync_StateOutOfKeyOrder_ThrowsNamingBothKeysNoRemoval(string first, string second)
+    {
+        StoredRecord[] stored = [new("a", new(1, true)), new(first, new(2, true)), new(second, new(3, true)), new("zz", new(4, true))];
+        MappedRow[] rows = [Row(1, "b", 1), Row(2, "über_1", 3), Row(3, "€_1", 2)];
+        var seen = new List<DiffEvent>();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var e in MergeDiff.DiffAsync(rows.ToAsyncEnumerable(), stored.ToAsyncEnumerable(), (p, k) => new ArgumentException(k)))
+            {
+                seen.Add(e);
+            }
+        });
+
+        Assert.StartsWith($"the sync state gave key '{second}' after '{first}', out of key order (by code point)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(seen.OfType<RowChange>(), c => c.Kind == ChangeKind.Removed);
+    }
+
     [Fact]
     public async Task DiffAsync_ReadFailsMidway_YieldsNoRemovals()
     {
