@@ -114,7 +114,7 @@ public abstract partial class SnapshotDiffTests
         Assert.Equal(Changes(back.Worker), Changes(back.Snapshot));
     }
 
-    private protected static string Accounts(int rows) => $"""
+    internal static string Accounts(int rows) => $"""
         create table accounts as
         select 'acc_' || lpad(cast(i as varchar), 4, '0') as account_id, 'Account ' || cast(i as varchar) as account_name,
                i % 40 as days_in_stage, 'note ' || cast(i as varchar) as internal_note
@@ -136,7 +136,7 @@ public abstract partial class SnapshotDiffTests
     private static List<string> Requests(TestProject project, string outbox) =>
         File.ReadLines(Path.Combine(project.Paths.OutboxDirectory, $"{outbox}.jsonl")).Select(l => JsonNode.Parse(l)!["body"]?.ToJsonString() ?? "").ToList();
 
-    protected static string Yaml(string warehouseConnection) => $$"""
+    internal static string Yaml(string warehouseConnection) => $$"""
         version: 1
         connections:
           wh: {{warehouseConnection}}
