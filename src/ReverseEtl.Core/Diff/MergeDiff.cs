@@ -12,9 +12,11 @@ namespace ReverseEtl.Core.Diff;
 /// Every row of a duplicated key is rejected (they arrive side by side) and the key's state is left alone. Removed
 /// keys are yielded only after the last row, so a failed read never looks like a mass delete. A row whose key sorts
 /// before the previous row's breaks the merge: it throws the exception <c>outOfOrder(previous, key)</c> makes,
-/// before anything about that row is yielded. A stored key that sorts before the stored key ahead of it (a state
-/// store giving keys in another order, as PostgreSQL in WIN1252 did) would be taken for removed and its row for added:
-/// it throws <see cref="InvalidOperationException"/> instead, naming both keys, before any removal is yielded.
+/// before anything about that row is yielded. A stored key that does not sort after the stored key before it (a state
+/// store giving keys in another order) throws <see cref="InvalidOperationException"/> as soon as the state is read
+/// that far (<see cref="StoredKeyOrder"/>): the keys passed over until then are not yielded as removed, but a row
+/// judged before the state reached its key has already come out as added, and past the last row the removals read
+/// before it have come out.
 /// </remarks>
 public static class MergeDiff
 {
@@ -77,20 +79,16 @@ public static class MergeDiff
     private sealed class StateCursor(IAsyncEnumerator<StoredRecord> records) : IAsyncDisposable
     {
         private readonly List<StoredRecord> _removed = [];
-        private string? _last;
+        private readonly StoredKeyOrder _order = new();
         private bool _more;
 
         public async ValueTask MoveAsync()
         {
             _more = await records.MoveNextAsync();
-            if (_more && _last is { } last && KeyOrder.Instance.Compare(records.Current.Key, last) <= 0)
+            if (_more)
             {
-                throw new InvalidOperationException(
-                    $"the sync state gave key '{records.Current.Key}' after '{last}', out of key order (by code point); nothing was taken for removed. " +
-                    "Please report it with the state store (SQLite or PostgreSQL) and its database's encoding");
+                _order.Check(records.Current.Key);
             }
-
-            _last = _more ? records.Current.Key : _last;
         }
 
         /// <summary>The state of <paramref name="key"/>, if stored; keys before it that no row had are kept as removed.</summary>

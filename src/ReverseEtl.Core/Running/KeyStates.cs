@@ -1,4 +1,5 @@
 using ReverseEtl.Abstractions.State;
+using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Core.Running;
 
@@ -49,7 +50,7 @@ internal sealed class KeyStates : IAsyncDisposable
     {
         if (stream)
         {
-            _stream = ReadAhead.Of(Filter(_stored(cancellationToken)), RecordsAhead, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            _stream = ReadAhead.Of(Filter(_stored(cancellationToken), new StoredKeyOrder()), RecordsAhead, cancellationToken).GetAsyncEnumerator(cancellationToken);
             _more = await _stream.MoveNextAsync();
             return;
         }
@@ -60,10 +61,12 @@ internal sealed class KeyStates : IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<StoredRecord> Filter(IAsyncEnumerable<StoredRecord> records)
+    // Streamed, every stored key is checked to come in key order (the merge relies on it) before those not wanted go.
+    private async IAsyncEnumerable<StoredRecord> Filter(IAsyncEnumerable<StoredRecord> records, StoredKeyOrder? order = null)
     {
         await foreach (var record in records)
         {
+            order?.Check(record.Key);
             if (_wanted is null || _wanted(record))
             {
                 yield return record;

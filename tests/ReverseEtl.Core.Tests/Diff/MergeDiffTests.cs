@@ -77,11 +77,13 @@ public class MergeDiffTests
     }
 
     // A state store that gives its keys in another order (PostgreSQL in WIN1252 sorted '€' before 'ü'): the merge would
-    // take 'über' for removed and its row for added. It fails naming both keys, and yields no removal.
+    // take 'über_1' for removed and its row for added, and go on so. It stops as soon as the state is read that far,
+    // naming both keys. What was judged before stands ('b', and 'über_1' judged before the state reached it); 'a',
+    // passed over, is never yielded as removed. A key stored twice stops the read at its second.
     [Theory]
-    [InlineData("€_1", "über_1")]
-    [InlineData("b", "b")]
-    public async Task DiffAsync_StateOutOfKeyOrder_ThrowsNamingBothKeysNoRemoval(string first, string second)
+    [InlineData("€_1", "über_1", "b Added False→True #1 1|über_1 Added False→True #2 3")]
+    [InlineData("b", "b", "")]
+    public async Task DiffAsync_StateOutOfKeyOrder_StopsNamingBothKeysNoKeyPassedOverRemoved(string first, string second, string judged)
     {
         StoredRecord[] stored = [new("a", new(1, true)), new(first, new(2, true)), new(second, new(3, true)), new("zz", new(4, true))];
         MappedRow[] rows = [Row(1, "b", 1), Row(2, "über_1", 3), Row(3, "€_1", 2)];
@@ -95,8 +97,19 @@ public class MergeDiffTests
             }
         });
 
-        Assert.StartsWith($"the sync state gave key '{second}' after '{first}', out of key order (by code point)", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(seen.OfType<RowChange>(), c => c.Kind == ChangeKind.Removed);
+        Assert.StartsWith($"the sync state gave key '{second}' after '{first}', out of key order (by code point); the run stops here.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(judged.Split('|', StringSplitOptions.RemoveEmptyEntries), seen.Select(Text));
+    }
+
+    // Past the last row, the stored keys left are removals: those read before the key out of order are out.
+    [Fact]
+    public async Task DiffAsync_StateOutOfKeyOrderAfterTheLastRow_StopsThere()
+    {
+        StoredRecord[] stored = [new("a", new(1, true)), new("c", new(2, true)), new("b", new(3, true))];
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Events(MergeDiff.DiffAsync(new[] { Row(1, "a", 1) }.ToAsyncEnumerable(), stored.ToAsyncEnumerable(), (p, k) => new ArgumentException(k))));
+
+        Assert.StartsWith("the sync state gave key 'b' after 'c'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,25 @@ public class KeyStatesTests
         Assert.Equal($"'{second}' after '{first}'", error.Message);
     }
 
+    // A state store giving '€' before 'ü' (PostgreSQL in WIN1252): 'über_1' would be found new and also removed. The
+    // read stops at the first stored key out of order, wanted or not, naming both keys; none passed over comes out removed.
+    [Fact]
+    public async Task FindAsync_StoredKeysOutOfKeyOrder_StopsNamingBothKeysNothingRemoved()
+    {
+        StoredRecord[] stored = [new("a", State(1)), new("€_1", State(2)), new("über_1", State(3)), new("zz", State(4))];
+        await using var states = new KeyStates(_ => stored.ToAsyncEnumerable(), record => record.Key != "über_1", (previous, key) => new ArgumentException(key));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await states.OpenAsync(stream: true, CancellationToken.None);
+            await states.FindAsync("b");
+            await states.FindAsync("zz");
+        });
+
+        Assert.StartsWith("the sync state gave key 'über_1' after '€_1', out of key order (by code point)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(states.Previous);
+    }
+
     [Fact]
     public async Task FindAsync_InMemory_AnyOrderAndNothingRemovedOutsideTheDictionary()
     {
