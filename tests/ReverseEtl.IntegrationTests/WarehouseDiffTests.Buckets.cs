@@ -110,7 +110,7 @@ public abstract partial class WarehouseDiffTests
         return warehouse;
     }
 
-    private static async Task<List<string>> EventsAsync(TestProject project, string sync)
+    internal static async Task<List<string>> EventsAsync(TestProject project, string sync)
     {
         await project.State.InitializeAsync(CancellationToken.None);
         await using var runtime = project.Runtime();

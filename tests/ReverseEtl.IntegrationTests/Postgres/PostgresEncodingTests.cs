@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReverseEtl.Abstractions;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Warehouses.Postgres;
 
 namespace ReverseEtl.IntegrationTests.Postgres;
@@ -63,12 +64,18 @@ public sealed class PostgresEncodingTests(PostgresServer server)
             delete from accounts where account_id = '{third}00999';
             """);
 
+        var (events, warehouseEvents) = (await WarehouseDiffTests.EventsAsync(project, "by-worker"), await WarehouseDiffTests.EventsAsync(project, "by-warehouse"));
         var second = await WarehouseDiffTests.RunBothAsync(project);
         var last = await WarehouseDiffTests.RunBothAsync(project);
 
         Assert.Equal((1999L, 1999L), (first.Worker.Counts.Sent, first.Warehouse.Counts.Sent));
         Assert.Equal((3L, 1L, 3L), (second.Worker.Counts.Changed, second.Worker.Counts.Removed, second.Worker.Counts.Rejected));
         Assert.Equal(second.Worker.Counts.ToString(), second.Warehouse.Counts.ToString());
+        // The duplicated key's rows numbered as a read in key order numbers them (after every 'acc_' key, before any '€').
+        var before = Enumerable.Range(1, 2000).Where(i => i != 999).Select(i => (i % 3) switch { 0 => third, 1 => "acc_", _ => "über_" } + i.ToString("D5", CultureInfo.InvariantCulture))
+            .Count(k => KeyOrder.Instance.Compare(k, "über_00008") < 0);
+        Assert.Equal(new[] { $"rejected row {before + 1} über_00008", $"rejected row {before + 2} über_00008", "rejected row 2001 " }.Order(StringComparer.Ordinal), events.Where(e => e.StartsWith("rejected", StringComparison.Ordinal)).Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+        Assert.Equal(events, warehouseEvents);
         Assert.Equal(3L, second.Warehouse.Counts.RowsFetched);
         Assert.Equal((0L, 0L, 0L), (last.Worker.Counts.Sent, last.Warehouse.Counts.Sent, last.Warehouse.Counts.RowsFetched));
         Assert.InRange(last.Warehouse.Counts.KeysRead, 3L, 40L);
