@@ -39,7 +39,8 @@ public sealed partial class PostgresSyncStateStore
         {
             throw new StateStoreException(
                 $"The PostgreSQL state store's database is encoded in {encoding} ({Server}): it must be UTF8, since keys are stored and read in their UTF-8 order. " +
-                "Create a database with ENCODING 'UTF8' (createdb --encoding=UTF8 --template=template0) and set Database in RETL_STATE_CONNECTION_STRING.");
+                "Create a database with ENCODING 'UTF8' (createdb --encoding=UTF8 --template=template0 NEW); to keep the state, copy it there " +
+                "(pg_dump OLD | psql NEW: PostgreSQL converts the text); then set Database in RETL_STATE_CONNECTION_STRING.");
         }
     }
 
