@@ -120,4 +120,11 @@ public interface IWarehouseDialect
     /// binary collation already does (UTF-8 text). PostgreSQL compares a WIN1252 or LATIN2 text by those bytes instead.
     /// </summary>
     string SortableKey(string keyText) => keyText;
+
+    /// <summary>
+    /// Learns, once, what this dialect's SQL depends on, before a read's statements are built (PostgreSQL: the server's
+    /// encoding, for <see cref="SortableKey"/>); statements built before are as right, only perhaps slower. A failure
+    /// to reach the warehouse is a <see cref="WarehouseException"/> naming <paramref name="tag"/>, as a query's.
+    /// </summary>
+    Task PrepareAsync(string tag, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -11,6 +11,7 @@ public sealed partial class ChangeSource
     private async IAsyncEnumerable<DiffEvent> InWarehouseAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect ?? throw NoDialect();
+        await dialect.PrepareAsync(context.QueryTag, cancellationToken);
         var changes = await CompareBucketsAsync(dialect, cancellationToken);
         if (changes is { ReadKeys: false })
         {

@@ -70,6 +70,7 @@ public sealed partial class ChangeSource(SyncRunContext context)
     private async IAsyncEnumerable<DiffEvent> InWorkerAsync(IReadOnlyDictionary<string, string> saved, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var dialect = context.Warehouse as IWarehouseDialect;
+        await (dialect?.PrepareAsync(context.QueryTag, cancellationToken) ?? Task.CompletedTask);
         var buckets = WorkerBuckets.For(context, dialect, MayStream);
         var query = new WarehouseQuery(ModelQuery.Build(context.Model, context.Sync, dialect, ordered: buckets is null, column: buckets?.Column), context.QueryTag);
         _first = buckets;

