@@ -35,13 +35,14 @@ public abstract partial class SqlSyncStateStore
             """
             update sync_runs set finished_at = @At, status = @Status, rows_read = @RowsRead, rejected = @Rejected,
                 added = @Added, changed = @Changed, removed = @Removed, sent = @Sent, failed = @Failed, error = @Error,
-                baselined = @Baselined, parked = @Parked, withheld = @Withheld
+                baselined = @Baselined, parked = @Parked, withheld = @Withheld,
+                rows_fetched = @RowsFetched, keys_read = @KeysRead, buckets_read = @BucketsRead, held = @Held
             where id = @RunId
             """,
             new
             {
                 RunId = runId, At = Time(result.FinishedAt), Status = result.Status.ToString(), c.RowsRead, c.Rejected, c.Added, c.Changed, c.Removed,
-                c.Sent, c.Failed, result.Error, c.Baselined, c.Parked, c.Withheld,
+                c.Sent, c.Failed, result.Error, c.Baselined, c.Parked, c.Withheld, c.RowsFetched, c.KeysRead, c.BucketsRead, c.Held,
             });
     }
 
@@ -81,7 +82,8 @@ public abstract partial class SqlSyncStateStore
         r.sync as Sync, r.id as RunId, r.started_at as StartedAt, r.finished_at as FinishedAt, r.status as Status,
         r.rows_read as RowsRead, r.rejected as Rejected, r.added as Added, r.changed as Changed, r.removed as Removed,
         r.sent as Sent, r.failed as Failed, r.error as Error, r.instance as Instance,
-        r.baselined as Baselined, r.parked as Parked, r.withheld as Withheld
+        r.baselined as Baselined, r.parked as Parked, r.withheld as Withheld,
+        r.rows_fetched as RowsFetched, r.keys_read as KeysRead, r.buckets_read as BucketsRead, r.held as Held
         """;
 
     // Properties, not a constructor: SQLite reports a null column's type as a blob, which Dapper's constructor matching rejects.
@@ -106,12 +108,16 @@ public abstract partial class SqlSyncStateStore
         public long Baselined { get; init; }
         public long Parked { get; init; }
         public long Withheld { get; init; }
+        public long RowsFetched { get; init; }
+        public long KeysRead { get; init; }
+        public long BucketsRead { get; init; }
+        public long Held { get; init; }
 
         public SyncStatus ToStatus(Func<object, DateTimeOffset> read) => new(Sync, RunId, read(StartedAt), Status,
             new RunCounts
             {
                 RowsRead = RowsRead, Rejected = Rejected, Added = Added, Changed = Changed, Removed = Removed, Sent = Sent, Failed = Failed,
-                Baselined = Baselined, Parked = Parked, Withheld = Withheld,
+                Baselined = Baselined, Parked = Parked, Withheld = Withheld, RowsFetched = RowsFetched, KeysRead = KeysRead, BucketsRead = BucketsRead, Held = Held,
             })
         {
             FinishedAt = FinishedAt is null ? null : read(FinishedAt),

@@ -121,17 +121,24 @@ public abstract partial class StateStoreContractTests
         Assert.Empty(await store.GetHistoryAsync("none", 10, CancellationToken.None));
     }
 
+    // Every count, what the run read besides its rows too (status --json showed 0 for those: they were not stored).
     [Fact]
-    public async Task FinishRun_KeepsWhatWasRecordedParkedAndHeldBack()
+    public async Task FinishRun_KeepsEveryCountRecordedParkedHeldBackAndWhatItRead()
     {
         var store = await CreateAsync();
         var run = await store.StartRunAsync("s", DateTimeOffset.UnixEpoch, CancellationToken.None);
-        var counts = new RunCounts { RowsRead = 10, Added = 10, Baselined = 7, Parked = 2, Withheld = 3 };
+        var counts = new RunCounts
+        {
+            RowsRead = 10, Added = 10, Baselined = 7, Parked = 2, Withheld = 3, Rejected = 1, Changed = 4, Removed = 5, Sent = 6, Failed = 8,
+            RowsFetched = 11, KeysRead = 12_000_000_000, BucketsRead = 65_536, Held = 13,
+        };
         await store.FinishRunAsync(run, new RunResult(DateTimeOffset.UnixEpoch, RunStatus.Held, counts, "held"), CancellationToken.None);
 
         var status = Assert.Single(await OpenAgain().GetStatusAsync(CancellationToken.None));
+        var history = Assert.Single(await OpenAgain().GetHistoryAsync("s", 5, CancellationToken.None));
 
         Assert.Equal(("Held", counts), (status.Status, status.Counts));
+        Assert.Equal(counts, history.Counts);
     }
 
     [Fact]

@@ -137,6 +137,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests, IDisposable
     protected override async Task DowngradeToBeforeKeyBucketsAsync()
     {
         await ExecuteAsync("drop index if exists sync_records_no_bucket; alter table sync_records drop column key_bucket");
+        await ExecuteAsync(DropRunReads);
         await ExecuteAsync("pragma user_version = 8");
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
         Assert.DoesNotContain("key_bucket", await connection.QueryAsync<string>("select name from pragma_table_info('sync_records')"));
@@ -238,6 +239,7 @@ public sealed partial class PostgresStateStoreTests(PostgresServer server) : Sta
     protected override async Task DowngradeToBeforeKeyBucketsAsync()
     {
         await ExecuteAsync("alter table sync_records drop column key_bucket; delete from retl_schema_version where version >= 9");
+        await ExecuteAsync(DropRunReads);
         await using var connection = new Npgsql.NpgsqlConnection(_database);
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from information_schema.columns where table_name = 'sync_records' and column_name = 'key_bucket'"));
         Npgsql.NpgsqlConnection.ClearAllPools(); // the upgrade is a new process: no session that cached the old row type
