@@ -89,7 +89,7 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
     /// <summary>
     /// The key's UTF-8 bytes, since a database in another encoding (WIN1252, LATIN2) sorts text by its own bytes; the text
     /// itself once the server reported UTF8 (<see cref="PrepareAsync"/>), so that an index on the key (<c>collate "C"</c>)
-    /// can give the order: a 1M-row plan read in key order took 2.1–2.5 s with such an index, 3.5–3.7 s through <c>convert_to</c>.
+    /// can give the order: a 1M-row plan read in key order took 2.1–2.8 s with such an index, 3.2–3.7 s through <c>convert_to</c>.
     /// </summary>
     public string SortableKey(string keyText) => Volatile.Read(ref _encoding) == 1 ? keyText : $"convert_to({keyText}, 'UTF8')";
 
