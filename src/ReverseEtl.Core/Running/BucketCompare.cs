@@ -1,4 +1,3 @@
-using System.Globalization;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 
@@ -110,22 +109,27 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         var (sums, _) = await state;
         for (; more; more = await rows.MoveNextAsync())
         {
-            var values = rows.Current;
-            BucketsRead++;
-            var count = (long)Whole(values[1]);
-            ModelRows += count;
-            other += (long)Whole(values[3]);
-            if (values[0] is null)
-            {
-                nullKeys += count;
-            }
-            else
-            {
-                sums.Take(WarehouseBucket.Checked(values[0], sums.Count, context), count, (ulong)(Whole(values[2]) & ulong.MaxValue));
-            }
+            Take(rows.Current, sums, ref nullKeys, ref other);
         }
 
         return (nullKeys, other);
+    }
+
+    // One bucket row: apart from the loop above, so that it is compiled ahead of time (the async method around it is not).
+    private void Take(object?[] values, BucketSums sums, ref long nullKeys, ref long other)
+    {
+        BucketsRead++;
+        var count = WholeNumber.Count(values[1]);
+        ModelRows += count;
+        other += WholeNumber.Count(values[3]);
+        if (values[0] is null)
+        {
+            nullKeys += count;
+        }
+        else
+        {
+            sums.Take(WarehouseBucket.Checked(values[0], sums.Count, context), count, WholeNumber.Low64(values[2]));
+        }
     }
 
     // Summed by the store where it keeps each key's bucket (then it also filters the keys read next); else each key hashed here.
@@ -152,14 +156,6 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
 
         return (sums, null);
     }
-
-    // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
-    private static UInt128 Whole(object? value) => value switch
-    {
-        long l => (UInt128)l,
-        string s => UInt128.Parse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
-        _ => UInt128.Parse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
-    };
 }
 
 /// <summary>What the bucket comparison leaves to read: the condition selecting the rows whose keys to read, and the stored keys to compare them with.</summary>

@@ -32,7 +32,7 @@ public static partial class ModelQuery
         return $"""
             select {BucketColumn}, count(*) as {BucketRowsColumn},
                    cast(sum(case when retl_matches__ then {PartMask} - retl_part__ else retl_part__ end) as varchar) as {BucketSumColumn},
-                   sum(case when retl_bucketable__ then 0 else 1 end) as {BucketOtherColumn}
+                   cast(sum(case when retl_bucketable__ then 0 else 1 end) as bigint) as {BucketOtherColumn}
             from (
             select {dialect.KeyBucket(dialect.KeyText(key), bits)} as {BucketColumn}, {dialect.RowHashPart("retl_model__", RowHashSalt.Of(sync))} as retl_part__,
                    ({Condition(sync)}) as retl_matches__, {dialect.BucketableKey(key)} as retl_bucketable__

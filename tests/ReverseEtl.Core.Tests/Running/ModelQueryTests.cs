@@ -76,7 +76,7 @@ public class ModelQueryTests
         Assert.Equal($"""
             select retl_bucket__, count(*) as retl_rows__,
                    cast(sum(case when retl_matches__ then 1152921504606846975 - retl_part__ else retl_part__ end) as varchar) as retl_sum__,
-                   sum(case when retl_bucketable__ then 0 else 1 end) as retl_other__
+                   cast(sum(case when retl_bucketable__ then 0 else 1 end) as bigint) as retl_other__
             from (
             select bucket(cast(retl_model__.id as text), 12) as retl_bucket__, part(retl_model__, '{RowHashSalt.Of(kit.Sync)}') as retl_part__,
                    (name = 'Zoë') as retl_matches__, bucketable(retl_model__.id) as retl_bucketable__

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 
@@ -60,20 +59,13 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
         await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql.BucketSums(dialect, Bits), context.QueryTag), cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
-            var rows = (long)Whole(values[1]);
+            var rows = WholeNumber.Count(values[1]);
             keys += rows;
-            sums.Add(WarehouseBucket.Checked(values[0], sums.Count, context), rows, (ulong)(Whole(values[2]) & ulong.MaxValue), unknownRowHash: Whole(values[3]) > 0);
+            sums.Add(WarehouseBucket.Checked(values[0], sums.Count, context), rows, WholeNumber.Low64(values[2]), unknownRowHash: WholeNumber.Count(values[3]) > 0);
         }
 
         return (sums, keys);
     }
-
-    // Counts, bucket numbers and sums come as whole numbers or their text, by warehouse (a sum may pass 64 bits).
-    private static UInt128 Whole(object? value) => value switch
-    {
-        long l => (UInt128)l,
-        _ => UInt128.Parse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
-    };
 }
 
 /// <summary>What the check by buckets found: the buckets that differ (of <paramref name="Buckets"/>), and each side's keys.</summary>

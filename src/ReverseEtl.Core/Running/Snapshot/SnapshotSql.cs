@@ -54,7 +54,7 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
     public string BucketSums(IWarehouseSnapshotBuckets buckets, int bits) => $"""
         select {ModelQuery.BucketColumn}, count(*) as {ModelQuery.BucketRowsColumn},
                cast(coalesce(sum(case when matched then {ModelQuery.PartMask} - retl_part__ else retl_part__ end), 0) as varchar) as {ModelQuery.BucketSumColumn},
-               sum(case when retl_part__ is null or state_key <> key_text then 1 else 0 end) as {ModelQuery.BucketOtherColumn}
+               cast(sum(case when retl_part__ is null or state_key <> key_text then 1 else 0 end) as bigint) as {ModelQuery.BucketOtherColumn}
         from (
         select {buckets.KeyBucket("key_text", bits)} as {ModelQuery.BucketColumn}, {buckets.StoredHashPart("row_hash")} as retl_part__, matched, key_text, state_key
         from {Table} where sync_name = {dialect.Literal(sync)}
