@@ -115,7 +115,7 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         return (nullKeys, other);
     }
 
-    // One bucket row: apart from the loop above, so that it is compiled ahead of time (the async method around it is not).
+    // One bucket row, in whole numbers of 64 bits (WholeNumber): a method using UInt128 runs as the JIT compiles it, not as shipped.
     private void Take(object?[] values, BucketSums sums, ref long nullKeys, ref long other)
     {
         BucketsRead++;
