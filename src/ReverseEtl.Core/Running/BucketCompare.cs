@@ -115,20 +115,21 @@ internal sealed partial class BucketCompare(SyncRunContext context, IWarehouseBu
         return (nullKeys, other);
     }
 
-    // One bucket row, in whole numbers of 64 bits (WholeNumber): a method using UInt128 runs as the JIT compiles it, not as shipped.
+    // One bucket row, in whole numbers of 64 bits (WholeNumber, through WarehouseBucket, whose error names the column): a
+    // method using UInt128 runs as the JIT compiles it, not as shipped.
     private void Take(object?[] values, BucketSums sums, ref long nullKeys, ref long other)
     {
         BucketsRead++;
-        var count = WholeNumber.Count(values[1]);
+        var count = WarehouseBucket.Count(values, 1, context);
         ModelRows += count;
-        other += WholeNumber.Count(values[3]);
+        other += WarehouseBucket.Count(values, 3, context);
         if (values[0] is null)
         {
             nullKeys += count;
         }
         else
         {
-            sums.Take(WarehouseBucket.Checked(values[0], sums.Count, context), count, WholeNumber.Low64(values[2]));
+            sums.Take(WarehouseBucket.Checked(values[0], sums.Count, context), count, WarehouseBucket.Sum(values, 2, context));
         }
     }
 

@@ -10,7 +10,7 @@ namespace ReverseEtl.Core.Running;
 /// </summary>
 internal static class WholeNumber
 {
-    /// <summary>The lowest 64 bits of a non-negative whole number of any size: a sum of parts taken modulo 2^64.</summary>
+    /// <summary>The lowest 64 bits of a whole number of any size (a long as it is, text without a sign): a sum of parts taken modulo 2^64.</summary>
     /// <exception cref="FormatException">Neither a whole number nor its digits (a decimal point may follow with zeros only).</exception>
     public static ulong Low64(object? value) => value switch
     {

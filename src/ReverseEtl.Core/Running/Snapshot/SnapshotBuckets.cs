@@ -59,9 +59,9 @@ internal sealed class SnapshotBuckets(SyncRunContext context, SnapshotSql sql, I
         await using var result = await context.Warehouse.QueryAsync(new WarehouseQuery(sql.BucketSums(dialect, Bits), context.QueryTag), cancellationToken);
         await foreach (var values in result.ReadRowsAsync(cancellationToken))
         {
-            var rows = WholeNumber.Count(values[1]);
+            var rows = WarehouseBucket.Count(values, 1, context);
             keys += rows;
-            sums.Add(WarehouseBucket.Checked(values[0], sums.Count, context), rows, WholeNumber.Low64(values[2]), unknownRowHash: WholeNumber.Count(values[3]) > 0);
+            sums.Add(WarehouseBucket.Checked(values[0], sums.Count, context), rows, WarehouseBucket.Sum(values, 2, context), unknownRowHash: WarehouseBucket.Count(values, 3, context) > 0);
         }
 
         return (sums, keys);
