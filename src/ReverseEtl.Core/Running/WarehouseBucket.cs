@@ -28,18 +28,9 @@ internal static class WarehouseBucket
     public static int Checked(object? value, int count, SyncRunContext context) =>
         Of(value) is { } bucket && bucket >= 0 && bucket < count ? (int)bucket : throw OutOfRange(value, count, context);
 
-    /// <summary>A count of a bucket row (column <paramref name="at"/>, <see cref="WholeNumber.Count"/>); else the run fails naming it.</summary>
-    public static long Count(object?[] values, int at, SyncRunContext context)
-    {
-        try
-        {
-            return WholeNumber.Count(values[at]);
-        }
-        catch (FormatException ex)
-        {
-            throw NotWhole(values[at], at, context, ex);
-        }
-    }
+    /// <summary>A count of a bucket row (column <paramref name="at"/>), as <see cref="WholeNumber.Count"/> reads it; else the run fails naming it.</summary>
+    public static long Count(object?[] values, int at, SyncRunContext context) =>
+        values[at] is long l ? l : unchecked((long)Sum(values, at, context));
 
     /// <summary>A sum of a bucket row (column <paramref name="at"/>, <see cref="WholeNumber.Low64(object)"/>); else the run fails naming it.</summary>
     public static ulong Sum(object?[] values, int at, SyncRunContext context)
