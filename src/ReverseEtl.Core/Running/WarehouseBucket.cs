@@ -28,27 +28,28 @@ internal static class WarehouseBucket
     public static int Checked(object? value, int count, SyncRunContext context) =>
         Of(value) is { } bucket && bucket >= 0 && bucket < count ? (int)bucket : throw OutOfRange(value, count, context);
 
-    /// <summary>A count of a bucket row (column <paramref name="at"/>), as <see cref="WholeNumber.Count"/> reads it; else the run fails naming it.</summary>
-    public static long Count(object?[] values, int at, SyncRunContext context) =>
-        values[at] is long l ? l : unchecked((long)Sum(values, at, context));
+    /// <summary>A count of a bucket row (column <paramref name="at"/>, <see cref="WholeNumber.Count"/>); else the run fails naming it.</summary>
+    public static long Count(object?[] values, int at, SyncRunContext context) => Whole(values, at, context, WholeNumber.Count);
 
     /// <summary>A sum of a bucket row (column <paramref name="at"/>, <see cref="WholeNumber.Low64(object)"/>); else the run fails naming it.</summary>
-    public static ulong Sum(object?[] values, int at, SyncRunContext context)
+    public static ulong Sum(object?[] values, int at, SyncRunContext context) => Whole(values, at, context, WholeNumber.Low64);
+
+    /// <summary>The run's error for a bucket outside the <paramref name="count"/> asked for.</summary>
+    public static WarehouseException OutOfRange(object? value, int count, SyncRunContext context) => new(
+        $"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' gave key bucket {Text(value) ?? "null"}, " +
+        $"outside 0 to {count - 1}; please report it with the warehouse's version");
+
+    private static T Whole<T>(object?[] values, int at, SyncRunContext context, Func<object?, T> read)
     {
         try
         {
-            return WholeNumber.Low64(values[at]);
+            return read(values[at]);
         }
         catch (FormatException ex)
         {
             throw NotWhole(values[at], at, context, ex);
         }
     }
-
-    /// <summary>The run's error for a bucket outside the <paramref name="count"/> asked for.</summary>
-    public static WarehouseException OutOfRange(object? value, int count, SyncRunContext context) => new(
-        $"sync '{context.Sync.Name}': the warehouse of connection '{context.Model.Connection}' gave key bucket {Text(value) ?? "null"}, " +
-        $"outside 0 to {count - 1}; please report it with the warehouse's version");
 
     // Named by the sync, the connection and the column of the bucket row.
     private static WarehouseException NotWhole(object? value, int at, SyncRunContext context, FormatException inner) => new(
