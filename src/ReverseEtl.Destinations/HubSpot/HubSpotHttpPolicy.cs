@@ -47,9 +47,11 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
         ArgumentNullException.ThrowIfNull(time);
         if (Is(response, HttpStatusCode.TooManyRequests))
         {
-            return await PolicyNameAsync(response) == "DAILY"
-                ? null
-                : new VendorQuota { WindowFull = true, PauseUntil = RetryAfter(response, time) is { } wait ? time.GetUtcNow() + wait : null };
+            // A Retry-After is HubSpot's own word on when there is room: the token waits that long, no longer. Without
+            // one (the documented case), the window counts as full until the oldest answer leaves it.
+            return await PolicyNameAsync(response) == "DAILY" ? null
+                : RetryAfter(response, time) is { } wait ? new VendorQuota { PauseUntil = time.GetUtcNow() + wait }
+                : new VendorQuota { WindowFull = true };
         }
 
         return Header(response, "X-HubSpot-RateLimit-Remaining") == 0 ? new VendorQuota { WindowFull = true } : null;

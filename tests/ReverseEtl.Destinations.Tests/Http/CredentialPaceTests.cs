@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using ReverseEtl.Destinations.Http;
+using ReverseEtl.Destinations.HubSpot;
 using ReverseEtl.Destinations.Intercom;
 using ReverseEtl.Destinations.Slack;
 
@@ -71,6 +72,30 @@ public class CredentialPaceTests
         _clock.Advance(TimeSpan.FromTicks(1));
 
         (await other).Dispose();
+    }
+
+    [Theory]
+    [InlineData(1, 1.0)] // HubSpot's Retry-After, when it sends one, is the wait: not the 9.5 s left of the oldest answer's window
+    [InlineData(null, 9.5)] // none (the documented case): the window counts as full until the oldest answer leaves it
+    public async Task Observe_HubSpot429_HoldsTheTokenUntilRetryAfter_OrTheOldestAnswerLeavesTheWindow(int? retryAfter, double heldSeconds)
+    {
+        var hubspot = new HubSpotHttpPolicy();
+        using var pace = CredentialPace.InProcess(hubspot.DefaultRateLimit, _clock);
+        (await pace.WaitAsync([], CancellationToken.None)).Dispose(); // one answer, now
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        using var refused = Answer(HttpStatusCode.TooManyRequests, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c-1","policyName":"TEN_SECONDLY_ROLLING","requestId":"r-1"}""");
+        if (retryAfter is { } seconds)
+        {
+            refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+        }
+
+        pace.Observe((await hubspot.QuotaAsync(refused, _clock))!);
+        var next = pace.WaitAsync([], CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(heldSeconds) - TimeSpan.FromTicks(1));
+        Assert.False(next.IsCompleted, "sent before HubSpot has room");
+        _clock.Advance(TimeSpan.FromTicks(1));
+
+        (await next.WaitAsync(TimeSpan.FromSeconds(10))).Dispose(); // a pace held longer never completes on the fake clock
     }
 
     [Fact]

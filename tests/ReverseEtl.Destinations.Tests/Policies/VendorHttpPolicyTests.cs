@@ -31,6 +31,18 @@ public class VendorHttpPolicyTests
     }
 
     [Fact]
+    public async Task HubSpot_429WithRetryAfter_PausesTheTokenThatLongAndNoLonger()
+    {
+        var response = Answer(429, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c-1","policyName":"TEN_SECONDLY_ROLLING","requestId":"r-1"}""", retryAfterSeconds: 2);
+
+        var advice = await new HubSpotHttpPolicy().AdviseAsync(response, _time);
+        var quota = await new HubSpotHttpPolicy().QuotaAsync(response, _time);
+
+        Assert.Equal((true, 2.0), (advice.Retry, advice.Delay?.TotalSeconds));
+        Assert.Equal(new VendorQuota { PauseUntil = Now.AddSeconds(2) }, quota);
+    }
+
+    [Fact]
     public async Task HubSpot_423And477_WaitAtLeastTwoSecondsOrAsLongAsAsked()
     {
         var locked = await new HubSpotHttpPolicy().AdviseAsync(Answer(423, "{}"), _time);
