@@ -11,4 +11,12 @@ public interface IConcurrentSyncWriter : ISyncWriter
 {
     /// <summary>How many batches may be in flight at once (the run bounds it too).</summary>
     int MaxConcurrentBatches { get; }
+
+    /// <summary>
+    /// The vendor's record that <paramref name="record"/> writes where rows of other keys may write the same one (HubSpot's
+    /// id property, Salesforce's external id), as text; null where only the key names it. The run never has one identity
+    /// (compared ignoring case) in two batches in flight, so that of two rows writing one vendor record the later is
+    /// written last, as within a batch.
+    /// </summary>
+    string? IdentityOf(SyncRecord record) => null;
 }

@@ -41,7 +41,8 @@ public interface IDestination
 /// <remarks>
 /// Not thread-safe: one run of one sync uses it at a time. A batch holds either writes or, for a mirror sync, deletes.
 /// <see cref="WriteAsync"/> throws <see cref="DestinationException"/> when the whole batch failed (authentication,
-/// the vendor unreachable after retries); then none of its records count as delivered. Otherwise it returns one
+/// the vendor unreachable after retries); then none of its records count as delivered, but those it gives an outcome in
+/// <see cref="DestinationException.Known"/> (answered by an earlier call of the same batch). Otherwise it returns one
 /// <see cref="RecordOutcome"/> per record, in the order given: one bad record never fails its batch.
 /// </remarks>
 public interface ISyncWriter
@@ -115,6 +116,14 @@ public sealed class DestinationException : Exception
     /// vendor refused it or never received it (authentication, connection refused, rate limit).
     /// </summary>
     public bool MayHaveBeenDelivered { get; init; }
+
+    /// <summary>
+    /// What was known of the batch's records when it failed, one slot per record in the batch's order (null: not known):
+    /// a writer that sends a batch in several calls (a record at a time, locked rows sent again) had some records
+    /// answered before a later call failed. Those are stored as any answer is, so that an acknowledged record is not
+    /// sent again as new; the records without an outcome fail as <see cref="MayHaveBeenDelivered"/> says.
+    /// </summary>
+    public IReadOnlyList<RecordOutcome?>? Known { get; init; }
 
     public DestinationException() { }
 

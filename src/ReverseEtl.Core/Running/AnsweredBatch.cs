@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Running;
@@ -17,6 +18,9 @@ internal sealed class AnsweredBatch(IReadOnlyList<StateUpdate> updates, IReadOnl
     public IReadOnlyList<string> Cleared { get; } = cleared;
 
     public IReadOnlyList<string> Keys { get; } = keys;
+
+    /// <summary>The vendor records its records write where the writer names them (<see cref="IConcurrentSyncWriter.IdentityOf"/>): in flight with its keys.</summary>
+    public IReadOnlyList<string> Identities { get; init; } = [];
 
     /// <summary>Completes when the batch is stored; faults with the store's error when it could not be.</summary>
     public Task Stored => _stored.Task;

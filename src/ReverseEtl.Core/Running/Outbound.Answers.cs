@@ -16,6 +16,7 @@ internal sealed partial class Outbound
             await oldest.Stored; // a store's error ends the run here
             _storing.Dequeue();
             _keysInFlight.ExceptWith(oldest.Keys);
+            _identitiesInFlight.ExceptWith(oldest.Identities);
         }
     }
 
@@ -31,8 +32,7 @@ internal sealed partial class Outbound
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            _context.Book.BatchFailed(flight.Pending, ex);
-            QueueUnsent(new AnsweredBatch([], [], WriteAhead.Unsent(flight.Batch, ex), Keys(flight)));
+            QueueFailed(flight, ex);
             return ExceptionDispatchInfo.Capture(ex);
         }
 
@@ -50,7 +50,7 @@ internal sealed partial class Outbound
     {
         var (updates, failures) = OutboundOutcomes.Sort(_context, flight.Pending, outcomes, () => Deferred++);
         RunTelemetry.BatchWritten(_context, flight.Span, flight.Pending, outcomes);
-        await QueueAsync(new AnsweredBatch(updates, failures, _ahead.Known(flight.Batch, outcomes), Keys(flight)));
+        await QueueAsync(new AnsweredBatch(updates, failures, _ahead.Known(flight.Batch, outcomes), Keys(flight)) { Identities = flight.Identities });
 
         // Batches in flight grow as answers come (1, 2, 4, … the writer's count); a record with no answer (a timeout)
         // brings them back to one, so a vendor that stopped answering gets one request at a time, and its circuit opens.
@@ -63,6 +63,31 @@ internal sealed partial class Outbound
         _store.Add(answered);
         _storing.Enqueue(answered);
         await ReleaseStoredAsync(_waitForStore ? 0 : StoreQueue.Capacity);
+    }
+
+    // A failed batch: the records the writer had answers for before it failed (DestinationException.Known) are sorted
+    // and stored as any answer; the others failed as the exception says.
+    private void QueueFailed(Flight flight, Exception ex)
+    {
+        var known = ex is DestinationException { Known: { } k } && k.Count == flight.Pending.Count ? k : new RecordOutcome?[flight.Pending.Count];
+        var (answered, outcomes, unanswered) = (new List<(RowChange Change, SyncRecord Record)>(), new List<RecordOutcome>(), new List<(RowChange Change, SyncRecord Record)>());
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (known[i] is { } outcome)
+            {
+                answered.Add(flight.Pending[i]);
+                outcomes.Add(outcome);
+            }
+            else
+            {
+                unanswered.Add(flight.Pending[i]);
+            }
+        }
+
+        _context.Book.BatchFailed(unanswered, ex);
+        var (updates, failures) = OutboundOutcomes.Sort(_context, answered, outcomes, () => Deferred++);
+        var cleared = _ahead.Known(answered.ConvertAll(p => p.Record), outcomes).Concat(WriteAhead.Unsent(unanswered.ConvertAll(p => p.Record), ex));
+        QueueUnsent(new AnsweredBatch(updates, failures, cleared.ToList(), Keys(flight)) { Identities = flight.Identities });
     }
 
     // A failed batch's sends to clear; the run ends on its failure, and SettleAsync waits for the stores. When a store
@@ -78,5 +103,8 @@ internal sealed partial class Outbound
 
     private static List<string> Keys(Flight flight) => flight.Batch.ConvertAll(r => r.Key);
 
-    private sealed record Flight(List<(RowChange Change, SyncRecord Record)> Pending, List<SyncRecord> Batch, Activity? Span, Task<IReadOnlyList<RecordOutcome>> Outcomes);
+    private sealed record Flight(List<(RowChange Change, SyncRecord Record)> Pending, List<SyncRecord> Batch, Activity? Span, Task<IReadOnlyList<RecordOutcome>> Outcomes)
+    {
+        public IReadOnlyList<string> Identities { get; init; } = [];
+    }
 }

@@ -16,7 +16,8 @@ namespace ReverseEtl.Core.Running;
 /// and sent (at most <see cref="StoreQueue.Capacity"/> wait: a crash loses the state of those, which are sent again,
 /// logged as unsure for a real destination; a writer that takes one batch at a time waits for each store before the
 /// next send, but in a dry run). State advances only for acknowledged records. A key is in flight from
-/// its send until its batch is stored, and never in two batches in flight. When a batch fails, the batches in flight
+/// its send until its batch is stored, and never in two batches in flight; nor is a vendor record that rows of several keys
+/// write (<see cref="IConcurrentSyncWriter.IdentityOf"/>). When a batch fails, the batches in flight
 /// are still answered and stored, then the failure ends the run; when a store fails, nothing more is sent and its
 /// error ends the run. <see cref="FlushAsync"/> and <see cref="SettleAsync"/> return once everything is stored.
 /// </summary>
@@ -39,6 +40,10 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     private readonly Queue<AnsweredBatch> _storing = new();
     private readonly HashSet<string> _keysInFlight = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
+    // The vendor records written by more than one key (IConcurrentSyncWriter.IdentityOf), where batches go side by side.
+    private readonly Func<SyncRecord, string?>? _identityOf = writer is IConcurrentSyncWriter named ? named.IdentityOf : null;
+    private readonly HashSet<string> _identitiesInFlight = new(StringComparer.OrdinalIgnoreCase);
+    private List<string> _pendingIdentities = [];
     private List<(RowChange Change, SyncRecord Record)> _pending = [];
     private int _allowed = 1;
 
@@ -58,13 +63,19 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
             await SendPendingAsync(cancellationToken); // a key is in one batch at most
         }
 
-        if (_keysInFlight.Contains(change.Key))
+        var identity = _parallel > 1 ? _identityOf?.Invoke(record) : null;
+        if (_keysInFlight.Contains(change.Key) || (identity is not null && _identitiesInFlight.Contains(identity)))
         {
-            await DrainAsync(); // a key's sends never overlap: its earlier one is answered and stored first
+            await DrainAsync(); // a key's (a vendor record's) sends never overlap: its earlier one is answered and stored first
         }
 
         _pending.Add((change, _ahead.Mark(change, record)));
         _pendingKeys.Add(change.Key);
+        if (identity is not null)
+        {
+            _pendingIdentities.Add(identity);
+        }
+
         if (_pending.Count >= _size)
         {
             await SendPendingAsync(cancellationToken);
@@ -114,18 +125,20 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         }
 
         _keysInFlight.Clear();
+        _identitiesInFlight.Clear();
         first?.Throw();
     }
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
         _store.ThrowIfFailed(); // a store that failed stops the sends
-        var (pending, batch) = (_pending, _pending.Select(p => p.Record).ToList());
-        _pending = [];
+        var (pending, batch, identities) = (_pending, _pending.Select(p => p.Record).ToList(), _pendingIdentities);
+        (_pending, _pendingIdentities) = ([], []);
         _pendingKeys.Clear();
         await _ahead.BeforeAsync(batch);
-        _inFlight.Enqueue(Launch(pending, batch, cancellationToken));
+        _inFlight.Enqueue(Launch(pending, batch, identities, cancellationToken));
         _keysInFlight.UnionWith(batch.Select(r => r.Key));
+        _identitiesInFlight.UnionWith(identities);
 
         while (_inFlight.Count >= _allowed)
         {
@@ -161,13 +174,13 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
         }
     }
 
-    private Flight Launch(List<(RowChange Change, SyncRecord Record)> pending, List<SyncRecord> batch, CancellationToken cancellationToken)
+    private Flight Launch(List<(RowChange Change, SyncRecord Record)> pending, List<SyncRecord> batch, List<string> identities, CancellationToken cancellationToken)
     {
         var parent = Activity.Current;
         var span = RunTelemetry.StartBatch(_context, batch.Count);
         try
         {
-            return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken));
+            return new Flight(pending, batch, span, WriteAsync(batch, cancellationToken)) { Identities = identities };
         }
         finally
         {

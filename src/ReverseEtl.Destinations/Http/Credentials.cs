@@ -44,7 +44,7 @@ public static class Credentials
         }
         catch (DestinationException ex) when (ex.Data[RefusedKey] is true)
         {
-            throw new DestinationException($"{ex.Message}; {Hint(connection, keys)}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered };
+            throw new DestinationException($"{ex.Message}; {Hint(connection, keys)}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered, Known = ex.Known };
         }
     }
 
@@ -52,6 +52,8 @@ public static class Credentials
     private sealed class CheckedWriter(ISyncWriter inner, string hint) : IConcurrentSyncWriter
     {
         public int MaxConcurrentBatches => inner is IConcurrentSyncWriter concurrent ? concurrent.MaxConcurrentBatches : 1;
+
+        public string? IdentityOf(SyncRecord record) => (inner as IConcurrentSyncWriter)?.IdentityOf(record);
 
         public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
         {
@@ -61,7 +63,7 @@ public static class Credentials
             }
             catch (DestinationException ex) when (ex.Data[RefusedKey] is true)
             {
-                throw new DestinationException($"{ex.Message}; {hint}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered };
+                throw new DestinationException($"{ex.Message}; {hint}", ex) { MayHaveBeenDelivered = ex.MayHaveBeenDelivered, Known = ex.Known };
             }
         }
 

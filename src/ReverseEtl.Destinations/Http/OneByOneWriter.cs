@@ -7,7 +7,8 @@ namespace ReverseEtl.Destinations.Http;
 /// A writer for APIs without a batch call: each record is sent on its own, in order, and acknowledged with its batch.
 /// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
 /// delivered), unless its request still waits for a permit of the pace, and the rest of the batch is deferred to the next run. A record whose template reads a name the row
-/// lacks (<see cref="TemplateRenderException"/>) is rejected as a permanent failure; the batch goes on.
+/// lacks (<see cref="TemplateRenderException"/>) is rejected as a permanent failure; the batch goes on. A record that fails
+/// the batch (<see cref="DestinationException"/>) fails it with the answers of the records before it (<see cref="DestinationException.Known"/>).
 /// </summary>
 public abstract class OneByOneWriter : ISyncWriter
 {
@@ -18,13 +19,26 @@ public abstract class OneByOneWriter : ISyncWriter
         var outcomes = new List<RecordOutcome>(records.Count);
         foreach (var record in records)
         {
-            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteOrRejectAsync(record, cancellationToken));
+            outcomes.Add(cancellationToken.IsCancellationRequested ? WholeBatchWriter.Deferred : await WriteAfterAsync(record, outcomes, records.Count, cancellationToken));
         }
 
         return outcomes;
     }
 
     public abstract JsonNode Preview(SyncRecord record);
+
+    // A record that fails the batch after others of it were answered: those answers go with the failure (they were delivered).
+    private async Task<RecordOutcome> WriteAfterAsync(SyncRecord record, List<RecordOutcome> answered, int count, CancellationToken stop)
+    {
+        try
+        {
+            return await WriteOrRejectAsync(record, stop);
+        }
+        catch (DestinationException failure) when (answered.Count > 0)
+        {
+            throw DestinationFailures.After(failure, [.. answered, .. new RecordOutcome?[count - answered.Count]]);
+        }
+    }
 
     // A template that reads a name the row lacks rejects that record, before anything of it is sent.
     // A record whose request still waited for its permit when the run stopped was not sent: it is deferred.

@@ -19,6 +19,12 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
     /// <summary>Four batches at a time: at 200 ms an answer, two are enough to fill 100 requests in 10 s; the token's pace keeps the limit.</summary>
     public int MaxConcurrentBatches => 4;
 
+    /// <summary>The id property's value as HubSpot gets it (a create_only record, or a delete, is named by its key alone).</summary>
+    public string? IdentityOf(SyncRecord record) =>
+        mode == SyncMode.CreateOnly || record.Action == RecordAction.Delete || record.Payload.GetValueOrDefault(options.IdProperty) is not { } id
+            ? null
+            : HubSpotValues.Format(id);
+
     private readonly HubSpotProperties _properties = new(connection, api, options, properties);
     private readonly HubSpotAssociations _associations = new(connection, api, options);
     private readonly HubSpotUnsureCreates _unsure = new(connection, api, options);
@@ -49,19 +55,8 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
         {
             // Part of the batch was written before the failure (half of a split, or the creates before their
             // associations): its records' outcome is not lost with the exception, they count as maybe delivered.
-            throw Unsure(failure);
+            throw DestinationFailures.Unsure(failure);
         }
-    }
-
-    private static DestinationException Unsure(DestinationException failure)
-    {
-        var unsure = new DestinationException(failure.Message, failure) { MayHaveBeenDelivered = true };
-        foreach (System.Collections.DictionaryEntry entry in failure.Data)
-        {
-            unsure.Data[entry.Key] = entry.Value;
-        }
-
-        return unsure;
     }
 
     public override JsonNode Preview(SyncRecord record) =>

@@ -8,13 +8,18 @@ namespace ReverseEtl.Destinations.Salesforce;
 /// <summary>
 /// Upserts a batch by external id with <c>allOrNone: false</c>; results come back in order, one per record. Records
 /// refused with UNABLE_TO_LOCK_ROW are sent again alone after a jittered pause, twice at most, then left for the next
-/// run; other record errors are permanent. After each call the org's API usage (<c>Sforce-Limit-Info</c>) is checked:
+/// run; other record errors are permanent. A resend that fails keeps the answers of the first call (the batch fails with
+/// them: <see cref="DestinationException.Known"/>). After each call the org's API usage (<c>Sforce-Limit-Info</c>) is checked:
 /// past <c>usage_limit_percent</c> the sync stops before its next batch. A batch begun when the run is stopped is finished.
 /// </summary>
 internal sealed class SalesforceWriter(string connection, ISalesforceApi api, SalesforceSyncOptions sync, SalesforceConnectionOptions options, TimeProvider time) : WholeBatchWriter, IConcurrentSyncWriter
 {
     /// <summary>Four batches at a time, far below Salesforce's 25 concurrent long-running requests per org.</summary>
     public int MaxConcurrentBatches => 4;
+
+    /// <summary>The external id's value (a delete is named by its key alone).</summary>
+    public string? IdentityOf(SyncRecord record) =>
+        record.Action != RecordAction.Delete && record.Payload.GetValueOrDefault(sync.ExternalIdField) is { } id and not "" ? Convert.ToString(id, CultureInfo.InvariantCulture) : null;
 
     private const int LockRetries = 2;
     private string? _stopped;
@@ -35,7 +40,7 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
         var pending = Enumerable.Range(0, records.Count).Where(i => HasExternalId(records[i], outcomes, i)).ToList();
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
-            var results = await SendAsync(pending.Select(i => records[i]).ToList(), cancellationToken);
+            var results = await SendAfterAsync(pending.Select(i => records[i]).ToList(), outcomes, cancellationToken);
             pending = SalesforceResults.Apply(pending, results, outcomes, lastAttempt: attempt == LockRetries);
             if (pending.Count > 0)
             {
@@ -47,6 +52,20 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
     }
 
     public override JsonNode Preview(SyncRecord record) => Record(record);
+
+    // A call that fails after records of the batch were answered (the first call, before locked rows are sent again)
+    // keeps those answers: Salesforce wrote them.
+    private async Task<List<SalesforceResult>> SendAfterAsync(List<SyncRecord> records, RecordOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(records, cancellationToken);
+        }
+        catch (DestinationException failure) when (outcomes.Any(o => o is not null))
+        {
+            throw DestinationFailures.After(failure, [.. outcomes]);
+        }
+    }
 
     // Once past the usage limit the writer stays stopped: a batch answered later with an older count does not undo it.
     private void Stop(string? reason)

@@ -70,6 +70,24 @@ public sealed class HubSpotDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TwoKeysWithOneIdInBatchesSideBySide_TheLaterRowGoesOnlyOnceTheEarlierIsAnswered()
+    {
+        Answer200();
+        AnswerProperties();
+        _server.Given(Request.Create().WithPath(Upsert).UsingPost().WithBody(new WildcardMatcher("*Account 2*"))).AtPriority(1)
+            .RespondWith(WireMockJson.From(200, body => HubSpotAnswers.Results(body)).WithDelay(TimeSpan.FromMilliseconds(800)));
+        await using var project = Project(rows: 3, idColumn: "case when account_id = 'acc_001' then 'Zoë-1' when account_id = 'acc_002' then 'zoë-same' else 'ZOË-SAME' end", batchSize: 1);
+
+        var report = await project.RunAsync("push");
+
+        // acc_001 goes alone, then batches go two at a time; acc_002 and acc_003 write one company (ids alike but for case).
+        Assert.Equal((RunStatus.Succeeded, 3L), (report.Status, report.Counts.Sent));
+        var writes = Writes();
+        Assert.Equal(["Account 1", "Account 2", "Account 3"], writes.Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["inputs"]![0]!["properties"]!["name"]!.GetValue<string>()));
+        Assert.True(writes[2].RequestMessage!.DateTime - writes[1].RequestMessage!.DateTime >= TimeSpan.FromMilliseconds(800), "acc_003 went while acc_002's write was unanswered");
+    }
+
+    [Fact]
     public async Task Run_PropertiesMissing_CreatesOnlyTheMissingOnesBeforeTheFirstBatch()
     {
         Answer200();

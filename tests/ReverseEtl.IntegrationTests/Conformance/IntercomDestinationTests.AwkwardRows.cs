@@ -37,6 +37,29 @@ public sealed partial class IntercomDestinationTests
     }
 
     [Fact]
+    public async Task Run_TokenRefusedMidBatch_TheEventsPostedBeforeItAreStoredAndOnlyTheRestGoNextRun()
+    {
+        _server.Given(Request.Create().WithPath("/events").UsingPost()).AtPriority(100).RespondWith(WireMockJson.Fixed(202, "{}"));
+        _server.Given(Request.Create().WithPath("/events").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*acc_003*"))).AtPriority(1)
+            .InScenario("token").WillSetStateTo("renewed").RespondWith(WireMockJson.Fixed(401, IntercomAnswers.Error("unauthorized", "Access Token Invalid")));
+        await using var project = Project(0, """
+            trigger: { initial: send }
+            intercom: { object: events, event_name: onboarding-stage-entered, user_id: account_id, created_at: entered_at, metadata: [account_name] }
+            """, mode: "trigger", table: AwkwardTable);
+
+        var failed = await project.RunAsync("push");
+        var stored = await project.State.LoadRecordsAsync("push", CancellationToken.None);
+        var posted = Requests().Count;
+        var next = await project.RunAsync("push");
+
+        Assert.Equal((RunStatus.Failed, 2L), (failed.Status, failed.Counts.Sent));
+        Assert.Equal(["acc_001", "acc_002"], stored.Keys.Order()); // Intercom answered 202 for both before the 401
+        Assert.Equal((RunStatus.Succeeded, 2L), (next.Status, next.Counts.Sent));
+        Assert.Equal(["acc_003", "acc_004"], Requests().Skip(posted).Select(r => JsonNode.Parse(r.Body!)!["user_id"]!.GetValue<string>()).Order());
+        AssertBodiesMatchTheContract();
+    }
+
+    [Fact]
     public async Task Run_ContactsAndCompaniesWithNulls_NullClearsOnlyWhereIntercomAllowsIt()
     {
         NotFound();

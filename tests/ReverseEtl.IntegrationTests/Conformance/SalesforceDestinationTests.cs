@@ -50,6 +50,28 @@ public sealed class SalesforceDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_LockedRowSentAgainFails_TheRecordsTheFirstCallWroteAreStoredAndOnlyTheLockedOneGoesNextRun()
+    {
+        SalesforceAnswers.Token(_server);
+        _server.Given(Request.Create().WithPath(Upsert)).InScenario("lock").WillSetStateTo("down").RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b, lockedOnce: "acc_002")));
+        _server.Given(Request.Create().WithPath(Upsert)).InScenario("lock").WhenStateIs("down").WillSetStateTo("up")
+            .RespondWith(WireMockJson.Fixed(400, """[{"message":"Session mode is read-only for maintenance","errorCode":"INVALID_OPERATION"}]"""));
+        _server.Given(Request.Create().WithPath(Upsert)).InScenario("lock").WhenStateIs("up").RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
+        await using var project = Project(rows: 3);
+
+        var failed = await project.RunAsync("push");
+        var stored = await project.State.LoadRecordsAsync("push", CancellationToken.None);
+        var unsure = await project.State.LoadPendingAsync("push", CancellationToken.None);
+        var next = await project.RunAsync("push");
+
+        Assert.Equal((RunStatus.Failed, 2L), (failed.Status, failed.Counts.Sent));
+        Assert.Equal(["acc_001", "acc_003"], stored.Keys.Order()); // Salesforce answered success for them in the first call
+        Assert.Empty(unsure); // acc_002 surely did not arrive: sent next run as new
+        Assert.Equal((RunStatus.Succeeded, 1L), (next.Status, next.Counts.Sent));
+        Assert.Equal(["acc_002"], Writes()[^1]["records"]!.AsArray().Select(r => r!["Product_Account_Id__c"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Run_OrgPastItsUsageLimit_StopsBeforeTheNextBatch()
     {
         SalesforceAnswers.Token(_server);
