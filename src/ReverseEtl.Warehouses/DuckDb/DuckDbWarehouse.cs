@@ -57,8 +57,9 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
 
     /// <summary>
     /// 16 hex digits of DuckDB's <c>hash</c> of the row and of its type (the columns' names and types, which the hash of
-    /// the values alone leaves out). That hash takes -0.0 for 0.0 and '1 month' for '30 days', which the payload tells
-    /// apart, so a row with a float, double or interval anywhere keeps the md5 of its JSON (32 digits).
+    /// the values alone leaves out). That hash takes -0.0 for 0.0, '1 month' for '30 days', a NULL list for [] and [NULL],
+    /// a NULL struct for one of NULLs, and [[1],[2]] for [[1,2]], which the payload tells apart, so a row with a float,
+    /// double or interval anywhere, or a column holding a list, struct, map or union, keeps the md5 of its JSON (32 digits).
     /// </summary>
     public string RowHash(string rowName, string salt) =>
         $"(case when {HashesLoosely(rowName)} then {Md5(rowName, salt)} else printf('%016x', {Hash(rowName, salt)}) end)";
@@ -67,8 +68,9 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
 
     private static string Md5(string rowName, string salt) => $"md5({Sql.StandardLiterals.Of(salt)} || cast(to_json({rowName}) as varchar))";
 
-    // typeof is one text per statement; a column merely named so only costs the md5.
-    private static string HashesLoosely(string rowName) => $"regexp_matches(typeof({rowName}), 'FLOAT|DOUBLE|INTERVAL')";
+    // typeof is one text per statement, the row's own 'STRUCT(' first (a nested one follows a space); a column merely
+    // named so only costs the md5.
+    private static string HashesLoosely(string rowName) => $@"regexp_matches(typeof({rowName}), 'FLOAT|DOUBLE|INTERVAL|\[|.STRUCT\(|MAP\(|UNION\(')";
 
     public string Literal(object? value) => Sql.StandardLiterals.Of(value);
 
