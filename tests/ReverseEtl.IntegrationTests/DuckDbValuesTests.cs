@@ -69,6 +69,40 @@ public class DuckDbValuesTests
         Assert.Equal([18446744073709551615m, null], Assert.IsType<List<object?>>(row[15]));
     }
 
+    // Found by a differential fuzz of the diffs: an interval with months failed every run ("internal error").
+    [Fact]
+    public async Task Query_IntervalsWithMonthsNegativeOrHuge_ReadAsText_ThoseATimeSpanHoldsAsBefore()
+    {
+        await using var project = new TestProject();
+        project.Sql("wh.duckdb", """
+            create table t as select
+              interval '1 day 2 hours 3 minutes 4.5 seconds' as plain, interval '14 months 3 days 04:05:06.5' as months,
+              -interval '1 month' - interval '90 minutes' as negative, to_days(200000000) as huge, cast(null as interval) as none,
+              [interval '1 month', null, interval '-2 hours'] as list
+            """);
+        var warehouse = new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var row = await result.ReadRowsAsync(CancellationToken.None).SingleAsync();
+
+        Assert.Equal(["1.02:03:04.5000000", "P1Y2M3DT4H5M6.5S", "P0Y-1M0DT-1H-30M0S", "P0Y0M200000000DT0H0M0S", null], row[..5]);
+        Assert.Equal(["P0Y1M0DT0H0M0S", null, "-02:00:00"], Assert.IsType<List<object?>>(row[5]));
+    }
+
+    [Fact]
+    public async Task Query_AStructHoldingAnIntervalOfMonths_FailsNamingTheColumnNotTheValues()
+    {
+        await using var project = new TestProject();
+        project.Sql("wh.duckdb", "create table t as select 'Zoë' as k, {'wait': interval '1 month'} as terms");
+        var warehouse = new DuckDbWarehouse(new DuckDbOptions(Path.Combine(project.Paths.DataDirectory, "wh.duckdb"), Demo: false));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var error = await Assert.ThrowsAsync<WarehouseException>(async () => await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
+
+        Assert.StartsWith("DuckDB returned a value of column 'terms' (Struct) that cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zoë", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Query_AStructHoldingAListWithANull_FailsNamingTheColumnNotTheValues()
     {

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
+using DuckDB.NET.Native;
 
 namespace ReverseEtl.Warehouses.DuckDb;
 
@@ -24,6 +25,7 @@ internal static class DuckDbValues
         _ when fieldType == typeof(bool) => static (r, i) => r.GetBoolean(i) ? True : False,
         _ when fieldType == typeof(double) => static (r, i) => r.GetDouble(i),
         _ when fieldType == typeof(DateTime) => static (r, i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc),
+        _ when fieldType == typeof(TimeSpan) => static (r, i) => Interval(r.GetFieldValue<DuckDBInterval>(i)),
         _ when AllowingNulls(fieldType) is { } loose && loose != fieldType => NullableItems(loose),
         _ => static (r, i) => Normalize(r.GetValue(i)),
     };
@@ -38,6 +40,7 @@ internal static class DuckDbValues
             typeof(List<>).MakeGenericType(AllowingNulls(type.GetGenericArguments()[0])),
         { IsGenericType: true } when type.GetGenericTypeDefinition() == typeof(Dictionary<,>) =>
             typeof(Dictionary<,>).MakeGenericType(type.GetGenericArguments()[0], AllowingNulls(type.GetGenericArguments()[1])),
+        _ when type == typeof(TimeSpan) => typeof(DuckDBInterval?), // an interval of months has no TimeSpan
         { IsValueType: true } when Nullable.GetUnderlyingType(type) is null => typeof(Nullable<>).MakeGenericType(type),
         _ => type,
     };
@@ -58,12 +61,31 @@ internal static class DuckDbValues
         float f => (double)f,
         DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
         DateTimeOffset t => t.UtcDateTime,
+        DuckDBInterval interval => Interval(interval),
         Guid g => g.ToString(),
         byte[] bytes => Convert.ToBase64String(bytes),
         IDictionary map => NormalizeMap(map),
         IEnumerable list => list.Cast<object?>().Select(Normalize).ToList(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// An interval as text: as a <see cref="TimeSpan"/> writes it where one holds it (<c>1.02:03:04</c>), else (months, or
+    /// beyond TimeSpan's range) as an ISO 8601 duration, each part with its own sign as DuckDB keeps them (<c>P1Y2M3DT4H5M6.5S</c>).
+    /// </summary>
+    public static string Interval(DuckDBInterval value)
+    {
+        var all = unchecked((long)value.Micros); // DuckDB's micros are signed; DuckDB.NET types them unsigned
+        if (value.Months == 0 && Math.Abs((decimal)value.Days * TimeSpan.TicksPerDay + (decimal)all * 10) <= TimeSpan.MaxValue.Ticks)
+        {
+            return new TimeSpan(value.Days * TimeSpan.TicksPerDay + all * 10).ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        var (hours, rest) = Math.DivRem(all, 3_600_000_000L);
+        var (minutes, micros) = Math.DivRem(rest, 60_000_000L);
+        var seconds = (micros / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
+        return FormattableString.Invariant($"P{value.Months / 12}Y{value.Months % 12}M{value.Days}DT{hours}H{minutes}M{seconds}S");
+    }
 
     // A HUGEINT as a whole number where one fits (long, then decimal's 28 digits), else as its digits.
     private static object Whole(BigInteger value) =>

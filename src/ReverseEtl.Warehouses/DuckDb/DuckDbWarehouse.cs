@@ -146,14 +146,15 @@ public sealed partial class DuckDbWarehouse(DuckDbOptions options, TimeProvider?
             }
         }
 
-        // A value DuckDB.NET cannot turn into .NET (a list holding NULL inside a struct) names its column, not a row's values.
+        // A value DuckDB.NET cannot turn into .NET (a list holding NULL inside a struct, an interval of months inside one)
+        // names its column, not a row's values.
         private object? Read(Func<DbDataReader, int, object?> read, int column)
         {
             try
             {
                 return read(reader, column);
             }
-            catch (InvalidCastException ex)
+            catch (Exception ex) when (ex is InvalidCastException or ArgumentOutOfRangeException)
             {
                 var (name, type) = (Columns[column].Name, Columns[column].DataType);
                 throw new WarehouseException(
