@@ -69,23 +69,8 @@ internal static class DuckDbValues
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    /// <summary>
-    /// An interval as text: as a <see cref="TimeSpan"/> writes it where one holds it (<c>1.02:03:04</c>), else (months, or
-    /// beyond TimeSpan's range) as an ISO 8601 duration, each part with its own sign as DuckDB keeps them (<c>P1Y2M3DT4H5M6.5S</c>).
-    /// </summary>
-    public static string Interval(DuckDBInterval value)
-    {
-        var all = unchecked((long)value.Micros); // DuckDB's micros are signed; DuckDB.NET types them unsigned
-        if (value.Months == 0 && Math.Abs((decimal)value.Days * TimeSpan.TicksPerDay + (decimal)all * 10) <= TimeSpan.MaxValue.Ticks)
-        {
-            return new TimeSpan(value.Days * TimeSpan.TicksPerDay + all * 10).ToString("c", CultureInfo.InvariantCulture);
-        }
-
-        var (hours, rest) = Math.DivRem(all, 3_600_000_000L);
-        var (minutes, micros) = Math.DivRem(rest, 60_000_000L);
-        var seconds = (micros / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
-        return FormattableString.Invariant($"P{value.Months / 12}Y{value.Months % 12}M{value.Days}DT{hours}H{minutes}M{seconds}S");
-    }
+    // DuckDB's micros are signed; DuckDB.NET types them unsigned.
+    private static string Interval(DuckDBInterval value) => Sql.Intervals.Text(value.Months, value.Days, unchecked((long)value.Micros));
 
     // A HUGEINT as a whole number where one fits (long, then decimal's 28 digits), else as its digits.
     private static object Whole(BigInteger value) =>

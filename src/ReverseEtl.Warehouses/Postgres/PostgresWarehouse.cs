@@ -121,17 +121,32 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 
         public async IAsyncEnumerable<object?[]> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            // Each column's type name once: Npgsql looks it up by the type's id on each call.
-            var types = Columns.Select(c => c.DataType).ToArray();
+            // Each column's reader once: Npgsql looks a type up by its id on each call.
+            var readers = Columns.Select(c => PostgresValues.ReaderFor(c.DataType)).ToArray();
             while (await reader.ReadAsync(cancellationToken))
             {
-                var values = new object?[types.Length];
+                var values = new object?[readers.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = reader.IsDBNull(i) ? null : PostgresValues.Normalize(reader.GetValue(i), types[i]);
+                    values[i] = reader.IsDBNull(i) ? null : Read(readers[i], i);
                 }
 
                 yield return values;
+            }
+        }
+
+        // A value Npgsql cannot turn into .NET (an array of arrays holding NULL) names its column, not a row's values.
+        private object? Read(Func<NpgsqlDataReader, int, object?> read, int column)
+        {
+            try
+            {
+                return read(reader, column);
+            }
+            catch (Exception ex) when (ex is InvalidCastException or InvalidOperationException or ArgumentOutOfRangeException)
+            {
+                var (name, type) = (Columns[column].Name, Columns[column].DataType);
+                throw new WarehouseException(
+                    $"PostgreSQL returned a value of column '{name}' ({type}) that cannot be read: {ex.Message}. Convert the column in the model, e.g. to_json({name})", ex);
             }
         }
 
@@ -148,6 +163,35 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 /// <summary>Maps Npgsql's CLR values to the value set of the warehouse boundary.</summary>
 internal static class PostgresValues
 {
+    /// <summary>
+    /// How to read a column: an interval by its parts (a TimeSpan holds no months); an array of numbers, booleans or
+    /// dates with nullable items (Npgsql throws on a NULL item of an <c>int[]</c>); the rest as Npgsql gives it. Nulls are the caller's.
+    /// </summary>
+    public static Func<NpgsqlDataReader, int, object?> ReaderFor(string dataType) => dataType switch
+    {
+        "interval" => static (r, i) => Interval(r.GetFieldValue<NpgsqlTypes.NpgsqlInterval>(i)),
+        [.. var item, '[', ']'] when ValueItems.TryGetValue(item, out var type) =>
+            typeof(PostgresValues).GetMethod(nameof(ReadItems), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(type).CreateDelegate<Func<NpgsqlDataReader, int, object?>>(),
+        _ => (r, i) => Normalize(r.GetValue(i), dataType),
+    };
+
+    // The items Npgsql reads as value types, by the array's type name (an array of text or json holds NULLs as it is).
+    private static readonly Dictionary<string, Type> ValueItems = new(StringComparer.Ordinal)
+    {
+        ["smallint"] = typeof(short), ["integer"] = typeof(int), ["bigint"] = typeof(long), ["real"] = typeof(float),
+        ["double precision"] = typeof(double), ["numeric"] = typeof(decimal), ["boolean"] = typeof(bool), ["date"] = typeof(DateTime),
+        ["timestamp without time zone"] = typeof(DateTime), ["timestamp with time zone"] = typeof(DateTime), ["uuid"] = typeof(Guid),
+    };
+
+    private static object? ReadItems<T>(NpgsqlDataReader reader, int ordinal)
+        where T : struct => Normalize(reader.GetFieldValue<T?[]>(ordinal), string.Empty);
+
+    // As before where it fits a time of day (what a stored payload holds), else as an interval's text.
+    private static object Interval(NpgsqlTypes.NpgsqlInterval value) =>
+        value is { Months: 0, Days: 0, Time: >= 0 and < TimeSpan.TicksPerDay / 10 } ? TimeOnly.FromTimeSpan(TimeSpan.FromTicks(value.Time * 10))
+            : Sql.Intervals.Text(value.Months, value.Days, value.Time);
+
     public static object? Normalize(object? value, string dataType) => value switch
     {
         null or DBNull => null,

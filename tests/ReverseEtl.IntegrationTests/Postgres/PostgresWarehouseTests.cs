@@ -34,6 +34,44 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
         Assert.Equal(("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", null), (row[13], row[14]));
     }
 
+    // Found by a differential fuzz of the diffs: an int[] holding a NULL failed every run, and so did an interval of a
+    // day or more, a negative one or one with months (a time of day, read as before, is what a stored payload holds).
+    [Fact]
+    public async Task Query_ArraysHoldingNullsAndIntervalsOfEveryShape_ReadWithoutFailing()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await PostgresServer.ExecuteAsync(connectionString, """
+            create table t (ints int[], flags boolean[], days date[], texts text[], empty int[], short interval, long interval, months interval, negative interval);
+            insert into t values (array[1, null, 3], array[true, null], array['2025-04-01'::date, null], array['Zoë', null, ''], '{}',
+                                  '02:03:04.5', '1 day 02:00', '1 year 2 months 3 days 04:05:06.5', '-90 minutes');
+            """);
+        await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select * from t", "test"), CancellationToken.None);
+        var row = await result.ReadRowsAsync(CancellationToken.None).SingleAsync();
+
+        Assert.Equal([1L, null, 3L], Assert.IsType<List<object?>>(row[0]));
+        Assert.Equal([true, null], Assert.IsType<List<object?>>(row[1]));
+        Assert.Equal(2, Assert.IsType<List<object?>>(row[2]).Count);
+        Assert.Null(Assert.IsType<List<object?>>(row[2])[1]);
+        Assert.Equal(["Zoë", null, string.Empty], Assert.IsType<List<object?>>(row[3]));
+        Assert.Empty(Assert.IsType<List<object?>>(row[4]));
+        Assert.Equal([new TimeOnly(2, 3, 4, 500), "1.02:00:00", "P1Y2M3DT4H5M6.5S", "-01:30:00"], row[5..]);
+    }
+
+    [Fact]
+    public async Task Query_AnArrayOfArraysHoldingANull_FailsNamingTheColumnNotTheValues()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
+
+        await using var result = await warehouse.QueryAsync(new WarehouseQuery("select 'Zoë' as k, array[array[1, null], array[3, 4]] as grid", "test"), CancellationToken.None);
+        var error = await Assert.ThrowsAsync<WarehouseException>(async () => await result.ReadRowsAsync(CancellationToken.None).ToListAsync());
+
+        Assert.StartsWith("PostgreSQL returned a value of column 'grid' (integer[]) that cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zoë", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Query_Rejected_SaysWhereAndWhyWithoutThePassword()
     {
