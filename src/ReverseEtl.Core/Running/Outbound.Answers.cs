@@ -86,6 +86,7 @@ internal sealed partial class Outbound
 
         _context.Book.BatchFailed(unanswered, ex);
         var (updates, failures) = OutboundOutcomes.Sort(_context, answered, outcomes, () => Deferred++);
+        RunTelemetry.BatchWritten(_context, flight.Span, answered, outcomes);
         var cleared = _ahead.Known(answered.ConvertAll(p => p.Record), outcomes).Concat(WriteAhead.Unsent(unanswered.ConvertAll(p => p.Record), ex));
         QueueUnsent(new AnsweredBatch(updates, failures, cleared.ToList(), Keys(flight)) { Identities = flight.Identities });
     }
