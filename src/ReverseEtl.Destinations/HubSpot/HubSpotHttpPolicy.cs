@@ -48,9 +48,9 @@ internal sealed class HubSpotHttpPolicy : VendorHttpPolicy
         if (Is(response, HttpStatusCode.TooManyRequests))
         {
             // A Retry-After is HubSpot's own word on when there is room: the token waits that long, no longer. Without
-            // one (the documented case), the window counts as full until the oldest answer leaves it.
+            // one (the documented case), or with none to wait, the window counts as full until the oldest answer leaves it.
             return await PolicyNameAsync(response) == "DAILY" ? null
-                : RetryAfter(response, time) is { } wait ? new VendorQuota { PauseUntil = time.GetUtcNow() + wait }
+                : RetryAfter(response, time) is { } wait && wait > TimeSpan.Zero ? new VendorQuota { PauseUntil = time.GetUtcNow() + wait }
                 : new VendorQuota { WindowFull = true };
         }
 

@@ -161,15 +161,16 @@ public sealed partial class PostgresWarehouse(PostgresOptions options) : IWareho
 }
 
 /// <summary>Maps Npgsql's CLR values to the value set of the warehouse boundary.</summary>
-internal static class PostgresValues
+internal static partial class PostgresValues
 {
     /// <summary>
     /// How to read a column: an interval by its parts (a TimeSpan holds no months); an array of numbers, booleans or
     /// dates with nullable items (Npgsql throws on a NULL item of an <c>int[]</c>); the rest as Npgsql gives it. Nulls are the caller's.
     /// </summary>
-    public static Func<NpgsqlDataReader, int, object?> ReaderFor(string dataType) => dataType switch
+    public static Func<NpgsqlDataReader, int, object?> ReaderFor(string dataType) => Modifiers().Replace(dataType, string.Empty) switch
     {
         "interval" => static (r, i) => Interval(r.GetFieldValue<NpgsqlTypes.NpgsqlInterval>(i)),
+        "interval[]" => static (r, i) => Normalize(r.GetFieldValue<NpgsqlTypes.NpgsqlInterval?[]>(i), string.Empty),
         [.. var item, '[', ']'] when ValueItems.TryGetValue(item, out var type) =>
             typeof(PostgresValues).GetMethod(nameof(ReadItems), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                 .MakeGenericMethod(type).CreateDelegate<Func<NpgsqlDataReader, int, object?>>(),
@@ -180,17 +181,23 @@ internal static class PostgresValues
     private static readonly Dictionary<string, Type> ValueItems = new(StringComparer.Ordinal)
     {
         ["smallint"] = typeof(short), ["integer"] = typeof(int), ["bigint"] = typeof(long), ["real"] = typeof(float),
-        ["double precision"] = typeof(double), ["numeric"] = typeof(decimal), ["boolean"] = typeof(bool), ["date"] = typeof(DateTime),
+        ["double precision"] = typeof(double), ["numeric"] = typeof(decimal), ["boolean"] = typeof(bool), ["date"] = typeof(DateOnly),
         ["timestamp without time zone"] = typeof(DateTime), ["timestamp with time zone"] = typeof(DateTime), ["uuid"] = typeof(Guid),
     };
 
     private static object? ReadItems<T>(NpgsqlDataReader reader, int ordinal)
         where T : struct => Normalize(reader.GetFieldValue<T?[]>(ordinal), string.Empty);
 
-    // As before where it fits a time of day (what a stored payload holds), else as an interval's text.
+    // As before (Npgsql's TimeSpan of days and time, as a time of day) where it fits one, which is what a stored payload
+    // holds; else as an interval's text.
     private static object Interval(NpgsqlTypes.NpgsqlInterval value) =>
-        value is { Months: 0, Days: 0, Time: >= 0 and < TimeSpan.TicksPerDay / 10 } ? TimeOnly.FromTimeSpan(TimeSpan.FromTicks(value.Time * 10))
+        value.Months == 0 && (decimal)value.Days * 86_400_000_000L + value.Time is var micros && micros >= 0 && micros < TimeSpan.TicksPerDay / 10
+            ? TimeOnly.FromTimeSpan(TimeSpan.FromTicks((long)micros * 10))
             : Sql.Intervals.Text(value.Months, value.Days, value.Time);
+
+    // A type's modifiers: numeric(10, 2)[] reads as numeric[], timestamp(3) without time zone as timestamp without time zone.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\d+(, ?\d+)?\)")]
+    private static partial System.Text.RegularExpressions.Regex Modifiers();
 
     public static object? Normalize(object? value, string dataType) => value switch
     {
@@ -203,6 +210,7 @@ internal static class PostgresValues
         DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc),
         DateTimeOffset t => t.UtcDateTime,
         TimeSpan t => TimeOnly.FromTimeSpan(t),
+        NpgsqlTypes.NpgsqlInterval interval => Interval(interval),
         Guid g => g.ToString(),
         byte[] bytes => Convert.ToBase64String(bytes),
         IEnumerable list => list.Cast<object?>().Select(v => Normalize(v, string.Empty)).ToList(),

@@ -43,6 +43,14 @@ public class VendorHttpPolicyTests
     }
 
     [Fact]
+    public async Task HubSpot_429WithRetryAfterZero_TheWindowCountsAsFull()
+    {
+        var response = Answer(429, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c-1","policyName":"TEN_SECONDLY_ROLLING","requestId":"r-1"}""", retryAfterSeconds: 0);
+
+        Assert.Equal(new VendorQuota { WindowFull = true }, await new HubSpotHttpPolicy().QuotaAsync(response, _time));
+    }
+
+    [Fact]
     public async Task HubSpot_423And477_WaitAtLeastTwoSecondsOrAsLongAsAsked()
     {
         var locked = await new HubSpotHttpPolicy().AdviseAsync(Answer(423, "{}"), _time);

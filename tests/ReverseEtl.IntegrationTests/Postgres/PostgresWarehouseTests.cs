@@ -41,9 +41,11 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
     {
         var connectionString = await server.CreateDatabaseAsync();
         await PostgresServer.ExecuteAsync(connectionString, """
-            create table t (ints int[], flags boolean[], days date[], texts text[], empty int[], short interval, long interval, months interval, negative interval);
+            create table t (ints int[], flags boolean[], days date[], texts text[], empty int[], amounts numeric(10, 2)[], seen timestamp(3)[],
+                            waits interval[], short interval, long interval(0), months interval, negative interval, mixed interval);
             insert into t values (array[1, null, 3], array[true, null], array['2025-04-01'::date, null], array['Zoë', null, ''], '{}',
-                                  '02:03:04.5', '1 day 02:00', '1 year 2 months 3 days 04:05:06.5', '-90 minutes');
+                                  array[12.34, null], array['2025-05-02 14:03:11.123'::timestamp, null], array['1 month'::interval, null, '00:30'],
+                                  '02:03:04.5', '1 day 02:00', '1 year 2 months 3 days 04:05:06.5', '-90 minutes', '1 day -23:59:59.5');
             """);
         await using var warehouse = new PostgresWarehouse(new PostgresOptions(connectionString));
 
@@ -52,11 +54,13 @@ public sealed class PostgresWarehouseTests(PostgresServer server)
 
         Assert.Equal([1L, null, 3L], Assert.IsType<List<object?>>(row[0]));
         Assert.Equal([true, null], Assert.IsType<List<object?>>(row[1]));
-        Assert.Equal(2, Assert.IsType<List<object?>>(row[2]).Count);
-        Assert.Null(Assert.IsType<List<object?>>(row[2])[1]);
+        Assert.Equal([new DateOnly(2025, 4, 1), null], Assert.IsType<List<object?>>(row[2])); // a day, as a date column reads
         Assert.Equal(["Zoë", null, string.Empty], Assert.IsType<List<object?>>(row[3]));
         Assert.Empty(Assert.IsType<List<object?>>(row[4]));
-        Assert.Equal([new TimeOnly(2, 3, 4, 500), "1.02:00:00", "P1Y2M3DT4H5M6.5S", "-01:30:00"], row[5..]);
+        Assert.Equal([12.34m, null], Assert.IsType<List<object?>>(row[5]));
+        Assert.Equal([new DateTime(2025, 5, 2, 14, 3, 11, 123, DateTimeKind.Utc), null], Assert.IsType<List<object?>>(row[6]));
+        Assert.Equal(["P0Y1M0DT0H0M0S", null, new TimeOnly(0, 30)], Assert.IsType<List<object?>>(row[7]));
+        Assert.Equal([new TimeOnly(2, 3, 4, 500), "1.02:00:00", "P1Y2M3DT4H5M6.5S", "-01:30:00", new TimeOnly(0, 0, 0, 500)], row[8..]);
     }
 
     [Fact]
