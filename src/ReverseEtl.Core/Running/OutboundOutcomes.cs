@@ -14,7 +14,7 @@ internal static class OutboundOutcomes
         var (updates, failures) = (new List<StateUpdate>(pending.Count), new List<RecordFailure>());
         foreach (var ((change, record), outcome) in pending.Zip(outcomes))
         {
-            context.Book.Note(change, record.Action, LoggedOutcome(outcome.Status), outcome.Status == OutcomeStatus.Deferred ? "not attempted: the run was stopping; the next run sends it" : outcome.Message, outcome.DestinationId);
+            context.Book.Note(change, record.Action, LoggedOutcome(outcome.Status), outcome.Status == OutcomeStatus.Deferred ? outcome.Message ?? "not attempted: the run was stopping; the next run sends it" : outcome.Message, outcome.DestinationId);
             switch (outcome.Status)
             {
                 case OutcomeStatus.Deferred:

@@ -27,16 +27,18 @@ public abstract class OneByOneWriter : ISyncWriter
 
     public abstract JsonNode Preview(SyncRecord record);
 
-    // A record that fails the batch after others of it were answered: those answers go with the failure (they were delivered).
+    // A record that fails the batch: the answers before it go with the failure (they were delivered), and the records
+    // after it, never sent, are deferred to the next run (else a failure that may have been delivered would mark them unsure).
     private async Task<RecordOutcome> WriteAfterAsync(SyncRecord record, List<RecordOutcome> answered, int count, CancellationToken stop)
     {
         try
         {
             return await WriteOrRejectAsync(record, stop);
         }
-        catch (DestinationException failure) when (answered.Count > 0)
+        catch (DestinationException failure) when (answered.Count > 0 || failure.MayHaveBeenDelivered)
         {
-            throw DestinationFailures.After(failure, [.. answered, .. new RecordOutcome?[count - answered.Count]]);
+            // The failing record's outcome is the exception's (unknown); those after it were never sent.
+            throw DestinationFailures.After(failure, [.. answered, null, .. Enumerable.Repeat(WholeBatchWriter.NotAttempted, count - answered.Count - 1)]);
         }
     }
 

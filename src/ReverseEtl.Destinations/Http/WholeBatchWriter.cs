@@ -11,7 +11,10 @@ namespace ReverseEtl.Destinations.Http;
 public abstract class WholeBatchWriter : ISyncWriter
 {
     /// <summary>The outcome of a record left for the next run by a stop.</summary>
-    public static RecordOutcome Deferred { get; } = new(OutcomeStatus.Deferred, Message: "not sent: the run was stopped");
+    public static RecordOutcome Deferred { get; } = new(OutcomeStatus.Deferred, Message: "not attempted: the run was stopping; the next run sends it");
+
+    /// <summary>A record of a batch that failed before its turn came (a record before it had no answer): surely not sent.</summary>
+    public static RecordOutcome NotAttempted { get; } = new(OutcomeStatus.Deferred, Message: "not attempted: a record before it in its batch failed; the next run sends it");
 
     public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {

@@ -60,6 +60,27 @@ public sealed partial class IntercomDestinationTests
     }
 
     [Fact]
+    public async Task Run_AnEventUnansweredMidBatch_OnlyItIsUnsureAndTheEventsAfterItWereNeverSent()
+    {
+        _server.Given(Request.Create().WithPath("/events").UsingPost()).AtPriority(100).RespondWith(WireMockJson.Fixed(202, "{}"));
+        _server.Given(Request.Create().WithPath("/events").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*acc_002*"))).AtPriority(1)
+            .RespondWith(WireMockJson.Fixed(202, "{}").WithDelay(TimeSpan.FromSeconds(7)));
+        await using var project = Project(0, """
+            trigger: { initial: send }
+            intercom: { object: events, event_name: onboarding-stage-entered, user_id: account_id, created_at: entered_at, metadata: [account_name] }
+            """, mode: "trigger", table: AwkwardTable);
+
+        var report = await project.RunAsync("push");
+        var stored = await project.State.LoadRecordsAsync("push", CancellationToken.None);
+        var unsure = await project.State.LoadPendingAsync("push", CancellationToken.None);
+
+        Assert.Equal((RunStatus.Failed, 1L), (report.Status, report.Counts.Sent));
+        Assert.Equal(["acc_001"], stored.Keys);
+        Assert.Equal(["acc_002"], unsure.Keys); // acc_003 and acc_004 never went: sent next run as new, whatever the delivery setting
+        Assert.DoesNotContain(Requests(), r => r.Body!.Contains("acc_003", StringComparison.Ordinal) || r.Body.Contains("acc_004", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_ContactsAndCompaniesWithNulls_NullClearsOnlyWhereIntercomAllowsIt()
     {
         NotFound();
