@@ -8,7 +8,8 @@ namespace ReverseEtl.Destinations.Http;
 /// When the run is stopping, the record in flight is finished (its call is not cancelled, since a message may have been
 /// delivered), unless its request still waits for a permit of the pace, and the rest of the batch is deferred to the next run. A record whose template reads a name the row
 /// lacks (<see cref="TemplateRenderException"/>) is rejected as a permanent failure; the batch goes on. A record that fails
-/// the batch (<see cref="DestinationException"/>) fails it with the answers of the records before it (<see cref="DestinationException.Known"/>).
+/// the batch (<see cref="DestinationException"/>) fails it with the answers of the records before it (<see cref="DestinationException.Known"/>)
+/// and the records after it, never sent, deferred to the next run.
 /// </summary>
 public abstract class OneByOneWriter : ISyncWriter
 {
