@@ -83,6 +83,13 @@ public sealed class RowMapper
         return values[_keys[0]];
     }
 
+    /// <summary>The values of the key's columns in <paramref name="values"/>, in the key's order.</summary>
+    public object?[] KeyValues(object?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Array.ConvertAll(_keys, k => values[k]);
+    }
+
     /// <summary>The row's key (or why it has none), match, payload (a view over <paramref name="values"/>, which it keeps) and hash.</summary>
     public MappedRow Map(long number, object?[] values)
     {

@@ -95,6 +95,34 @@ public abstract partial class SnapshotDiffTests
         Assert.Equal(Records(project, "worker"), Records(project, "snapshot"));
     }
 
+    [Fact]
+    public async Task Read_RejectedRowsOnceTheStateHoldsKeys_NumberedAsTheWorkersDiffNumbersThem()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, Accounts(60));
+        await RunBothAsync(project);
+
+        // The statement now returns only these rows; each rejection still names the rows of the whole model in key order
+        // (the empty key first, the null one last).
+        await ExecuteAsync(project, """
+            insert into accounts values ('acc_0020', 'twin ✎', 20, null), ('acc_0045', '', 5, 'n'), ('acc_0045', 'third', 5, 'n'),
+                (null, 'no key', 7, 'n'), ('', 'empty', 8, ''), ('ключ', repeat('long ✓', 500), 1, 'ü'), ('ключ', 'два', 2, null), ('zz', 'new', 3, 'n');
+            update accounts set days_in_stage = 99 where account_id in ('acc_0003', 'acc_0059');
+            """);
+        var worker = Rejected(await SnapshotEventsAsync(project, "by-worker"));
+        var snapshot = Rejected(await SnapshotEventsAsync(project, "by-snapshot"));
+
+        Assert.Equal(9, worker.Count);
+        Assert.Equal(worker, snapshot);
+        Assert.Contains("rejected 22 acc_0020: duplicate primary key 'acc_0020' (rows 21 and 22); no row of this key is synced until the model has one", snapshot);
+        var run = await RunBothAsync(project);
+        Assert.Equal(Changes(run.Worker), Changes(run.Snapshot));
+        Assert.Equal((1L, 2L, 9L), (run.Snapshot.Counts.Added, run.Snapshot.Counts.Changed, run.Snapshot.Counts.Rejected));
+    }
+
+    private static List<string> Rejected(List<DiffEvent> events) =>
+        events.OfType<RowRejected>().Select(r => $"rejected {r.RowNumber} {r.Key}: {r.Reason}").Order(StringComparer.Ordinal).ToList();
+
     // Every event of one read against the snapshot, as a plan reads it (nothing written).
     private static async Task<List<DiffEvent>> SnapshotEventsAsync(TestProject project, string sync)
     {

@@ -56,24 +56,36 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
 
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var result = Interlocked.Exchange(ref _opened, null) ?? await OpenStatementAsync(cancellationToken);
-        var (mapper, hashIndex) = Mapper(result.Columns);
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
-        await foreach (var values in result.ReadRowsAsync(cancellationToken))
+        var rejections = SnapshotRejections.Needed(context) ? new SnapshotRejections(context, dialect) : null;
+        await using (var result = Interlocked.Exchange(ref _opened, null) ?? await OpenStatementAsync(cancellationToken))
         {
-            if (Take(values, mapper, hashIndex, gone) is { } row)
+            var (mapper, hashIndex) = Mapper(result.Columns);
+            await foreach (var values in result.ReadRowsAsync(cancellationToken))
+            {
+                if (Take(values, mapper, hashIndex, gone) is { } row)
+                {
+                    batch.AddRange(rejections?.Pass(row, mapper.KeyValues(values)) ?? [row]);
+                }
+
+                if (batch.Count < ConfirmBatch)
+                {
+                    continue;
+                }
+
+                await foreach (var confirmed in ConfirmAsync(batch, cancellationToken))
+                {
+                    yield return confirmed;
+                }
+            }
+        }
+
+        // Closed first: numbering the rejected rows queries the warehouse again.
+        if (rejections is not null)
+        {
+            await foreach (var row in rejections.EndAsync(cancellationToken))
             {
                 batch.Add(row);
-            }
-
-            if (batch.Count < ConfirmBatch)
-            {
-                continue;
-            }
-
-            await foreach (var confirmed in ConfirmAsync(batch, cancellationToken))
-            {
-                yield return confirmed;
             }
         }
 
