@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Running;
 using ReverseEtl.IntegrationTests.Postgres;
 
@@ -79,6 +80,25 @@ public abstract partial class WarehouseDiffTests
         Assert.Equal(second.Worker.Counts.ToString(), second.Warehouse.Counts.ToString());
         Assert.Equal(1750L, second.Warehouse.Counts.RowsFetched);
         Assert.Equal((0L, 0L), (third.Warehouse.Counts.Sent, third.Warehouse.Counts.RowsFetched));
+        Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
+    }
+
+    // A model that comes back empty is held as diff: worker holds it (nothing removed until approved), not an internal error.
+    [Fact]
+    public async Task Run_ModelEmptiedAfterARun_HeldAsTheWorkerDiffHoldsItNothingRemoved()
+    {
+        await using var project = await ProjectAsync();
+        await ExecuteAsync(project, AwkwardAccounts(40));
+        await RunBothAsync(project);
+        await ExecuteAsync(project, "delete from accounts");
+
+        var emptied = await RunBothAsync(project);
+
+        Assert.Equal((RunStatus.Held, RunStatus.Held), (emptied.Worker.Status, emptied.Warehouse.Status));
+        Assert.Equal(emptied.Worker.Error?.Replace("by-worker", "by-warehouse", StringComparison.Ordinal), emptied.Warehouse.Error);
+        Assert.Contains("the model returned no rows", emptied.Warehouse.Error, StringComparison.Ordinal);
+        Assert.Equal(emptied.Worker.Counts.ToString(), emptied.Warehouse.Counts.ToString());
+        Assert.Equal((0L, 0L), (emptied.Warehouse.Counts.Sent, emptied.Warehouse.Counts.RowsFetched));
         Assert.Equal(Requests(project, "worker"), Requests(project, "warehouse"));
     }
 

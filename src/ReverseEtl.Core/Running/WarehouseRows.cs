@@ -109,7 +109,8 @@ internal sealed partial class WarehouseRows(
                     group.Add((number, key, text, Hash(values[hashAt]), values[matchAt] is true, values));
                 }
 
-                foreach (var row in await SettleAsync(group, cancellationToken))
+                // The last key's rows; none when the model returned no row (a mirror's empty model, held by the guard).
+                foreach (var row in group.Count > 0 ? await SettleAsync(group, cancellationToken) : [])
                 {
                     yield return row;
                 }
