@@ -7,21 +7,16 @@ namespace ReverseEtl.Core.Running.Snapshot;
 /// <summary>
 /// The rows the diff will reject in a snapshot's statement (a null or empty key, a key on several rows), held until the
 /// statement's rows are read and then numbered as the whole model numbers them in key order (<see cref="RejectedRows"/>),
-/// as <c>diff: worker</c> does. The statement returns only the changed rows once the state holds keys, so its own row
-/// numbers are not the model's; on a first run it returns every row in the model's order and its numbers are kept (no
-/// row is held). A key's rows come together in the statement, so one row is held back to see whether the next shares its key.
+/// as <c>diff: worker</c> does. The statement's own numbers are not the model's: once the state holds keys it returns
+/// only the changed rows, and it orders a key by its type where the model's rows are numbered by the key's text (a
+/// whole-number key: 9 before 10 there, '10' before '9' here).
+/// A key's rows come together in the statement, so one row is held back to see whether the next shares its key.
 /// </summary>
 internal sealed class SnapshotRejections(SyncRunContext context, IWarehouseDialect dialect)
 {
     private readonly RejectedRows _ranks = new(context, dialect);
     private readonly List<MappedRow> _held = [];
     private readonly List<(MappedRow Row, object?[] Key)> _group = [];
-
-    /// <summary>
-    /// Whether the statement's numbers must be replaced: the state held keys when the run began, so the statement
-    /// returns some rows only.
-    /// </summary>
-    public static bool Needed(SyncRunContext context) => context.Saved.Held > 0;
 
     /// <summary>The rows to pass on now for <paramref name="row"/>: none while its key's group is open, the group before it once it closes.</summary>
     public IEnumerable<MappedRow> Pass(MappedRow row, object?[] key)
@@ -44,27 +39,29 @@ internal sealed class SnapshotRejections(SyncRunContext context, IWarehouseDiale
             yield break;
         }
 
+        // In the model's order, as diff: worker gives them (the statement orders a key by its type, the model by its
+        // text: 51 before 130, '130' before '51'); a key's rows have numbers side by side, so they stay together.
         var numbered = await _ranks.NumberAsync(cancellationToken);
-        for (var i = 0; i < _held.Count; i++)
+        foreach (var row in _held.Select((row, i) => row with { Number = numbered[i].Number }).OrderBy(r => r.Number))
         {
-            yield return _held[i] with { Number = numbered[i].Number };
+            yield return row;
         }
 
         _held.Clear();
     }
 
     // The open group: passed on when it is one keyed row, else held (a keyless row alone, a duplicated key's rows together).
-    private List<MappedRow> Close()
+    private MappedRow[] Close()
     {
-        var rows = _group.Select(g => g.Row).ToList();
         if (_group.Count == 0 || (_group.Count == 1 && _group[0].Row.Key is not null))
         {
+            var rows = _group.Select(g => g.Row).ToArray();
             _group.Clear();
             return rows;
         }
 
         _ranks.Hold(_group.Select(g => (g.Key, g.Row.Matches)));
-        _held.AddRange(rows);
+        _held.AddRange(_group.Select(g => g.Row));
         _group.Clear();
         return [];
     }

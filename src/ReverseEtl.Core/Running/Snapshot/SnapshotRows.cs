@@ -57,7 +57,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
     public async IAsyncEnumerable<MappedRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (gone, batch) = (new List<string>(), new List<MappedRow>(ConfirmBatch));
-        var rejections = SnapshotRejections.Needed(context) ? new SnapshotRejections(context, dialect) : null;
+        var rejections = new SnapshotRejections(context, dialect);
         await using (var result = Interlocked.Exchange(ref _opened, null) ?? await OpenStatementAsync(cancellationToken))
         {
             var (mapper, hashIndex) = Mapper(result.Columns);
@@ -65,7 +65,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
             {
                 if (Take(values, mapper, hashIndex, gone) is { } row)
                 {
-                    batch.AddRange(rejections?.Pass(row, mapper.KeyValues(values)) ?? [row]);
+                    batch.AddRange(rejections.Pass(row, mapper.KeyValues(values)));
                 }
 
                 if (batch.Count < ConfirmBatch)
@@ -81,12 +81,9 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
         }
 
         // Closed first: numbering the rejected rows queries the warehouse again.
-        if (rejections is not null)
+        await foreach (var row in rejections.EndAsync(cancellationToken))
         {
-            await foreach (var row in rejections.EndAsync(cancellationToken))
-            {
-                batch.Add(row);
-            }
+            batch.Add(row);
         }
 
         await foreach (var confirmed in ConfirmAsync(batch, cancellationToken))
