@@ -16,13 +16,18 @@ internal sealed class SnapshotRejections(SyncRunContext context, IWarehouseDiale
 {
     private readonly RejectedRows _ranks = new(context, dialect);
     private readonly List<MappedRow> _held = [];
-    private readonly List<(MappedRow Row, object?[] Key)> _group = [];
+    private readonly List<(MappedRow Row, object?[] Values)> _group = [];
+    private RowMapper? _mapper;
 
-    /// <summary>The rows to pass on now for <paramref name="row"/>: none while its key's group is open, the group before it once it closes.</summary>
-    public IEnumerable<MappedRow> Pass(MappedRow row, object?[] key)
+    /// <summary>
+    /// The rows to pass on now for <paramref name="row"/> (mapped by <paramref name="mapper"/> from <paramref name="values"/>,
+    /// which the row's payload keeps anyway): none while its key's group is open, the group before it once it closes.
+    /// </summary>
+    public IEnumerable<MappedRow> Pass(MappedRow row, object?[] values, RowMapper mapper)
     {
         var closed = _group.Count > 0 && (row.Key is null || _group[0].Row.Key != row.Key) ? Close() : [];
-        _group.Add((row, key));
+        _mapper = mapper;
+        _group.Add((row, values));
         return closed;
     }
 
@@ -60,7 +65,8 @@ internal sealed class SnapshotRejections(SyncRunContext context, IWarehouseDiale
             return rows;
         }
 
-        _ranks.Hold(_group.Select(g => (g.Key, g.Row.Matches)));
+        // The key's values taken only for a row held: most rows pass on, and need none.
+        _ranks.Hold(_group.Select(g => (_mapper!.KeyValues(g.Values), g.Row.Matches)));
         _held.AddRange(_group.Select(g => g.Row));
         _group.Clear();
         return [];

@@ -65,7 +65,7 @@ internal sealed partial class SnapshotRows(SyncRunContext context, IWarehouseDia
             {
                 if (Take(values, mapper, hashIndex, gone) is { } row)
                 {
-                    batch.AddRange(rejections.Pass(row, mapper.KeyValues(values)));
+                    batch.AddRange(rejections.Pass(row, values, mapper));
                 }
 
                 if (batch.Count < ConfirmBatch)
