@@ -25,6 +25,25 @@ public sealed class SnapshotEntryTests
         }
     }
 
+    // Keys whose parts hold the separator (U+001F) and its escape (U+001E) joined as they were would meet in pairs.
+    [Fact]
+    public void Of_KeysOfSeveralColumns_EachGetsItsOwnTextAndAKeyWithoutControlCharactersKeepsItsTextAsBefore()
+    {
+        string[][] keys =
+        [
+            ["c\u001Fq", "r"], ["c", "q\u001Fr"], ["c\u001E", "\u001Fr"], ["c\u001E\u001F", "r"], ["c\u001E\u001E", "r"], ["c", "\u001E\u001Fr"],
+            ["\u001F", ""], ["", "\u001F"], ["\u001E", "\u001E"], ["ключ 🙂", new string('ü', 3_000)], ["a", "b", "c"], ["a\u001Fb", "c", ""],
+        ];
+
+        var texts = keys.Select(k => SnapshotEntry.Of(System.Text.Json.JsonSerializer.Serialize(k), null, k.Length).KeyText).ToList();
+
+        Assert.Equal(keys.Length, texts.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal("c\u001E\u001Fq\u001Fr", texts[0]);
+        Assert.Equal("a\u001Fb\u001Fc", texts[10]);
+        Assert.Equal("ключ 🙂\u001F" + new string('ü', 3_000), texts[9]);
+        Assert.Equal("k", SnapshotEntry.Of("k", null, 1).KeyText);
+    }
+
     private static byte[] LittleEndian(ulong value)
     {
         var bytes = new byte[8];

@@ -9,7 +9,7 @@ namespace ReverseEtl.Core.Running.Snapshot;
 
 /// <summary>
 /// One key of the snapshot as the state holds it: the state's key, the key's text as the warehouse writes it (one
-/// column: the same; several: their texts joined by U+001F), and its state, null for a key to remove.
+/// column: the same; several: <see cref="TextOf"/>), and its state, null for a key to remove.
 /// </summary>
 internal readonly record struct SnapshotEntry(string StateKey, string KeyText, RecordState? State)
 {
@@ -22,7 +22,14 @@ internal readonly record struct SnapshotEntry(string StateKey, string KeyText, R
     public long Mix => State is { } state ? MixOf(StateKey, state) : 0;
 
     public static SnapshotEntry Of(string stateKey, RecordState? state, int keyColumns) =>
-        new(stateKey, keyColumns == 1 ? stateKey : string.Join('\u001f', JsonSerializer.Deserialize<string[]>(stateKey) ?? []), state);
+        new(stateKey, keyColumns == 1 ? stateKey : TextOf(JsonSerializer.Deserialize<string[]>(stateKey) ?? []), state);
+
+    /// <summary>
+    /// A key of several columns as the snapshot holds it: each part with U+001E and U+001F escaped by a U+001E, then
+    /// joined by U+001F, so that two keys never share a text (joined as they are, ['a\u001Fb', 'c'] and ['a', 'b\u001Fc'] did).
+    /// </summary>
+    public static string TextOf(IEnumerable<string> parts) =>
+        string.Join('\u001f', parts.Select(p => p.Replace("\u001e", "\u001e\u001e", StringComparison.Ordinal).Replace("\u001f", "\u001e\u001f", StringComparison.Ordinal)));
 
     // The key's UTF-8 bytes, its row hash (little-endian) and its match, hashed; built on the stack for the usual short
     // key, as the check runs over every stored key at the start of each run.

@@ -163,9 +163,11 @@ internal sealed class SnapshotSql(IWarehouseDialect dialect, string schema, stri
             $"insert into {Table} (sync_name, key_text, state_key, row_hash, matched, mix) select {dialect.Literal(sync)}, key_text, state_key, row_hash, matched, mix from {Stage} where row_hash is not null",
         ]);
 
-    // One key column: its text, as the state has it; several: their texts joined by U+001F (the state's JSON array, flattened).
-    private string KeyText(ModelDefinition model, string row) =>
-        string.Join(" || chr(31) || ", model.PrimaryKey.Select(k => dialect.KeyText($"{row}.{k}")));
+    // One key column: its text, as the state has it; several: their texts, each with U+001E and U+001F escaped by a
+    // U+001E, joined by U+001F (as SnapshotEntry.TextOf), so that no two keys meet: ['a\u001Fb', 'c'] and ['a', 'b\u001Fc'].
+    private string KeyText(ModelDefinition model, string row) => model.PrimaryKey.Count == 1
+        ? dialect.KeyText($"{row}.{model.PrimaryKey[0]}")
+        : string.Join(" || chr(31) || ", model.PrimaryKey.Select(k => $"replace(replace({dialect.KeyText($"{row}.{k}")}, chr(30), chr(30) || chr(30)), chr(31), chr(30) || chr(31))"));
 
     // As ModelQuery: the warehouse evaluates a trigger sync's condition, every other sync's rows all match.
     private static string Condition(SyncDefinition definition) =>
