@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using ReverseEtl.Core.Running;
 
@@ -21,7 +22,7 @@ public abstract class DiffModesAgreeTests
     {
         var range = Environment.GetEnvironmentVariable("RETL_DIFF_SEEDS")?.Split('-') is [var first, var last]
             ? (int.Parse(first, System.Globalization.CultureInfo.InvariantCulture), int.Parse(last, System.Globalization.CultureInfo.InvariantCulture))
-            : (1, 3);
+            : (9, 11);
         return [.. Enumerable.Range(range.Item1, range.Item2 - range.Item1 + 1)];
     }
 
@@ -32,6 +33,9 @@ public abstract class DiffModesAgreeTests
     private protected abstract Task<TestProject> ProjectAsync(string mode, string yaml);
 
     private protected abstract Task ExecuteAsync(TestProject project, string sql);
+
+    /// <summary>A run's error with what names its project's own warehouse (a database's name) made alike.</summary>
+    private protected virtual string Alike(string? error) => error ?? string.Empty;
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -71,7 +75,7 @@ public abstract class DiffModesAgreeTests
                 }
 
                 var report = await projects[i].RunAsync("s");
-                outcomes.Add(Outcome(seed, round, report, projects[i], ref sent[i]));
+                outcomes.Add(Outcome(seed, round, report with { Error = Alike(report.Error) }, projects[i], ref sent[i]));
                 total = i == 0 ? [total[0] + report.Counts.Added, total[1] + report.Counts.Changed, total[2] + report.Counts.Removed, total[3] + report.Counts.Rejected] : total;
             }
 
@@ -144,7 +148,7 @@ public sealed class DiffModesAgreeOnDuckDbTests : DiffModesAgreeTests
 }
 
 [Collection(Postgres.UsesPostgres.Name)]
-public sealed class DiffModesAgreeOnPostgresTests(Postgres.PostgresServer server) : DiffModesAgreeTests
+public sealed class DiffModesAgreeOnPostgresTests(Postgres.PostgresServer server) : DiffModesAgreeTests, IDisposable
 {
     private readonly Dictionary<TestProject, string> _databases = [];
 
@@ -159,6 +163,11 @@ public sealed class DiffModesAgreeOnPostgresTests(Postgres.PostgresServer server
     }
 
     private protected override Task ExecuteAsync(TestProject project, string sql) => Postgres.PostgresServer.ExecuteAsync(_databases[project], sql);
+
+    private protected override string Alike(string? error) => Regex.Replace(error ?? string.Empty, "retl_test_[0-9]+", "retl_test_N");
+
+    // Each seed makes three databases, and Npgsql keeps idle connections to each: many seeds would exhaust the server's.
+    public void Dispose() => Npgsql.NpgsqlConnection.ClearAllPools();
 }
 
 /// <summary>The same through Snowflake's SQL API served by WireMock and answered from each project's DuckDB file.</summary>

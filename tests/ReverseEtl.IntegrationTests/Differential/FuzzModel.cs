@@ -18,6 +18,13 @@ internal sealed class FuzzModel(int seed)
         "o'neil", "back\\slash", "tab\there", new string('ü', 2_000), "acc_001",
     ];
 
+    // Keys of two columns whose parts, joined by a separator as they are, would meet: (1, 2), (3, 4).
+    private static readonly (string?, string?)[] AwkwardPairs =
+    [
+        ("x\u001fy", "d0"), ("x", "y\u001fd0"), ("c\u001e", "\u001fd1"), ("c\u001e\u001f", "d1"), ("c", "d1"), ("C", "d1"), ("", "d0"), ("d0", null),
+        ("ключ", "d0"), ("x", "d0"),
+    ];
+
     private static readonly string?[] Names =
     [
         null, "", "Zoë", "名前 ✓", "o'neil", "line\nbreak", "🙂 party", new string('é', 3_000), "  padded  ", "Account",
@@ -66,8 +73,9 @@ internal sealed class FuzzModel(int seed)
         {
             var rid = ++_next;
             _rows.Add(rid);
-            var second = Shape == 2 ? Text(_random.Next(5) == 0 ? Pick(AwkwardText) : $"d{_random.Next(4)}") : "null";
-            values.Add($"({rid}, {Key()}, {second}, {Text(Pick(Names) ?? $"Account {rid}")}, {_random.Next(41)}, {Text("note " + rid)})");
+            var (first, second) = Shape == 2 && _random.Next(3) == 0 ? Pick(AwkwardPairs) is var (a, b) ? (Text(a), Text(b)) : default
+                : (Key(), Shape == 2 ? Text(_random.Next(5) == 0 ? Pick(AwkwardText) : $"d{_random.Next(4)}") : "null");
+            values.Add($"({rid}, {first}, {second}, {Text(Pick(Names) ?? $"Account {rid}")}, {_random.Next(41)}, {Text("note " + rid)})");
         }
 
         return $"insert into m values {string.Join(", ", values)};";
