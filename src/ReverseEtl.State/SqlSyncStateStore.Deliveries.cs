@@ -58,6 +58,35 @@ public abstract partial class SqlSyncStateStore
             $"delete from pending_sends where sync = @sync and key {KeyIn}", new { sync, keys = keys.ToArray() }, cancellationToken: cancellationToken));
     }
 
+    public async Task<UnsettledSends> MarkUnsettledAsync(string sync, bool addUnstored, CancellationToken cancellationToken)
+    {
+        using var turn = await WriteTurnAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var marked = await connection.ExecuteAsync(new CommandDefinition(MarkUnsettled, new { sync }, transaction, cancellationToken: cancellationToken));
+        var added = addUnstored
+            ? await connection.ExecuteAsync(new CommandDefinition(AddUnsettled, new { sync, matched = true, now = Time(time.GetUtcNow()) }, transaction, cancellationToken: cancellationToken))
+            : 0;
+        await transaction.CommitAsync(cancellationToken);
+        return new UnsettledSends(marked, added);
+    }
+
+    // A write leaves its key matching with its payload's hash; a state otherwise differs. Driven by the log (its keys
+    // looked up by primary key), so a sync of a million keys with a few logged reads a few. A key already unknown is left
+    // alone, so the count is of keys marked now.
+    private const string MarkUnsettled = """
+        update sync_records set hash = 0, row_hash = 0
+        where sync = @sync and key in (select key from pending_sends where sync = @sync) and (hash <> 0 or row_hash <> 0)
+            and exists (select 1 from pending_sends p where p.sync = @sync and p.key = sync_records.key and (p.action = 'Delete' or p.hash <> sync_records.hash or not sync_records.matched))
+        """;
+
+    // Its key bucket is filled in before buckets are next summed (FillKeyBucketsAsync), as for a record of an older version.
+    private const string AddUnsettled = """
+        insert into sync_records (sync, key, hash, matched, row_hash, destination_id, updated_at)
+        select p.sync, p.key, 0, @matched, 0, null, @now from pending_sends p
+        where p.sync = @sync and p.action <> 'Delete' and not exists (select 1 from sync_records r where r.sync = p.sync and r.key = p.key)
+        """;
+
     /// <summary>
     /// This dialect's upsert into <c>pending_sends</c> for <c>@sync</c> and <c>@runId</c> of the JSON array <c>@rows</c>
     /// (objects with k: key, a: action, h: hash, t: attempted at, as <see cref="TimeText"/> writes it).

@@ -15,7 +15,22 @@ public interface IDeliveryLog
 
     /// <summary>Clears the entries of sends whose outcome is now known.</summary>
     Task ClearPendingAsync(string sync, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks as unknown (payload and row hash 0) the state of every key whose logged send differs from it: another
+    /// payload, a write of a key held as not matching, or a delete of a key still held. The destination may hold either, so the next diff finds the key changed
+    /// whatever its row now says, and it is sent again (or deleted) rather than left as the send in flight made it. With
+    /// <paramref name="addUnstored"/> (a mirror sync, which deletes the records of rows that leave), a key not held whose
+    /// logged send was not a delete is stored as unknown and matching, so that its row's leaving is a delete. The log is
+    /// left as it is, so the next send of the same change still says it is unsure. One transaction.
+    /// </summary>
+    Task<UnsettledSends> MarkUnsettledAsync(string sync, bool addUnstored, CancellationToken cancellationToken);
 }
+
+/// <summary>What <see cref="IDeliveryLog.MarkUnsettledAsync"/> did.</summary>
+/// <param name="Marked">Keys held whose state was marked unknown.</param>
+/// <param name="Added">Keys not held that were stored as unknown.</param>
+public readonly record struct UnsettledSends(long Marked, long Added);
 
 /// <summary>A send about to go out, or one whose outcome is unknown.</summary>
 /// <param name="Key">The record's key.</param>

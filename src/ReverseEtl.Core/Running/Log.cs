@@ -40,6 +40,9 @@ public sealed partial class RunLog(ILogger logger)
     [LoggerMessage(1010, LogLevel.Warning, "Sync {Sync}: run {RunId} held back a plan: {Reason}")]
     public partial void PlanHeld(string sync, long runId, string reason);
 
+    [LoggerMessage(1011, LogLevel.Warning, "Sync {Sync}: {Pending} sends of an earlier run have no known outcome (it stopped with them in flight); {Marked} keys whose send differs from their state are sent again, whatever their rows now hold, and {Added} keys never stored are now held, so that the mirror deletes them if their rows are gone")]
+    public partial void UnsettledSends(string sync, int pending, long marked, long added);
+
     [LoggerMessage(1300, LogLevel.Warning, "Sync {Sync}: storing the answered batches failed while the run was already ending on another error, which is the one reported: {Reason}")]
     public partial void StoreFailedWhileEnding(string sync, string reason);
 }

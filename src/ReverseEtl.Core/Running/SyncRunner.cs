@@ -110,18 +110,26 @@ public sealed class SyncRunner(
     // until the state has loaded, and the state's error is the run's.
     private async Task<SavedState> LoadCheckedAsync(ProjectRuntime runtime, SyncDefinition sync, CancellationToken cancellationToken)
     {
-        var loading = Task.Run(() => LoadAsync(sync.Name, cancellationToken), cancellationToken);
+        var loading = Task.Run(() => LoadAsync(sync, cancellationToken), cancellationToken);
         var checking = LiveCheck.EnsureAsync(runtime, sync, cancellationToken, before: loading);
         await Task.WhenAll(loading, checking);
         return await loading;
     }
 
-    // What a run starts from: the state, and what earlier runs left open (sends of unknown outcome, approvals).
-    private async Task<SavedState> LoadAsync(string sync, CancellationToken cancellationToken) =>
-        await SavedState.LoadAsync(state, sync, cancellationToken) with
+    // What a run starts from: the state, and what earlier runs left open (sends of unknown outcome, approvals). A send
+    // whose outcome is unknown and that differs from its key's state may have changed the vendor's record: the state of
+    // those keys is marked unknown first, so the diff sends them again even where the row went back to what was stored.
+    private async Task<SavedState> LoadAsync(SyncDefinition sync, CancellationToken cancellationToken)
+    {
+        var pending = await state.LoadPendingAsync(sync.Name, cancellationToken);
+        if (pending.Count > 0 && await state.MarkUnsettledAsync(sync.Name, sync.Mode == SyncMode.Mirror, cancellationToken) is { } unsettled
+            && unsettled.Marked + unsettled.Added > 0)
         {
-            Pending = await state.LoadPendingAsync(sync, cancellationToken),
-        };
+            _log.UnsettledSends(sync.Name, pending.Count, unsettled.Marked, unsettled.Added);
+        }
+
+        return await SavedState.LoadAsync(state, sync.Name, cancellationToken) with { Pending = pending };
+    }
 
     // A run that read its model to the end and sent everything has used its approvals (one whose records partly failed
     // keeps them for the next run, which may not send more than approved); what it held back waits for approval.

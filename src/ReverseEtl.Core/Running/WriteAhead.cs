@@ -6,7 +6,7 @@ namespace ReverseEtl.Core.Running;
 
 /// <summary>
 /// The write-ahead side of sending: each record gets its delivery key, and is told when an earlier attempt of the same
-/// change (same action, same payload) ended with no known outcome; a batch is logged before it goes out, and its log
+/// change (same payload, both writes or both deletes) ended with no known outcome; a batch is logged before it goes out, and its log
 /// cleared for every record whose outcome is known. What stays logged (no answer, a stop, the process killed) marks the
 /// next attempt as unsure, so the destination can check before sending again.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
     {
         var hash = change.Row?.Hash ?? 0;
         var earlier = context.Saved.Pending.GetValueOrDefault(change.Key);
-        var unsure = earlier is not null && earlier.Action == record.Action && earlier.Hash == hash ? earlier.AttemptedAt : (DateTimeOffset?)null;
+        var unsure = earlier is not null && Same(earlier.Action, record.Action) && earlier.Hash == hash ? earlier.AttemptedAt : (DateTimeOffset?)null;
         return record with { Delivery = DeliveryKey.For(context.Sync.Name, change.Key, record.Action, hash), UnsureSince = unsure };
     }
 
@@ -49,6 +49,10 @@ internal sealed class WriteAhead(SyncRunContext context, IDeliveryLog log)
     /// <summary>The whole batch failed: when it surely did not arrive, its log is cleared (but for records already unsure); otherwise it stays.</summary>
     public static List<string> Unsent(IReadOnlyList<SyncRecord> batch, Exception exception) =>
         exception is DestinationException { MayHaveBeenDelivered: false } ? batch.Where(r => r.UnsureSince is null).Select(r => r.Key).ToList() : [];
+
+    // An add and a change of the same payload write the same record: a mirror's key stored as unknown after its add was
+    // left in flight (IDeliveryLog.MarkUnsettledAsync) is sent as a change.
+    private static bool Same(RecordAction earlier, RecordAction now) => earlier == now || (earlier != RecordAction.Delete && now != RecordAction.Delete);
 
     // An earlier unsure attempt keeps its time, so the destination looks back far enough.
     private static ulong Hash(SyncRecord record) => record.Delivery is { } d ? Convert.ToUInt64(d.PayloadHash, 16) : 0;

@@ -1,3 +1,4 @@
+using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 
 namespace ReverseEtl.Core.Tests.Support;
@@ -123,6 +124,37 @@ internal sealed partial class MemoryStateStore : ISyncStateStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<UnsettledSends> MarkUnsettledAsync(string sync, bool addUnstored, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            var (marked, added) = (0L, 0L);
+            foreach (var send in Pending.Values)
+            {
+                if (Records.TryGetValue(send.Key, out var held))
+                {
+                    if ((send.Action == RecordAction.Delete || send.Hash != held.Hash || !held.Matched) && (held.Hash != 0 || held.RowHash != 0))
+                    {
+                        Records[send.Key] = held with { Hash = 0, RowHash = 0 };
+                        marked++;
+                    }
+                }
+                else if (addUnstored && send.Action != RecordAction.Delete)
+                {
+                    Records[send.Key] = new RecordState(0, Matched: true);
+                    added++;
+                }
+            }
+
+            if (marked + added > 0)
+            {
+                Writes.Add($"unsettled {marked} {added}");
+            }
+
+            return Task.FromResult(new UnsettledSends(marked, added));
+        }
     }
 
     /// <summary>Held plans with whether each was approved and the run that used the approval.</summary>
