@@ -8,6 +8,9 @@ public abstract partial class SqlSyncStateStore
 {
     public abstract Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken);
 
+    /// <summary>Whether a live process holds the sync's run lock, asked without keeping any lock (a run never waits on it).</summary>
+    protected abstract Task<bool> IsLockHeldAsync(string sync, CancellationToken cancellationToken);
+
     public async Task<long> StartRunAsync(string sync, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -59,7 +62,7 @@ public abstract partial class SqlSyncStateStore
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StatusRow>(new CommandDefinition(
             $"select {RunColumns} from sync_runs r where r.sync = @sync order by r.id desc limit @limit", new { sync, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToStatus(ReadTime)).ToList();
+        return await ShownAsync(rows, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SyncStatus>> GetStatusAsync(CancellationToken cancellationToken)
@@ -74,8 +77,26 @@ public abstract partial class SqlSyncStateStore
             where r.id = (select max(id) from sync_runs x where x.sync = r.sync)
             order by r.sync
             """);
-        return rows.Select(r => r.ToStatus(ReadTime)).ToList();
+        return await ShownAsync(rows, cancellationToken);
     }
+
+    // A run still open that no process holds the lock of died (killed, crashed, its node lost). The next run closes it
+    // as Abandoned (StartRunAsync); until then it is shown so, not as a run still going.
+    private async Task<IReadOnlyList<SyncStatus>> ShownAsync(IEnumerable<StatusRow> rows, CancellationToken cancellationToken)
+    {
+        var shown = new List<SyncStatus>();
+        foreach (var status in rows.Select(r => r.ToStatus(ReadTime)))
+        {
+            var dead = status is { FinishedAt: null, Status: "Running" } && !await IsLockHeldAsync(status.Sync, cancellationToken);
+            shown.Add(dead ? status with { Status = nameof(RunStatus.Abandoned), Error = GoneMessage(status.Instance) } : status);
+        }
+
+        return shown;
+    }
+
+    private static string GoneMessage(string? instance) =>
+        $"the process running it ({instance ?? "unknown"}) is gone (killed, crashed or its node lost): no process holds the sync's lock. " +
+        "Acknowledged records were kept; the next run closes this one and sends again what was in flight";
 
     // What status and history read of a run (aliased as StatusRow's properties).
     private const string RunColumns = """

@@ -54,6 +54,19 @@ public sealed partial class PostgresSyncStateStore(string connectionString, Time
         }
     }
 
+    /// <summary>The lock as pg_locks lists it (a 64-bit key is its classid and objid), in this database.</summary>
+    protected override async Task<bool> IsLockHeldAsync(string sync, CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            select exists (select 1 from pg_locks l join pg_database d on d.oid = l.database
+                           where l.locktype = 'advisory' and l.granted and l.objsubid = 1 and d.datname = current_database()
+                             and ((l.classid::int8 << 32) | l.objid::int8) = @key)
+            """,
+            new { key = SyncLock(sync) }, cancellationToken: cancellationToken));
+    }
+
     protected override string KeyIn => "= any(@keys)";
 
     protected override string KeyCollation => " collate \"C\"";

@@ -67,15 +67,8 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
     /// </summary>
     public override Task<IAsyncDisposable?> TryLockAsync(string sync, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "locks");
-        var file = Path.GetFullPath(Path.Combine(folder, sync + ".lock"));
-        if (sync.Length == 0 || sync.IndexOfAny(['/', '\\', ':']) >= 0 || Path.GetDirectoryName(file) != folder)
-        {
-            // The definitions allow only safe names; this keeps any other caller's name from reaching outside the folder.
-            throw new ArgumentException($"The sync name '{sync}' cannot name a lock file under {folder}; use letters, digits, '-' and '_'.", nameof(sync));
-        }
-
-        Directory.CreateDirectory(folder);
+        var file = LockFile(sync);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         try
         {
             return Task.FromResult<IAsyncDisposable?>(new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
@@ -84,6 +77,37 @@ public sealed partial class SqliteSyncStateStore(string databasePath, TimeProvid
         {
             return Task.FromResult<IAsyncDisposable?>(null);
         }
+    }
+
+    /// <summary>A shared lock on the file, let go at once: refused while a run holds its exclusive one.</summary>
+    protected override Task<bool> IsLockHeldAsync(string sync, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var probe = new FileStream(LockFile(sync), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return Task.FromResult(false);
+        }
+        catch (IOException ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult(false);
+        }
+        catch (IOException ex) when (HeldElsewhere(ex))
+        {
+            return Task.FromResult(true);
+        }
+    }
+
+    private string LockFile(string sync)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "locks");
+        var file = Path.GetFullPath(Path.Combine(folder, sync + ".lock"));
+        if (sync.Length == 0 || sync.IndexOfAny(['/', '\\', ':']) >= 0 || Path.GetDirectoryName(file) != folder)
+        {
+            // The definitions allow only safe names; this keeps any other caller's name from reaching outside the folder.
+            throw new ArgumentException($"The sync name '{sync}' cannot name a lock file under {folder}; use letters, digits, '-' and '_'.", nameof(sync));
+        }
+
+        return file;
     }
 
     // The file is locked by another process: EWOULDBLOCK from flock on Linux (11) and macOS (35), a sharing or lock
