@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ReverseEtl.Abstractions;
 using ReverseEtl.Abstractions.State;
 using ReverseEtl.Core.Definitions;
@@ -47,12 +48,34 @@ internal sealed class MirrorDeletes(SyncRunContext context, IRecordStateStore re
             var ids = await records.LoadDestinationIdsAsync(sync.Name, chunk.Select(c => c.Key).ToList(), cancellationToken);
             foreach (var change in chunk)
             {
-                var record = new SyncRecord(change.Key, RecordAction.Delete, new Dictionary<string, object?>()) { DestinationId = ids.GetValueOrDefault(change.Key) };
+                var id = ids.GetValueOrDefault(change.Key);
+                var record = new SyncRecord(change.Key, RecordAction.Delete, id is null ? KeyFields(change.Key) : []) { DestinationId = id };
                 await outbound.AddAsync(change, record, cancellationToken);
             }
         }
 
         await outbound.FlushAsync(cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// A delete with no vendor id recorded (its write's answer was lost) carries the mapped fields taken from the primary
+    /// key, as text, so that a writer can find the record by them (HubSpot by its id property).
+    /// </summary>
+    private Dictionary<string, object?> KeyFields(string key)
+    {
+        var columns = context.Model.PrimaryKey;
+        var parts = columns.Count == 1 ? [key] : JsonSerializer.Deserialize<string[]>(key) ?? [];
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < Math.Min(columns.Count, parts.Length); i++)
+        {
+            var column = columns[i];
+            foreach (var field in context.Sync.Fields?.Where(f => f.Column.Equals(column, StringComparison.OrdinalIgnoreCase)).Select(f => f.Field) ?? [column])
+            {
+                fields[field] = parts[i];
+            }
+        }
+
+        return fields;
     }
 }

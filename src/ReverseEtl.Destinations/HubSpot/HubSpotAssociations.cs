@@ -25,7 +25,7 @@ internal sealed class HubSpotAssociations(string connection, IHubSpotApi api, Hu
             return;
         }
 
-        var ids = await TargetIdsAsync(target, wanted.Values.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var ids = await HubSpotIdReads.IdsAsync(api, connection, target.ObjectType, target.IdProperty, wanted.Values.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         foreach (var (i, key) in wanted.Where(w => !ids.ContainsKey(w.Value)))
         {
             outcomes[i] = RecordOutcome.Retryable($"no {target.ObjectType} record has {target.IdProperty} '{key}' yet; the association is retried next run");
@@ -43,20 +43,5 @@ internal sealed class HubSpotAssociations(string connection, IHubSpotApi api, Hu
         {
             outcomes[i] = RecordOutcome.Retryable($"associating with {target.ObjectType} failed: {HubSpotErrors.Describe(HubSpotErrors.Parse(answer.ErrorContent()), answer.Status())}");
         }
-    }
-
-    private async Task<Dictionary<string, string>> TargetIdsAsync(HubSpotAssociation target, List<string> keys, CancellationToken cancellationToken)
-    {
-        var read = new HubSpotReadInput(target.IdProperty, keys.Select(k => new HubSpotObjectId(k)).ToList(), [target.IdProperty], []);
-        var answer = await api.ReadAsync(target.ObjectType, read, cancellationToken).ReceivedAsync("HubSpot", connection);
-        if (!answer.IsSuccessStatusCode)
-        {
-            throw HubSpotErrors.Failure(connection, answer.Status(), HubSpotErrors.Parse(answer.ErrorContent()));
-        }
-
-        return (answer.Content?.Results ?? [])
-            .Where(r => r.Properties?.GetValueOrDefault(target.IdProperty) is not null)
-            .GroupBy(r => r.Properties![target.IdProperty]!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
     }
 }

@@ -94,23 +94,37 @@ internal sealed class HubSpotWriter(string connection, IHubSpotApi api, HubSpotS
         throw HubSpotErrors.Failure(connection, response.Status(), error, mayHaveBeenApplied: mode == SyncMode.CreateOnly && response.Status() >= 500);
     }
 
-    /// <summary>Mirror deletes: archives the records by the HubSpot ids recorded when they were written (204; unknown ids are ignored by HubSpot).</summary>
+    /// <summary>
+    /// Mirror deletes: archives the records by the HubSpot ids recorded when they were written (204; unknown ids are
+    /// ignored by HubSpot). A record whose write's answer was lost has no id recorded: it is read by its id property
+    /// (mapped from the key), archived when HubSpot has it, and done when HubSpot does not (the write never arrived).
+    /// </summary>
     private async Task<IReadOnlyList<RecordOutcome>> ArchiveAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
-        var known = records.Where(r => r.DestinationId is not null).Select(r => new HubSpotObjectId(r.DestinationId!)).ToList();
-        if (known.Count > 0)
+        var lost = records.Where(r => r.DestinationId is null).Select(IdPropertyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var found = await HubSpotIdReads.IdsAsync(api, connection, options.ObjectType, options.IdProperty, lost, cancellationToken);
+        var ids = records.Select(r => r.DestinationId ?? IdPropertyOf(r) switch
         {
-            var answer = await api.ArchiveAsync(options.ObjectType, new HubSpotArchiveInput(known), cancellationToken).ReceivedAsync("HubSpot", connection);
+            { } value => found.GetValueOrDefault(value, string.Empty),
+            null => null,
+        }).ToList();
+        var archive = ids.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).Select(id => new HubSpotObjectId(id!)).ToList();
+        if (archive.Count > 0)
+        {
+            var answer = await api.ArchiveAsync(options.ObjectType, new HubSpotArchiveInput(archive), cancellationToken).ReceivedAsync("HubSpot", connection);
             if (!answer.IsSuccessStatusCode)
             {
                 throw HubSpotErrors.Failure(connection, answer.Status(), HubSpotErrors.Parse(answer.ErrorContent()));
             }
         }
 
-        return records.Select(r => r.DestinationId is null
-            ? RecordOutcome.Permanent("no HubSpot id was recorded when this record was written, so it cannot be archived; archive it in HubSpot")
+        return ids.Select(id => id is null
+            ? RecordOutcome.Permanent($"no HubSpot id was recorded when this record was written, and '{options.IdProperty}' is not mapped from the primary key to find it by, so it cannot be archived; archive it in HubSpot")
             : RecordOutcome.Sent(null)).ToList();
     }
+
+    private string? IdPropertyOf(SyncRecord record) =>
+        record.Payload.GetValueOrDefault(options.IdProperty) is { } value && HubSpotValues.Format(value) is { Length: > 0 } text ? text : null;
 
     private Task<IApiResponse<HubSpotWriteResult>> CallAsync(IReadOnlyList<HubSpotBatch.Pending> inputs, CancellationToken cancellationToken) => mode switch
     {

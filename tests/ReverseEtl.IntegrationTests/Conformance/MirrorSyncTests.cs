@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ReverseEtl.Abstractions.State;
 using WireMock.RequestBuilders;
 using WireMock.Server;
@@ -24,6 +25,60 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.Equal("""{"inputs":[{"id":"1003"}]}""", archive);
         Assert.Empty(OpenApiContract.Get("hubspot-crm-companies-v3.json").ValidateRequest("/crm/v3/objects/companies/batch/archive", "post", archive));
         Assert.DoesNotContain("acc_003", (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Keys);
+    }
+
+    [Fact]
+    public async Task HubSpot_RowsWhoseWriteAnswerWasLostLeaveTheModel_ReadByTheirIdPropertyThenArchivedOrDoneWhenAbsent()
+    {
+        AnswerHubSpot();
+        var lost = new[] { "clé-東京-🚀", "o'neil ", new string('k', 300) };
+        // HubSpot holds the first (its add arrived, the answer did not); the others never arrived: 207 OBJECT_NOT_FOUND.
+        _server.Given(Request.Create().WithPath("/crm/v3/objects/companies/batch/read")).RespondWith(WireMockJson.Fixed(207, $$$"""
+            {"status":"COMPLETE","results":[{"id":"9001","properties":{"product_account_id":"{{{lost[0]}}}"},"createdAt":"2025-05-20T08:00:00Z","updatedAt":"2025-05-20T08:00:00Z","archived":false}],
+             "numErrors":1,"errors":[{"status":"error","category":"OBJECT_NOT_FOUND","message":"Could not get some COMPANY objects, they may be deleted or not exist.","context":{"ids":["o'neil ","{{{lost[2]}}}"]},"errors":[],"links":{}}],
+             "startedAt":"2025-05-20T08:00:00Z","completedAt":"2025-05-20T08:00:00Z"}
+            """));
+        await using var project = HubSpotProject(rows: 20);
+        await project.RunAsync("mirror");
+        // Their adds went out with no answer: a mirror holds such keys with no HubSpot id (MarkUnsettledAsync), then their rows left.
+        await project.State.ApplyAsync("mirror", lost.Select(k => new StateUpdate(k, new RecordState(0, true))).ToList(), CancellationToken.None);
+
+        project.Sql("wh.duckdb", "delete from accounts where account_id = 'acc_003'");
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal((RunStatus.Succeeded, 4L, 4L, 0L), (second.Status, second.Counts.Removed, second.Counts.Sent, second.Counts.Failed));
+        var bodies = _server.LogEntries.Where(e => e.RequestMessage!.Path.Contains("/batch/", StringComparison.Ordinal) && !e.RequestMessage.Path.EndsWith("/upsert", StringComparison.Ordinal))
+            .ToDictionary(e => e.RequestMessage!.Path[(e.RequestMessage.Path.LastIndexOf('/') + 1)..], e => e.RequestMessage!.Body!);
+        var read = JsonNode.Parse(bodies["read"])!;
+        Assert.Equal("product_account_id", read["idProperty"]!.GetValue<string>());
+        Assert.Equal(lost.Order(StringComparer.Ordinal), read["inputs"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["1003", "9001"], JsonNode.Parse(bodies["archive"])!["inputs"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var contract = OpenApiContract.Get("hubspot-crm-companies-v3.json");
+        Assert.Empty(contract.ValidateRequest("/crm/v3/objects/companies/batch/read", "post", bodies["read"]));
+        Assert.Empty(contract.ValidateRequest("/crm/v3/objects/companies/batch/archive", "post", bodies["archive"]));
+        Assert.Equal(19, (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task HubSpot_IdPropertyNotFromTheKey_ARowWithNoRecordedIdLeaving_FailsSayingToArchiveItByHand()
+    {
+        AnswerHubSpot();
+        await using var project = Project(rows: 5, $$"""
+            dest: { hubspot: { token: pat-test, base_url: "{{_server.Url}}" } }
+            """, """
+            fields: { product_account_id: account_name }
+            hubspot: { object: companies, id_property: product_account_id }
+            """);
+        await project.RunAsync("mirror");
+        await project.State.ApplyAsync("mirror", [new StateUpdate("Zoë ✓", new RecordState(0, true))], CancellationToken.None);
+
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal((RunStatus.PartiallyFailed, 1L, 0L, 1L), (second.Status, second.Counts.Removed, second.Counts.Sent, second.Counts.Failed));
+        Assert.Equal(
+            "Zoë ✓: no HubSpot id was recorded when this record was written, and 'product_account_id' is not mapped from the primary key to find it by, so it cannot be archived; archive it in HubSpot",
+            Assert.Single(await project.State.GetStatusAsync(CancellationToken.None)).LastFailure);
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path.EndsWith("/batch/read", StringComparison.Ordinal) || e.RequestMessage.Path.EndsWith("/batch/archive", StringComparison.Ordinal));
     }
 
     [Fact]
