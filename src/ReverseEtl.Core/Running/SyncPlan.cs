@@ -14,4 +14,11 @@ public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
 
     /// <summary>A few rows the run would reject, and why.</summary>
     public IReadOnlyList<string> Rejections { get; init; } = [];
+
+    /// <summary>
+    /// Sends of an earlier run with no known outcome (it was stopped or killed with them in flight). The run first marks
+    /// the keys whose send differs from their state as changed and writes them again, which <see cref="ToSend"/> does
+    /// not count (a plan changes no state), and sends the others again as unsure if they are still to be sent.
+    /// </summary>
+    public int Unsettled { get; init; }
 }

@@ -27,7 +27,8 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
             plan.Add(item, source);
         }
 
-        return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections, Held = plan.Held(source) };
+        var unsettled = (await state.LoadPendingAsync(sync.Name, cancellationToken)).Count;
+        return new SyncPlan(sync.Name, plan.Tally.Counts(source), plan.ToSend) { Samples = plan.Bodies, Rejections = plan.Rejections, Held = plan.Held(source), Unsettled = unsettled };
     }
 
     /// <summary>

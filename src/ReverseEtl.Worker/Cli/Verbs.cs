@@ -65,6 +65,11 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
             cli.Output.WriteLine($"{plan.Sync}: {plan.Counts.RowsRead} rows, {plan.Counts.Added} added, {plan.Counts.Changed} changed, {plan.Counts.Removed} removed, {plan.Counts.Rejected} rejected; {plan.ToSend} to send{Baseline(plan.Counts)}");
             plan.Rejections.ToList().ForEach(r => cli.Output.WriteLine($"  rejected {r}"));
             plan.Held.ToList().ForEach(h => cli.Output.WriteLine($"  would be held by limits: {h}"));
+            if (plan.Unsettled > 0)
+            {
+                cli.Output.WriteLine($"  {plan.Unsettled} send(s) of an earlier run have no known outcome (stopped or killed mid-send): the run writes again each of those keys whose send differs from its state, beyond the count above, and sends the others again as unsure");
+            }
+
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));
         }
 

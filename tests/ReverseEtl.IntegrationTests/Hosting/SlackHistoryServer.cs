@@ -20,7 +20,7 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 /// 999) a page, <c>has_more</c> and <c>response_metadata.next_cursor</c> (base64 <c>next_ts:…</c>), and each
 /// message's <c>metadata</c> only with <c>include_all_metadata</c>. The token must be <see cref="Token"/>.
 /// </summary>
-internal sealed class SlackHistoryServer : IDisposable
+internal sealed class SlackHistoryServer : IKilledVendor, IDisposable
 {
     public const string Token = "xoxb-test";
     public const string Channel = "C0ALERTS01";

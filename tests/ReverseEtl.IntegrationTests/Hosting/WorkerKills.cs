@@ -19,27 +19,42 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
 
     protected ITestOutputHelper Output => output;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The vendor whose requests set the kill points (<see cref="Slack"/> unless a test sends elsewhere).</summary>
+    private protected virtual IKilledVendor Vendor => Slack;
+
+    /// <summary>What the vendor holds, for the line written at each kill.</summary>
+    private protected virtual string Held => $"{Slack.Messages.Count} stored";
+
+    public virtual async ValueTask DisposeAsync()
     {
         await Project.DisposeAsync();
         Slack.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Up to <paramref name="kills"/> runs, each killed (fewer when a run finishes first); how many were killed.</summary>
-    protected async Task<int> KillRunsAsync(int kills, string? worker = null)
+    /// <summary>
+    /// Up to <paramref name="kills"/> runs, each killed (fewer when a run finishes first, unless <paramref name="before"/>
+    /// is given: it changes the model before each run, so that each has something to send); how many were killed.
+    /// </summary>
+    protected async Task<int> KillRunsAsync(int kills, string? worker = null, Action<int>? before = null)
     {
         var random = new Random(Seed);
+        var killed = 0;
         for (var i = 0; i < kills; i++)
         {
+            before?.Invoke(i);
             using var process = Start(worker);
-            if (!await KillAtRandomPointAsync(process, random, i))
+            if (await KillAtRandomPointAsync(process, random, i))
             {
-                return i;
+                killed++;
+            }
+            else if (before is null)
+            {
+                return killed;
             }
         }
 
-        return kills;
+        return killed;
     }
 
     /// <summary>A last run, which must finish with exit code 0 within 60 s.</summary>
@@ -126,11 +141,11 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
 
     private async Task<bool> KillAtRandomPointAsync(Process worker, Random random, int index)
     {
-        var received = Slack.Received;
+        var received = Vendor.Received;
         var early = random.Next(5) == 0;
         var wait = early ? random.Next(200, 2500) : random.Next(0, 300);
         var clock = Stopwatch.StartNew();
-        while (!early && Slack.Received == received && !worker.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (!early && Vendor.Received == received && !worker.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(5);
         }
@@ -141,11 +156,11 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
             return false;
         }
 
-        var (before, after) = Slack.InFlight;
+        var (before, after) = Vendor.InFlight;
         worker.Kill(entireProcessTree: true);
         await worker.WaitForExitAsync();
-        output.WriteLine($"kill {index + 1}: {(early ? "from start" : "after first post")} +{wait} ms, {Slack.Received - received} posts this run, "
-            + $"in flight: {before} not yet stored, {after} stored not answered; {Slack.Messages.Count} stored");
+        output.WriteLine($"kill {index + 1}: {(early ? "from start" : "after first post")} +{wait} ms, {Vendor.Received - received} requests this run, "
+            + $"in flight: {before} not yet stored, {after} stored not answered; {Held}");
         return true;
     }
 
@@ -174,6 +189,7 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
         start.Environment["RETL_LOG_FORMAT"] = "json";
         start.Environment["RETL_HEALTH_PORT"] = "0";
         start.Environment["SLACK_BOT_TOKEN"] = SlackHistoryServer.Token;
+        start.Environment["HUBSPOT_TOKEN"] = HubSpotStandIn.Token;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { }; // read, so the worker never blocks on a full pipe
         process.ErrorDataReceived += (_, e) => Note(e.Data);
@@ -189,4 +205,14 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
             output.WriteLine($"stderr: {line}");
         }
     }
+}
+
+/// <summary>A loopback vendor that a killed worker sends to: the write requests that arrived, and those in flight.</summary>
+internal interface IKilledVendor
+{
+    /// <summary>Write requests whose request has arrived, stored or not yet.</summary>
+    int Received { get; }
+
+    /// <summary>Requests received but not yet stored, and stored but not yet answered (the moment a kill lands in).</summary>
+    (int BeforeStore, int AfterStore) InFlight { get; }
 }
