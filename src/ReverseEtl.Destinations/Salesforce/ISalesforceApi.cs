@@ -13,6 +13,10 @@ internal interface ISalesforceApi
     [Get("/services/data/{version}/sobjects/{sobject}/describe")]
     Task<IApiResponse<SalesforceDescribe>> DescribeAsync(string version, string sobject, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the record whose external id field holds <paramref name="value"/>: 204; 404 when none does; 300 when several do.</summary>
+    [Delete("/services/data/{version}/sobjects/{sobject}/{externalIdField}/{value}")]
+    Task<IApiResponse<string>> DeleteByExternalIdAsync(string version, string sobject, string externalIdField, string value, CancellationToken cancellationToken);
+
     [Delete("/services/data/{version}/composite/sobjects")]
     Task<IApiResponse<List<SalesforceResult>>> DeleteAsync(string version, [Query(CollectionFormat.Csv)] IEnumerable<string> ids, string allOrNone, CancellationToken cancellationToken);
 }

@@ -12,6 +12,11 @@ internal static class SalesforceDryRun
 {
     public static HttpResponseMessage Respond(HttpRequestMessage request, JsonElement? element)
     {
+        if (request.Method == HttpMethod.Delete && !request.RequestUri!.AbsolutePath.Contains("/composite/", StringComparison.Ordinal))
+        {
+            return new HttpResponseMessage(HttpStatusCode.NoContent); // a delete by external id
+        }
+
         var body = DryRunBody.Node(element);
         var results = new JsonArray();
         if (request.Method == HttpMethod.Delete)

@@ -95,8 +95,33 @@ internal sealed class SalesforceWriter(string connection, ISalesforceApi api, Sa
             results = known.Select((r, i) => (r.Key, outcomes[i]!)).ToDictionary(p => p.Key, p => p.Item2, StringComparer.Ordinal);
         }
 
-        return records.Select(r => results.GetValueOrDefault(r.Key)
-            ?? RecordOutcome.Permanent("no Salesforce id was recorded when this record was written, so it cannot be deleted; delete it in Salesforce")).ToList();
+        foreach (var lost in records.Where(r => r.DestinationId is null))
+        {
+            results[lost.Key] = await DeleteByExternalIdAsync(lost, cancellationToken);
+        }
+
+        return records.Select(r => results[r.Key]).ToList();
+    }
+
+    /// <summary>
+    /// A delete with no Salesforce id recorded (its upsert's answer was lost): by its external id, when that is mapped from
+    /// the primary key; one call each, as it is rare. A record Salesforce does not hold (404: the upsert never arrived) needs none.
+    /// </summary>
+    private async Task<RecordOutcome> DeleteByExternalIdAsync(SyncRecord record, CancellationToken cancellationToken)
+    {
+        if (Convert.ToString(record.Payload.GetValueOrDefault(sync.ExternalIdField), CultureInfo.InvariantCulture) is not { Length: > 0 } value)
+        {
+            return RecordOutcome.Permanent($"no Salesforce id was recorded when this record was written, and '{sync.ExternalIdField}' is not mapped from the primary key to find it by, so it cannot be deleted; delete it in Salesforce");
+        }
+
+        var answer = await api.DeleteByExternalIdAsync(options.ApiVersion, sync.SObject, sync.ExternalIdField, value, cancellationToken).ReceivedAsync("Salesforce", connection);
+        Stop(SalesforceErrors.UsageGuard(connection, answer, options.UsageLimitPercent));
+        return answer.Status() switch
+        {
+            200 or 204 or 404 => RecordOutcome.Sent(null),
+            300 => RecordOutcome.Permanent($"several {sync.SObject} records hold {sync.ExternalIdField} '{value}', so none was deleted; delete the right one in Salesforce"),
+            _ => throw SalesforceErrors.Failure(connection, answer),
+        };
     }
 
     private bool HasExternalId(SyncRecord record, RecordOutcome?[] outcomes, int index)

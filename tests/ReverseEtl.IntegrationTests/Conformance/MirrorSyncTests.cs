@@ -122,6 +122,48 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.Equal(4, (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task Salesforce_RowsWhoseUpsertAnswerWasLostLeaveTheModel_DeletedByExternalIdOneByOne()
+    {
+        const string byExternalId = "/services/data/v62.0/sobjects/Account/Product_Account_Id__c/";
+        SalesforceAnswers.Token(_server);
+        SalesforceAnswers.AnswerDescribe(_server, "Account", "Product_Account_Id__c");
+        _server.Given(Request.Create().WithPath(SalesforceConformanceTests.Upsert).UsingPatch()).RespondWith(WireMockJson.From(200, b => SalesforceAnswers.Results(b)));
+        _server.Given(Request.Create().WithPath("/services/data/v62.0/composite/sobjects").UsingDelete())
+            .RespondWith(WireMockJson.Fixed(200, """[{"id":"001xx0000000002","success":true,"errors":[]}]"""));
+        // Salesforce holds the first (its upsert arrived, the answer did not), none holds the second, two hold the third.
+        var lost = new[] { "clé-東京-🚀", "o'neil / x", "dup" };
+        _server.Given(Request.Create().WithPath(p => p.StartsWith(byExternalId, StringComparison.Ordinal)).UsingDelete()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithCallback(request =>
+            Uri.UnescapeDataString(request.AbsolutePath[byExternalId.Length..]) switch
+            {
+                "dup" => new WireMock.ResponseMessage { StatusCode = 300, BodyData = Text("""["/services/data/v62.0/sobjects/Account/001xx0000000091","/services/data/v62.0/sobjects/Account/001xx0000000092"]""") },
+                "o'neil / x" => new WireMock.ResponseMessage { StatusCode = 404, BodyData = Text("""[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]""") },
+                _ => new WireMock.ResponseMessage { StatusCode = 204 },
+            }));
+        await using var project = Project(rows: 20, """
+            dest: { salesforce: { login_url: "{{url}}", client_id: cid, client_secret: secret } }
+            """.Replace("{{url}}", _server.Url, StringComparison.Ordinal), """
+            fields: { Product_Account_Id__c: account_id, Name: account_name }
+            salesforce: { sobject: Account, external_id_field: Product_Account_Id__c }
+            """);
+        await project.RunAsync("mirror");
+        await project.State.ApplyAsync("mirror", lost.Select(k => new StateUpdate(k, new RecordState(0, true))).ToList(), CancellationToken.None);
+
+        project.Sql("wh.duckdb", "delete from accounts where account_id = 'acc_002'");
+        var second = await project.RunAsync("mirror");
+
+        Assert.Equal((RunStatus.PartiallyFailed, 4L, 3L, 1L), (second.Status, second.Counts.Removed, second.Counts.Sent, second.Counts.Failed));
+        var deletes = _server.LogEntries.Where(e => e.RequestMessage!.Method == "DELETE" && e.RequestMessage.AbsolutePath.StartsWith(byExternalId, StringComparison.Ordinal))
+            .Select(e => Uri.UnescapeDataString(e.RequestMessage!.AbsolutePath[byExternalId.Length..]));
+        Assert.Equal(lost.Order(StringComparer.Ordinal), deletes.Order(StringComparer.Ordinal));
+        Assert.Equal("dup: several Account records hold Product_Account_Id__c 'dup', so none was deleted; delete the right one in Salesforce",
+            Assert.Single(await project.State.GetStatusAsync(CancellationToken.None)).LastFailure);
+        var held = (await project.State.LoadRecordsAsync("mirror", CancellationToken.None)).Keys.ToList();
+        Assert.Equal((20, true, false), (held.Count, held.Contains("dup"), held.Contains("acc_002")));
+    }
+
+    private static WireMock.Util.BodyData Text(string json) => new() { BodyAsString = json, DetectedBodyType = WireMock.Types.BodyType.String };
+
     public void Dispose() => _server.Dispose();
 
     private void AnswerHubSpot()
