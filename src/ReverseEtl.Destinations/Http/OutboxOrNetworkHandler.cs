@@ -74,10 +74,12 @@ internal sealed class OutboxOrNetworkHandler(TimeProvider time)
                 await RandomAccess.WriteAsync(file.SafeFileHandle, line, file.Position, cancellationToken); // an appending stream starts at the end
                 return;
             }
-            catch (DirectoryNotFoundException) when (++made <= 2)
+            catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException && ++made <= 3)
             {
-                // Made at most twice (once more should it vanish again at once): a path that cannot be made, such as a
-                // broken link, fails here rather than spinning.
+                // Made at most three times (again should it vanish at once): a path that cannot be made, such as a
+                // broken link, fails here rather than spinning. The runtime names a missing folder FileNotFound when it
+                // finds the folder there by the time it looks: another process made it in between (seen with two
+                // `run --once` on a new data folder); opening to append fails so only when the folder is missing.
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             }
             catch (IOException ex) when (HeldElsewhere(ex) && attempt < 1_000)
