@@ -190,6 +190,7 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
         start.Environment["RETL_HEALTH_PORT"] = "0";
         start.Environment["SLACK_BOT_TOKEN"] = SlackHistoryServer.Token;
         start.Environment["HUBSPOT_TOKEN"] = HubSpotStandIn.Token;
+        start.Environment["INTERCOM_TOKEN"] = IntercomEventsStandIn.Token;
         start.Environment["SALESFORCE_CLIENT_SECRET"] = "kill-test-secret";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { }; // read, so the worker never blocks on a full pipe
