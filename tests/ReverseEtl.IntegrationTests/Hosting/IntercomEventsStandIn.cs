@@ -8,8 +8,8 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 
 /// <summary>
 /// A loopback Intercom that keeps the data events it is sent, for tests that kill the worker mid-run. <c>POST /events</c>
-/// (body checked against Intercom's contract, <see cref="Token"/> required) waits a random moment, stores the event,
-/// waits again and answers 202: a kill in the first wait loses it, one in the second leaves it stored but unanswered.
+/// (body checked against Intercom's contract, <see cref="Token"/> required) stores the event between two random waits
+/// (<see cref="StoreDelays"/>) and answers 202.
 /// Every event received is kept; <see cref="Events"/> counts them as Intercom does, one per user, name and
 /// <c>created_at</c>: Intercom drops a repeat of those three.
 /// </summary>
@@ -19,22 +19,19 @@ internal sealed class IntercomEventsStandIn : IKilledVendor, IDisposable
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly List<JsonObject> _received = [];
     private readonly List<string> _violations = [];
-    private readonly Random _random;
-    private readonly int _maxDelayMs;
-    private int _arrived;
-    private (int BeforeStore, int AfterStore) _inFlight;
+    private readonly StoreDelays _delays;
 
     public IntercomEventsStandIn(int seed, int maxDelayMs)
     {
-        (_random, _maxDelayMs) = (new Random(seed), maxDelayMs);
+        _delays = new StoreDelays(seed, maxDelayMs);
         _server.Given(Request.Create().WithPath("/events").UsingPost()).RespondWith(Response.Create().WithCallback(PostAsync));
     }
 
     public string Url => _server.Url!;
 
-    public int Received => Volatile.Read(ref _arrived);
+    public int Received => _delays.Received;
 
-    public (int BeforeStore, int AfterStore) InFlight { get { lock (_received) { return _inFlight; } } }
+    public (int BeforeStore, int AfterStore) InFlight => _delays.InFlight;
 
     public IReadOnlyList<string> Violations { get { lock (_received) { return [.. _violations]; } } }
 
@@ -55,7 +52,7 @@ internal sealed class IntercomEventsStandIn : IKilledVendor, IDisposable
 
     private async Task<IResponseMessage> PostAsync(IRequestMessage request)
     {
-        Interlocked.Increment(ref _arrived);
+        _delays.Arrived();
         var auth = request.Headers?.TryGetValue("Authorization", out var a) == true ? a.FirstOrDefault() : null;
         var problems = auth == $"Bearer {Token}" ? OpenApiContract.Get("intercom-2.14.yaml").ValidateRequest("/events", "post", request.Body ?? "{}") : ["no token"];
         if (problems.Count > 0)
@@ -68,32 +65,8 @@ internal sealed class IntercomEventsStandIn : IKilledVendor, IDisposable
             return new ResponseMessage { StatusCode = problems[0] == "no token" ? 401 : 400 };
         }
 
-        Track(1, 0);
-        await Task.Delay(Delay());
-        lock (_received)
-        {
-            _received.Add(JsonNode.Parse(request.Body!)!.AsObject());
-            _inFlight = (_inFlight.BeforeStore - 1, _inFlight.AfterStore + 1);
-        }
-
-        await Task.Delay(Delay());
-        Track(0, -1);
+        var body = JsonNode.Parse(request.Body!)!.AsObject();
+        await _delays.StoredAsync(_received, () => { _received.Add(body); return body; });
         return new ResponseMessage { StatusCode = 202 };
-    }
-
-    private int Delay()
-    {
-        lock (_random)
-        {
-            return _random.Next(_maxDelayMs + 1);
-        }
-    }
-
-    private void Track(int before, int after)
-    {
-        lock (_received)
-        {
-            _inFlight = (_inFlight.BeforeStore + before, _inFlight.AfterStore + after);
-        }
     }
 }

@@ -9,16 +9,14 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 
 /// <summary>
 /// A loopback CRM that keeps the records it is sent, by the key the worker writes them by, for tests that kill the
-/// worker mid-batch (<see cref="HubSpotStandIn"/>, <see cref="SalesforceStandIn"/>). A write waits a random moment, is
-/// applied, waits again and is answered: a kill in the first wait loses it, one in the second leaves it applied but
-/// unanswered. A record is matched among the live ones: once deleted, writing its key creates a new record.
+/// worker mid-batch (<see cref="HubSpotStandIn"/>, <see cref="SalesforceStandIn"/>), each write applied between two
+/// random waits (<see cref="StoreDelays"/>). A record is matched among the live ones: once deleted, writing its key
+/// creates a new record.
 /// </summary>
 internal abstract class RecordStandIn(int seed, int maxDelayMs) : IKilledVendor, IDisposable
 {
     private readonly List<string> _violations = [];
-    private readonly Random _random = new(seed);
-    private int _received;
-    private (int BeforeStore, int AfterStore) _inFlight;
+    private readonly StoreDelays _delays = new(seed, maxDelayMs);
 
     protected WireMockServer Server { get; } = WireMockServer.Start();
 
@@ -28,9 +26,9 @@ internal abstract class RecordStandIn(int seed, int maxDelayMs) : IKilledVendor,
     public string Url => Server.Url!;
 
     /// <summary>Writes whose request has arrived, applied or not yet.</summary>
-    public int Received => Volatile.Read(ref _received);
+    public int Received => _delays.Received;
 
-    public (int BeforeStore, int AfterStore) InFlight { get { lock (Records) { return _inFlight; } } }
+    public (int BeforeStore, int AfterStore) InFlight => _delays.InFlight;
 
     /// <summary>Requests that broke the vendor's contract or came without the token.</summary>
     public IReadOnlyList<string> Violations { get { lock (Records) { return [.. _violations]; } } }
@@ -43,7 +41,7 @@ internal abstract class RecordStandIn(int seed, int maxDelayMs) : IKilledVendor,
 
     public void Dispose() => Server.Dispose();
 
-    protected void Arrived() => Interlocked.Increment(ref _received);
+    protected void Arrived() => _delays.Arrived();
 
     /// <summary>Called under the lock: the live record of <paramref name="key"/> with <paramref name="fields"/> written over its own, or a new one.</summary>
     protected StoredRecord Write(string key, JsonObject fields, string idPrefix)
@@ -63,22 +61,8 @@ internal abstract class RecordStandIn(int seed, int maxDelayMs) : IKilledVendor,
         return record;
     }
 
-    /// <summary>Applies a write under the lock between two random waits, tracking the moment a kill may land in.</summary>
-    protected async Task<T> AppliedWithDelaysAsync<T>(Func<T> apply)
-    {
-        Track(before: 1, after: 0);
-        await Task.Delay(Delay());
-        T applied;
-        lock (Records)
-        {
-            applied = apply();
-            _inFlight = (_inFlight.BeforeStore - 1, _inFlight.AfterStore + 1);
-        }
-
-        await Task.Delay(Delay());
-        Track(before: 0, after: -1);
-        return applied;
-    }
+    /// <summary>Applies a write under the lock between two random waits (<see cref="StoreDelays"/>).</summary>
+    protected Task<T> AppliedWithDelaysAsync<T>(Func<T> apply) => _delays.StoredAsync(Records, apply);
 
     /// <summary>Null when the request carries <paramref name="token"/> and breaks no rule; otherwise notes why and returns the problems.</summary>
     protected IReadOnlyList<string>? Refused(IRequestMessage request, string token, IReadOnlyList<string> problems)
@@ -104,22 +88,6 @@ internal abstract class RecordStandIn(int seed, int maxDelayMs) : IKilledVendor,
         Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json; charset=utf-8") },
         BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String },
     };
-
-    private int Delay()
-    {
-        lock (_random)
-        {
-            return _random.Next(maxDelayMs + 1);
-        }
-    }
-
-    private void Track(int before, int after)
-    {
-        lock (Records)
-        {
-            _inFlight = (_inFlight.BeforeStore + before, _inFlight.AfterStore + after);
-        }
-    }
 
     protected sealed class StoredRecord(string id, string key)
     {
