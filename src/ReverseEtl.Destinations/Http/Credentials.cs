@@ -30,9 +30,15 @@ public static class Credentials
         return $"check the connection's {string.Join(" and ", keys)} ({source})";
     }
 
-    /// <summary>Wraps <paramref name="writer"/> so that a refused credential names <paramref name="keys"/> and their variables.</summary>
+    /// <summary>
+    /// Wraps <paramref name="writer"/> so that a refused credential names <paramref name="keys"/> and their variables. The
+    /// wrapper takes batches side by side only when the writer does: a writer of one batch at a time stays one, so that
+    /// the run stores each of its batches before the next goes (a crash resends at most the batch it was on).
+    /// </summary>
     public static ISyncWriter Checked(ISyncWriter writer, ConnectionSettings connection, params string[] keys) =>
-        new CheckedWriter(writer, Hint(connection, keys));
+        writer is IConcurrentSyncWriter concurrent
+            ? new CheckedConcurrentWriter(concurrent, Hint(connection, keys))
+            : new CheckedWriter(writer, Hint(connection, keys));
 
     /// <summary>Runs <paramref name="call"/> (e.g. a fields check before the run) so that a refused credential names <paramref name="keys"/> and their variables.</summary>
     public static async Task<T> CheckedAsync<T>(Func<Task<T>> call, ConnectionSettings connection, params string[] keys)
@@ -48,13 +54,8 @@ public static class Credentials
         }
     }
 
-    // Takes as many batches at once as the writer it wraps.
-    private sealed class CheckedWriter(ISyncWriter inner, string hint) : IConcurrentSyncWriter
+    private class CheckedWriter(ISyncWriter inner, string hint) : ISyncWriter
     {
-        public int MaxConcurrentBatches => inner is IConcurrentSyncWriter concurrent ? concurrent.MaxConcurrentBatches : 1;
-
-        public string? IdentityOf(SyncRecord record) => (inner as IConcurrentSyncWriter)?.IdentityOf(record);
-
         public async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
         {
             try
@@ -68,5 +69,13 @@ public static class Credentials
         }
 
         public JsonNode Preview(SyncRecord record) => inner.Preview(record);
+    }
+
+    // Takes as many batches at once as the writer it wraps.
+    private sealed class CheckedConcurrentWriter(IConcurrentSyncWriter inner, string hint) : CheckedWriter(inner, hint), IConcurrentSyncWriter
+    {
+        public int MaxConcurrentBatches => inner.MaxConcurrentBatches;
+
+        public string? IdentityOf(SyncRecord record) => inner.IdentityOf(record);
     }
 }
