@@ -13,6 +13,13 @@ public interface IConcurrentSyncWriter : ISyncWriter
     int MaxConcurrentBatches { get; }
 
     /// <summary>
+    /// The most records one batch of this writer should carry, within the destination's batch size (null: that size). A
+    /// writer that answers a batch's records one call at a time keeps its batches small: the run stores a batch once all
+    /// of it is answered, and a crash sends again what was answered and not yet stored.
+    /// </summary>
+    int? MaxBatchSize => null;
+
+    /// <summary>
     /// The vendor's record that <paramref name="record"/> writes where rows of other keys may write the same one (HubSpot's
     /// id property, Salesforce's external id), as text; null where only the key names it. The run never has one identity
     /// (compared ignoring case) in two batches in flight, so that of two rows writing one vendor record the later is

@@ -28,7 +28,7 @@ internal sealed partial class Outbound(SyncRunContext context, ISyncWriter write
     private readonly SyncRunContext _context = context;
     private readonly WriteAhead _ahead = new(context, deliveries);
     private readonly StoreQueue _store = new(context, records, journal, deliveries);
-    private readonly int _size = context.Runtime.MaxBatchSize(context.Sync);
+    private readonly int _size = Math.Min(context.Runtime.MaxBatchSize(context.Sync), (writer as IConcurrentSyncWriter)?.MaxBatchSize ?? int.MaxValue);
     // A dry run writes its outbox in the order of the rows: there is no vendor to wait for, and runs stay comparable.
     private readonly int _parallel = writer is IConcurrentSyncWriter concurrent && context.Runtime.Destination(context.Sync.Destination).DryRunOutboxPath is null
         ? Math.Clamp(concurrent.MaxConcurrentBatches, 1, MaxInFlight)

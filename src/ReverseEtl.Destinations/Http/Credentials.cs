@@ -76,6 +76,8 @@ public static class Credentials
     {
         public int MaxConcurrentBatches => inner.MaxConcurrentBatches;
 
+        public int? MaxBatchSize => inner.MaxBatchSize;
+
         public string? IdentityOf(SyncRecord record) => inner.IdentityOf(record);
     }
 }

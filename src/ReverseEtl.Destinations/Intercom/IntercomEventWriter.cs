@@ -18,6 +18,13 @@ internal sealed class IntercomEventWriter(string connection, IIntercomApi api, I
     /// </summary>
     public int MaxConcurrentBatches => 32;
 
+    /// <summary>
+    /// Batches of 10, not Intercom's 50: a batch's events are answered one after another, so at the window's pace a batch
+    /// of 50 took about 10 s to be stored whole, and a crash sent its answered events again (Intercom drops them as
+    /// repeats, but they are requests spent).
+    /// </summary>
+    public int? MaxBatchSize => 10;
+
     public override JsonNode Preview(SyncRecord record) => Body(record.Payload);
 
     protected override async Task<RecordOutcome> WriteOneAsync(SyncRecord record, CancellationToken cancellationToken)

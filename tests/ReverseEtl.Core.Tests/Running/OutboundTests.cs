@@ -79,6 +79,19 @@ public class OutboundTests
         Assert.Equal(7, kit.State.Records.Count);
     }
 
+    [Fact]
+    public async Task AddAsync_AWriterThatCapsItsBatches_GetsBatchesNoLargerThanItsCap()
+    {
+        var kit = new RunKit("mode: upsert"); // batches of 2 for the destination
+        using var writer = new GatedWriter(maxConcurrent: 4) { AnswerAtOnce = true, MaxBatchSize = 1 };
+        var outbound = new Outbound(kit.Context(), writer, kit.State, kit.State, kit.State);
+
+        await AddAllAsync(outbound, "a", "Zoë-ünï", "", "b", new string('x', 3_000));
+
+        Assert.Equal([1, 1, 1, 1, 1], writer.BatchSizes.Order());
+        Assert.Equal(5L, outbound.Sent);
+    }
+
     private static async Task AddAllAsync(Outbound outbound, params string[] keys)
     {
         await Task.Yield();
@@ -103,6 +116,10 @@ public class OutboundTests
         public int MaxConcurrentBatches => maxConcurrent;
 
         public bool AnswerAtOnce { get; init; }
+
+        public int? MaxBatchSize { get; init; }
+
+        public IEnumerable<int> BatchSizes => _calls.Values.Select(c => c.Batch.Count);
 
         public int InFlight => Volatile.Read(ref _inFlight);
 

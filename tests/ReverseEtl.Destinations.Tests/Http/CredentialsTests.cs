@@ -36,7 +36,7 @@ public class CredentialsTests
         var concurrent = Assert.IsAssignableFrom<IConcurrentSyncWriter>(Credentials.Checked(new Concurrent(), connection, "token"));
         var single = Credentials.Checked(new Throwing(new DestinationException("x")), connection, "token");
 
-        Assert.Equal(7, concurrent.MaxConcurrentBatches);
+        Assert.Equal((7, (int?)3), (concurrent.MaxConcurrentBatches, concurrent.MaxBatchSize));
         // Not a writer of batches side by side: the run stores each of its batches before sending the next (a webhook).
         Assert.IsNotAssignableFrom<IConcurrentSyncWriter>(single);
     }
@@ -75,6 +75,8 @@ public class CredentialsTests
     private sealed class Concurrent : IConcurrentSyncWriter
     {
         public int MaxConcurrentBatches => 7;
+
+        public int? MaxBatchSize => 3;
 
         public Task<IReadOnlyList<RecordOutcome>> WriteAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<RecordOutcome>>(records.Select(r => RecordOutcome.Sent(r.Key)).ToList());
