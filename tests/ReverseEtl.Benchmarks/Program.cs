@@ -31,6 +31,11 @@ if (args is ["floor-read", var readFrom])
     return Floors.Read(readFrom);
 }
 
+if (args is ["floor-hash", var hashFrom])
+{
+    return Floors.Hash(hashFrom);
+}
+
 if (args is ["floor-buckets", var bucketsOf, var bits])
 {
     return Floors.Buckets(bucketsOf, int.Parse(bits, System.Globalization.CultureInfo.InvariantCulture));

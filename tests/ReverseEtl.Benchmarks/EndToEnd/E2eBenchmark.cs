@@ -88,12 +88,15 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         return (ChildResult.Median(runs), ChildResult.Median(excepts));
     }
 
-    // What no diff goes below on this machine (Floors): reading every value into .NET, and the bucket query alone; each
+    // What no diff goes below on this machine (Floors): reading every value into .NET, reading and hashing every row as
+    // diff: worker must, and the bucket query alone; each
     // against EXCEPT as the runs are.
     private async Task FloorsAsync(Workspace space)
     {
         var (read, readExcept) = await AgainstExceptAsync(space, Changed, () => SelfAsync("floor: every value read into .NET", "floor-read", space.DatabasePath));
         _figures.Ratio("floor_read", read, readExcept, "floor: every value of the model read into .NET, nothing else");
+        var (hash, hashExcept) = await AgainstExceptAsync(space, Changed, () => SelfAsync("floor: every row read and its payload hashed", "floor-hash", space.DatabasePath));
+        _figures.Ratio("floor_hash", hash, hashExcept, "floor: every row read into .NET and its payload hashed as the worker does, nothing else");
         if (_bucketBits > 0)
         {
             var bits = _bucketBits.ToString(System.Globalization.CultureInfo.InvariantCulture);

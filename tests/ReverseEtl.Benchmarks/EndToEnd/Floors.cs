@@ -1,10 +1,13 @@
 using DuckDB.NET.Data;
+using ReverseEtl.Core.Diff;
 
 namespace ReverseEtl.Benchmarks.EndToEnd;
 
 /// <summary>
 /// What a diff cannot go below, each run as its own process like <see cref="Locations.Except"/>: <c>floor-read DB</c>
-/// streams every value of the model into .NET and does nothing with it (the least a <c>diff: worker</c> does), and
+/// streams every value of the model into .NET and does nothing with it, <c>floor-hash DB</c> also hashes each row's
+/// payload as the worker does (<see cref="PayloadJson.Hash"/> of every column, by name: the least a <c>diff: worker</c>
+/// does, as a stored payload hash is the worker's own), and
 /// <c>floor-buckets DB BITS</c> runs only the bucket query of <c>diff: warehouse</c> (the md5 bucket of each key and the
 /// sum of its rows' hash parts, as <c>ModelQuery.BuildBuckets</c> writes it for DuckDB) and reads its answer.
 /// </summary>
@@ -22,6 +25,28 @@ internal static class Floors
 
         connection.Dispose();
         Console.WriteLine($"rows read: {rows}");
+        return 0;
+    }
+
+    public static int Hash(string database)
+    {
+        using var reader = Query(database, "select * from accounts", out var connection);
+        var (rows, sum, values) = (0L, 0UL, new object?[reader.FieldCount]);
+        var fields = new PayloadFields(Enumerable.Range(0, reader.FieldCount).Select(i => (reader.GetName(i), i)));
+        while (reader.Read())
+        {
+            reader.GetValues(values!);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = values[i] is DBNull ? null : values[i];
+            }
+
+            sum += PayloadJson.Hash(new PayloadDictionary(fields, values));
+            rows++;
+        }
+
+        connection.Dispose();
+        Console.WriteLine($"rows hashed: {rows} (sum {sum:x16})");
         return 0;
     }
 
