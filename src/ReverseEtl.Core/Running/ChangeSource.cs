@@ -20,7 +20,7 @@ public sealed partial class ChangeSource(SyncRunContext context)
 {
     // Rows read, mapped and hashed (and stored keys read) on the thread pool a batch at a time, ahead of the diff. Small,
     // with ReadAhead's 2 batches: rows that wait long enough to outlive the 4 MiB gen0 are promoted to gen2 (4 batches of
-    // 512: about 110 gen2 collections in a 1M-row first run; 2 of 128: about 27; docs/benchmarks.md, thirteenth pass).
+    // 512: about 110 gen2 collections in a 1M-row first run; 2 of 128: about 27; docs/benchmarks-history.md, thirteenth pass).
     private const int RowsAhead = 128;
     private WarehouseRows? _inWarehouse;
     private SnapshotRows? _inSnapshot;

@@ -42,8 +42,10 @@ internal sealed class E2eBenchmark(E2eOptions options, TextWriter output)
         await FirstRunsAsync(space, worker);
         foreach (var mode in Modes)
         {
+            var outbox = space.OutboxSizes();
             var (unchanged, except) = await AgainstExceptAsync(space, "nothing changed", () => Worker(worker, space, $"nothing changed ({mode} diff)", "run", "--once", "--sync", $"bench-{mode}"));
             _figures.Ratio($"unchanged_run_{mode}", unchanged, except, $"run, nothing changed, diff: {mode}");
+            _figures.Add($"unchanged_run_{mode}_requests", space.OutboxRequestsSince(outbox), "requests", $"run, nothing changed, diff: {mode}: requests written to the dry-run outbox by all its runs");
         }
 
         var changed = space.Change(options.ChangeEvery);

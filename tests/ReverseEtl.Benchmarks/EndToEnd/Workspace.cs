@@ -19,6 +19,8 @@ internal sealed class Workspace(string root)
 
     public string DatabasePath => Path.Combine(DataDirectory, Database);
 
+    private string Outbox => Path.Combine(DataDirectory, "outbox");
+
     public IReadOnlyDictionary<string, string> Environment(params (string Name, string Value)[] more)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -55,6 +57,27 @@ internal sealed class Workspace(string root)
             create table accounts_prev as select * from accounts;
             create schema retl_state;
             """));
+    }
+
+    /// <summary>The dry-run outbox's files and their sizes so far.</summary>
+    public Dictionary<string, long> OutboxSizes() =>
+        Directory.Exists(Outbox) ? Directory.EnumerateFiles(Outbox).ToDictionary(f => f, f => new FileInfo(f).Length, StringComparer.Ordinal) : [];
+
+    /// <summary>The requests written to the dry-run outbox since <paramref name="sizes"/>: its lines after those sizes, one a request.</summary>
+    public long OutboxRequestsSince(Dictionary<string, long> sizes)
+    {
+        var (lines, buffer) = (0L, new byte[1 << 16]);
+        foreach (var (file, size) in OutboxSizes())
+        {
+            using var stream = File.OpenRead(file);
+            stream.Seek(Math.Min(sizes.GetValueOrDefault(file), size), SeekOrigin.Begin);
+            for (var read = stream.Read(buffer); read > 0; read = stream.Read(buffer))
+            {
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>Changes the note of one row in <paramref name="every"/> (1% for 100); returns how many changed.</summary>
