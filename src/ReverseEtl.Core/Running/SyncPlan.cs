@@ -21,4 +21,10 @@ public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
     /// not count (a plan changes no state), and sends the others again as unsure if they are still to be sent.
     /// </summary>
     public int Unsettled { get; init; }
+
+    /// <summary>
+    /// The first few of <see cref="Unsettled"/>, oldest first: each key as JSON text (cut past 100 characters), the
+    /// request as the record log names it and when it went, e.g. <c>"Zoë-1": update, sent 2026-11-30T08:00:00Z</c>.
+    /// </summary>
+    public IReadOnlyList<string> UnsettledKeys { get; init; } = [];
 }

@@ -68,6 +68,11 @@ internal sealed partial class Verbs(CliContext cli, LoadedProject loaded, Runtim
             if (plan.Unsettled > 0)
             {
                 cli.Output.WriteLine($"  {plan.Unsettled} send(s) of an earlier run have no known outcome (stopped or killed mid-send): the run writes again each of those keys whose send differs from its state, beyond the count above, and sends the others again as unsure");
+                plan.UnsettledKeys.ToList().ForEach(k => cli.Output.WriteLine($"  no known outcome: {k}"));
+                if (plan.Unsettled > plan.UnsettledKeys.Count)
+                {
+                    cli.Output.WriteLine($"  … and {plan.Unsettled - plan.UnsettledKeys.Count} more");
+                }
             }
 
             plan.Samples.ToList().ForEach(s => cli.Output.WriteLine($"  sample: {s.ToJsonString(Indented).Replace("\n", "\n  ", StringComparison.Ordinal)}"));

@@ -137,4 +137,28 @@ public sealed class UnsettledSendsTests
         Assert.Equal((1L, 1L), (report.Counts.Changed, report.Counts.Sent));
         Assert.Empty(kit.State.Pending);
     }
+
+    [Fact]
+    public async Task Plan_SendsOfNoKnownOutcome_ListsTheFirstTenByKeyAsJsonText()
+    {
+        var cut = new string('ж', 99) + "🚀 tail"; // 106 characters; its 100th is the first half of the rocket
+        string[] keys = ["Zoë-1", "o\"neil\n", cut, .. Enumerable.Range(0, 8).Select(i => $"п{i:00}")];
+        var kit = new RunKit("mode: upsert", [.. keys.Select(k => Row(k, "before"))]);
+        kit.Time = new FakeTimeProvider(FirstAttempt);
+        await kit.RunAsync();
+        foreach (var row in kit.Warehouse.Rows)
+        {
+            row[1] = Long;
+        }
+
+        kit.Destination.Answer = _ => RecordOutcome.Unknown("no answer");
+        await kit.RunAsync();
+
+        var plan = await kit.PlanAsync();
+
+        const string Sent = ": update, sent 2026-11-30T08:00:00Z";
+        string[] expected = ["\"Zoë-1\"" + Sent, "\"o\\\"neil\\n\"" + Sent, $"\"{new string('ж', 99)}… (106 characters)\"{Sent}", .. Enumerable.Range(0, 7).Select(i => $"\"п{i:00}\"{Sent}")];
+        Assert.Equal(11, plan.Unsettled);
+        Assert.Equal(expected, plan.UnsettledKeys);
+    }
 }
