@@ -23,7 +23,7 @@ public sealed record SyncPlan(string Sync, RunCounts Counts, long ToSend)
     public int Unsettled { get; init; }
 
     /// <summary>
-    /// The first few of <see cref="Unsettled"/>, oldest first: each key as JSON text (cut past 100 characters), the
+    /// The first few of <see cref="Unsettled"/>, oldest first: each key as <see cref="ShownKey"/> shows it, the
     /// request as the record log names it and when it went, e.g. <c>"Zoë-1": update, sent 2026-11-30T08:00:00Z</c>.
     /// </summary>
     public IReadOnlyList<string> UnsettledKeys { get; init; } = [];

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ReverseEtl.Abstractions;
@@ -20,8 +18,6 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
 {
     /// <summary>The most sends of no known outcome a plan lists by key.</summary>
     public const int MaxUnsettledShown = 10;
-
-    private static readonly JsonSerializerOptions KeyText = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<SyncPlan> PlanAsync(ProjectRuntime runtime, SyncDefinition sync, int samples, CancellationToken cancellationToken)
     {
@@ -43,16 +39,13 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
         };
     }
 
-    // The oldest sends first, then by key: each key as JSON text (quotes and control characters escaped, other text as
-    // it is), a long one cut.
+    // The oldest sends first, then by key, each key as ShownKey shows it.
     // The request named as the record log names it (create, update, delete, message).
     private static List<string> Unsure(SyncRunContext context, IEnumerable<PendingSend> pending) =>
         [.. pending.OrderBy(p => p.AttemptedAt).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MaxUnsettledShown).Select(p => Shown(context, p))];
 
     private static string Shown(SyncRunContext context, PendingSend send) => string.Create(CultureInfo.InvariantCulture,
-        $"{JsonValue.Create(Cut(send.Key)).ToJsonString(KeyText)}: {RecordBook.ActionOf(context, send.Action)}, sent {send.AttemptedAt.UtcDateTime:yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'}");
-
-    private static string Cut(string key) => key.Length <= 100 ? key : $"{key[..(char.IsHighSurrogate(key[99]) ? 99 : 100)]}… ({key.Length} characters)";
+        $"{ShownKey.Of(send.Key)}: {RecordBook.ActionOf(context, send.Action)}, sent {send.AttemptedAt.UtcDateTime:yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'}");
 
     /// <summary>
     /// The model's current rows (or the row of <paramref name="key"/>), at most <paramref name="limit"/>, rendered

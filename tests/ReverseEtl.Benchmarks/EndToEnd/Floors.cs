@@ -9,7 +9,8 @@ namespace ReverseEtl.Benchmarks.EndToEnd;
 /// payload as the worker does (<see cref="PayloadJson.Hash"/> of every column, by name: the least a <c>diff: worker</c>
 /// does, as a stored payload hash is the worker's own), and
 /// <c>floor-buckets DB BITS</c> runs only the bucket query of <c>diff: warehouse</c> (the md5 bucket of each key and the
-/// sum of its rows' hash parts, as <c>ModelQuery.BuildBuckets</c> writes it for DuckDB) and reads its answer.
+/// sum of its rows' hash parts, as <c>ModelQuery.BuildBuckets</c> writes it for DuckDB: the bucket from
+/// <c>md5_number</c>, as <c>DuckDbWarehouse.KeyBucket</c> has it) and reads its answer.
 /// </summary>
 internal static class Floors
 {
@@ -54,7 +55,8 @@ internal static class Floors
     {
         var sql = $"""
             select retl_bucket__, count(*), cast(sum(retl_part__) as varchar)
-            from (select (cast('0x' || substr(md5(cast(m.account_id as varchar)), 1, 8) as bigint) // {1L << (32 - bits)}) as retl_bucket__,
+            from (select list_transform([cast(md5_number(cast(m.account_id as varchar)) & {uint.MaxValue} as bigint)], lambda retl_m__:
+                           (((retl_m__ & 255) << 24) | ((retl_m__ & 65280) << 8) | ((retl_m__ >> 8) & 65280) | ((retl_m__ >> 24) & 255)) >> {32 - bits})[1] as retl_bucket__,
                          cast(hash(m, typeof(m)) >> 4 as bigint) as retl_part__
                   from (select * from accounts) as m)
             group by retl_bucket__

@@ -139,9 +139,9 @@ public sealed class UnsettledSendsTests
     }
 
     [Fact]
-    public async Task Plan_SendsOfNoKnownOutcome_ListsTheFirstTenByKeyAsJsonText()
+    public async Task Plan_SendsOfNoKnownOutcome_ListsTheFirstTenOldestFirstThenByKey()
     {
-        var cut = new string('ж', 99) + "🚀 tail"; // 106 characters; its 100th is the first half of the rocket
+        var cut = new string('ж', 99) + "🚀 tail"; // 105 characters, 106 UTF-16 units; its 100th unit is the rocket's first half
         string[] keys = ["Zoë-1", "o\"neil\n", cut, .. Enumerable.Range(0, 8).Select(i => $"п{i:00}")];
         var kit = new RunKit("mode: upsert", [.. keys.Select(k => Row(k, "before"))]);
         kit.Time = new FakeTimeProvider(FirstAttempt);
@@ -153,11 +153,17 @@ public sealed class UnsettledSendsTests
 
         kit.Destination.Answer = _ => RecordOutcome.Unknown("no answer");
         await kit.RunAsync();
+        var earlier = kit.State.Pending["п07"] with { AttemptedAt = FirstAttempt.AddHours(-1) }; // the last by key, the oldest
+        await kit.State.RecordPendingAsync("s", 1, [earlier], CancellationToken.None);
 
         var plan = await kit.PlanAsync();
 
         const string Sent = ": update, sent 2026-11-30T08:00:00Z";
-        string[] expected = ["\"Zoë-1\"" + Sent, "\"o\\\"neil\\n\"" + Sent, $"\"{new string('ж', 99)}… (106 characters)\"{Sent}", .. Enumerable.Range(0, 7).Select(i => $"\"п{i:00}\"{Sent}")];
+        string[] expected =
+        [
+            "\"п07\": update, sent 2026-11-30T07:00:00Z", "\"Zoë-1\"" + Sent, "\"o\\\"neil\\u000A\"" + Sent,
+            $"\"{new string('ж', 99)}\"… (105 characters){Sent}", .. Enumerable.Range(0, 6).Select(i => $"\"п{i:00}\"{Sent}"),
+        ];
         Assert.Equal(11, plan.Unsettled);
         Assert.Equal(expected, plan.UnsettledKeys);
     }

@@ -42,7 +42,7 @@ public sealed class UnsettledSendsTests
         var seen = project.OutboxRequests("hubspot").Count;
         var plan = await project.CliAsync("plan", "--sync", "s"); // changes no state, so it cannot count the keys the run marks
         Assert.Contains($"  {(mode == "mirror" ? 5 : 4)} send(s) of an earlier run have no known outcome (stopped or killed mid-send)", plan.Output, StringComparison.Ordinal);
-        string[] unsure = ["\"Zoë-1\": update", .. mode == "mirror" ? ["\"gone\": delete"] : (string[])[], $"\"{new string('k', 100)}… (1500 characters)\": update", "\"new\": create", "\"o'neil \": update"];
+        string[] unsure = ["\"Zoë-1\": update", .. mode == "mirror" ? ["\"gone\": delete"] : (string[])[], $"\"{new string('k', 100)}\"… (1500 characters): update", "\"new\": create", "\"o'neil \": update"];
         Assert.Equal(unsure.Select(u => $"  no known outcome: {u}, sent 2026-11-30T08:00:00Z"), plan.Output.Split('\n').Where(l => l.StartsWith("  no known outcome: ", StringComparison.Ordinal)));
 
         var again = await project.RunAsync("s");

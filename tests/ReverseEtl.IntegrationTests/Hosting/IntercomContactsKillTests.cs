@@ -8,7 +8,7 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 /// <summary>
 /// SIGKILL at random points of Intercom contact upserts (<see cref="WorkerKills"/>: a call chain per contact, find by
 /// external_id then update or create, the company written and attached and the tag added for a contact new to the
-/// sync; batches of 10 side by side), with users added and names, stages and companies' names changed before each run.
+/// sync; one record at a time, batches of 10), with users added and names, stages and companies' names changed before each run.
 /// Then a run left to finish: Intercom holds one contact per user with the model's values, each attached to its
 /// company and tagged, with nothing left unsure or failing, and one more run writes nothing. RETL_KILL_SEED and
 /// RETL_CONTACTS_KILL_COUNT (default 10) change the seed and the number of killed runs.
@@ -46,6 +46,11 @@ public sealed class IntercomContactsKillTests(ITestOutputHelper output) : Worker
         Output.WriteLine($"seed {Seed}: {kills} kills over {Kills} runs; {model.Count} users, {held.Count} contacts; {written} write requests, {_intercom.Conflicts} creates refused as held (409)");
         Assert.True(kills >= Kills / 2, $"only {kills} of {Kills} runs were killed");
         Assert.Empty(_intercom.Violations);
+        if (!Contracts.Available)
+        {
+            Contracts.NoteSkipped(); // the stand-in checks bodies on WireMock's threads, where no skip is noted
+        }
+
         Assert.Equal(model.Keys.Order(StringComparer.Ordinal), held.Keys.Order(StringComparer.Ordinal));
         Assert.All(model, user => Assert.Equal(user.Value, Shown(held[user.Key])));
         Assert.Equal(written, _intercom.Received); // the last run wrote nothing

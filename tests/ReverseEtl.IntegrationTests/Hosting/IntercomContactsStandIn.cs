@@ -12,7 +12,8 @@ namespace ReverseEtl.IntegrationTests.Hosting;
 /// tests that kill the worker mid-run. Every write (a contact created or updated, a company, an attachment, a tag) is
 /// applied between two random waits (<see cref="StoreDelays"/>); reads answer at once. As Intercom does, a contact
 /// created for an external_id that one already holds is refused with 409 naming that contact's id, and a data
-/// attribute created twice with "You already have". Every request body is checked against Intercom's contract.
+/// attribute created twice with "You already have", and a value for a custom attribute never created with 400. Every
+/// request body is checked against Intercom's contract.
 /// </summary>
 internal sealed class IntercomContactsStandIn : RecordStandIn
 {
@@ -77,6 +78,11 @@ internal sealed class IntercomContactsStandIn : RecordStandIn
 
     private IResponseMessage Attributes(IRequestMessage request)
     {
+        if (Refused(request, Token, []) is not null)
+        {
+            return Error(401, "unauthorized", "Access Token Invalid");
+        }
+
         var model = request.Query?.TryGetValue("model", out var m) == true ? m.FirstOrDefault() : null;
         lock (Records)
         {
@@ -108,7 +114,7 @@ internal sealed class IntercomContactsStandIn : RecordStandIn
             return Error(409, "conflict", $"A contact matching those details already exists with id={held.Id}");
         }
 
-        return Json(200, ContactAnswer(Write(externalId, Fields(body, []), "c")));
+        return Unknown(body) is { } refused ? refused : Json(200, ContactAnswer(Write(externalId, Fields(body, []), "c")));
     }
 
     private IResponseMessage UpdateContact(string[] path, JsonObject body)
@@ -118,7 +124,7 @@ internal sealed class IntercomContactsStandIn : RecordStandIn
             return Error(404, "not_found", "User Not Found");
         }
 
-        return Json(200, ContactAnswer(Write(contact.Key, Fields(body, contact.Fields), "c")));
+        return Unknown(body) is { } refused ? refused : Json(200, ContactAnswer(Write(contact.Key, Fields(body, contact.Fields), "c")));
     }
 
     private IResponseMessage Company(string[] path, JsonObject body)
@@ -149,6 +155,12 @@ internal sealed class IntercomContactsStandIn : RecordStandIn
             ? Json(200, new JsonObject { ["type"] = "data_attribute", ["name"] = name, ["model"] = model })
             : Error(400, "parameter_invalid", $"You already have '{name}' in your {model} data. To save this as new {model} data, use a different name.");
     }
+
+    // Intercom refuses a value for a custom attribute that was never created.
+    private ResponseMessage? Unknown(JsonObject body) =>
+        (body["custom_attributes"]?.AsObject() ?? []).Select(a => a.Key).FirstOrDefault(name => !_attributes.Contains(("contact", name))) is { } missing
+            ? Error(400, "parameter_not_found", $"Custom attribute '{missing}' does not exist")
+            : null;
 
     // A contact attached to a company or tagged: both must exist; attaching again changes nothing, as at Intercom.
     private ResponseMessage Linked(string contactId, string id, bool exists, HashSet<(string, string)> links, string type)
