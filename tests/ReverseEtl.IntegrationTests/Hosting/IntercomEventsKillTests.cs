@@ -1,6 +1,3 @@
-using Dapper;
-using Microsoft.Data.Sqlite;
-
 namespace ReverseEtl.IntegrationTests.Hosting;
 
 /// <summary>
@@ -47,10 +44,7 @@ public sealed class IntercomEventsKillTests(ITestOutputHelper output) : WorkerKi
         Assert.Equal(entries, events.Count); // none lost, each entry its own event
         Assert.All(events.Keys, e => Assert.Equal("stage-entered", e.Name));
         Assert.Equal(received, _intercom.Received); // the last run sent nothing
-        await using var state = new SqliteConnection($"Data Source={Path.Combine(Project.Paths.DataDirectory, "state.db")};Mode=ReadOnly;Pooling=False");
-        Assert.Equal(entries, await state.ExecuteScalarAsync<long>("select count(*) from sync_records where sync = 'entries'"));
-        Assert.Equal(0, await state.ExecuteScalarAsync<long>("select count(*) from pending_sends"));
-        Assert.Equal(0, await state.ExecuteScalarAsync<long>("select count(*) from record_failures"));
+        await AssertSettledAsync("entries", entries);
     }
 
     private void Events()

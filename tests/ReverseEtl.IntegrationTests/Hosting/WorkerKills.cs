@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace ReverseEtl.IntegrationTests.Hosting;
 
@@ -66,6 +68,15 @@ public abstract class WorkerKills(ITestOutputHelper output) : IAsyncDisposable
         using var process = Start(worker);
         Assert.True(await ExitedWithinAsync(process, 60_000), "the run did not finish within 60 s");
         return process.ExitCode;
+    }
+
+    /// <summary>The state after the last run: <paramref name="rows"/> records of <paramref name="sync"/>, nothing unsure, nothing failing.</summary>
+    protected async Task AssertSettledAsync(string sync, long rows)
+    {
+        await using var state = new SqliteConnection($"Data Source={Path.Combine(Project.Paths.DataDirectory, "state.db")};Mode=ReadOnly;Pooling=False");
+        Assert.Equal(rows, await state.ExecuteScalarAsync<long>("select count(*) from sync_records where sync = @sync", new { sync }));
+        Assert.Equal(0, await state.ExecuteScalarAsync<long>("select count(*) from pending_sends"));
+        Assert.Equal(0, await state.ExecuteScalarAsync<long>("select count(*) from record_failures"));
     }
 
     /// <summary>The messages the channel holds per row key (the text up to " | "), and how many rows have none and how many messages are extra.</summary>
