@@ -39,8 +39,7 @@ public sealed partial class SyncPlanner(ISyncStateStore state, ILogger<SyncPlann
         };
     }
 
-    // The oldest sends first, then by key, each key as ShownKey shows it.
-    // The request named as the record log names it (create, update, delete, message).
+    // The oldest sends first, then by key; each key as ShownKey shows it, its request as the record log names it.
     private static List<string> Unsure(SyncRunContext context, IEnumerable<PendingSend> pending) =>
         [.. pending.OrderBy(p => p.AttemptedAt).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MaxUnsettledShown).Select(p => Shown(context, p))];
 
